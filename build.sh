@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# The Concurrency Playground's one entry point.
+#
+#   ./build.sh serve [--port N] [--host ADDR]   build, then serve at http://127.0.0.1:8080/
+#   ./build.sh test                             every test suite (host, wasm in Chromium, end to end)
+#   ./build.sh build                            build the wasm package into www/pkg/
+#
+# Each command first installs what it needs and is missing (idempotent: a second run skips
+# set-up and rebuilds only what changed). Tools come from the package registries only:
+# rustup components, crates.io, npm, Debian.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+
+CRATE=concurrency_playground
+WASM_TARGET=wasm32-unknown-unknown
+WASM_OUT=target/$WASM_TARGET/release/$CRATE.wasm
+PKG=www/pkg
+WASM_PACK_VERSION=0.15.1
+# Threads on shared memory need a std built with atomics; only nightly can do that.
+BUILD_STD=(-Z build-std=panic_abort,std)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# --- set-up -------------------------------------------------------------------------------
+
+ensure_rust() {
+  local installed
+  installed=$(rustup target list --installed --toolchain nightly 2>/dev/null || true)
+  grep -qx "$WASM_TARGET" <<<"$installed" || { say "adding rustup target $WASM_TARGET"; rustup target add "$WASM_TARGET" --toolchain nightly; }
+  rustup component list --installed --toolchain nightly 2>/dev/null | grep -q '^rust-src' \
+    || { say "adding rustup component rust-src"; rustup component add rust-src --toolchain nightly; }
+}
+
+# The wasm-bindgen CLI must be exactly the version Cargo.lock names, or the glue it writes
+# does not match the library compiled into the module.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+ensure_wasm_bindgen() {
+  [ -f Cargo.lock ] || cargo generate-lockfile
+  local want
+  want=$(wasm_bindgen_version)
+  [ -n "$want" ] || die "cannot find wasm-bindgen's version in Cargo.lock"
+  if ! have wasm-bindgen || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$want" ]; then
+    # Not --locked: a dependency version locked upstream is missing from the registry.
+    say "installing wasm-bindgen-cli $want (several minutes, once)"
+    cargo install wasm-bindgen-cli --version "$want"
+  fi
+}
+
+ensure_npm() {
+  # binaryen's wasm-opt (Debian's 108 writes modules Chromium cannot start) and playwright-core.
+  if [ ! -x node_modules/.bin/wasm-opt ] || [ package.json -nt node_modules/.package-lock.json ] \
+     || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing npm packages"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+apt_install() {
+  say "installing Debian packages: $*"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_browser() {
+  local missing=()
+  have chromium || missing+=(chromium)
+  have chromedriver || missing+=(chromium-driver)
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}
+
+ensure_wasm_pack() {
+  if ! have wasm-pack || [ "$(wasm-pack --version | awk '{print $2}')" != "$WASM_PACK_VERSION" ]; then
+    say "installing wasm-pack $WASM_PACK_VERSION"
+    cargo install wasm-pack --version "$WASM_PACK_VERSION"
+  fi
+}
+
+setup_build() { ensure_rust; ensure_wasm_bindgen; ensure_npm; }
+
+# --- build --------------------------------------------------------------------------------
+
+build_wasm() {
+  say "building the threaded wasm module"
+  cargo build --release --lib --target "$WASM_TARGET" "${BUILD_STD[@]}"
+  node tools/check-shared-memory.mjs "$WASM_OUT"
+  local stamp=$PKG/.built-from
+  if [ -f "$stamp" ] && [ "$stamp" -nt "$WASM_OUT" ] && [ -f "$PKG/${CRATE}_bg.wasm" ]; then
+    return # the package is newer than the module: nothing changed
+  fi
+  rm -rf "$PKG.tmp"
+  wasm-bindgen --target web --out-dir "$PKG.tmp" "$WASM_OUT"
+  # npm's binaryen, never one that happens to be on PATH.
+  node_modules/.bin/wasm-opt -O3 --enable-threads --enable-bulk-memory --enable-reference-types \
+    --enable-mutable-globals --enable-nontrapping-float-to-int --enable-sign-ext \
+    "$PKG.tmp/${CRATE}_bg.wasm" -o "$PKG.tmp/${CRATE}_bg.opt.wasm"
+  mv "$PKG.tmp/${CRATE}_bg.opt.wasm" "$PKG.tmp/${CRATE}_bg.wasm"
+  node tools/check-shared-memory.mjs "$PKG.tmp/${CRATE}_bg.wasm" >/dev/null
+  rm -rf "$PKG" && mv "$PKG.tmp" "$PKG" && touch "$stamp"
+  local raw gz
+  raw=$(stat -c %s "$PKG/${CRATE}_bg.wasm")
+  gz=$(gzip -9c "$PKG/${CRATE}_bg.wasm" | wc -c)
+  say "wasm: $raw bytes raw, $gz bytes gzip"
+}
+
+build_server() {
+  cargo build --release -p playground-server --quiet
+}
+
+SERVER=target/release/playground-server
+
+# --- commands -----------------------------------------------------------------------------
+
+cmd_build() { setup_build; build_wasm; }
+
+cmd_serve() {
+  setup_build
+  build_wasm
+  build_server
+  local port=${PORT:-8080} host=127.0.0.1
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --port) port=${2:?--port needs a value}; shift 2 ;;
+      --host) host=${2:?--host needs a value}; shift 2 ;;
+      *) die "serve: unknown option $1" ;;
+    esac
+  done
+  exec "$SERVER" --root www --host "$host" --port "$port"
+}
+
+cmd_test() {
+  setup_build
+  ensure_browser
+  ensure_wasm_pack
+  local failed=()
+
+  say "host tests (cargo test)"
+  cargo test --workspace || failed+=("cargo test")
+
+  say "wasm tests in headless Chromium (wasm-pack test)"
+  # wasm-pack picks a wasm-opt from PATH; keep Debian's old one out of its way.
+  WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60} \
+    wasm-pack test --headless --chrome -- "${BUILD_STD[@]}" || failed+=("wasm-pack test")
+
+  say "end-to-end tests (playwright-core + Chromium against the dev server)"
+  build_wasm
+  build_server
+  node --test --test-concurrency=1 tests/e2e/ || failed+=("end-to-end")
+
+  if [ ${#failed[@]} -gt 0 ]; then
+    echo "FAILED: ${failed[*]}" >&2
+    exit 1
+  fi
+}
+
+case ${1:-} in
+  serve) shift; cmd_serve "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  build) shift; cmd_build "$@" ;;
+  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

@@ -1,0 +1,22 @@
+//! # Concurrency Playground
+//!
+//! Every program of a Python cheat sheet on threads, locks, processes, pools, asyncio and
+//! executors, ported to Rust and run *for real* in the browser: Web Workers on shared memory
+//! as threads, separate wasm instances as processes, JS promises and timers for asyncio.
+//!
+//! | scenario id | Python (seed section) | Rust |
+//! | --- | --- | --- |
+//! | `threading-basic` | Basic Threading | [`scenarios::threading_basic`] |
+//!
+//! Layout: [`scenarios`] holds one file per program, each opening with the Python it ports;
+//! [`rt`] is the platform layer they run on (threads, processes, tasks, clock, printing) with a
+//! browser and a host implementation; [`params`] validates parameters for the page and the JS
+//! API alike; `web` is the thin `#[wasm_bindgen]` surface that `www/` calls.
+
+pub mod params;
+pub mod rt;
+pub mod scenarios;
+pub mod value;
+
+#[cfg(target_arch = "wasm32")]
+mod web;

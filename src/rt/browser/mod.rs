@@ -1,0 +1,126 @@
+//! The browser side of the platform layer: the only code that knows about Web Workers.
+//!
+//! The page's JS (`www/playground.js`) starts every worker and routes messages; Rust owns the
+//! state. A run lives in one *world*: a coordinator worker (the Python program's main thread)
+//! and thread workers, all instances of the module on one shared memory. Processes are
+//! workers with instances of their own. Every worker posts its run's events straight to the
+//! page, so lines appear while the program still runs, even when its main thread is blocked.
+
+pub mod processes;
+pub mod threads;
+
+use std::cell::RefCell;
+use std::time::Duration;
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use web_sys::DedicatedWorkerGlobalScope;
+
+use super::{Event, EventKind, Sink};
+
+thread_local! {
+    static WORKER_NAME: RefCell<String> = RefCell::new("page".to_string());
+}
+
+/// Names this worker (e.g. "thread worker 2") for the timeline, and routes panics to the page.
+pub fn init_worker(name: &str) {
+    WORKER_NAME.with(|w| *w.borrow_mut() = name.to_string());
+    std::panic::set_hook(Box::new(|info| {
+        let message = match info.payload().downcast_ref::<&str>() {
+            Some(s) => s.to_string(),
+            None => info.payload().downcast_ref::<String>().cloned().unwrap_or_default(),
+        };
+        let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        // Panics abort in this build, so this message is the last thing the worker says.
+        post(&message_object(&[
+            ("type", "panic".into()),
+            ("lane", super::current_lane().into()),
+            ("worker", worker_name().into()),
+            ("message", format!("{message}{location}").into()),
+        ]));
+    }));
+}
+
+pub fn worker_name() -> String {
+    WORKER_NAME.with(|w| w.borrow().clone())
+}
+
+/// Posts `message` to the page from the worker this code runs on. Posting never waits for
+/// the page, so a thread can print while its run's main thread is blocked in `join`.
+pub fn post(message: &JsValue) {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    scope.post_message(message).expect("postMessage of a plain object cannot fail");
+}
+
+/// A plain JS object from (key, value) pairs.
+pub fn message_object(fields: &[(&str, JsValue)]) -> JsValue {
+    let object = Object::new();
+    for (key, value) in fields {
+        Reflect::set(&object, &JsValue::from_str(key), value).expect("setting a field of a fresh object");
+    }
+    object.into()
+}
+
+/// Posts a run's events to the page, from whichever worker emits them.
+pub struct PostSink {
+    pub run_id: u32,
+}
+
+impl Sink for PostSink {
+    fn emit(&self, event: Event) {
+        post(&message_object(&[
+            ("type", "event".into()),
+            ("runId", self.run_id.into()),
+            ("event", event_to_js(&event)),
+        ]));
+    }
+}
+
+/// An event as the JS API hands it out: `{ t, lane, kind, text?, state?, start?, label? }`.
+pub fn event_to_js(event: &Event) -> JsValue {
+    let mut fields: Vec<(&str, JsValue)> = vec![("t", event.t_ms.into()), ("lane", event.lane.as_str().into())];
+    match &event.kind {
+        EventKind::Line(text) => fields.extend([("kind", "line".into()), ("text", text.as_str().into())]),
+        EventKind::Note(text) => fields.extend([("kind", "note".into()), ("text", text.as_str().into())]),
+        EventKind::LaneStart { what } => fields.extend([("kind", "lane-start".into()), ("what", what.as_str().into())]),
+        EventKind::LaneEnd => fields.push(("kind", "lane-end".into())),
+        EventKind::Span { state, start_ms, label } => fields.extend([
+            ("kind", "span".into()),
+            ("state", (*state).into()),
+            ("start", (*start_ms).into()),
+            ("label", label.as_str().into()),
+        ]),
+    }
+    message_object(&fields)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &js_sys::Function, ms: f64) -> JsValue;
+}
+
+/// A promise that `setTimeout` resolves: the browser's event loop does the waiting.
+pub async fn timer(duration: Duration) {
+    let ms = duration.as_secs_f64() * 1000.0;
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        set_timeout(&resolve, ms);
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.expect("a timer promise never rejects");
+}
+
+/// `[[name, text], ...]` from JS into Rust pairs; anything else is a programming error of the
+/// caller (playground.js always sends this shape).
+pub fn pairs_from_js(pairs: &JsValue) -> Result<Vec<(String, String)>, String> {
+    let array: &Array = pairs.dyn_ref().ok_or("parameters must be an array of [name, text] pairs")?;
+    array
+        .iter()
+        .map(|pair| {
+            let pair: Array = pair.dyn_into().map_err(|_| "each parameter must be a [name, text] pair".to_string())?;
+            match (pair.get(0).as_string(), pair.get(1).as_string()) {
+                (Some(name), Some(text)) => Ok((name, text)),
+                _ => Err("each parameter must be a [name, text] pair of strings".to_string()),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,62 @@
+//! Threads on Web Workers that share the module's memory.
+//!
+//! A browser cannot start a worker synchronously: `new Worker()` only begins to load once the
+//! creating thread returns to its event loop, which a blocked Python main thread never does.
+//! So the page starts thread workers *before* a run, as many as the scenario declares it
+//! needs; each enters `worker_loop` and waits here, in shared memory, for a job. `submit`
+//! hands a job to a waiting worker at once, or fails at once if none waits: it never queues,
+//! because a Python thread that waited for another to finish would not be a thread.
+
+use std::collections::VecDeque;
+use std::sync::{Condvar, Mutex};
+
+use crate::rt::RtError;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+struct Pool {
+    jobs: VecDeque<Job>,
+    /// Workers waiting for a job, counting those woken but not yet holding one.
+    waiting: usize,
+}
+
+static POOL: Mutex<Pool> = Mutex::new(Pool { jobs: VecDeque::new(), waiting: 0 });
+static JOB_READY: Condvar = Condvar::new();
+
+/// Starts `job` on a waiting thread worker now, or says that every worker is busy.
+pub fn submit(job: Job) -> Result<(), RtError> {
+    let mut pool = POOL.lock().unwrap();
+    if pool.waiting <= pool.jobs.len() {
+        return Err(RtError::NoFreeWorker);
+    }
+    pool.jobs.push_back(job);
+    JOB_READY.notify_one();
+    Ok(())
+}
+
+/// How many thread workers wait for a job right now.
+pub fn idle_workers() -> usize {
+    let pool = POOL.lock().unwrap();
+    pool.waiting - pool.jobs.len()
+}
+
+/// The body of a thread worker: waits for jobs and runs them, forever. `ready` runs once the
+/// worker counts as waiting, so the page never sends a run before its threads can start.
+pub fn worker_loop(ready: impl FnOnce()) -> ! {
+    let mut pool = POOL.lock().unwrap();
+    pool.waiting += 1;
+    drop(pool);
+    ready();
+    pool = POOL.lock().unwrap();
+    loop {
+        let Some(job) = pool.jobs.pop_front() else {
+            pool = JOB_READY.wait(pool).unwrap();
+            continue;
+        };
+        pool.waiting -= 1;
+        drop(pool);
+        job();
+        pool = POOL.lock().unwrap();
+        pool.waiting += 1;
+    }
+}

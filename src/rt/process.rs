@@ -1,0 +1,91 @@
+//! Processes: a worker with its own memory that runs tasks sent to it as messages.
+//!
+//! In the browser a process is a Web Worker holding its *own* instance of the compiled
+//! module, with its own (unshared) memory: a global changed there is not changed here, just
+//! as with `multiprocessing`. Tasks go to it and results come back as messages. On the host a
+//! std thread stands in for it (same messages, shared statics), enough to test the logic.
+
+use super::{Ctx, EventKind, RtError};
+
+/// Work that can be sent to a process: it crosses as text, like a pickled call.
+pub trait ProcessTask: Send + 'static {
+    /// The call as text, decoded again inside the process.
+    fn encode(&self) -> String;
+    /// Runs the task in the process with id `pid`, printing through `ctx`.
+    fn run(&self, ctx: &Ctx, pid: u32) -> Result<u128, String>;
+}
+
+/// A started process, ready to run tasks until `exit`.
+pub struct Process {
+    ctx: Ctx,
+    name: String,
+    pid: u32,
+    #[cfg(target_arch = "wasm32")]
+    handle: super::browser::processes::Handle,
+}
+
+impl Process {
+    pub(super) async fn start(ctx: Ctx, name: &str) -> Result<Process, RtError> {
+        #[cfg(target_arch = "wasm32")]
+        let (handle, pid) = super::browser::processes::start(name).await?;
+        #[cfg(not(target_arch = "wasm32"))]
+        let pid = native_pid();
+
+        let outer = super::set_lane(name.to_string());
+        ctx.emit(EventKind::LaneStart { what: format!("process, pid {pid}") });
+        super::set_lane(outer);
+        Ok(Process {
+            ctx,
+            name: name.to_string(),
+            pid,
+            #[cfg(target_arch = "wasm32")]
+            handle,
+        })
+    }
+
+    /// The process id, Python's `os.getpid()` inside it.
+    pub fn pid(&self) -> u32 {
+        self.pid
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Runs `task` in the process and waits (asynchronously) for its result.
+    pub async fn call(&self, task: impl ProcessTask) -> Result<u128, RtError> {
+        #[cfg(target_arch = "wasm32")]
+        {
+            super::browser::processes::call(&self.handle, &task.encode()).await
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let (ctx, name, pid) = (self.ctx.clone(), self.name.clone(), self.pid);
+            let (send, result) = futures::channel::oneshot::channel();
+            std::thread::spawn(move || {
+                super::set_lane(name);
+                let _ = send.send(task.run(&ctx, pid));
+            });
+            result
+                .await
+                .map_err(|_| RtError::Process("the process ended without a result".into()))?
+                .map_err(RtError::Process)
+        }
+    }
+
+    /// Ends the process (Python's `join` after its target returned).
+    pub fn exit(self) {
+        let outer = super::set_lane(self.name.clone());
+        self.ctx.emit(EventKind::LaneEnd);
+        super::set_lane(outer);
+        #[cfg(target_arch = "wasm32")]
+        super::browser::processes::exit(self.handle);
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn native_pid() -> u32 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(1000);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}

@@ -1,0 +1,133 @@
+//! Threads: `spawn` runs a closure on a thread of its own, `JoinHandle::join` waits for it.
+//!
+//! On the host a thread is a std thread. In the browser it is a Web Worker that shares the
+//! module's memory (see `browser::threads`); `std::thread::spawn` cannot do that there.
+//! Both hand a finished result to the joiner through the same slot.
+
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use super::RtError;
+
+/// Where a thread leaves its result (or its panic message) for `join`.
+struct Slot<T> {
+    result: Mutex<Option<Result<T, String>>>,
+    finished: Condvar,
+}
+
+/// A started thread; `join` waits for it like Python's `Thread.join`.
+pub struct JoinHandle<T> {
+    name: String,
+    slot: Arc<Slot<T>>,
+}
+
+impl<T> JoinHandle<T> {
+    /// Waits until the thread has finished and returns what it returned, or why it failed.
+    /// Blocks the calling thread: in the browser that is always a worker, never the page.
+    pub fn join(self) -> Result<T, RtError> {
+        let mut result = self.slot.result.lock().unwrap();
+        loop {
+            if let Some(done) = result.take() {
+                return done.map_err(|message| RtError::Panicked { lane: self.name, message });
+            }
+            result = self.slot.finished.wait(result).unwrap();
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// Starts `f` on a thread of its own, now. Fails at once (never waits) if no thread can be had.
+pub fn spawn<T, F>(name: &str, f: F) -> Result<JoinHandle<T>, RtError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let slot = Arc::new(Slot { result: Mutex::new(None), finished: Condvar::new() });
+    let filled = slot.clone();
+    let job = move || {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(panic_message);
+        *filled.result.lock().unwrap() = Some(result);
+        filled.finished.notify_all();
+    };
+    start(name, Box::new(job))?;
+    Ok(JoinHandle { name: name.to_string(), slot })
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic with a non-text payload".to_string())
+}
+
+/// `time.sleep`: blocks the calling thread. In the browser that works only in a worker,
+/// which is where every scenario's threads and main program run.
+pub fn sleep(duration: Duration) {
+    std::thread::sleep(duration);
+}
+
+#[cfg(target_arch = "wasm32")]
+fn start(_name: &str, job: Box<dyn FnOnce() + Send>) -> Result<(), RtError> {
+    super::browser::threads::submit(job)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn start(name: &str, job: Box<dyn FnOnce() + Send>) -> Result<(), RtError> {
+    std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(job)
+        .map(drop)
+        .map_err(|e| RtError::Unsupported(format!("cannot start thread {name}: {e}")))
+}
+
+/// Which worker (browser) or OS thread (host) the caller runs on, for the timeline.
+pub fn worker_name() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        super::browser::worker_name()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        format!("{:?}", std::thread::current().id())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_returns_the_threads_result() {
+        let h = spawn("adder", || 40 + 2).unwrap();
+        assert_eq!(h.join(), Ok(42));
+    }
+
+    #[test]
+    fn join_on_a_panicked_thread_is_an_error_with_the_message() {
+        let h = spawn("doomed", || -> u32 { panic!("boom at step 3") }).unwrap();
+        assert_eq!(
+            h.join(),
+            Err(RtError::Panicked { lane: "doomed".into(), message: "boom at step 3".into() })
+        );
+    }
+
+    #[test]
+    fn threads_share_memory() {
+        let counter = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let handles: Vec<_> = (0..4)
+            .map(|i| {
+                let c = counter.clone();
+                spawn(&format!("t{i}"), move || {
+                    c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                })
+                .unwrap()
+            })
+            .collect();
+        handles.into_iter().for_each(|h| h.join().unwrap());
+        assert_eq!(counter.load(std::sync::atomic::Ordering::SeqCst), 4);
+    }
+}

@@ -1,0 +1,86 @@
+//! The scenarios: one file per program of the seed, each opening with the Python it ports.
+//!
+//! `ALL` is the one list that the page, the JS API and the tests all walk.
+
+pub mod tasks;
+pub mod threading_basic;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::params::{ParamSpec, Params};
+use crate::rt::{Ctx, RtError};
+use crate::value::Value;
+
+/// What a scenario's main program returns.
+pub type RunFuture = Pin<Box<dyn Future<Output = Result<Value, RtError>>>>;
+
+pub struct Scenario {
+    /// Stable id used in URLs, tests and embeds.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// The seed's heading(s) this scenario ports.
+    pub seed_section: &'static str,
+    pub params: &'static [ParamSpec],
+    /// Whether it needs threads on shared memory (so cross-origin isolation).
+    pub needs_shared_memory: bool,
+    /// How many thread workers a run with these parameters starts at most; the page starts
+    /// them before the run (a blocked main thread cannot start workers).
+    pub threads_needed: fn(&Params) -> usize,
+    /// The scenario's main program. It may block (it runs on a worker) and may await.
+    pub run: fn(Ctx, Params) -> RunFuture,
+    /// The scenario's own source file, embedded at build time so the page shows what ran.
+    pub source: &'static str,
+}
+
+impl Scenario {
+    /// The Python this scenario ports: the ```python block at the top of its source file.
+    pub fn python(&self) -> String {
+        python_block(self.source)
+    }
+}
+
+pub static ALL: &[&Scenario] = &[&threading_basic::SCENARIO];
+
+pub fn find(id: &str) -> Option<&'static Scenario> {
+    ALL.iter().copied().find(|s| s.id == id)
+}
+
+/// The text between the first "```python" and the next "```" in the `//!` lines of `source`.
+fn python_block(source: &str) -> String {
+    let mut lines = source
+        .lines()
+        .map_while(|l| l.strip_prefix("//!"))
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .skip_while(|l| l.trim() != "```python")
+        .skip(1);
+    let mut out = String::new();
+    for line in lines.by_ref() {
+        if line.trim() == "```" {
+            break;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scenario_quotes_its_python_and_has_a_unique_id() {
+        let mut ids: Vec<&str> = ALL.iter().map(|s| s.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), ALL.len());
+        for s in ALL {
+            assert!(!s.python().trim().is_empty(), "{} quotes no Python", s.id);
+            for p in s.params {
+                crate::params::validate(s.params, &[(p.name.to_string(), p.default.to_string())])
+                    .unwrap_or_else(|e| panic!("{}: default of {} is invalid: {e:?}", s.id, p.name));
+            }
+        }
+    }
+}

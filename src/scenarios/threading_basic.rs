@@ -1,0 +1,89 @@
+//! Basic threading: one thread prints while the main thread waits for it.
+//!
+//! ```python
+//! import threading
+//! import time
+//!
+//! def print_numbers():
+//!     for i in range(5):
+//!         time.sleep(0.1)                                 # simulates I/O (waiting)
+//!         print(f"Thread: {i}")
+//!
+//! t1 = threading.Thread(target=print_numbers)             # creates thread object
+//! t1.start()                                              # launches the thread
+//! t1.join()                                               # waits for thread to finish before continuing
+//! ```
+//!
+//! In the browser `t1` is a Web Worker sharing the module's memory; its `sleep` blocks that
+//! worker only, and `join` blocks the run's main thread, itself a worker, never the page.
+
+use std::time::Duration;
+
+use super::Scenario;
+use crate::params::{ParamKind, ParamSpec, Params};
+use crate::rt::{Ctx, RtError};
+use crate::value::Value;
+
+pub static SCENARIO: Scenario = Scenario {
+    id: "threading-basic",
+    title: "A thread that sleeps, and join",
+    seed_section: "Threading: Basic Threading",
+    params: &[
+        ParamSpec { name: "count", label: "numbers printed", kind: ParamKind::Int { min: 0, max: 50 }, default: "5" },
+        ParamSpec {
+            name: "delay_ms",
+            label: "sleep before each (ms)",
+            kind: ParamKind::Int { min: 0, max: 2_000 },
+            default: "100",
+        },
+    ],
+    needs_shared_memory: true,
+    threads_needed: |_| 1,
+    run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
+    source: include_str!("threading_basic.rs"),
+};
+
+fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
+    let count = params.int("count");
+    let delay = Duration::from_millis(params.int("delay_ms"));
+
+    let print_numbers = {
+        let ctx = ctx.clone();
+        move || {
+            for i in 0..count {
+                ctx.sleep(delay);
+                ctx.print(format!("Thread: {i}"));
+            }
+        }
+    };
+    let started = crate::rt::clock::now_ms();
+    let t1 = ctx.spawn_thread("Thread-1 (print_numbers)", print_numbers)?;
+    t1.join()?;
+    ctx.note(format!(
+        "t1.join() returned after {:.0} ms: the main thread waited while Thread-1 slept {count} × {} ms",
+        crate::rt::clock::now_ms() - started,
+        delay.as_millis()
+    ));
+    Ok(Value::None)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::params::validate;
+
+    #[test]
+    fn prints_the_seeds_lines_from_the_thread() {
+        let (ctx, out) = Ctx::collecting();
+        let params = validate(SCENARIO.params, &[("delay_ms".into(), "1".into())]).unwrap();
+        run(&ctx, &params).unwrap();
+        assert_eq!(out.lines(), ["Thread: 0", "Thread: 1", "Thread: 2", "Thread: 3", "Thread: 4"]);
+        let lanes: Vec<String> = out
+            .events()
+            .into_iter()
+            .filter(|e| matches!(e.kind, crate::rt::EventKind::Line(_)))
+            .map(|e| e.lane)
+            .collect();
+        assert!(lanes.iter().all(|l| l == "Thread-1 (print_numbers)"), "{lanes:?}");
+    }
+}

@@ -1,0 +1,73 @@
+// Shared set-up of the end-to-end tests: the real dev server on a free port, and Debian's
+// Chromium driven by playwright-core. Screenshots go to test-output/ (git-ignored).
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const OUTPUT = join(ROOT, 'test-output');
+mkdirSync(OUTPUT, { recursive: true });
+
+/** Starts the dev server on a free loopback port; resolves to { url, stop, log }. */
+export function startServer({ root = join(ROOT, 'www') } = {}) {
+  const server = spawn(join(ROOT, 'target/release/playground-server'), ['--root', root, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${log.join('')}`)), 10_000);
+    server.stdout.on('data', (chunk) => {
+      log.push(String(chunk));
+      const match = /at (http:\/\/[^ ]+\/)/.exec(log.join(''));
+      if (match && timer) {
+        clearTimeout(timer);
+        resolve({ url: match[1], log, stop: () => server.kill('SIGINT') });
+      }
+    });
+    server.stderr.on('data', (chunk) => log.push(String(chunk)));
+    server.on('exit', (code) => reject(new Error(`server exited with ${code}: ${log.join('')}`)));
+  });
+}
+
+/** Headless Debian Chromium, with the flags this closed network needs. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-sync',
+      '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+/** A page that records console errors and uncaught exceptions into `errors`. */
+export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  return { page, errors, context };
+}
+
+/** Clicks Run in a section and waits until its status leaves `running`; returns the state. */
+export async function runInPage(page, id, { timeout = 60_000 } = {}) {
+  const section = page.locator(`section[data-scenario="${id}"]`);
+  await section.locator('[data-action="run"]').click();
+  await page.waitForFunction(
+    (sid) => {
+      const s = document.querySelector(`section[data-scenario="${sid}"] [data-role="status"]`);
+      return s && ['done', 'error', 'cancelled'].includes(s.dataset.state);
+    },
+    id,
+    { timeout },
+  );
+  return section.locator('[data-role="status"]').getAttribute('data-state');
+}
+
+/** The printed lines of a section, text only. */
+export function printedLines(page, id) {
+  return page.locator(`section[data-scenario="${id}"] [data-role="output"] .text`).allTextContents();
+}

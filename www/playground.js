@@ -1,0 +1,375 @@
+// The Concurrency Playground's JS API, used by the page itself and by course sites:
+//
+//   import { load } from './playground.js';
+//   const pg = await load();
+//   pg.scenarios;   // [{ id, title, params: { name: { default, min, max, ... } }, python, rust }]
+//   const run = pg.run('threading-lock', { threads: 2 }, { onLine, onEvent, onStart });
+//   const { lines, events, elapsedMs, value } = await run.done;
+//   run.cancel();
+//
+// This module only starts workers and routes their messages; the programs, the parameter
+// rules and the shared state live in Rust (src/web.rs). The page's main thread never blocks.
+
+const here = (path) => new URL(path, import.meta.url);
+const WORKER_URL = here('./worker.js');
+const now = () => performance.timeOrigin + performance.now();
+
+/** A rejected parameter: `errors` lists `{ param, message }`, one per bad parameter. */
+export class ParamError extends Error {
+  constructor(errors) {
+    super(errors.map((e) => e.message).join('; '));
+    this.name = 'ParamError';
+    this.errors = errors;
+  }
+}
+
+/** A run that ended in an error; `lines` and `events` hold what it printed until then. */
+export class RunError extends Error {
+  constructor(message, record) {
+    super(message);
+    this.name = 'RunError';
+    Object.assign(this, record);
+  }
+}
+
+/** Loads the module, starts the workers, and reports what this browser can do. */
+export async function load({ wasmUrl = here('./pkg/concurrency_playground_bg.wasm') } = {}) {
+  const [glue, module] = await Promise.all([import(here('./pkg/concurrency_playground.js').href), compile(wasmUrl)]);
+  // The page's own instance: it validates and describes, and never shares its memory.
+  await glue.default({ module_or_path: module });
+  const playground = new Playground(glue, module);
+  await playground.world.ready;
+  return playground;
+}
+
+async function compile(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status}`);
+  // Streaming compilation needs the application/wasm MIME type; fall back if a host lacks it.
+  if (response.headers.get('content-type')?.startsWith('application/wasm')) {
+    return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+/** Values as text, the one form the Rust validator takes from the page, URLs and the API. */
+function toPairs(params) {
+  if (params === undefined || params === null) return [];
+  if (typeof params !== 'object' || Array.isArray(params)) {
+    throw new ParamError([{ param: 'params', message: 'params must be an object like { threads: 2 }' }]);
+  }
+  return Object.entries(params).map(([name, value]) => {
+    let text;
+    if (Array.isArray(value)) text = value.map((v) => String(v)).join(', ');
+    else if (typeof value === 'object' && value !== null) text = Object.prototype.toString.call(value);
+    else text = String(value);
+    return [name, text];
+  });
+}
+
+class Playground {
+  #glue;
+  #module;
+  #queue = Promise.resolve();
+  #active = new Map(); // scenario id -> run record, queued or running
+  #current = null; // the run the world is executing
+  #nextRunId = 1;
+  #processes;
+
+  constructor(glue, module) {
+    this.#glue = glue;
+    this.#module = module;
+    this.capabilities = {
+      crossOriginIsolated: self.crossOriginIsolated === true,
+      sharedMemory: self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function',
+      hardwareConcurrency: navigator.hardwareConcurrency || 1,
+    };
+    this.scenarios = glue.scenarios();
+    this.#processes = new ProcessWorkers(module, (worker, msg) => this.#onMessage(worker, msg));
+    this.world = this.#newWorld();
+  }
+
+  /** The normalised parameters, or a ParamError naming every bad one. */
+  validate(id, params) {
+    try {
+      return this.#glue.validate(id, toPairs(params));
+    } catch (errors) {
+      if (errors instanceof ParamError) throw errors;
+      throw new ParamError(Array.isArray(errors) ? errors : [{ param: 'params', message: String(errors) }]);
+    }
+  }
+
+  /** Starts scenario `id`; returns `{ done, cancel }`. Runs never mix: they queue. */
+  run(id, params = {}, { onLine = () => {}, onEvent = () => {}, onStart = () => {} } = {}) {
+    let checked;
+    try {
+      checked = this.validate(id, params);
+    } catch (error) {
+      return { done: Promise.reject(error), cancel() {} };
+    }
+    const scenario = this.scenarios.find((s) => s.id === id);
+    if (scenario.needsSharedMemory && !this.capabilities.sharedMemory) {
+      const error = new RunError(
+        `${id} needs threads on shared memory, and this page is not cross-origin isolated ` +
+          '(it was served without the COOP/COEP headers), so the browser gives it none.',
+        { lines: [], events: [], elapsedMs: 0 },
+      );
+      return { done: Promise.reject(error), cancel() {} };
+    }
+    if (this.#active.has(id)) {
+      const error = new Error(`${id} is already running; wait for it to finish or cancel it first`);
+      return { done: Promise.reject(error), cancel() {} };
+    }
+    const record = {
+      runId: this.#nextRunId++, id, checked, onLine, onEvent, onStart,
+      lines: [], events: [], t0: null, state: 'queued', settle: null,
+    };
+    this.#active.set(id, record);
+    const done = new Promise((resolve, reject) => {
+      record.settle = (outcome) => {
+        if (record.state === 'settled') return;
+        record.state = 'settled';
+        this.#active.delete(id);
+        if (this.#current === record) this.#current = null;
+        this.#processes.endAll(); // a finished program leaves no child process behind
+        const result = { lines: record.lines, events: record.events, t0: record.t0, ...outcome };
+        if (outcome.status === 'error') reject(new RunError(outcome.message, result));
+        else resolve(result);
+      };
+    });
+    const turn = this.#queue.then(() => this.#start(record));
+    this.#queue = turn.then(() => done).catch(() => {});
+    return { done, cancel: () => this.#cancel(record), runId: record.runId };
+  }
+
+  async #start(record) {
+    if (record.state !== 'queued') return; // cancelled while it waited its turn
+    record.state = 'starting';
+    try {
+      await this.world.ready;
+      await this.world.ensureThreads(record.checked.threadsNeeded);
+    } catch (error) {
+      this.#fail(record, `could not start the workers: ${error.message}`);
+      return;
+    }
+    if (record.state !== 'starting') return;
+    record.state = 'running';
+    this.#current = record;
+    this.world.coordinator.postMessage({ type: 'run', runId: record.runId, id: record.id, pairs: record.checked.pairs });
+  }
+
+  #cancel(record) {
+    if (record.state === 'settled') return;
+    const wasRunning = this.#current === record;
+    record.settle({ status: 'cancelled', elapsedMs: record.t0 ? now() - record.t0 : 0, value: undefined });
+    if (wasRunning) this.#resetWorld();
+  }
+
+  #fail(record, message) {
+    record.settle({ status: 'error', message, elapsedMs: record.t0 ? now() - record.t0 : 0 });
+    this.#resetWorld();
+  }
+
+  // A cancelled or failed run may leave a thread holding a lock in the shared memory. Rather
+  // than repair that memory, end every worker of the run and start a fresh world.
+  #resetWorld() {
+    this.world.terminate();
+    this.#processes.endAll();
+    this.world = this.#newWorld();
+  }
+
+  #newWorld() {
+    return new World(this.#module, this.capabilities.sharedMemory, (worker, msg) => this.#onMessage(worker, msg));
+  }
+
+  #onMessage(worker, msg) {
+    const record = this.#current;
+    switch (msg.type) {
+      case 'event': {
+        if (!record || msg.runId !== record.runId) return; // a late event of an ended run
+        record.events.push(msg.event);
+        record.onEvent(msg.event);
+        if (msg.event.kind === 'line') {
+          record.lines.push(msg.event.text);
+          record.onLine(msg.event.text, msg.event);
+        }
+        return;
+      }
+      case 'run-started':
+        if (record && msg.runId === record.runId) {
+          record.t0 = msg.t0;
+          record.onStart({ t0: msg.t0 });
+        }
+        return;
+      case 'run-done':
+        if (record && msg.runId === record.runId) {
+          record.settle({ status: 'done', value: msg.value, repr: msg.repr, elapsedMs: msg.elapsedMs });
+        }
+        return;
+      case 'run-failed':
+        if (record && msg.runId === record.runId) this.#fail(record, msg.message);
+        return;
+      case 'panic':
+      case 'worker-failed':
+        if (record) this.#fail(record, `${msg.lane ?? msg.role} failed: ${msg.message}`);
+        return;
+      case 'process-start':
+        this.#processes.start(msg.name).then(
+          ({ procId, pid }) => this.world.coordinator.postMessage({ reqId: msg.reqId, procId, pid }),
+          (error) => this.world.coordinator.postMessage({ reqId: msg.reqId, error: error.message }),
+        );
+        return;
+      case 'process-call':
+        this.#processes.call(msg.procId, record?.runId ?? 0, msg.task).then(
+          (value) => this.world.coordinator.postMessage({ reqId: msg.reqId, value }),
+          (error) => this.world.coordinator.postMessage({ reqId: msg.reqId, error: error.message }),
+        );
+        return;
+      case 'process-exit':
+        this.#processes.end(msg.procId);
+        return;
+      default:
+        console.warn('playground: unexpected message', msg);
+    }
+  }
+}
+
+/** A run's world: the coordinator (the program's main thread) and its thread workers. */
+class World {
+  constructor(module, sharedMemory, onMessage) {
+    this.module = module;
+    this.onMessage = onMessage;
+    this.threads = [];
+    this.threadsReady = Promise.resolve();
+    this.coordinator = this.#spawn('main worker');
+    this.ready = new Promise((resolve, reject) => {
+      this.coordinator.addEventListener('message', ({ data }) => {
+        if (data.type === 'coordinator-ready') {
+          this.memory = sharedMemory ? data.memory : null;
+          resolve();
+        } else if (data.type === 'worker-failed') reject(new Error(data.message));
+      });
+      this.coordinator.addEventListener('error', (e) => reject(new Error(e.message || 'the main worker failed to start')));
+    });
+    this.coordinator.postMessage({ role: 'coordinator', module });
+  }
+
+  #spawn(name) {
+    const worker = new Worker(WORKER_URL, { type: 'module', name });
+    worker.addEventListener('message', ({ data }) => this.onMessage(worker, data));
+    worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      this.onMessage(worker, { type: 'worker-failed', role: name, message: e.message || 'script error' });
+    });
+    return worker;
+  }
+
+  /** Starts thread workers until `count` exist, and waits until each waits for a job. */
+  ensureThreads(count) {
+    if (count > 0 && !this.memory) {
+      return Promise.reject(new Error('threads need shared memory, which this page does not have'));
+    }
+    const starting = [];
+    while (this.threads.length < count) {
+      const index = this.threads.length + 1;
+      const worker = this.#spawn(`thread worker ${index}`);
+      this.threads.push(worker);
+      starting.push(
+        new Promise((resolve, reject) => {
+          worker.addEventListener('message', ({ data }) => (data.type === 'ready' ? resolve() : null));
+          worker.addEventListener('error', (e) => reject(new Error(e.message || `thread worker ${index} failed`)));
+        }),
+      );
+      worker.postMessage({ role: 'thread', module: this.module, memory: this.memory, index });
+    }
+    this.threadsReady = Promise.all([this.threadsReady, ...starting]);
+    return this.threadsReady;
+  }
+
+  terminate() {
+    this.coordinator.terminate();
+    this.threads.forEach((t) => t.terminate());
+  }
+}
+
+/**
+ * Process workers: each holds its own instance and memory. A spare is kept started so that a
+ * new process costs an instantiation already done, not a worker start; a process that exits
+ * is ended for good, as a process is, and never reused.
+ */
+class ProcessWorkers {
+  #module;
+  #onMessage;
+  #spares = [];
+  #running = new Map(); // procId -> { worker, pid, name, pending: Map(reqId -> {resolve, reject}) }
+  #nextPid = 1001;
+  #nextProcId = 1;
+  #nextReq = 1;
+
+  constructor(module, onMessage) {
+    this.#module = module;
+    this.#onMessage = onMessage;
+  }
+
+  #spawnSpare() {
+    const pid = this.#nextPid++;
+    const worker = new Worker(WORKER_URL, { type: 'module', name: `process ${pid}` });
+    const spare = { worker, pid };
+    spare.ready = new Promise((resolve, reject) => {
+      worker.addEventListener('message', ({ data }) => {
+        if (data.type === 'process-ready') resolve();
+        else if (data.type === 'call-result') this.#answer(spare, data);
+        else if (data.type === 'worker-failed') reject(new Error(data.message));
+        else this.#onMessage(worker, data);
+      });
+      worker.addEventListener('error', (e) => {
+        e.preventDefault();
+        const error = new Error(`process ${pid} failed: ${e.message || 'script error'}`);
+        reject(error);
+        for (const { reject: fail } of spare.pending?.values() ?? []) fail(error);
+      });
+    });
+    spare.ready.catch(() => {});
+    worker.postMessage({ role: 'process', module: this.#module, pid });
+    return spare;
+  }
+
+  /** A started process named `name`: `{ procId, pid }`. */
+  async start(name) {
+    const spare = this.#spares.shift() ?? this.#spawnSpare();
+    this.#spares.push(this.#spawnSpare()); // the next process is warm too
+    await spare.ready;
+    const procId = this.#nextProcId++;
+    Object.assign(spare, { name, procId, pending: new Map() });
+    this.#running.set(procId, spare);
+    return { procId, pid: spare.pid };
+  }
+
+  call(procId, runId, call) {
+    const proc = this.#running.get(procId);
+    if (!proc) return Promise.reject(new Error(`no process ${procId}`));
+    const reqId = this.#nextReq++;
+    return new Promise((resolve, reject) => {
+      proc.pending.set(reqId, { resolve, reject });
+      proc.worker.postMessage({ reqId, runId, lane: proc.name, call });
+    });
+  }
+
+  #answer(proc, { reqId, value, error }) {
+    const waiter = proc.pending?.get(reqId);
+    if (!waiter) return;
+    proc.pending.delete(reqId);
+    if (error !== undefined) waiter.reject(new Error(error));
+    else waiter.resolve(value);
+  }
+
+  end(procId) {
+    this.#running.get(procId)?.worker.terminate();
+    this.#running.delete(procId);
+  }
+
+  /** Ends every running process (a cancelled or failed run); spares stay. */
+  endAll() {
+    for (const procId of [...this.#running.keys()]) this.end(procId);
+  }
+}
