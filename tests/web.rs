@@ -1,0 +1,79 @@
+//! The wasm side in a real browser (`wasm-pack test --headless --chrome`): threads on shared
+//! memory, and processes on separate instances.
+//!
+//! The tests run in a dedicated worker, which may block (a page may not). Thread workers are
+//! started from this worker before anything blocks, as `www/playground.js` does for a run.
+#![cfg(target_arch = "wasm32")]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use concurrency_playground::rt::{Ctx, thread};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+#[wasm_bindgen(inline_js = r#"
+// Starts `count` thread workers on this module's shared memory; resolves once each waits for
+// a job. The worker is a blob module that imports this test's own glue (found next to this
+// snippet) and enters `thread_worker_main`, as www/worker.js does on the page.
+const glue = new URL('../../wasm-bindgen-test.js', import.meta.url).href;
+const kept = []; // Firefox collects unreferenced workers that share memory
+export function start_thread_workers(count, module, memory) {
+  const source = `import init, * as wasm from ${JSON.stringify(glue)};
+    self.onmessage = async ({ data }) => {
+      await init({ module_or_path: data.module, memory: data.memory });
+      wasm.thread_worker_main(data.index);
+    };`;
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  return Promise.all(Array.from({ length: count }, (_, i) => new Promise((resolve, reject) => {
+    const worker = new Worker(url, { type: 'module' });
+    kept.push(worker);
+    worker.onmessage = ({ data }) => { if (data.type === 'ready') resolve(); };
+    worker.onerror = (e) => reject(new Error(e.message));
+    worker.postMessage({ module, memory, index: 100 + kept.length });
+  })));
+}
+export function glue_url() { return glue; }
+"#)]
+extern "C" {
+    fn start_thread_workers(count: u32, module: JsValue, memory: JsValue) -> js_sys::Promise;
+    fn glue_url() -> String;
+}
+
+async fn with_thread_workers(count: u32) {
+    let started = start_thread_workers(count, wasm_bindgen::module(), wasm_bindgen::memory());
+    JsFuture::from(started).await.unwrap_or_else(|e| panic!("thread workers did not start ({}): {e:?}", glue_url()));
+}
+
+/// Two threads add into one counter that only the main thread reads afterwards: the total
+/// can only be 2 × 100000 if all three see the same memory.
+#[wasm_bindgen_test]
+async fn two_threads_on_shared_memory_add_into_one_counter() {
+    with_thread_workers(2).await;
+    let counter = Arc::new(AtomicU64::new(0));
+    let (ctx, out) = Ctx::collecting();
+    let handles: Vec<_> = (0..2)
+        .map(|i| {
+            let counter = counter.clone();
+            let ctx = ctx.clone();
+            ctx.clone()
+                .spawn_thread(&format!("adder-{i}"), move || {
+                    for _ in 0..100_000 {
+                        counter.fetch_add(1, Ordering::SeqCst);
+                    }
+                    ctx.print(format!("adder-{i} done on {}", thread::worker_name()));
+                })
+                .expect("a waiting thread worker")
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    assert_eq!(counter.load(Ordering::SeqCst), 200_000);
+    let workers: std::collections::HashSet<String> =
+        out.lines().iter().map(|l| l.split(" on ").nth(1).unwrap().to_string()).collect();
+    assert_eq!(workers.len(), 2, "the two threads ran on two different workers: {workers:?}");
+}
