@@ -7,6 +7,14 @@
 //! | scenario id | Python (seed section) | Rust |
 //! | --- | --- | --- |
 //! | `threading-basic` | Basic Threading | [`scenarios::threading_basic`] |
+//! | `threading-lock` | Race Conditions & Locks | [`scenarios::threading_lock`] |
+//! | `multiprocessing-process` | Parallel Execution | [`scenarios::multiprocessing_process`] |
+//! | `multiprocessing-pool` | Using a Pool | [`scenarios::multiprocessing_pool`] |
+//! | `asyncio-gather` | Async/Await Basics, Running Tasks Concurrently | [`scenarios::asyncio_gather`] |
+//! | `concurrent-futures` | Concurrent Futures | [`scenarios::concurrent_futures`] |
+//!
+//! The functions the seed sends to processes (`compute_heavy_task`, `task`) are in
+//! [`scenarios::tasks`].
 //!
 //! Layout: [`scenarios`] holds one file per program, each opening with the Python it ports;
 //! [`rt`] is the platform layer they run on (threads, processes, tasks, clock, printing) with a

@@ -118,7 +118,9 @@ pub async fn run_scenario(run_id: u32, id: String, pairs: JsValue) -> Result<JsV
     let (scenario, params) = checked(&id, &pairs)?;
     set_lane("MainThread".to_string());
     let ctx = Ctx::new(Arc::new(PostSink { run_id }));
-    let value = (scenario.run)(ctx, params).await.map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let outcome = (scenario.run)(ctx, params).await;
+    browser::flush_events(run_id);
+    let value = outcome.map_err(|e| JsValue::from_str(&e.to_string()))?;
     Ok(message_object(&[("value", value_to_js(&value)), ("repr", value.py_repr().into())]))
 }
 
@@ -151,7 +153,9 @@ pub fn process_call(run_id: u32, pid: u32, lane: String, call: &str) -> Result<S
     let call = Call::decode(call).map_err(|e| JsValue::from_str(&e))?;
     set_lane(lane);
     let ctx = Ctx::new(Arc::new(PostSink { run_id }));
-    call.run(&ctx, pid).map(|v| v.to_string()).map_err(|e| JsValue::from_str(&e))
+    let outcome = call.run(&ctx, pid);
+    browser::flush_events(run_id);
+    outcome.map(|v| v.to_string()).map_err(|e| JsValue::from_str(&e))
 }
 
 /// A value for JS: integers become BigInt, so none loses digits.

@@ -135,10 +135,7 @@ function scenarioSection(pg, scenario) {
     run.done.then(
       (result) => {
         if (result.status === 'cancelled') setState('cancelled', 'Cancelled: the lines printed so far are kept');
-        else {
-          setState('done', 'Done');
-          if (result.repr && result.repr !== 'None') addLine(notes, { t: performance.timeOrigin + performance.now(), lane: 'result', text: result.repr }, null, 'note result');
-        }
+        else setState('done', 'Done');
         elapsed.textContent = formatMs(result.elapsedMs);
         elapsed.dataset.ms = String(result.elapsedMs);
       },

@@ -185,13 +185,15 @@ class Playground {
   #onMessage(worker, msg) {
     const record = this.#current;
     switch (msg.type) {
-      case 'event': {
-        if (!record || msg.runId !== record.runId) return; // a late event of an ended run
-        record.events.push(msg.event);
-        record.onEvent(msg.event);
-        if (msg.event.kind === 'line') {
-          record.lines.push(msg.event.text);
-          record.onLine(msg.event.text, msg.event);
+      case 'events': {
+        if (!record || msg.runId !== record.runId) return; // late events of an ended run
+        for (const event of msg.events) {
+          record.events.push(event);
+          record.onEvent(event);
+          if (event.kind === 'line') {
+            record.lines.push(event.text);
+            record.onLine(event.text, event);
+          }
         }
         return;
       }

@@ -206,4 +206,20 @@ impl Ctx {
     pub async fn start_process(&self, name: &str) -> Result<process::Process, RtError> {
         process::Process::start(self.clone(), name).await
     }
+
+    async fn start_process_named(&self, name: String) -> Result<process::Process, RtError> {
+        self.start_process(&name).await
+    }
+}
+
+/// Python's `os.cpu_count()`: the hardware threads the browser (or host) offers.
+pub fn cpu_count() -> usize {
+    #[cfg(target_arch = "wasm32")]
+    {
+        browser::hardware_concurrency()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    }
 }

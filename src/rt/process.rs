@@ -89,3 +89,45 @@ fn native_pid() -> u32 {
     static NEXT: AtomicU32 = AtomicU32::new(1000);
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
+
+/// What one task of a pool map gave, and which process ran it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mapped {
+    pub value: u128,
+    pub pid: u32,
+    pub ms: u64,
+}
+
+/// `Pool(processes).map(f, inputs)`: starts `processes` processes named `name_prefix-1`...,
+/// hands each the next input as soon as it is free (chunksize 1, as Pool picks for short
+/// lists), and returns the results in input order. The processes end afterwards.
+pub async fn pool_map<T: ProcessTask + Clone>(
+    ctx: &Ctx,
+    name_prefix: &str,
+    processes: usize,
+    calls: &[T],
+) -> Result<Vec<Mapped>, RtError> {
+    use std::cell::{Cell, RefCell};
+
+    let starting = (1..=processes).map(|i| ctx.start_process_named(format!("{name_prefix}-{i}")));
+    let pool: Vec<Process> = futures::future::try_join_all(starting).await?;
+    let next = Cell::new(0usize);
+    let results: RefCell<Vec<Option<Mapped>>> = RefCell::new(vec![None; calls.len()]);
+    let workers = pool.iter().map(|process| async {
+        loop {
+            let i = next.get();
+            if i >= calls.len() {
+                return Ok::<(), RtError>(());
+            }
+            next.set(i + 1);
+            let started = super::clock::now_ms();
+            let value = process.call(calls[i].clone()).await?;
+            let ms = (super::clock::now_ms() - started).round() as u64;
+            results.borrow_mut()[i] = Some(Mapped { value, pid: process.pid(), ms });
+        }
+    });
+    let outcome = futures::future::try_join_all(workers).await;
+    pool.into_iter().for_each(Process::exit);
+    outcome?;
+    Ok(results.into_inner().into_iter().map(|r| r.expect("every input was mapped")).collect())
+}

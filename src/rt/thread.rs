@@ -9,6 +9,10 @@ use std::time::Duration;
 
 use super::RtError;
 
+/// Work for a thread: runs the thread's body and returns the step that publishes its result.
+pub type Job = Box<dyn FnOnce() -> Publish + Send>;
+pub type Publish = Box<dyn FnOnce() + Send>;
+
 /// Where a thread leaves its result (or its panic message) for `join`.
 struct Slot<T> {
     result: Mutex<Option<Result<T, String>>>,
@@ -47,10 +51,15 @@ where
 {
     let slot = Arc::new(Slot { result: Mutex::new(None), finished: Condvar::new() });
     let filled = slot.clone();
-    let job = move || {
+    // The job runs `f` and returns how to hand its result over. A browser thread worker
+    // counts itself free again *before* handing over, so a thread spawned right after `join`
+    // returns always finds a free worker.
+    let job = move || -> Publish {
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(panic_message);
-        *filled.result.lock().unwrap() = Some(result);
-        filled.finished.notify_all();
+        Box::new(move || {
+            *filled.result.lock().unwrap() = Some(result);
+            filled.finished.notify_all();
+        })
     };
     start(name, Box::new(job))?;
     Ok(JoinHandle { name: name.to_string(), slot })
@@ -71,15 +80,15 @@ pub fn sleep(duration: Duration) {
 }
 
 #[cfg(target_arch = "wasm32")]
-fn start(_name: &str, job: Box<dyn FnOnce() + Send>) -> Result<(), RtError> {
+fn start(_name: &str, job: Job) -> Result<(), RtError> {
     super::browser::threads::submit(job)
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn start(name: &str, job: Box<dyn FnOnce() + Send>) -> Result<(), RtError> {
+fn start(name: &str, job: Job) -> Result<(), RtError> {
     std::thread::Builder::new()
         .name(name.to_string())
-        .spawn(job)
+        .spawn(move || job()())
         .map(drop)
         .map_err(|e| RtError::Unsupported(format!("cannot start thread {name}: {e}")))
 }

@@ -2,8 +2,13 @@
 //!
 //! `ALL` is the one list that the page, the JS API and the tests all walk.
 
+pub mod asyncio_gather;
+pub mod concurrent_futures;
+pub mod multiprocessing_pool;
+pub mod multiprocessing_process;
 pub mod tasks;
 pub mod threading_basic;
+pub mod threading_lock;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -40,7 +45,15 @@ impl Scenario {
     }
 }
 
-pub static ALL: &[&Scenario] = &[&threading_basic::SCENARIO];
+/// In the seed's order.
+pub static ALL: &[&Scenario] = &[
+    &threading_basic::SCENARIO,
+    &threading_lock::SCENARIO,
+    &multiprocessing_process::SCENARIO,
+    &multiprocessing_pool::SCENARIO,
+    &asyncio_gather::SCENARIO,
+    &concurrent_futures::SCENARIO,
+];
 
 pub fn find(id: &str) -> Option<&'static Scenario> {
     ALL.iter().copied().find(|s| s.id == id)

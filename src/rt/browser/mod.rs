@@ -62,17 +62,33 @@ pub fn message_object(fields: &[(&str, JsValue)]) -> JsValue {
 }
 
 /// Posts a run's events to the page, from whichever worker emits them.
+///
+/// Printed lines go out at once, so the page shows them as they happen. Other events (a lane
+/// starting, a span of sleep) wait in a per-thread buffer for the next line or the lane's end:
+/// fewer messages, and no wake-up of the page's thread at the moment threads start racing.
 pub struct PostSink {
     pub run_id: u32,
 }
 
+thread_local! {
+    static PENDING_EVENTS: RefCell<Vec<JsValue>> = const { RefCell::new(Vec::new()) };
+}
+
 impl Sink for PostSink {
     fn emit(&self, event: Event) {
-        post(&message_object(&[
-            ("type", "event".into()),
-            ("runId", self.run_id.into()),
-            ("event", event_to_js(&event)),
-        ]));
+        let urgent = matches!(event.kind, EventKind::Line(_) | EventKind::Note(_) | EventKind::LaneEnd);
+        PENDING_EVENTS.with(|p| p.borrow_mut().push(event_to_js(&event)));
+        if urgent {
+            flush_events(self.run_id);
+        }
+    }
+}
+
+/// Posts this thread's buffered events of run `run_id`, if any, as one message.
+pub fn flush_events(run_id: u32) {
+    let events: Array = PENDING_EVENTS.with(|p| p.borrow_mut().drain(..).collect());
+    if events.length() > 0 {
+        post(&message_object(&[("type", "events".into()), ("runId", run_id.into()), ("events", events.into())]));
     }
 }
 
@@ -98,6 +114,17 @@ pub fn event_to_js(event: &Event) -> JsValue {
 extern "C" {
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(callback: &js_sys::Function, ms: f64) -> JsValue;
+
+    type Navigator;
+    #[wasm_bindgen(thread_local_v2, js_name = navigator)]
+    static NAVIGATOR: Navigator;
+    #[wasm_bindgen(method, getter, js_name = hardwareConcurrency)]
+    fn hardware_concurrency(this: &Navigator) -> f64;
+}
+
+/// `navigator.hardwareConcurrency`, at least 1.
+pub fn hardware_concurrency() -> usize {
+    NAVIGATOR.with(|n| n.hardware_concurrency()).max(1.0) as usize
 }
 
 /// A promise that `setTimeout` resolves: the browser's event loop does the waiting.

@@ -11,8 +11,7 @@ use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex};
 
 use crate::rt::RtError;
-
-type Job = Box<dyn FnOnce() + Send>;
+use crate::rt::thread::Job;
 
 struct Pool {
     jobs: VecDeque<Job>,
@@ -55,8 +54,10 @@ pub fn worker_loop(ready: impl FnOnce()) -> ! {
         };
         pool.waiting -= 1;
         drop(pool);
-        job();
+        let publish = job();
+        POOL.lock().unwrap().waiting += 1;
+        // Hand the result over only now that this worker counts as free again.
+        publish();
         pool = POOL.lock().unwrap();
-        pool.waiting += 1;
     }
 }

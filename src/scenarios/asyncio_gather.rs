@@ -1,0 +1,117 @@
+//! asyncio: coroutines that wait without blocking, run as tasks and gathered.
+//!
+//! ```python
+//! import asyncio
+//!
+//! async def fetch_data(id):                               # defines a coroutine
+//!     print(f"Task {id} starting...")
+//!     await asyncio.sleep(1)                              # non-blocking wait (yields control to loop)
+//!     print(f"Task {id} finished.")
+//!     return {"id": id, "data": "success"}
+//!
+//! async def main():
+//!     # schedule multiple coroutines at once
+//!     task1 = asyncio.create_task(fetch_data(1))          # schedules execution
+//!     task2 = asyncio.create_task(fetch_data(2))
+//!
+//!     res1 = await task1                                  # waits for specific task result
+//!     res2 = await task2
+//!
+//!     # OR use gather for many tasks
+//!     results = await asyncio.gather(fetch_data(3), fetch_data(4))
+//!     print(results)
+//!
+//! asyncio.run(main())                                     # the seed leaves this commented out
+//! ```
+//!
+//! Everything runs on one thread. `fetch_data` is an `async fn`; `create_task` schedules it
+//! on the worker's JS event loop at once; `asyncio.sleep` awaits a `setTimeout` promise, so
+//! while one task waits the others run. Two tasks that each wait 1 s take 1 s together.
+
+use std::time::Duration;
+
+use futures::future::join_all;
+
+use super::Scenario;
+use crate::params::{ParamKind, ParamSpec, Params};
+use crate::rt::{Ctx, RtError, clock};
+use crate::value::Value;
+
+pub static SCENARIO: Scenario = Scenario {
+    id: "asyncio-gather",
+    title: "asyncio: tasks and gather",
+    seed_section: "Asyncio: Async/Await Basics, Running Tasks Concurrently",
+    params: &[ParamSpec {
+        name: "delay_ms",
+        label: "asyncio.sleep in each task (ms)",
+        kind: ParamKind::Int { min: 0, max: 10_000 },
+        default: "1000",
+    }],
+    needs_shared_memory: false,
+    threads_needed: |_| 0,
+    run: |ctx, params| Box::pin(async move { main(ctx, &params).await }),
+    source: include_str!("asyncio_gather.rs"),
+};
+
+async fn fetch_data(ctx: Ctx, id: u128, delay: Duration) -> Value {
+    ctx.print(format!("Task {id} starting..."));
+    ctx.sleep_async(delay).await;
+    ctx.print(format!("Task {id} finished."));
+    Value::Dict(vec![("id".into(), Value::Int(id)), ("data".into(), Value::Str("success".into()))])
+}
+
+async fn main(ctx: Ctx, params: &Params) -> Result<Value, RtError> {
+    let delay = Duration::from_millis(params.int("delay_ms"));
+    let started = clock::now_ms();
+
+    let task1 = ctx.spawn_task("task1: fetch_data(1)", fetch_data(ctx.clone(), 1, delay));
+    let task2 = ctx.spawn_task("task2: fetch_data(2)", fetch_data(ctx.clone(), 2, delay));
+    let res1 = task1.await;
+    let res2 = task2.await;
+    let both_tasks_ms = clock::now_ms() - started;
+
+    // gather wraps each coroutine in a task of its own, then waits for all of them.
+    let gathered = join_all([
+        ctx.spawn_task("gather: fetch_data(3)", fetch_data(ctx.clone(), 3, delay)),
+        ctx.spawn_task("gather: fetch_data(4)", fetch_data(ctx.clone(), 4, delay)),
+    ])
+    .await;
+    let results = Value::List(gathered);
+    ctx.print(results.py_repr());
+
+    let total_ms = clock::now_ms() - started;
+    ctx.note(format!("res1 = {}, res2 = {}", res1.py_repr(), res2.py_repr()));
+    ctx.note(format!(
+        "task1 and task2 took {both_tasks_ms:.0} ms together, not 2 × {} ms: they waited at the same time",
+        delay.as_millis()
+    ));
+    ctx.note(format!("main() took {total_ms:.0} ms on one thread: two rounds of waits that overlap"));
+    Ok(results)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::rt::task::block_on;
+
+    #[test]
+    fn prints_what_cpython_prints_in_the_same_order() {
+        let (ctx, out) = Ctx::collecting();
+        let params = crate::params::validate(SCENARIO.params, &[("delay_ms".into(), "20".into())]).unwrap();
+        block_on(main(ctx, &params)).unwrap();
+        assert_eq!(
+            out.lines(),
+            [
+                "Task 1 starting...",
+                "Task 2 starting...",
+                "Task 1 finished.",
+                "Task 2 finished.",
+                "Task 3 starting...",
+                "Task 4 starting...",
+                "Task 3 finished.",
+                "Task 4 finished.",
+                "[{'id': 3, 'data': 'success'}, {'id': 4, 'data': 'success'}]",
+            ]
+        );
+    }
+}

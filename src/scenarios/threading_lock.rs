@@ -1,0 +1,253 @@
+//! A race condition, fixed by a lock: threads add one to a shared counter many times.
+//!
+//! ```python
+//! counter = 0
+//! lock = threading.Lock()                                 # creates a mutex lock
+//!
+//! def increment():
+//!     global counter
+//!     for _ in range(100000):
+//!         with lock:                                      # ensures only one thread modifies at a time
+//!             counter += 1                                # critical section
+//!
+//! threads = [threading.Thread(target=increment) for _ in range(2)]
+//! for t in threads: t.start()
+//! for t in threads: t.join()
+//! print(f"Final counter: {counter}")                      # guaranteed 200000 with lock
+//! ```
+//!
+//! Three variants run one after the other on real threads sharing one memory:
+//! * no lock: `counter += 1` as Python runs it, a load and then a store. Two threads can load
+//!   the same value and both store value + 1: one update is lost. (Atomic loads and stores keep
+//!   this safe Rust; what is lost is the read-modify-write as a whole.)
+//! * a mutex, as the seed does: exact, since one thread at a time holds the lock.
+//! * an atomic add (`fetch_add`): exact without a lock; the hardware makes the
+//!   read-modify-write one indivisible step.
+//!
+//! All threads wait at a start line and are released together, so they really overlap.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use super::Scenario;
+use crate::params::{ParamKind, ParamSpec, Params};
+use crate::rt::{Ctx, EventKind, RtError, clock};
+use crate::value::Value;
+
+pub static SCENARIO: Scenario = Scenario {
+    id: "threading-lock",
+    title: "A race, fixed by a lock",
+    seed_section: "Threading: Race Conditions & Locks",
+    params: &[
+        ParamSpec { name: "threads", label: "threads", kind: ParamKind::Int { min: 1, max: 16 }, default: "2" },
+        ParamSpec {
+            name: "iterations",
+            label: "increments per thread",
+            kind: ParamKind::Int { min: 1, max: 1_000_000 },
+            default: "100000",
+        },
+    ],
+    needs_shared_memory: true,
+    threads_needed: |p| p.int("threads") as usize,
+    run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
+    source: include_str!("threading_lock.rs"),
+};
+
+/// How the threads add one to the counter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    NoLock,
+    Mutex,
+    Atomic,
+}
+
+impl Variant {
+    fn label(self) -> &'static str {
+        match self {
+            Variant::NoLock => "no lock",
+            Variant::Mutex => "mutex",
+            Variant::Atomic => "atomic add",
+        }
+    }
+}
+
+/// The counter every thread adds to, in the form each variant needs.
+struct Counter {
+    plain: AtomicU64,
+    locked: Mutex<u64>,
+}
+
+impl Counter {
+    /// `counter += 1`: read, compute, write, the way Python runs it in every variant (the same
+    /// work in each, so their times compare fairly).
+    fn increment(&self, variant: Variant) {
+        match variant {
+            Variant::NoLock => {
+                let seen = self.plain.load(Ordering::Relaxed);
+                let next = bytecode_work(seen) + 1;
+                // Another thread may have stored since our load: its update is overwritten.
+                self.plain.store(next, Ordering::Relaxed);
+            }
+            Variant::Mutex => {
+                let mut counter = self.locked.lock().unwrap();
+                *counter = bytecode_work(*counter) + 1;
+            }
+            Variant::Atomic => {
+                let one = bytecode_work(1);
+                self.plain.fetch_add(one, Ordering::Relaxed);
+            }
+        }
+    }
+
+    fn total(&self, variant: Variant) -> u64 {
+        match variant {
+            Variant::Mutex => *self.locked.lock().unwrap(),
+            Variant::NoLock | Variant::Atomic => self.plain.load(Ordering::SeqCst),
+        }
+    }
+}
+
+/// A barrier the threads *spin* at, so they leave it within nanoseconds of each other.
+///
+/// A sleeping barrier wakes its workers one after another, a fraction of a millisecond apart:
+/// long enough for one thread to finish 100000 increments before another begins. And a
+/// thread that was just woken often lands on the core of a thread that is already spinning,
+/// so the two take turns on one core for a while (seen in Chromium on 2 cores). Hence the
+/// last thread to arrive spins a moment longer (`SETTLE_MS`) before it releases everyone.
+struct StartLine {
+    threads: usize,
+    arrived: AtomicUsize,
+    go: AtomicBool,
+}
+
+const SETTLE_MS: f64 = 2.0;
+
+impl StartLine {
+    fn new(threads: usize) -> StartLine {
+        StartLine { threads, arrived: AtomicUsize::new(0), go: AtomicBool::new(false) }
+    }
+
+    fn wait(&self) {
+        if self.arrived.fetch_add(1, Ordering::SeqCst) + 1 == self.threads {
+            let settled = clock::now_ms() + SETTLE_MS;
+            while clock::now_ms() < settled {
+                std::hint::spin_loop();
+            }
+            self.go.store(true, Ordering::SeqCst);
+        }
+        while !self.go.load(Ordering::SeqCst) {
+            std::hint::spin_loop();
+        }
+    }
+}
+
+/// What CPython does between reading `counter` and writing it back: it runs a few bytecodes,
+/// some tens of nanoseconds. Here a short chain of multiplications stands in for them; the
+/// `black_box` makes the optimiser compute it. Without such a gap the read and the write sit
+/// side by side, and since wasm's atomic store is a full barrier the other core then almost
+/// never slips in between: the race would be real but rarely visible.
+fn bytecode_work(value: u64) -> u64 {
+    let mut scratch = value;
+    for _ in 0..24 {
+        // Multiply, then mix the high bits down: not affine, so it cannot be folded away.
+        scratch = scratch.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        scratch ^= scratch >> 29;
+    }
+    std::hint::black_box(scratch);
+    value
+}
+
+/// One variant's outcome: the final counter and the time from the barrier to the last join.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Outcome {
+    pub total: u64,
+    pub ms: f64,
+}
+
+/// Runs `threads` threads of `iterations` increments each, all released at once.
+pub fn race(ctx: &Ctx, variant: Variant, threads: usize, iterations: u64) -> Result<Outcome, RtError> {
+    let counter = Arc::new(Counter { plain: AtomicU64::new(0), locked: Mutex::new(0) });
+    let start_line = Arc::new(StartLine::new(threads));
+    let handles = (1..=threads)
+        .map(|i| {
+            let (counter, start_line) = (counter.clone(), start_line.clone());
+            let thread_ctx = ctx.clone();
+            ctx.spawn_thread(&format!("Thread-{i} (increment, {})", variant.label()), move || {
+                let arrived_ms = clock::now_ms();
+                start_line.wait();
+                let start_ms = clock::now_ms();
+                thread_ctx.emit(EventKind::Span { state: "wait", start_ms: arrived_ms, label: "start line".into() });
+                for _ in 0..iterations {
+                    counter.increment(variant);
+                }
+                let label = format!("{iterations} increments, {}", variant.label());
+                thread_ctx.emit(EventKind::Span { state: "run", start_ms, label });
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let started = clock::now_ms();
+    for handle in handles {
+        handle.join()?;
+    }
+    Ok(Outcome { total: counter.total(variant), ms: clock::now_ms() - started })
+}
+
+fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
+    let threads = params.int("threads") as usize;
+    let iterations = params.int("iterations");
+    let expected = threads as u64 * iterations;
+    let mut totals = Vec::new();
+    for variant in [Variant::NoLock, Variant::Mutex, Variant::Atomic] {
+        let Outcome { total, ms } = race(ctx, variant, threads, iterations)?;
+        if variant == Variant::Mutex {
+            ctx.print(format!("Final counter: {total}"));
+        }
+        let verdict = if total == expected {
+            "exact".to_string()
+        } else {
+            let lost = expected - total;
+            format!("{lost} updates lost ({:.1}%)", lost as f64 * 100.0 / expected as f64)
+        };
+        ctx.note(format!("{}: Final counter: {total} of {expected}, {verdict}, in {ms:.1} ms", variant.label()));
+        totals.push((variant.label().replace(' ', "_"), Value::Int(u128::from(total))));
+    }
+    Ok(Value::Dict(totals))
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mutex_and_the_atomic_are_exact() {
+        let (ctx, _) = Ctx::collecting();
+        for variant in [Variant::Mutex, Variant::Atomic] {
+            assert_eq!(race(&ctx, variant, 4, 50_000).unwrap().total, 200_000, "{variant:?}");
+        }
+    }
+
+    #[test]
+    fn without_a_lock_the_total_never_exceeds_the_increments() {
+        let (ctx, _) = Ctx::collecting();
+        let total = race(&ctx, Variant::NoLock, 2, 100_000).unwrap().total;
+        assert!((100_000..=200_000).contains(&total), "{total}");
+    }
+
+    #[test]
+    fn prints_the_seeds_line_and_one_note_per_variant() {
+        let (ctx, out) = Ctx::collecting();
+        let params = crate::params::validate(SCENARIO.params, &[]).unwrap();
+        run(&ctx, &params).unwrap();
+        assert_eq!(out.lines(), ["Final counter: 200000"]);
+        let notes: Vec<String> = out
+            .events()
+            .into_iter()
+            .filter_map(|e| match e.kind {
+                crate::rt::EventKind::Note(n) => Some(n),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(notes.len(), 3);
+        assert!(notes[1].starts_with("mutex: Final counter: 200000 of 200000, exact"), "{}", notes[1]);
+    }
+}
