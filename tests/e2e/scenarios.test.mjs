@@ -1,0 +1,137 @@
+// Every seed scenario through the page, compared line by line with CPython running the seed;
+// the exact results; and bad input through the page and the JS API.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, openPage, printedLines, runInPage, startServer } from './harness.mjs';
+import { cpythonLines, normalisePids } from './seed.mjs';
+
+let server;
+let browser;
+let page;
+let errors;
+let reference;
+before(async () => {
+  const python = cpythonLines(); // about 15 s (the 10**8 pool); runs while the browser starts
+  server = await startServer();
+  browser = await launchBrowser();
+  ({ page, errors } = await openPage(browser, server.url));
+  reference = await python;
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const section = (id) => page.locator(`section[data-scenario="${id}"]`);
+const notes = (id) => section(id).locator('[data-role="notes"] .text').allTextContents();
+const api = (fn, ...args) => page.evaluate(fn, ...args);
+
+for (const id of ['threading-basic', 'threading-lock', 'multiprocessing-process', 'multiprocessing-pool', 'asyncio-gather', 'concurrent-futures']) {
+  test(`${id} prints what CPython prints`, async () => {
+    assert.equal(await runInPage(page, id, { timeout: 120_000 }), 'done');
+    const lines = (await printedLines(page, id)).map(normalisePids);
+    assert.deepEqual(lines, reference[id]);
+    const elapsed = Number(await section(id).locator('[data-role="elapsed"]').getAttribute('data-ms'));
+    assert.ok(elapsed > 0, `${id} shows its wall time`);
+    assert.deepEqual(errors, []);
+  });
+}
+
+test('the pool returns the exact sums, in input order, from distinct processes', async () => {
+  const result = await api(async () => {
+    const r = await window.playground.run('multiprocessing-pool', {}).done;
+    return { value: r.value.map(String), pids: r.lines };
+  });
+  assert.deepEqual(result.value, ['333332833333500000', '333333283333335000000', '333333328333333350000000']);
+  assert.equal(new Set(result.pids).size, 3, 'three tasks printed from three processes');
+  const shown = (await notes('multiprocessing-pool')).join('\n');
+  assert.match(shown, /results = \[333332833333500000, 333333283333335000000, 333333328333333350000000\]/);
+});
+
+test('a process has memory of its own: the parent global stays 0', async () => {
+  const shown = (await notes('multiprocessing-process')).join('\n');
+  assert.match(shown, /the child added one and saw 1; in the parent it is 0/);
+  assert.match(shown, /returned 333332833333500000/);
+});
+
+test('without a lock updates are lost (at least once in five runs); with one, never', async () => {
+  const totals = await api(async () => {
+    const seen = [];
+    for (let i = 0; i < 5; i++) {
+      const { value } = await window.playground.run('threading-lock', {}).done;
+      seen.push({ noLock: Number(value.no_lock), mutex: Number(value.mutex), atomic: Number(value.atomic_add) });
+      if (value.no_lock < 200000n) break;
+    }
+    return seen;
+  });
+  assert.ok(totals.some((t) => t.noLock < 200000), JSON.stringify(totals));
+  for (const t of totals) assert.ok(t.mutex === 200000 && t.atomic === 200000, JSON.stringify(t));
+});
+
+test('asyncio overlaps its waits: two rounds of 1 s take about 2 s, not 4 s', async () => {
+  const { elapsedMs, lines } = await api(() => window.playground.run('asyncio-gather', {}).done);
+  assert.ok(elapsedMs >= 1900 && elapsedMs <= 3000, `took ${elapsedMs} ms`);
+  assert.equal(lines.at(-1), "[{'id': 3, 'data': 'success'}, {'id': 4, 'data': 'success'}]");
+});
+
+test('the executors give [0, 2, 4, 6, 8] and [0, 2, ..., 18] and say which worker ran each', async () => {
+  const shown = (await notes('concurrent-futures')).join('\n');
+  assert.match(shown, /ThreadPoolExecutor results = \[0, 2, 4, 6, 8\]/);
+  assert.match(shown, /results = \[0, 2, 4, 6, 8, 10, 12, 14, 16, 18\]/);
+  assert.match(shown, /task\(0\) = 0 ran on ThreadPoolExecutor-0_\d/);
+});
+
+const BAD = [
+  ['threading-lock', 'threads', '0', /threads must be a whole number from 1 to 16/],
+  ['threading-lock', 'threads', '10000', /threads must be a whole number from 1 to 16/],
+  ['threading-lock', 'iterations', '', /iterations must be a whole number from 1 to 1_000_000; it is empty/],
+  ['threading-lock', 'iterations', 'abc', /iterations must be .* got "abc"/],
+  ['multiprocessing-process', 'n', '-1', /n must be a whole number from 0 to 1_000_000_000; got "-1"/],
+  ['multiprocessing-process', 'n', '10**13', /n must be a whole number from 0 to 1_000_000_000/],
+  ['multiprocessing-pool', 'inputs', Array(10000).fill('1').join(','), /inputs must be a list of 1 to 16 whole numbers/],
+  ['asyncio-gather', 'delay_ms', '<script>alert(1)</script>', /delay_ms must be a whole number from 0 to 10_000/],
+];
+
+for (const [id, name, value, message] of BAD) {
+  test(`bad ${name} ${JSON.stringify(value.slice(0, 20))} for ${id} is refused, next to the field and by the API`, async () => {
+    const input = section(id).locator(`input[name="${name}"]`);
+    const before = await input.inputValue();
+    await input.fill(value);
+    await section(id).locator('[data-action="run"]').click();
+    const shown = await section(id).locator(`[data-error-for="${name}"]`).textContent();
+    assert.match(shown, message);
+    assert.equal(await section(id).locator('[data-role="status"]').getAttribute('data-state'), 'done', 'the last state stays; nothing started');
+    assert.equal(await section(id).locator('script').count(), 0, 'markup is shown as text');
+    await input.fill(before);
+
+    const rejected = await api(async ([sid, pname, pvalue]) => {
+      try {
+        await window.playground.run(sid, { [pname]: pvalue }).done;
+        return null;
+      } catch (e) {
+        return { name: e.name, message: e.message, params: e.errors?.map((x) => x.param) };
+      }
+    }, [id, name, value]);
+    assert.equal(rejected?.name, 'ParamError');
+    assert.match(rejected.message, message);
+    assert.deepEqual(rejected.params, [name]);
+  });
+}
+
+test('the API rejects unknown scenarios and parameters, and a second run of a running scenario', async () => {
+  const outcome = await api(async () => {
+    const pg = window.playground;
+    const catchIt = (p) => p.then(() => 'resolved', (e) => e.message);
+    const unknownScenario = await catchIt(pg.run('threading-nope', {}).done);
+    const unknownParam = await catchIt(pg.run('threading-lock', { thread: 2 }).done);
+    const nonNumber = await catchIt(pg.run('threading-lock', { threads: NaN }).done);
+    const first = pg.run('threading-basic', { count: 3 });
+    const second = await catchIt(pg.run('threading-basic', {}).done);
+    await first.done;
+    return { unknownScenario, unknownParam, nonNumber, second };
+  });
+  assert.match(outcome.unknownScenario, /unknown scenario "threading-nope"; known: threading-basic/);
+  assert.match(outcome.unknownParam, /unknown parameter "thread"; this scenario takes threads, iterations/);
+  assert.match(outcome.nonNumber, /threads must be a whole number from 1 to 16; got "NaN"/);
+  assert.match(outcome.second, /threading-basic is already running/);
+});
