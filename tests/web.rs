@@ -36,11 +36,34 @@ export function start_thread_workers(count, module, memory) {
     worker.postMessage({ module, memory, index: 100 + kept.length });
   })));
 }
+// A process: a worker with its own instance and a fresh memory of its own (none is passed).
+// Resolves to what `process_call` returned for each call, in order.
+export function run_in_process(pid, calls) {
+  const source = `import init, * as wasm from ${JSON.stringify(glue)};
+    self.onmessage = async ({ data }) => {
+      await init({ module_or_path: data.module });
+      wasm.process_init(data.pid);
+      postMessage({ answers: data.calls.map((call) => wasm.process_call(0, data.pid, 'child', call)) });
+    };`;
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(url, { type: 'module' });
+    kept.push(worker);
+    worker.onmessage = ({ data }) => { if (data.answers) { worker.terminate(); resolve(data.answers); } };
+    worker.onerror = (e) => reject(new Error(e.message));
+    worker.postMessage({ module: wasm_module(), pid, calls });
+  });
+}
+let moduleForProcesses;
+export function set_module(module) { moduleForProcesses = module; }
+function wasm_module() { return moduleForProcesses; }
 export function glue_url() { return glue; }
 "#)]
 extern "C" {
     fn start_thread_workers(count: u32, module: JsValue, memory: JsValue) -> js_sys::Promise;
     fn glue_url() -> String;
+    fn run_in_process(pid: u32, calls: js_sys::Array) -> js_sys::Promise;
+    fn set_module(module: JsValue);
 }
 
 async fn with_thread_workers(count: u32) {
@@ -76,4 +99,30 @@ async fn two_threads_on_shared_memory_add_into_one_counter() {
     let workers: std::collections::HashSet<String> =
         out.lines().iter().map(|l| l.split(" on ").nth(1).unwrap().to_string()).collect();
     assert_eq!(workers.len(), 2, "the two threads ran on two different workers: {workers:?}");
+}
+
+/// The mutex and the atomic variants of the lock scenario are exact on real threads.
+#[wasm_bindgen_test]
+async fn the_lock_scenarios_mutex_and_atomic_are_exact_on_web_workers() {
+    use concurrency_playground::scenarios::threading_lock::{Variant, race};
+    with_thread_workers(2).await;
+    let (ctx, _) = Ctx::collecting();
+    for variant in [Variant::Mutex, Variant::Atomic] {
+        assert_eq!(race(&ctx, variant, 2, 50_000).unwrap().total, 100_000, "{variant:?}");
+    }
+}
+
+/// A process is a separate instance: the global it bumps is its own, ours stays untouched,
+/// and compute_heavy_task is exact there too.
+#[wasm_bindgen_test]
+async fn a_process_has_its_own_memory() {
+    use concurrency_playground::scenarios::tasks::GLOBAL_COUNTER;
+    GLOBAL_COUNTER.store(0, Ordering::SeqCst);
+    set_module(wasm_bindgen::module());
+    let calls: js_sys::Array =
+        ["bump_global", "bump_global", "compute_heavy_task 1000000"].iter().map(|c| JsValue::from_str(c)).collect();
+    let answers = JsFuture::from(run_in_process(4242, calls)).await.expect("the process ran");
+    let answers: Vec<String> = js_sys::Array::from(&answers).iter().map(|v| v.as_string().unwrap()).collect();
+    assert_eq!(answers, ["1", "2", "333332833333500000"]);
+    assert_eq!(GLOBAL_COUNTER.load(Ordering::SeqCst), 0, "the parent's copy did not move");
 }
