@@ -100,11 +100,13 @@ function scenarioSection(pg, scenario) {
       form.querySelector(`input[name="${CSS.escape(param)}"]`)?.setAttribute('aria-invalid', 'true');
     }
   };
+  // Printed lines name the thread or process that printed them; notes all come from the
+  // playground's view of the main program, so they carry only their time.
   const addLine = (list, ev, t0, cls) => {
     const at = t0 ? ev.t - t0 : 0;
     list.append(el('li', { class: cls, 'data-lane': ev.lane },
       el('span', { class: 't', text: `+${formatMs(Math.max(0, at))}` }),
-      el('span', { class: 'lane', text: ev.lane }),
+      cls === 'line' ? el('span', { class: 'lane', text: ev.lane, title: ev.lane }) : null,
       el('span', { class: 'text', text: ev.text })));
   };
 

@@ -27,10 +27,10 @@ pub static SCENARIO: Scenario = Scenario {
     title: "A pool of processes",
     seed_section: "Multiprocessing: Using a Pool",
     params: &[
-        ParamSpec { name: "processes", label: "processes", kind: ParamKind::Int { min: 1, max: 16 }, default: "4" },
+        ParamSpec { name: "processes", label: "worker processes in the pool", kind: ParamKind::Int { min: 1, max: 16 }, default: "4" },
         ParamSpec {
             name: "inputs",
-            label: "inputs (n of each task)",
+            label: "n of each compute_heavy_task",
             kind: ParamKind::IntList { min: 0, max: 1_000_000_000, max_len: 16 },
             default: "10**6, 10**7, 10**8",
         },

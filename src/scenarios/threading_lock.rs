@@ -39,7 +39,7 @@ pub static SCENARIO: Scenario = Scenario {
     title: "A race, fixed by a lock",
     seed_section: "Threading: Race Conditions & Locks",
     params: &[
-        ParamSpec { name: "threads", label: "threads", kind: ParamKind::Int { min: 1, max: 16 }, default: "2" },
+        ParamSpec { name: "threads", label: "threads started together", kind: ParamKind::Int { min: 1, max: 16 }, default: "2" },
         ParamSpec {
             name: "iterations",
             label: "increments per thread",

@@ -1,0 +1,24 @@
+//! Runs every scenario natively on the host with its default parameters and prints each one's
+//! wall time: the "native Rust" reference for the same core the browser runs.
+//!
+//! `cargo run --release --example native_run`
+
+use std::time::Instant;
+
+use concurrency_playground::params::validate;
+use concurrency_playground::rt::{Ctx, task::block_on};
+use concurrency_playground::scenarios::ALL;
+
+fn main() {
+    for scenario in ALL {
+        let params = validate(scenario.params, &[]).expect("defaults are valid");
+        let (ctx, out) = Ctx::collecting();
+        let started = Instant::now();
+        let outcome = block_on((scenario.run)(ctx, params));
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        match outcome {
+            Ok(value) => println!("{:<24} {ms:>9.1} ms  {} lines  {}", scenario.id, out.lines().len(), value.py_repr()),
+            Err(e) => println!("{:<24} {ms:>9.1} ms  error: {e}", scenario.id),
+        }
+    }
+}
