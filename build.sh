@@ -143,7 +143,8 @@ cmd_test() {
   cargo test --workspace || failed+=("cargo test")
 
   say "wasm tests in headless Chromium (wasm-pack test)"
-  # wasm-pack picks a wasm-opt from PATH; keep Debian's old one out of its way.
+  # `wasm-pack test` runs no wasm-opt; the page's module is optimised by build_wasm only,
+  # with npm's binaryen, so an old wasm-opt on PATH is never used.
   WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60} \
     wasm-pack test --headless --chrome -- "${BUILD_STD[@]}" || failed+=("wasm-pack test")
 

@@ -3,13 +3,17 @@
 //!
 //! `cargo run --release --example native_run`
 
-use std::time::Instant;
+#[cfg(target_arch = "wasm32")]
+fn main() {} // wasm-pack test builds every example; this one means nothing in a browser
 
-use concurrency_playground::params::validate;
-use concurrency_playground::rt::{Ctx, task::block_on};
-use concurrency_playground::scenarios::ALL;
-
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
+    use std::time::Instant;
+
+    use concurrency_playground::params::validate;
+    use concurrency_playground::rt::{Ctx, task::block_on};
+    use concurrency_playground::scenarios::ALL;
+
     for scenario in ALL {
         let params = validate(scenario.params, &[]).expect("defaults are valid");
         let (ctx, out) = Ctx::collecting();

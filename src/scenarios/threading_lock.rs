@@ -228,9 +228,10 @@ mod tests {
 
     #[test]
     fn without_a_lock_the_total_never_exceeds_the_increments() {
+        // It may fall far below: a thread that read long ago can overwrite many updates.
         let (ctx, _) = Ctx::collecting();
         let total = race(&ctx, Variant::NoLock, 2, 100_000).unwrap().total;
-        assert!((100_000..=200_000).contains(&total), "{total}");
+        assert!((1..=200_000).contains(&total), "{total}");
     }
 
     #[test]
