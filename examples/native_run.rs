@@ -18,7 +18,7 @@ fn main() {
         let params = validate(scenario.params, &[]).expect("defaults are valid");
         let (ctx, out) = Ctx::collecting();
         let started = Instant::now();
-        let outcome = block_on((scenario.run)(ctx, params));
+        let outcome = block_on(scenario.start(ctx, params));
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         match outcome {
             Ok(value) => println!("{:<24} {ms:>9.1} ms  {} lines  {}", scenario.id, out.lines().len(), value.py_repr()),

@@ -10,7 +10,6 @@ use wasm_bindgen::prelude::*;
 
 use crate::params::{self, ParamKind, ParamValue, Params};
 use crate::rt::browser::{self, PostSink, message_object, pairs_from_js};
-use crate::rt::process::ProcessTask;
 use crate::rt::{Ctx, set_lane};
 use crate::scenarios::{self, Scenario, tasks::Call};
 use crate::value::Value;
@@ -71,6 +70,8 @@ pub fn scenarios() -> JsValue {
                 ("needsSharedMemory", s.needs_shared_memory.into()),
                 ("python", s.python().into()),
                 ("rust", s.source.into()),
+                ("moreRust", s.more_source.iter().map(|t| JsValue::from_str(t)).collect::<Array>().into()),
+                ("notice", s.notice.into()),
             ])
         })
         .collect::<Array>()
@@ -116,9 +117,8 @@ pub fn shared_memory() -> JsValue {
 #[wasm_bindgen]
 pub async fn run_scenario(run_id: u32, id: String, pairs: JsValue) -> Result<JsValue, JsValue> {
     let (scenario, params) = checked(&id, &pairs)?;
-    set_lane("MainThread".to_string());
     let ctx = Ctx::new(Arc::new(PostSink { run_id }));
-    let outcome = (scenario.run)(ctx, params).await;
+    let outcome = scenario.start(ctx, params).await;
     browser::flush_events(run_id);
     let value = outcome.map_err(|e| JsValue::from_str(&e.to_string()))?;
     Ok(message_object(&[("value", value_to_js(&value)), ("repr", value.py_repr().into())]))
@@ -153,7 +153,7 @@ pub fn process_call(run_id: u32, pid: u32, lane: String, call: &str) -> Result<S
     let call = Call::decode(call).map_err(|e| JsValue::from_str(&e))?;
     set_lane(lane);
     let ctx = Ctx::new(Arc::new(PostSink { run_id }));
-    let outcome = call.run(&ctx, pid);
+    let outcome = crate::rt::process::run_in_this_process(&call, &ctx, pid);
     browser::flush_events(run_id);
     outcome.map(|v| v.to_string()).map_err(|e| JsValue::from_str(&e))
 }

@@ -1,5 +1,7 @@
 // The playground page: one section per scenario, built on the same JS API course sites use.
 import { load, ParamError } from './playground.js';
+import { drawSpeedup, drawTimeline, legend } from './timeline.js';
+import { codePair } from './code.js';
 
 // Every scenario of the design, in the seed's order; ones the module lacks show as "coming".
 const PLANNED = [
@@ -49,7 +51,7 @@ function scenarioSection(pg, scenario) {
       autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${id}-${name}-help ${id}-${name}-error`,
     });
     return el('div', { class: 'field' },
-      el('label', { for: `${id}-${name}` }, el('code', { text: name }), ` ${spec.label}`),
+      el('label', { for: `${id}-${name}` }, el('code', { text: name }), el('span', { class: 'label-text', text: ` · ${spec.label}` })),
       input,
       el('small', { id: `${id}-${name}-help`, class: 'help', text: spec.range }),
       el('small', { id: `${id}-${name}-error`, class: 'field-error', 'data-error-for': name, role: 'alert' }));
@@ -64,6 +66,12 @@ function scenarioSection(pg, scenario) {
   const notes = el('ul', { 'data-role': 'notes', class: 'notes', 'aria-live': 'polite', 'aria-label': 'What the playground adds' });
   form.append(el('div', { class: 'controls' }, runButton, stopButton, status, elapsed));
 
+  const timelineHost = el('div', { class: 'timeline-host', 'data-role': 'timeline' });
+  const timelineDetail = el('p', { class: 'timeline-detail', 'aria-live': 'polite', text: 'Run the scenario to see what ran when. Hover or focus a bar or tick for details.' });
+  const legendHost = el('div', { class: 'legend-host' });
+  const chartHost = el('div', { class: 'chart-host', 'data-role': 'chart' });
+  const code = codePair(scenario.python, scenario.rust, scenario.moreRust);
+
   const section = el('section', { 'data-scenario': id, id, class: 'scenario', 'aria-labelledby': `${id}-title` },
     el('header', {},
       el('h2', { id: `${id}-title`, text: scenario.title }),
@@ -72,11 +80,16 @@ function scenarioSection(pg, scenario) {
     el('div', { class: 'results' },
       el('figure', { class: 'printed' }, el('figcaption', { text: 'Printed, as Python prints it' }), output),
       el('figure', { class: 'added' }, el('figcaption', { text: 'Added by the playground' }), notes)),
+    el('figure', { class: 'timeline' },
+      el('figcaption', { text: 'What ran when (one lane per thread, process or task; one clock)' }),
+      legendHost, timelineHost, timelineDetail),
+    chartHost,
+    el('aside', { class: 'what-to-notice' }, el('h3', { text: 'What to notice' }), el('p', { text: scenario.notice })),
     el('details', { class: 'code' },
-      el('summary', { text: 'The Python and the Rust that ran' }),
+      el('summary', { text: `The Python and the Rust that ran (${code.pairs} corresponding lines paired: hover or focus one)` }),
       el('div', { class: 'code-pair' },
-        el('figure', {}, el('figcaption', { text: 'Python (the seed)' }), el('pre', {}, el('code', { text: scenario.python }))),
-        el('figure', {}, el('figcaption', { text: 'Rust (this scenario\'s source file)' }), el('pre', {}, el('code', { text: scenario.rust }))))));
+        el('figure', {}, el('figcaption', { text: 'Python (the seed)' }), code.python),
+        el('figure', {}, el('figcaption', { text: 'Rust (this scenario\'s source file)' }), code.rust, ...code.extra))));
 
   if (scenario.needsSharedMemory && !pg.capabilities.sharedMemory) {
     form.before(el('p', { class: 'notice', role: 'note',
@@ -84,6 +97,8 @@ function scenarioSection(pg, scenario) {
   }
 
   let current = null;
+  let redrawTimeline = () => {}; // the last run's drawing, redone when the width changes
+  new ResizeObserver(() => redrawTimeline()).observe(timelineHost);
   const setState = (state, text) => {
     status.dataset.state = state;
     status.textContent = text;
@@ -126,27 +141,55 @@ function scenarioSection(pg, scenario) {
     elapsed.textContent = '';
     setState('running', 'Running…');
     let t0 = null; // the program's start on the shared clock: line times count from it
+    let endT = null;
+    const events = [];
+    let drawQueued = false;
+    const redraw = () => {
+      drawQueued = false;
+      if (t0 === null) return;
+      const now = performance.timeOrigin + performance.now();
+      drawTimeline(timelineHost, events, { t0, endT: endT ?? now, onDetail: (text) => { timelineDetail.textContent = text; } });
+      legendHost.replaceChildren(legend(events));
+    };
+    const queueRedraw = () => { if (!drawQueued) { drawQueued = true; requestAnimationFrame(redraw); } };
+    redrawTimeline = queueRedraw;
+    const ticker = setInterval(() => {
+      if (t0 !== null) elapsed.textContent = formatMs(performance.timeOrigin + performance.now() - t0);
+      queueRedraw();
+    }, 100);
+    chartHost.replaceChildren();
+    timelineHost.replaceChildren();
     const run = pg.run(id, params, {
       onStart: (start) => { t0 = start.t0; },
       onEvent: (ev) => {
+        events.push(ev);
+        queueRedraw();
         if (ev.kind === 'line') addLine(output, ev, t0, 'line');
         else if (ev.kind === 'note') addLine(notes, ev, t0, 'note');
       },
     });
     current = run;
+    const finish = (record) => {
+      clearInterval(ticker);
+      if (record?.elapsedMs !== undefined) {
+        elapsed.textContent = formatMs(record.elapsedMs);
+        elapsed.dataset.ms = String(record.elapsedMs);
+        if (t0 !== null) endT = t0 + record.elapsedMs;
+      }
+      redraw();
+    };
     run.done.then(
       (result) => {
         if (result.status === 'cancelled') setState('cancelled', 'Cancelled: the lines printed so far are kept');
         else setState('done', 'Done');
-        elapsed.textContent = formatMs(result.elapsedMs);
-        elapsed.dataset.ms = String(result.elapsedMs);
+        finish(result);
+        if (id === 'threading-speedup' && Array.isArray(result.value)) {
+          drawSpeedup(chartHost, result.value.map((r) => ({ workers: Number(r.workers), ms: Number(r.ms), speedup: Number(r.speedup_x100) / 100 })));
+        }
       },
       (error) => {
         setState('error', `Error: ${error.message}`);
-        if (error.elapsedMs !== undefined) {
-          elapsed.textContent = formatMs(error.elapsedMs);
-          elapsed.dataset.ms = String(error.elapsedMs);
-        }
+        finish(error);
       },
     ).finally(() => { current = null; });
   });

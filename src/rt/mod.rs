@@ -93,6 +93,8 @@ pub enum RtError {
     Process(String),
     /// This browser context cannot do it (e.g. threads without cross-origin isolation).
     Unsupported(String),
+    /// Threads waited for each other in a cycle; a watchdog stopped them.
+    Deadlock(String),
 }
 
 impl fmt::Display for RtError {
@@ -102,6 +104,7 @@ impl fmt::Display for RtError {
             RtError::Panicked { lane, message } => write!(f, "{lane} panicked: {message}"),
             RtError::Process(message) => write!(f, "process failed: {message}"),
             RtError::Unsupported(message) => f.write_str(message),
+            RtError::Deadlock(message) => write!(f, "deadlock, {message}"),
         }
     }
 }
@@ -177,13 +180,19 @@ impl Ctx {
     {
         let ctx = self.clone();
         let lane = name.to_string();
-        thread::spawn(name, move || {
+        let handle = thread::spawn(name, move || {
             set_lane(lane);
             ctx.emit(EventKind::LaneStart { what: format!("thread on {}", thread::worker_name()) });
             let result = f();
             ctx.emit(EventKind::LaneEnd);
             result
-        })
+        })?;
+        Ok(handle.reporting_to(self.clone()))
+    }
+
+    /// Records that this lane spent `start_ms` until now in `state` (e.g. "lock-wait").
+    pub fn span(&self, state: &'static str, start_ms: f64, label: impl Into<String>) {
+        self.emit(EventKind::Span { state, start_ms, label: label.into() });
     }
 
     /// `asyncio.create_task(coro)`: schedules the coroutine at once on this thread's loop.

@@ -13,6 +13,16 @@ pub trait ProcessTask: Send + 'static {
     fn encode(&self) -> String;
     /// Runs the task in the process with id `pid`, printing through `ctx`.
     fn run(&self, ctx: &Ctx, pid: u32) -> Result<u128, String>;
+    /// The call as Python writes it, e.g. `compute_heavy_task(1000000)`, for the timeline.
+    fn label(&self) -> String;
+}
+
+/// Runs `task` here, in the process, and reports its running time on the process's lane.
+pub fn run_in_this_process(task: &dyn ProcessTask, ctx: &Ctx, pid: u32) -> Result<u128, String> {
+    let start_ms = super::clock::now_ms();
+    let result = task.run(ctx, pid);
+    ctx.span("run", start_ms, task.label());
+    result
 }
 
 /// A started process, ready to run tasks until `exit`.
@@ -64,7 +74,7 @@ impl Process {
             let (send, result) = futures::channel::oneshot::channel();
             std::thread::spawn(move || {
                 super::set_lane(name);
-                let _ = send.send(task.run(&ctx, pid));
+                let _ = send.send(run_in_this_process(&task, &ctx, pid));
             });
             result
                 .await

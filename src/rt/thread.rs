@@ -23,19 +23,35 @@ struct Slot<T> {
 pub struct JoinHandle<T> {
     name: String,
     slot: Arc<Slot<T>>,
+    /// Where to report the time `join` waited, for the timeline.
+    ctx: Option<super::Ctx>,
 }
 
 impl<T> JoinHandle<T> {
     /// Waits until the thread has finished and returns what it returned, or why it failed.
     /// Blocks the calling thread: in the browser that is always a worker, never the page.
     pub fn join(self) -> Result<T, RtError> {
+        let start_ms = super::clock::now_ms();
         let mut result = self.slot.result.lock().unwrap();
-        loop {
+        let mut waited = false;
+        let done = loop {
             if let Some(done) = result.take() {
-                return done.map_err(|message| RtError::Panicked { lane: self.name, message });
+                break done;
             }
+            waited = true;
             result = self.slot.finished.wait(result).unwrap();
+        };
+        drop(result);
+        if let (true, Some(ctx)) = (waited, &self.ctx) {
+            ctx.emit(super::EventKind::Span { state: "join", start_ms, label: format!("{}.join()", self.name) });
         }
+        done.map_err(|message| RtError::Panicked { lane: self.name, message })
+    }
+
+    /// Reports the time `join` waits to `ctx`'s timeline.
+    pub(crate) fn reporting_to(mut self, ctx: super::Ctx) -> Self {
+        self.ctx = Some(ctx);
+        self
     }
 
     pub fn name(&self) -> &str {
@@ -62,7 +78,7 @@ where
         })
     };
     start(name, Box::new(job))?;
-    Ok(JoinHandle { name: name.to_string(), slot })
+    Ok(JoinHandle { name: name.to_string(), slot, ctx: None })
 }
 
 fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {

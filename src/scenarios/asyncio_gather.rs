@@ -51,12 +51,14 @@ pub static SCENARIO: Scenario = Scenario {
     threads_needed: |_| 0,
     run: |ctx, params| Box::pin(async move { main(ctx, &params).await }),
     source: include_str!("asyncio_gather.rs"),
+    more_source: &[],
+    notice: "gather takes about 1 s, not 2 s: while one task waits in asyncio.sleep the event loop runs the other, on the same single thread. Awaiting task1 and then task2 also takes 1 s in all, because both were already running.",
 };
 
-async fn fetch_data(ctx: Ctx, id: u128, delay: Duration) -> Value {
-    ctx.print(format!("Task {id} starting..."));
-    ctx.sleep_async(delay).await;
-    ctx.print(format!("Task {id} finished."));
+async fn fetch_data(ctx: Ctx, id: u128, delay: Duration) -> Value { // py: async def fetch_data(id):
+    ctx.print(format!("Task {id} starting...")); // py: print(f"Task {id} starting...")
+    ctx.sleep_async(delay).await; // py: await asyncio.sleep(1)
+    ctx.print(format!("Task {id} finished.")); // py: print(f"Task {id} finished.")
     Value::Dict(vec![("id".into(), Value::Int(id)), ("data".into(), Value::Str("success".into()))])
 }
 
@@ -64,20 +66,20 @@ async fn main(ctx: Ctx, params: &Params) -> Result<Value, RtError> {
     let delay = Duration::from_millis(params.int("delay_ms"));
     let started = clock::now_ms();
 
-    let task1 = ctx.spawn_task("task1: fetch_data(1)", fetch_data(ctx.clone(), 1, delay));
-    let task2 = ctx.spawn_task("task2: fetch_data(2)", fetch_data(ctx.clone(), 2, delay));
-    let res1 = task1.await;
-    let res2 = task2.await;
+    let task1 = ctx.spawn_task("task1: fetch_data(1)", fetch_data(ctx.clone(), 1, delay)); // py: task1 = asyncio.create_task(fetch_data(1))
+    let task2 = ctx.spawn_task("task2: fetch_data(2)", fetch_data(ctx.clone(), 2, delay)); // py: task2 = asyncio.create_task(fetch_data(2))
+    let res1 = task1.await; // py: res1 = await task1
+    let res2 = task2.await; // py: res2 = await task2
     let both_tasks_ms = clock::now_ms() - started;
 
     // gather wraps each coroutine in a task of its own, then waits for all of them.
-    let gathered = join_all([
+    let gathered = join_all([ // py: results = await asyncio.gather(fetch_data(3), fetch_data(4))
         ctx.spawn_task("gather: fetch_data(3)", fetch_data(ctx.clone(), 3, delay)),
         ctx.spawn_task("gather: fetch_data(4)", fetch_data(ctx.clone(), 4, delay)),
     ])
     .await;
     let results = Value::List(gathered);
-    ctx.print(results.py_repr());
+    ctx.print(results.py_repr()); // py: print(results)
 
     let total_ms = clock::now_ms() - started;
     ctx.note(format!("res1 = {}, res2 = {}", res1.py_repr(), res2.py_repr()));

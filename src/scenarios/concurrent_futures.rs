@@ -46,11 +46,13 @@ pub static SCENARIO: Scenario = Scenario {
     threads_needed: |p| p.int("max_workers") as usize,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params).await }),
     source: include_str!("concurrent_futures.rs"),
+    more_source: &[include_str!("tasks.rs")],
+    notice: "submit returns a future at once; result() waits for it. Trivial tasks often all run on the first thread, because it is free again before the others wake. map returns results in input order, whichever process ran them.",
 };
 
 /// `task(n)`, the function both executors run.
-fn task(n: u64) -> u128 {
-    u128::from(n) * 2
+fn task(n: u64) -> u128 { // py: def task(n):
+    u128::from(n) * 2 // py: return n * 2
 }
 
 /// What `Future.result()` waits for: the value, and which worker thread produced it.
@@ -136,9 +138,9 @@ fn worker(queue: &Queue) {
 async fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     let max_workers = params.int("max_workers") as usize;
 
-    let executor = ThreadPoolExecutor::new(ctx, max_workers)?;
-    let futures: Vec<Future> = (0..params.int("submitted")).map(|i| executor.submit(i)).collect();
-    let ran: Vec<(u128, String)> = futures.iter().map(Future::result).collect();
+    let executor = ThreadPoolExecutor::new(ctx, max_workers)?; // py: with ThreadPoolExecutor(max_workers=3) as executor:
+    let futures: Vec<Future> = (0..params.int("submitted")).map(|i| executor.submit(i)).collect(); // py: futures = [executor.submit(task, i) for i in range(5)]
+    let ran: Vec<(u128, String)> = futures.iter().map(Future::result).collect(); // py: results = [f.result() for f in futures]
     executor.shutdown()?;
     let thread_results = Value::list_of_ints(ran.iter().map(|(v, _)| *v));
     ctx.note(format!("ThreadPoolExecutor results = {}", thread_results.py_repr()));
@@ -148,7 +150,7 @@ async fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
 
     let processes = cpu_count();
     let calls: Vec<Call> = (0..params.int("mapped")).map(Call::Double).collect();
-    let mapped = pool_map(ctx, "ProcessPoolExecutor", processes, &calls).await?;
+    let mapped = pool_map(ctx, "ProcessPoolExecutor", processes, &calls).await?; // py: results = list(executor.map(task, range(10)))
     let process_results = Value::list_of_ints(mapped.iter().map(|m| m.value));
     ctx.note(format!("ProcessPoolExecutor() ({processes} processes, os.cpu_count()) results = {}", process_results.py_repr()));
     let pids: Vec<String> = mapped.iter().enumerate().map(|(i, m)| format!("task({i}) in {}", m.pid)).collect();

@@ -8,7 +8,10 @@ pub mod multiprocessing_pool;
 pub mod multiprocessing_process;
 pub mod tasks;
 pub mod threading_basic;
+pub mod threading_deadlock;
+pub mod threading_gil;
 pub mod threading_lock;
+pub mod threading_speedup;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -36,9 +39,23 @@ pub struct Scenario {
     pub run: fn(Ctx, Params) -> RunFuture,
     /// The scenario's own source file, embedded at build time so the page shows what ran.
     pub source: &'static str,
+    /// Other source files the scenario calls into (e.g. `tasks.rs`), shown after its own.
+    pub more_source: &'static [&'static str],
+    /// "What to notice", for a learner: the point of the run, in two or three sentences.
+    pub notice: &'static str,
 }
 
 impl Scenario {
+    /// Runs the main program as the lane "MainThread", from its start to its end.
+    pub async fn start(&self, ctx: Ctx, params: Params) -> Result<Value, RtError> {
+        crate::rt::set_lane("MainThread".to_string());
+        ctx.emit(crate::rt::EventKind::LaneStart { what: "the program's main thread".into() });
+        let outcome = (self.run)(ctx.clone(), params).await;
+        crate::rt::set_lane("MainThread".to_string());
+        ctx.emit(crate::rt::EventKind::LaneEnd);
+        outcome
+    }
+
     /// The Python this scenario ports: the ```python block at the top of its source file.
     pub fn python(&self) -> String {
         python_block(self.source)
@@ -53,6 +70,10 @@ pub static ALL: &[&Scenario] = &[
     &multiprocessing_pool::SCENARIO,
     &asyncio_gather::SCENARIO,
     &concurrent_futures::SCENARIO,
+    // Lessons beyond the seed.
+    &threading_gil::SCENARIO,
+    &threading_speedup::SCENARIO,
+    &threading_deadlock::SCENARIO,
 ];
 
 pub fn find(id: &str) -> Option<&'static Scenario> {

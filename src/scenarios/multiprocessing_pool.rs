@@ -39,12 +39,14 @@ pub static SCENARIO: Scenario = Scenario {
     threads_needed: |_| 0,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params).await }),
     source: include_str!("multiprocessing_pool.rs"),
+    more_source: &[include_str!("tasks.rs")],
+    notice: "Each task runs in one of the pool's processes, in parallel; results come back in the order of the inputs however they finish. A pool of 4 with 3 tasks leaves one worker idle. The sums are exact: Python's ints, like Rust's u128 here, do not overflow.",
 };
 
 async fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     let processes = params.int("processes") as usize;
     let calls: Vec<Call> = params.int_list("inputs").iter().map(|&n| Call::ComputeHeavy(n)).collect();
-    let results = pool_map(ctx, "PoolWorker", processes, &calls).await?;
+    let results = pool_map(ctx, "PoolWorker", processes, &calls).await?; // py: results = pool.map(compute_heavy_task
     for (call, mapped) in calls.iter().zip(&results) {
         let Call::ComputeHeavy(n) = call else { unreachable!("only compute_heavy_task is mapped") };
         ctx.note(format!("compute_heavy_task({n}) = {} in process {}, {} ms", mapped.value, mapped.pid, mapped.ms));

@@ -42,15 +42,17 @@ pub static SCENARIO: Scenario = Scenario {
     threads_needed: |_| 0,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params).await }),
     source: include_str!("multiprocessing_process.rs"),
+    more_source: &[include_str!("tasks.rs")],
+    notice: "The child prints its own pid, and the global it changes is its own copy: the parent still reads 0, because processes share no memory. The result comes back as a message, not through a shared variable.",
 };
 
 async fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     let n = params.int("n");
-    let p1 = ctx.start_process("Process-1").await?;
-    let result = p1.call(Call::ComputeHeavy(n)).await?;
+    let p1 = ctx.start_process("Process-1").await?; // py: p1.start()
+    let result = p1.call(Call::ComputeHeavy(n)).await?; // py: p1 = multiprocessing.Process(target=compute_heavy_task
     let child_counter = p1.call(Call::BumpGlobal).await?;
     let pid = p1.pid();
-    p1.exit();
+    p1.exit(); // py: p1.join()
     let parent_counter = GLOBAL_COUNTER.load(Ordering::SeqCst);
 
     ctx.note(format!(

@@ -41,6 +41,8 @@ pub static SCENARIO: Scenario = Scenario {
     threads_needed: |_| 1,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
     source: include_str!("threading_basic.rs"),
+    more_source: &[],
+    notice: "The five lines arrive one by one, about 100 ms apart, while the main thread sits in join(): sleep blocks only the thread that calls it. The main thread waits the whole 500 ms because join() waits for Thread-1 to finish.",
 };
 
 fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
@@ -50,15 +52,15 @@ fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     let print_numbers = {
         let ctx = ctx.clone();
         move || {
-            for i in 0..count {
-                ctx.sleep(delay);
-                ctx.print(format!("Thread: {i}"));
+            for i in 0..count { // py: for i in range(5):
+                ctx.sleep(delay); // py: time.sleep(0.1)
+                ctx.print(format!("Thread: {i}")); // py: print(f"Thread: {i}")
             }
         }
     };
     let started = crate::rt::clock::now_ms();
-    let t1 = ctx.spawn_thread("Thread-1 (print_numbers)", print_numbers)?;
-    t1.join()?;
+    let t1 = ctx.spawn_thread("Thread-1 (print_numbers)", print_numbers)?; // py: t1.start()
+    t1.join()?; // py: t1.join()
     ctx.note(format!(
         "t1.join() returned after {:.0} ms: the main thread waited while Thread-1 slept {count} × {} ms",
         crate::rt::clock::now_ms() - started,

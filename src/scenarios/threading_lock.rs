@@ -51,6 +51,8 @@ pub static SCENARIO: Scenario = Scenario {
     threads_needed: |p| p.int("threads") as usize,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
     source: include_str!("threading_lock.rs"),
+    more_source: &[],
+    notice: "Without a lock, both threads read the same value and both write value + 1: one of the two updates is lost, over and over. The mutex lets one thread at a time do read-add-write, so none is lost; the atomic add makes read-add-write one indivisible step. On the timeline, the orange bars are the time each thread waited for the lock.",
 };
 
 /// How the threads add one to the counter.
@@ -79,8 +81,9 @@ struct Counter {
 
 impl Counter {
     /// `counter += 1`: read, compute, write, the way Python runs it in every variant (the same
-    /// work in each, so their times compare fairly).
-    fn increment(&self, variant: Variant) {
+    /// work in each, so their times compare fairly). Time spent waiting for the mutex goes
+    /// into `waits`.
+    fn increment(&self, variant: Variant, waits: &mut LockWaits) {
         match variant {
             Variant::NoLock => {
                 let seen = self.plain.load(Ordering::Relaxed);
@@ -89,8 +92,8 @@ impl Counter {
                 self.plain.store(next, Ordering::Relaxed);
             }
             Variant::Mutex => {
-                let mut counter = self.locked.lock().unwrap();
-                *counter = bytecode_work(*counter) + 1;
+                let mut counter = waits.lock(&self.locked); // py: with lock:
+                *counter = bytecode_work(*counter) + 1; // py: counter += 1
             }
             Variant::Atomic => {
                 let one = bytecode_work(1);
@@ -157,6 +160,37 @@ fn bytecode_work(value: u64) -> u64 {
     value
 }
 
+/// The stretches of time one thread waited for the mutex, measured, for the timeline.
+/// An uncontended lock costs no clock reading: only a failed `try_lock` starts the clock.
+/// Waits closer together than `MERGE_MS` are drawn as one stretch.
+struct LockWaits {
+    spans: Vec<(f64, f64)>,
+}
+
+const MERGE_MS: f64 = 0.25;
+
+impl LockWaits {
+    fn lock<'a>(&mut self, mutex: &'a Mutex<u64>) -> std::sync::MutexGuard<'a, u64> {
+        if let Ok(guard) = mutex.try_lock() {
+            return guard;
+        }
+        let start = clock::now_ms();
+        let guard = mutex.lock().unwrap();
+        let end = clock::now_ms();
+        match self.spans.last_mut() {
+            Some(last) if start - last.1 < MERGE_MS => last.1 = end,
+            _ => self.spans.push((start, end)),
+        }
+        guard
+    }
+
+    fn report(self, ctx: &Ctx) {
+        for (start, end) in self.spans {
+            ctx.emit(EventKind::Span { state: "lock-wait", start_ms: start, label: format!("waiting for the lock, {:.2} ms", end - start) });
+        }
+    }
+}
+
 /// One variant's outcome: the final counter and the time from the barrier to the last join.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Outcome {
@@ -172,22 +206,25 @@ pub fn race(ctx: &Ctx, variant: Variant, threads: usize, iterations: u64) -> Res
         .map(|i| {
             let (counter, start_line) = (counter.clone(), start_line.clone());
             let thread_ctx = ctx.clone();
-            ctx.spawn_thread(&format!("Thread-{i} (increment, {})", variant.label()), move || {
+            // The same lane names in every variant: the timeline shows Thread-1 and Thread-2
+            // running the three variants one after the other.
+            ctx.spawn_thread(&format!("Thread-{i} (increment)"), move || { // py: threads = [threading.Thread(target=increment)
                 let arrived_ms = clock::now_ms();
                 start_line.wait();
                 let start_ms = clock::now_ms();
-                thread_ctx.emit(EventKind::Span { state: "wait", start_ms: arrived_ms, label: "start line".into() });
-                for _ in 0..iterations {
-                    counter.increment(variant);
+                thread_ctx.span("wait", arrived_ms, "at the start line");
+                let mut waits = LockWaits { spans: Vec::new() };
+                for _ in 0..iterations { // py: for _ in range(100000):
+                    counter.increment(variant, &mut waits);
                 }
-                let label = format!("{iterations} increments, {}", variant.label());
-                thread_ctx.emit(EventKind::Span { state: "run", start_ms, label });
+                thread_ctx.span("run", start_ms, format!("{iterations} increments, {}", variant.label()));
+                waits.report(&thread_ctx);
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let started = clock::now_ms();
     for handle in handles {
-        handle.join()?;
+        handle.join()?; // py: for t in threads: t.join()
     }
     Ok(Outcome { total: counter.total(variant), ms: clock::now_ms() - started })
 }
@@ -200,7 +237,7 @@ fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     for variant in [Variant::NoLock, Variant::Mutex, Variant::Atomic] {
         let Outcome { total, ms } = race(ctx, variant, threads, iterations)?;
         if variant == Variant::Mutex {
-            ctx.print(format!("Final counter: {total}"));
+            ctx.print(format!("Final counter: {total}")); // py: print(f"Final counter: {counter}")
         }
         let verdict = if total == expected {
             "exact".to_string()

@@ -1,0 +1,87 @@
+// The seed's Python beside the Rust that ran, highlighted, with corresponding lines paired.
+//
+// A Rust line that ends in `// py: <python>` corresponds to the Python line containing
+// <python>; hovering or focusing either lights up both. Highlighting is a small tokenizer:
+// comments, strings, numbers and keywords, enough to read by, built as DOM text (no HTML).
+
+const KEYWORDS = {
+  python: new Set('and as async await def elif else for from if import in is lambda not or return with while global True False None'.split(' ')),
+  rust: new Set('as async await break const continue else enum false fn for if impl in let loop match mod move mut pub ref return self Self static struct super trait true type unsafe use where while dyn'.split(' ')),
+};
+const TOKEN = {
+  python: /(#.*$)|(f?"(?:[^"\\]|\\.)*"|f?'(?:[^'\\]|\\.)*')|(\b\d[\d_]*(?:\*\*\d+)?\b)|([A-Za-z_]\w*)/g,
+  rust: /(\/\/.*$)|("(?:[^"\\]|\\.)*")|(\b\d[\d_]*(?:\.\d+)?\b)|([A-Za-z_]\w*!?)/g,
+};
+
+function highlightLine(text, language) {
+  const frag = document.createDocumentFragment();
+  let at = 0;
+  for (const m of text.matchAll(TOKEN[language])) {
+    if (m.index > at) frag.append(text.slice(at, m.index));
+    const [whole, comment, string, number, word] = m;
+    let cls = null;
+    if (comment) cls = 'tok-comment';
+    else if (string) cls = 'tok-string';
+    else if (number) cls = 'tok-number';
+    else if (word && KEYWORDS[language].has(word)) cls = 'tok-keyword';
+    else if (word && word.endsWith('!')) cls = 'tok-macro';
+    if (cls) {
+      const span = document.createElement('span');
+      span.className = cls;
+      span.textContent = whole;
+      frag.append(span);
+    } else frag.append(whole);
+    at = m.index + whole.length;
+  }
+  if (at < text.length) frag.append(text.slice(at));
+  return frag;
+}
+
+/** A `<pre>` of numbered, highlighted lines; returns it and its line elements. */
+function codeBlock(source, language, label) {
+  const pre = document.createElement('pre');
+  pre.className = `code-block lang-${language}`;
+  pre.setAttribute('aria-label', label);
+  const code = document.createElement('code');
+  const lines = source.replace(/\n$/, '').split('\n').map((text, i) => {
+    const line = document.createElement('span');
+    line.className = 'code-line';
+    line.dataset.n = String(i + 1);
+    line.append(highlightLine(text, language), '\n');
+    code.append(line);
+    return { el: line, text };
+  });
+  pre.append(code);
+  return { pre, lines };
+}
+
+/** Python and Rust side by side, paired by the `// py:` markers of the Rust. */
+export function codePair(python, rust, moreRust = []) {
+  const py = codeBlock(python, 'python', 'Python from the seed');
+  const rs = codeBlock(rust, 'rust', "Rust: this scenario's source file");
+  let pairs = 0;
+  for (const r of rs.lines) {
+    const marker = /\/\/ py: (.+)$/.exec(r.text);
+    if (!marker) continue;
+    const wanted = marker[1].trim();
+    const p = py.lines.find((l) => l.text.includes(wanted));
+    if (!p) continue;
+    const id = `pair-${++pairs}`;
+    for (const el of [r.el, p.el]) {
+      el.dataset.pair = id;
+      el.classList.add('paired');
+      el.tabIndex = 0;
+    }
+  }
+  const light = (id, on) => {
+    for (const el of [...py.pre.querySelectorAll(`[data-pair="${id}"]`), ...rs.pre.querySelectorAll(`[data-pair="${id}"]`)]) {
+      el.classList.toggle('lit', on);
+    }
+  };
+  for (const pre of [py.pre, rs.pre]) {
+    for (const type of ['pointerover', 'focusin']) pre.addEventListener(type, (e) => { const id = e.target.closest?.('[data-pair]')?.dataset.pair; if (id) light(id, true); });
+    for (const type of ['pointerout', 'focusout']) pre.addEventListener(type, (e) => { const id = e.target.closest?.('[data-pair]')?.dataset.pair; if (id) light(id, false); });
+  }
+  const extra = moreRust.map((src, i) => codeBlock(src, 'rust', `Rust it calls into, file ${i + 1}`).pre);
+  return { python: py.pre, rust: rs.pre, extra, pairs };
+}

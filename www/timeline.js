@@ -1,0 +1,164 @@
+// What ran when: one lane per thread, process or task, drawn in SVG from the run's events.
+//
+// Events come from the runtime layer as data (never parsed from printed text), all stamped
+// with one clock: `lane-start` / `lane-end` bound a lane's life, `span` events are stretches
+// in one state (run, sleep, await, waiting for a lock...), and each printed `line` is a tick.
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** Bar colours and words for each state; the CSS gives the colours (light and dark). */
+export const STATES = {
+  run: 'running',
+  sleep: 'sleeping (time.sleep)',
+  await: 'awaiting (asyncio.sleep)',
+  join: 'waiting in join()',
+  wait: 'at the start line',
+  'lock-wait': 'waiting for a lock',
+  'gil-wait': 'waiting for the GIL',
+};
+
+/** States drawn as a thinner bar over the lane's running bar (a wait inside a run). */
+const OVERLAYS = new Set(['lock-wait', 'gil-wait']);
+
+const LANE_HEIGHT = 34;
+const AXIS_HEIGHT = 26;
+const PAD_X = 8;
+
+function svg(tag, attrs = {}, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const fmt = (ms) => (ms < 10 ? ms.toFixed(2) : ms < 1000 ? ms.toFixed(1) : ms.toFixed(0));
+
+/** Lanes in order of first appearance: `{ name, what, start, end, spans, ticks }`. */
+export function lanesOf(events, t0, endT) {
+  const lanes = new Map();
+  const lane = (name, t) => {
+    if (!lanes.has(name)) lanes.set(name, { name, what: '', start: t, end: null, spans: [], ticks: [] });
+    return lanes.get(name);
+  };
+  for (const ev of events) {
+    const l = lane(ev.lane, ev.kind === 'span' ? ev.start : ev.t);
+    if (ev.kind === 'lane-start') { l.start = Math.min(l.start, ev.t); l.what = ev.what; }
+    else if (ev.kind === 'lane-end') l.end = ev.t;
+    else if (ev.kind === 'span') l.spans.push(ev);
+    else if (ev.kind === 'line') l.ticks.push(ev);
+  }
+  for (const l of lanes.values()) {
+    l.start = Math.max(l.start, t0);
+    if (l.end === null) l.end = endT;
+    // Waits drawn over a running bar must come after it to stay visible.
+    l.spans.sort((a, b) => OVERLAYS.has(a.state) - OVERLAYS.has(b.state) || a.start - b.start);
+  }
+  // The main thread first, then lanes in the order they started.
+  return [...lanes.values()].sort((a, b) => (b.name === 'MainThread') - (a.name === 'MainThread') || a.start - b.start);
+}
+
+/**
+ * Draws the timeline of `events` into `host` (replacing what was there). `t0` is the run's
+ * start, `endT` its end (or now, while it runs). `onDetail(text)` gets the description of the
+ * bar or tick under the pointer or keyboard focus.
+ */
+export function drawTimeline(host, events, { t0, endT, onDetail = () => {} }) {
+  const width = Math.max(300, host.clientWidth || 600);
+  const lanes = lanesOf(events, t0, endT);
+  const last = Math.max(endT, ...events.map((e) => e.t));
+  const span = Math.max(1, last - t0);
+  const x = (t) => PAD_X + ((t - t0) / span) * (width - 2 * PAD_X);
+  const height = lanes.length * LANE_HEIGHT + AXIS_HEIGHT;
+  const root = svg('svg', {
+    width, height, viewBox: `0 0 ${width} ${height}`, class: 'timeline-svg', role: 'img',
+    'aria-label': `Timeline of ${lanes.length} lanes over ${fmt(span)} ms`,
+  });
+
+  lanes.forEach((lane, i) => {
+    const y = i * LANE_HEIGHT;
+    const g = svg('g', { class: 'lane', 'data-lane': lane.name, transform: `translate(0 ${y})` });
+    g.append(svg('text', { x: PAD_X, y: 11, class: 'lane-label' }, lane.what ? `${lane.name} · ${lane.what}` : lane.name));
+    const barY = 15;
+    g.append(svg('line', { x1: x(lane.start), x2: Math.max(x(lane.end), x(lane.start) + 1), y1: barY + 7, y2: barY + 7, class: 'alive' }));
+    for (const s of lane.spans) {
+      const from = x(s.start);
+      const overlay = OVERLAYS.has(s.state);
+      const rect = svg('rect', {
+        x: from, y: overlay ? barY + 7 : barY, width: Math.max(1.5, x(s.t) - from), height: overlay ? 7 : 14, rx: 2,
+        class: `bar state-${s.state}`, 'data-kind': 'span', 'data-state': s.state, tabindex: 0,
+      });
+      const detail = `${lane.name}: ${STATES[s.state] ?? s.state}, ${s.label}, ${fmt(s.t - s.start)} ms (from +${fmt(s.start - t0)} ms)`;
+      rect.append(svg('title', {}, detail));
+      rect.dataset.detail = detail;
+      g.append(rect);
+    }
+    for (const t of lane.ticks) {
+      const tick = svg('line', { x1: x(t.t), x2: x(t.t), y1: barY - 3, y2: barY + 17, class: 'tick', 'data-kind': 'tick', tabindex: 0 });
+      const detail = `${lane.name} printed "${t.text}" at +${fmt(t.t - t0)} ms`;
+      tick.append(svg('title', {}, detail));
+      tick.dataset.detail = detail;
+      g.append(tick);
+    }
+    root.append(g);
+  });
+
+  // The time axis: about one label per 90 px, at round numbers of ms.
+  const axisY = lanes.length * LANE_HEIGHT + 4;
+  const axis = svg('g', { class: 'axis', transform: `translate(0 ${axisY})` });
+  axis.append(svg('line', { x1: PAD_X, x2: width - PAD_X, y1: 0, y2: 0 }));
+  const rough = span / Math.max(1, Math.floor(width / 90));
+  const step = [1, 2, 5].map((m) => m * 10 ** Math.floor(Math.log10(rough))).find((s) => s >= rough) ?? 10 ** Math.ceil(Math.log10(rough));
+  for (let t = 0; t <= span + 1e-9; t += step) {
+    axis.append(svg('line', { x1: x(t0 + t), x2: x(t0 + t), y1: 0, y2: 4 }));
+    axis.append(svg('text', { x: x(t0 + t), y: 16, 'text-anchor': t === 0 ? 'start' : 'middle' }, `${fmt(t)} ms`));
+  }
+  root.append(axis);
+
+  const show = (e) => { if (e.target.dataset?.detail) onDetail(e.target.dataset.detail); };
+  root.addEventListener('pointerover', show);
+  root.addEventListener('focusin', show);
+  host.replaceChildren(root);
+  return { lanes: lanes.length, ticks: lanes.reduce((n, l) => n + l.ticks.length, 0) };
+}
+
+/** The legend: a swatch per state that occurs in `events`, plus the tick. */
+export function legend(events) {
+  const seen = new Set(events.filter((e) => e.kind === 'span').map((e) => e.state));
+  const items = Object.entries(STATES).filter(([state]) => seen.has(state));
+  const ul = document.createElement('ul');
+  ul.className = 'timeline-legend';
+  for (const [state, words] of [...items, ['tick', 'a printed line']]) {
+    const li = document.createElement('li');
+    const swatch = document.createElement('span');
+    swatch.className = `swatch state-${state}`;
+    li.append(swatch, words);
+    ul.append(li);
+  }
+  return ul;
+}
+
+/** A speed-up chart: measured points against the ideal line (`rows`: {workers, speedup}). */
+export function drawSpeedup(host, rows) {
+  const width = Math.max(280, Math.min(host.clientWidth || 480, 560));
+  const height = 220;
+  const pad = { l: 40, r: 12, t: 12, b: 34 };
+  const maxWorkers = Math.max(...rows.map((r) => r.workers));
+  const maxY = Math.max(maxWorkers, ...rows.map((r) => r.speedup));
+  const x = (w) => pad.l + ((w - 1) / Math.max(1, maxWorkers - 1)) * (width - pad.l - pad.r);
+  const y = (s) => height - pad.b - (s / maxY) * (height - pad.t - pad.b);
+  const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'speedup-svg', role: 'img',
+    'aria-label': `Speed-up: ${rows.map((r) => `${r.workers} workers ${r.speedup.toFixed(2)}×`).join(', ')}` });
+  root.append(svg('line', { x1: x(1), y1: y(1), x2: x(maxWorkers), y2: y(maxWorkers), class: 'ideal' }));
+  root.append(svg('polyline', { points: rows.map((r) => `${x(r.workers)},${y(r.speedup)}`).join(' '), class: 'measured' }));
+  for (const r of rows) {
+    const dot = svg('circle', { cx: x(r.workers), cy: y(r.speedup), r: 4, class: 'point', tabindex: 0 });
+    dot.append(svg('title', {}, `${r.workers} workers: ${r.ms} ms, speed-up ${r.speedup.toFixed(2)}×`));
+    root.append(dot);
+    root.append(svg('text', { x: x(r.workers), y: height - pad.b + 16, 'text-anchor': 'middle', class: 'axis-text' }, String(r.workers)));
+  }
+  for (let s = 0; s <= maxY; s += Math.max(1, Math.ceil(maxY / 4))) {
+    root.append(svg('text', { x: pad.l - 6, y: y(s) + 4, 'text-anchor': 'end', class: 'axis-text' }, `${s}×`));
+  }
+  root.append(svg('text', { x: (width + pad.l) / 2, y: height - 4, 'text-anchor': 'middle', class: 'axis-text' }, 'workers (dashed: ideal)'));
+  host.replaceChildren(root);
+}
