@@ -91,6 +91,12 @@ export function drawTimeline(host, events, { t0, endT, onDetail = () => {} }) {
       rect.append(svg('title', {}, detail));
       rect.dataset.detail = detail;
       g.append(rect);
+      // A wide bar also says what it was, as far as its width allows.
+      const room = Math.floor((x(s.t) - from - 6) / 6.6);
+      if (!overlay && room >= 8) {
+        const text = s.label.length > room ? `${s.label.slice(0, room - 1)}…` : s.label;
+        g.append(svg('text', { x: from + 3, y: barY + 10.5, class: `bar-label on-${s.state}`, 'aria-hidden': 'true' }, text));
+      }
     }
     for (const t of lane.ticks) {
       const tick = svg('line', { x1: x(t.t), x2: x(t.t), y1: barY - 3, y2: barY + 17, class: 'tick', 'data-kind': 'tick', tabindex: 0 });
@@ -110,7 +116,8 @@ export function drawTimeline(host, events, { t0, endT, onDetail = () => {} }) {
   const step = [1, 2, 5].map((m) => m * 10 ** Math.floor(Math.log10(rough))).find((s) => s >= rough) ?? 10 ** Math.ceil(Math.log10(rough));
   for (let t = 0; t <= span + 1e-9; t += step) {
     axis.append(svg('line', { x1: x(t0 + t), x2: x(t0 + t), y1: 0, y2: 4 }));
-    axis.append(svg('text', { x: x(t0 + t), y: 16, 'text-anchor': t === 0 ? 'start' : 'middle' }, `${fmt(t)} ms`));
+    const anchor = t === 0 ? 'start' : x(t0 + t) > width - 40 ? 'end' : 'middle';
+    axis.append(svg('text', { x: x(t0 + t), y: 16, 'text-anchor': anchor }, `${fmt(t)} ms`));
   }
   root.append(axis);
 

@@ -217,7 +217,7 @@ pub fn race(ctx: &Ctx, variant: Variant, threads: usize, iterations: u64) -> Res
                 for _ in 0..iterations { // py: for _ in range(100000):
                     counter.increment(variant, &mut waits);
                 }
-                thread_ctx.span("run", start_ms, format!("{iterations} increments, {}", variant.label()));
+                thread_ctx.span("run", start_ms, format!("{}: {iterations} increments", variant.label()));
                 waits.report(&thread_ctx);
             })
         })

@@ -1,0 +1,110 @@
+// What ran when: each scenario's timeline has the lanes it should and one tick per printed
+// line; the deadlock is caught and named, and ordered locks complete; and screenshots of the
+// page at phone and desktop widths, light and dark, go to test-output/ to be looked at.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { OUTPUT, launchBrowser, openPage, printedLines, runInPage, startServer } from './harness.mjs';
+
+let server;
+let browser;
+let page;
+let errors;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  ({ page, errors } = await openPage(browser, server.url));
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const lanes = (id) => page.locator(`section[data-scenario="${id}"] [data-role="timeline"] g.lane`).evaluateAll((gs) => gs.map((g) => g.dataset.lane));
+const ticks = (id) => page.locator(`section[data-scenario="${id}"] [data-role="timeline"] [data-kind="tick"]`).count();
+const bars = (id, state) => page.locator(`section[data-scenario="${id}"] [data-role="timeline"] [data-state="${state}"]`).count();
+
+const EXPECTED = {
+  'threading-basic': ['MainThread', 'Thread-1 (print_numbers)'],
+  'threading-lock': ['MainThread', 'Thread-1 (increment)', 'Thread-2 (increment)'],
+  'multiprocessing-process': ['MainThread', 'Process-1'],
+  'multiprocessing-pool': ['MainThread', 'PoolWorker-1', 'PoolWorker-2', 'PoolWorker-3', 'PoolWorker-4'],
+  'asyncio-gather': ['MainThread', 'task1: fetch_data(1)', 'task2: fetch_data(2)', 'gather: fetch_data(3)', 'gather: fetch_data(4)'],
+};
+
+for (const [id, expected] of Object.entries(EXPECTED)) {
+  test(`${id}: the timeline has its lanes and a tick per printed line`, async () => {
+    assert.equal(await runInPage(page, id), 'done');
+    assert.deepEqual((await lanes(id)).sort(), [...expected].sort());
+    assert.equal(await ticks(id), (await printedLines(page, id)).length);
+  });
+}
+
+test('the timeline shows measured states: sleeps, lock waits, awaits, process runs', async () => {
+  assert.equal(await bars('threading-basic', 'sleep'), 5);
+  assert.ok(await bars('threading-basic', 'join') >= 1, 'the main thread waited in join()');
+  assert.ok(await bars('asyncio-gather', 'await') === 4);
+  assert.equal(await bars('multiprocessing-pool', 'run'), 3, 'one bar per task in the pool');
+  assert.equal(await bars('threading-lock', 'run'), 6, 'two threads × three variants');
+});
+
+test('hovering a bar tells what it was', async () => {
+  const bar = page.locator('section[data-scenario="threading-basic"] [data-state="sleep"]').first();
+  await bar.hover();
+  const detail = await page.locator('section[data-scenario="threading-basic"] .timeline-detail').textContent();
+  assert.match(detail, /Thread-1 \(print_numbers\): sleeping \(time\.sleep\), sleep\(100ms\), \d+\.\d+ ms/);
+});
+
+test('opposite lock order deadlocks; the watchdog names the cycle in time; ordered locks complete', async () => {
+  const section = page.locator('section[data-scenario="threading-deadlock"]');
+  const started = Date.now();
+  assert.equal(await runInPage(page, 'threading-deadlock'), 'error');
+  const tookMs = Date.now() - started;
+  const status = await section.locator('[data-role="status"]').textContent();
+  assert.match(status, /deadlock/);
+  assert.match(status, /Thread-A holds lock1 and waits for lock2/);
+  assert.match(status, /Thread-B holds lock2 and waits for lock1/);
+  assert.ok(tookMs < 5000, `the 500 ms watchdog ended the run after ${tookMs} ms`);
+  assert.deepEqual(await printedLines(page, 'threading-deadlock'), [], 'nobody got both locks');
+
+  await section.locator('input[name="ordered"]').fill('1');
+  assert.equal(await runInPage(page, 'threading-deadlock'), 'done');
+  assert.deepEqual((await printedLines(page, 'threading-deadlock')).sort(), ['A has both locks', 'B has both locks']);
+  // The page is still usable: another scenario runs after the deadlock.
+  assert.equal(await runInPage(page, 'threading-basic'), 'done');
+});
+
+test('the GIL and speed-up lessons run and draw', async () => {
+  assert.equal(await runInPage(page, 'threading-gil'), 'done');
+  assert.ok(await bars('threading-gil', 'gil-wait') > 0, 'threads waited for the GIL');
+  assert.equal(await runInPage(page, 'threading-speedup'), 'done');
+  assert.equal(await page.locator('section[data-scenario="threading-speedup"] .speedup-svg .point').count(),
+    await page.evaluate(() => Math.min(16, navigator.hardwareConcurrency)));
+  assert.deepEqual(errors, []);
+});
+
+test('code beside the run: Python and Rust, highlighted, with paired lines', async () => {
+  const section = page.locator('section[data-scenario="asyncio-gather"]');
+  await section.locator('details.code summary').click();
+  const paired = await section.locator('.lang-python .code-line.paired').count();
+  assert.ok(paired >= 8, `${paired} Python lines paired`);
+  await section.locator('.lang-python .code-line.paired').first().hover();
+  assert.equal(await section.locator('.code-line.lit').count(), 2, 'a Python line and its Rust line light up');
+  assert.ok(await section.locator('.lang-rust .tok-keyword').count() > 10);
+});
+
+for (const [width, height] of [[1280, 800], [390, 844]]) {
+  for (const scheme of ['light', 'dark']) {
+    test(`screenshot ${width}×${height} ${scheme}`, async () => {
+      const { page: shot, errors: shotErrors, context } = await openPage(browser, server.url, { viewport: { width, height }, colorScheme: scheme });
+      for (const id of ['threading-lock', 'asyncio-gather']) assert.equal(await runInPage(shot, id), 'done');
+      await shot.locator('section[data-scenario="threading-lock"]').screenshot({ path: join(OUTPUT, `lock-${width}-${scheme}.png`) });
+      await shot.locator('section[data-scenario="asyncio-gather"]').screenshot({ path: join(OUTPUT, `asyncio-${width}-${scheme}.png`) });
+      await shot.screenshot({ path: join(OUTPUT, `page-${width}-${scheme}.png`) });
+      const overflow = await shot.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `no sideways scrolling at ${width} px (${overflow} px too wide)`);
+      assert.deepEqual(shotErrors, []);
+      await context.close();
+    });
+  }
+}
