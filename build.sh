@@ -2,8 +2,11 @@
 # The Concurrency Playground's one entry point.
 #
 #   ./build.sh serve [--port N] [--host ADDR]   build, then serve at http://127.0.0.1:8080/
+#   ./build.sh serve --dist [--port N]          serve dist/ three ways: N with headers, N+1 with
+#                                               none (service worker), N+2 with neither
 #   ./build.sh test                             every test suite (host, wasm in Chromium, end to end)
 #   ./build.sh build                            build the wasm package into www/pkg/
+#   ./build.sh dist                             the whole site as static files in dist/
 #
 # Each command first installs what it needs and is missing (idempotent: a second run skips
 # set-up and rebuilds only what changed). Tools come from the package registries only:
@@ -89,6 +92,8 @@ build_wasm() {
   say "building the threaded wasm module"
   cargo build --release --lib --target "$WASM_TARGET" "${BUILD_STD[@]}"
   node tools/check-shared-memory.mjs "$WASM_OUT"
+  # Served from the site itself: it makes the page isolated on hosts that send no headers.
+  cp -p node_modules/coi-serviceworker/coi-serviceworker.js www/coi-serviceworker.js
   local stamp=$PKG/.built-from
   if [ -f "$stamp" ] && [ "$stamp" -nt "$WASM_OUT" ] && [ -f "$PKG/${CRATE}_bg.wasm" ]; then
     return # the package is newer than the module: nothing changed
@@ -118,19 +123,44 @@ SERVER=target/release/playground-server
 
 cmd_build() { setup_build; build_wasm; }
 
-cmd_serve() {
+cmd_dist() {
   setup_build
   build_wasm
-  build_server
-  local port=${PORT:-8080} host=127.0.0.1
+  say "writing dist/"
+  rm -rf dist
+  mkdir -p dist
+  cp -r www/. dist/
+  rm -f dist/pkg/.built-from dist/pkg/*.d.ts
+  node tools/write-host-config.mjs dist
+  say "dist/: $(find dist -type f | wc -l) files, $(du -sh dist | cut -f1)"
+}
+
+cmd_serve() {
+  local port=${PORT:-8080} host=127.0.0.1 dist=false
   while [ $# -gt 0 ]; do
     case $1 in
       --port) port=${2:?--port needs a value}; shift 2 ;;
       --host) host=${2:?--host needs a value}; shift 2 ;;
+      --dist) dist=true; shift ;;
       *) die "serve: unknown option $1" ;;
     esac
   done
-  exec "$SERVER" --root www --host "$host" --port "$port"
+  if [ "$dist" = false ]; then
+    setup_build
+    build_wasm
+    build_server
+    exec "$SERVER" --root www --host "$host" --port "$port"
+  fi
+  cmd_dist
+  build_server
+  # Three hosts a course author may have: one that sends the headers, one that sends none
+  # (the service worker isolates the page after one reload), one where that worker is blocked.
+  local pids=()
+  "$SERVER" --root dist --host "$host" --port "$port" --frame-ancestors '*' & pids+=($!)
+  "$SERVER" --root dist --host "$host" --port $((port + 1)) --no-isolation-headers & pids+=($!)
+  "$SERVER" --root dist --host "$host" --port $((port + 2)) --no-isolation-headers --no-service-worker & pids+=($!)
+  trap 'kill "${pids[@]}" 2>/dev/null' EXIT INT TERM
+  wait
 }
 
 cmd_test() {
@@ -148,8 +178,8 @@ cmd_test() {
   WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60} \
     wasm-pack test --headless --chrome -- "${BUILD_STD[@]}" || failed+=("wasm-pack test")
 
-  say "end-to-end tests (playwright-core + Chromium against the dev server)"
-  build_wasm
+  say "end-to-end tests (playwright-core + Chromium against the dev server and dist/)"
+  cmd_dist
   build_server
   node --test --test-concurrency=1 tests/e2e/ || failed+=("end-to-end")
 
@@ -163,5 +193,6 @@ case ${1:-} in
   serve) shift; cmd_serve "$@" ;;
   test) shift; cmd_test "$@" ;;
   build) shift; cmd_build "$@" ;;
-  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  dist) shift; cmd_dist "$@" ;;
+  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,201 +1,10 @@
 // The playground page: one section per scenario, built on the same JS API course sites use.
-import { load, ParamError } from './playground.js';
-import { drawSpeedup, drawTimeline, legend } from './timeline.js';
-import { codePair } from './code.js';
-
-// Every scenario of the design, in the seed's order; ones the module lacks show as "coming".
-const PLANNED = [
-  ['threading-basic', 'A thread that sleeps, and join'],
-  ['threading-lock', 'A race, fixed by a lock'],
-  ['multiprocessing-process', 'A process with memory of its own'],
-  ['multiprocessing-pool', 'A pool of processes'],
-  ['asyncio-gather', 'asyncio: tasks and gather'],
-  ['concurrent-futures', 'Thread and process executors'],
-];
+import { load } from './playground.js';
+import { describeCapabilities, scenarioSection } from './section.js';
+import { paramsFromUrl } from './url.js';
 
 const capabilitiesLine = document.querySelector('[data-role="capabilities"]');
 const main = document.getElementById('scenarios');
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') node.className = value;
-    else if (key === 'text') node.textContent = value;
-    else node.setAttribute(key, value === true ? '' : value);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
-
-const formatMs = (ms) => (ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(3)} s`);
-
-function describeCapabilities(caps) {
-  const isolation = caps.crossOriginIsolated
-    ? 'This page is cross-origin isolated: threads share memory.'
-    : 'This page is not cross-origin isolated, so the browser gives it no shared memory: thread scenarios cannot run here; asyncio and processes still can.';
-  return `${isolation} The browser offers ${caps.hardwareConcurrency} hardware thread${caps.hardwareConcurrency === 1 ? '' : 's'}.`;
-}
-
-function comingSection(id, title) {
-  return el('section', { 'data-scenario': id, id, class: 'scenario coming' },
-    el('h2', { text: title }),
-    el('p', { class: 'coming-note', text: 'Coming soon: this program is not ported yet.' }));
-}
-
-function scenarioSection(pg, scenario) {
-  const { id } = scenario;
-  const fields = Object.entries(scenario.params).map(([name, spec]) => {
-    const input = el('input', {
-      name, id: `${id}-${name}`, value: spec.default, inputmode: spec.list ? 'text' : 'numeric',
-      autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${id}-${name}-help ${id}-${name}-error`,
-    });
-    return el('div', { class: 'field' },
-      el('label', { for: `${id}-${name}` }, el('code', { text: name }), el('span', { class: 'label-text', text: ` · ${spec.label}` })),
-      input,
-      el('small', { id: `${id}-${name}-help`, class: 'help', text: spec.range }),
-      el('small', { id: `${id}-${name}-error`, class: 'field-error', 'data-error-for': name, role: 'alert' }));
-  });
-  const form = el('form', { class: 'params', novalidate: true }, ...fields,
-    el('p', { class: 'field-error form-error', 'data-error-for': 'params', role: 'alert' }));
-  const runButton = el('button', { type: 'submit', 'data-action': 'run', class: 'run' }, 'Run');
-  const stopButton = el('button', { type: 'button', 'data-action': 'stop', class: 'stop', disabled: true }, 'Stop');
-  const status = el('span', { 'data-role': 'status', 'data-state': 'idle', class: 'status', text: 'Ready' });
-  const elapsed = el('span', { 'data-role': 'elapsed', class: 'elapsed' });
-  const output = el('ol', { 'data-role': 'output', class: 'output', 'aria-live': 'polite', 'aria-label': 'Printed lines' });
-  const notes = el('ul', { 'data-role': 'notes', class: 'notes', 'aria-live': 'polite', 'aria-label': 'What the playground adds' });
-  form.append(el('div', { class: 'controls' }, runButton, stopButton, status, elapsed));
-
-  const timelineHost = el('div', { class: 'timeline-host', 'data-role': 'timeline' });
-  const timelineDetail = el('p', { class: 'timeline-detail', 'aria-live': 'polite', text: 'Run the scenario to see what ran when. Hover or focus a bar or tick for details.' });
-  const legendHost = el('div', { class: 'legend-host' });
-  const chartHost = el('div', { class: 'chart-host', 'data-role': 'chart' });
-  const code = codePair(scenario.python, scenario.rust, scenario.moreRust);
-
-  const section = el('section', { 'data-scenario': id, id, class: 'scenario', 'aria-labelledby': `${id}-title` },
-    el('header', {},
-      el('h2', { id: `${id}-title`, text: scenario.title }),
-      el('p', { class: 'seed-section', text: `Seed: ${scenario.seedSection} · id ${id}` })),
-    form,
-    el('div', { class: 'results' },
-      el('figure', { class: 'printed' }, el('figcaption', { text: 'Printed, as Python prints it' }), output),
-      el('figure', { class: 'added' }, el('figcaption', { text: 'Added by the playground' }), notes)),
-    el('figure', { class: 'timeline' },
-      el('figcaption', { text: 'What ran when (one lane per thread, process or task; one clock)' }),
-      legendHost, timelineHost, timelineDetail),
-    chartHost,
-    el('aside', { class: 'what-to-notice' }, el('h3', { text: 'What to notice' }), el('p', { text: scenario.notice })),
-    el('details', { class: 'code' },
-      el('summary', { text: `The Python and the Rust that ran (${code.pairs} corresponding lines paired: hover or focus one)` }),
-      el('div', { class: 'code-pair' },
-        el('figure', {}, el('figcaption', { text: 'Python (the seed)' }), code.python),
-        el('figure', {}, el('figcaption', { text: 'Rust (this scenario\'s source file)' }), code.rust, ...code.extra))));
-
-  if (scenario.needsSharedMemory && !pg.capabilities.sharedMemory) {
-    form.before(el('p', { class: 'notice', role: 'note',
-      text: 'This scenario needs threads on shared memory, which this page does not have (it is not cross-origin isolated).' }));
-  }
-
-  let current = null;
-  let redrawTimeline = () => {}; // the last run's drawing, redone when the width changes
-  new ResizeObserver(() => redrawTimeline()).observe(timelineHost);
-  const setState = (state, text) => {
-    status.dataset.state = state;
-    status.textContent = text;
-    runButton.disabled = state === 'running';
-    stopButton.disabled = state !== 'running';
-    section.setAttribute('aria-busy', state === 'running' ? 'true' : 'false');
-  };
-  const showErrors = (errors) => {
-    form.querySelectorAll('[data-error-for]').forEach((n) => { n.textContent = ''; });
-    form.querySelectorAll('input').forEach((n) => n.removeAttribute('aria-invalid'));
-    for (const { param, message } of errors) {
-      const slot = form.querySelector(`[data-error-for="${CSS.escape(param)}"]`) ?? form.querySelector('[data-error-for="params"]');
-      slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
-      form.querySelector(`input[name="${CSS.escape(param)}"]`)?.setAttribute('aria-invalid', 'true');
-    }
-  };
-  // Printed lines name the thread or process that printed them; notes all come from the
-  // playground's view of the main program, so they carry only their time.
-  const addLine = (list, ev, t0, cls) => {
-    const at = t0 ? ev.t - t0 : 0;
-    list.append(el('li', { class: cls, 'data-lane': ev.lane },
-      el('span', { class: 't', text: `+${formatMs(Math.max(0, at))}` }),
-      cls === 'line' ? el('span', { class: 'lane', text: ev.lane, title: ev.lane }) : null,
-      el('span', { class: 'text', text: ev.text })));
-  };
-
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    if (current) return;
-    const params = Object.fromEntries([...form.querySelectorAll('input')].map((i) => [i.name, i.value]));
-    try {
-      pg.validate(id, params);
-    } catch (error) {
-      if (error instanceof ParamError) { showErrors(error.errors); return; }
-      throw error;
-    }
-    showErrors([]);
-    output.replaceChildren();
-    notes.replaceChildren();
-    elapsed.textContent = '';
-    setState('running', 'Running…');
-    let t0 = null; // the program's start on the shared clock: line times count from it
-    let endT = null;
-    const events = [];
-    let drawQueued = false;
-    const redraw = () => {
-      drawQueued = false;
-      if (t0 === null) return;
-      const now = performance.timeOrigin + performance.now();
-      drawTimeline(timelineHost, events, { t0, endT: endT ?? now, onDetail: (text) => { timelineDetail.textContent = text; } });
-      legendHost.replaceChildren(legend(events));
-    };
-    const queueRedraw = () => { if (!drawQueued) { drawQueued = true; requestAnimationFrame(redraw); } };
-    redrawTimeline = queueRedraw;
-    const ticker = setInterval(() => {
-      if (t0 !== null) elapsed.textContent = formatMs(performance.timeOrigin + performance.now() - t0);
-      queueRedraw();
-    }, 100);
-    chartHost.replaceChildren();
-    timelineHost.replaceChildren();
-    const run = pg.run(id, params, {
-      onStart: (start) => { t0 = start.t0; },
-      onEvent: (ev) => {
-        events.push(ev);
-        queueRedraw();
-        if (ev.kind === 'line') addLine(output, ev, t0, 'line');
-        else if (ev.kind === 'note') addLine(notes, ev, t0, 'note');
-      },
-    });
-    current = run;
-    const finish = (record) => {
-      clearInterval(ticker);
-      if (record?.elapsedMs !== undefined) {
-        elapsed.textContent = formatMs(record.elapsedMs);
-        elapsed.dataset.ms = String(record.elapsedMs);
-        if (t0 !== null) endT = t0 + record.elapsedMs;
-      }
-      redraw();
-    };
-    run.done.then(
-      (result) => {
-        if (result.status === 'cancelled') setState('cancelled', 'Cancelled: the lines printed so far are kept');
-        else setState('done', 'Done');
-        finish(result);
-        if (id === 'threading-speedup' && Array.isArray(result.value)) {
-          drawSpeedup(chartHost, result.value.map((r) => ({ workers: Number(r.workers), ms: Number(r.ms), speedup: Number(r.speedup_x100) / 100 })));
-        }
-      },
-      (error) => {
-        setState('error', `Error: ${error.message}`);
-        finish(error);
-      },
-    ).finally(() => { current = null; });
-  });
-  stopButton.addEventListener('click', () => current?.cancel());
-  return section;
-}
 
 async function main_() {
   let pg;
@@ -209,13 +18,12 @@ async function main_() {
   window.playground = pg; // for the console and the end-to-end tests
   capabilitiesLine.textContent = describeCapabilities(pg.capabilities);
   capabilitiesLine.dataset.isolated = String(pg.capabilities.crossOriginIsolated);
-  const byId = new Map(pg.scenarios.map((s) => [s.id, s]));
-  for (const [id, title] of PLANNED) {
-    main.append(byId.has(id) ? scenarioSection(pg, byId.get(id)) : comingSection(id, title));
+  const wanted = paramsFromUrl();
+  for (const scenario of pg.scenarios) {
+    const initial = scenario.id === wanted.id ? wanted.params : {};
+    main.append(scenarioSection(pg, scenario, { initial }));
   }
-  for (const s of pg.scenarios) if (!PLANNED.some(([id]) => id === s.id)) main.append(scenarioSection(pg, s));
-  const wanted = new URLSearchParams(location.search).get('scenario');
-  const target = wanted && main.querySelector(`[data-scenario="${CSS.escape(wanted)}"]`);
+  const target = wanted.id && main.querySelector(`[data-scenario="${CSS.escape(wanted.id)}"]`);
   if (target) {
     target.classList.add('selected');
     target.scrollIntoView({ block: 'start' });

@@ -16,25 +16,64 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use percent_encoding::percent_decode_str;
 
-/// The Content-Security-Policy of every response: scripts only from this origin, no inline
-/// script, and `'wasm-unsafe-eval'` so WebAssembly may be compiled.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-     worker-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
-     base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
+/// How the server presents the site; the defaults are the dev server's. The other settings
+/// stand in for the hosts a course author may have: one that sends no headers at all, or one
+/// whose visitors cannot use service workers.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Send COOP/COEP/CORP, Document-Isolation-Policy and CSP (a host that can set headers).
+    pub isolation_headers: bool,
+    /// Also send `Document-Isolation-Policy`, which isolates the page even in a frame.
+    pub document_isolation: bool,
+    /// Serve `coi-serviceworker.js`; when false it is 404, as if service workers were blocked.
+    pub service_worker: bool,
+    /// The CSP `frame-ancestors` value: who may frame the pages (`'self'`, or `*` for embeds).
+    pub frame_ancestors: String,
+}
 
-/// Headers on every response, files and errors alike. COOP + COEP make the page
-/// cross-origin isolated, which is what lets it use SharedArrayBuffer and so wasm threads.
-pub fn security_headers() -> Vec<(HeaderName, HeaderValue)> {
-    vec![
-        (HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin")),
-        (HeaderName::from_static("cross-origin-embedder-policy"), HeaderValue::from_static("require-corp")),
-        (HeaderName::from_static("cross-origin-resource-policy"), HeaderValue::from_static("same-origin")),
-        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY)),
+impl Default for Options {
+    fn default() -> Options {
+        Options { isolation_headers: true, document_isolation: true, service_worker: true, frame_ancestors: "'self'".into() }
+    }
+}
+
+/// The Content-Security-Policy: scripts only from this origin, no inline script, and
+/// `'wasm-unsafe-eval'` so WebAssembly may be compiled.
+pub fn content_security_policy(frame_ancestors: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors {frame_ancestors}"
+    )
+}
+
+/// Headers on every response, files and errors alike. COOP + COEP make a top-level page
+/// cross-origin isolated, which is what lets it share memory between workers (wasm threads);
+/// Document-Isolation-Policy does the same for a page inside a frame (Chromium).
+pub fn security_headers(options: &Options) -> Vec<(HeaderName, HeaderValue)> {
+    let mut headers = vec![
         (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
         (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
         // A development server: always revalidate, so a rebuild shows on the next reload.
         (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-    ]
+    ];
+    if options.isolation_headers {
+        headers.extend([
+            (HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin")),
+            (HeaderName::from_static("cross-origin-embedder-policy"), HeaderValue::from_static("require-corp")),
+            (HeaderName::from_static("cross-origin-resource-policy"), HeaderValue::from_static("same-origin")),
+        ]);
+        if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&options.frame_ancestors)) {
+            headers.push((header::CONTENT_SECURITY_POLICY, csp));
+        }
+        if options.document_isolation {
+            headers.push((
+                HeaderName::from_static("document-isolation-policy"),
+                HeaderValue::from_static("isolate-and-require-corp"),
+            ));
+        }
+    }
+    headers
 }
 
 /// The MIME type for a file name; browsers refuse module scripts and streaming wasm
@@ -80,22 +119,24 @@ pub fn resolve(root: &Path, uri_path: &str) -> Option<PathBuf> {
 
 struct Site {
     root: PathBuf,
+    options: Options,
 }
 
 /// The app serving files from `root`.
-pub fn app(root: &Path) -> std::io::Result<Router> {
-    let site = Arc::new(Site { root: root.canonicalize()? });
+pub fn app(root: &Path, options: Options) -> std::io::Result<Router> {
+    let site = Arc::new(Site { root: root.canonicalize()?, options });
     Ok(Router::new()
         .fallback(serve_file)
-        .with_state(site)
-        .layer(middleware::from_fn(add_headers_and_log)))
+        .layer(middleware::from_fn_with_state(site.clone(), add_headers_and_log))
+        .with_state(site))
 }
 
 async fn serve_file(State(site): State<Arc<Site>>, method: Method, request: Request) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")], "method not allowed\n").into_response();
     }
-    let Some(path) = resolve(&site.root, request.uri().path()) else {
+    let blocked = !site.options.service_worker && request.uri().path() == "/coi-serviceworker.js";
+    let Some(path) = resolve(&site.root, request.uri().path()).filter(|_| !blocked) else {
         return (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "not found\n").into_response();
     };
     match tokio::fs::read(&path).await {
@@ -110,11 +151,11 @@ async fn serve_file(State(site): State<Arc<Site>>, method: Method, request: Requ
 }
 
 /// Adds the security headers to every response and logs one line per request.
-async fn add_headers_and_log(request: Request, next: Next) -> Response {
+async fn add_headers_and_log(State(site): State<Arc<Site>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let (method, path) = (request.method().clone(), request.uri().path().to_string());
     let mut response = next.run(request).await;
-    for (name, value) in security_headers() {
+    for (name, value) in security_headers(&site.options) {
         response.headers_mut().insert(name, value);
     }
     let shown: String = path.chars().take(200).collect();
@@ -129,6 +170,13 @@ async fn add_headers_and_log(request: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_isolation_headers_nothing_isolating_is_sent() {
+        let options = Options { isolation_headers: false, ..Options::default() };
+        let names: Vec<String> = security_headers(&options).iter().map(|(n, _)| n.to_string()).collect();
+        assert!(!names.iter().any(|n| n.starts_with("cross-origin") || n.contains("isolation")), "{names:?}");
+    }
 
     #[test]
     fn resolve_refuses_to_leave_the_root() {

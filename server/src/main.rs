@@ -1,5 +1,7 @@
-//! `playground-server [--root DIR] [--host ADDR] [--port N]`: serves the playground with the
-//! cross-origin isolation headers until Ctrl-C. Binds 127.0.0.1:8080 unless told otherwise.
+//! `playground-server [--root DIR] [--host ADDR] [--port N] [--no-isolation-headers]
+//! [--no-document-isolation] [--no-service-worker] [--frame-ancestors VALUE]`: serves the
+//! playground with the cross-origin isolation headers until Ctrl-C. Binds 127.0.0.1:8080
+//! unless told otherwise. The `--no-*` flags imitate hosts that cannot do as much.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -9,10 +11,12 @@ struct Options {
     root: PathBuf,
     host: String,
     port: u16,
+    site: playground_server::Options,
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
-    let mut options = Options { root: PathBuf::from("www"), host: "127.0.0.1".into(), port: 8080 };
+    let mut options =
+        Options { root: PathBuf::from("www"), host: "127.0.0.1".into(), port: 8080, site: Default::default() };
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
@@ -22,6 +26,10 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
                 let text = value()?;
                 options.port = text.parse().map_err(|_| format!("--port must be a number from 0 to 65535, got {text:?}"))?;
             }
+            "--no-isolation-headers" => options.site.isolation_headers = false,
+            "--no-document-isolation" => options.site.document_isolation = false,
+            "--no-service-worker" => options.site.service_worker = false,
+            "--frame-ancestors" => options.site.frame_ancestors = value()?,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option {other:?}")),
         }
@@ -37,11 +45,14 @@ async fn main() -> ExitCode {
             if !message.is_empty() {
                 eprintln!("playground-server: {message}");
             }
-            eprintln!("usage: playground-server [--root DIR] [--host ADDR] [--port N]");
+            eprintln!(
+                "usage: playground-server [--root DIR] [--host ADDR] [--port N] [--no-isolation-headers] \
+                 [--no-document-isolation] [--no-service-worker] [--frame-ancestors VALUE]"
+            );
             return ExitCode::from(2);
         }
     };
-    let app = match playground_server::app(&options.root) {
+    let app = match playground_server::app(&options.root, options.site.clone()) {
         Ok(app) => app,
         Err(e) => {
             eprintln!("playground-server: cannot serve {}: {e}", options.root.display());

@@ -14,7 +14,7 @@ async fn serve_fixture() -> (std::net::SocketAddr, PathBuf) {
     std::fs::write(root.join("app.js"), "export {}").unwrap();
     std::fs::write(root.join("pkg/m_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     std::fs::write(base.join("secret.txt"), "outside the root").unwrap();
-    let app = playground_server::app(&root).unwrap();
+    let app = playground_server::app(&root, playground_server::Options::default()).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

@@ -10,9 +10,10 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const OUTPUT = join(ROOT, 'test-output');
 mkdirSync(OUTPUT, { recursive: true });
 
-/** Starts the dev server on a free loopback port; resolves to { url, stop, log }. */
-export function startServer({ root = join(ROOT, 'www') } = {}) {
-  const server = spawn(join(ROOT, 'target/release/playground-server'), ['--root', root, '--port', '0'], {
+/** Starts the dev server on a free loopback port; resolves to { url, stop, log }. `flags`
+ * are the server's own (e.g. `--no-isolation-headers`). */
+export function startServer({ root = join(ROOT, 'www'), flags = [] } = {}) {
+  const server = spawn(join(ROOT, 'target/release/playground-server'), ['--root', root, '--port', '0', ...flags], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = [];
@@ -41,14 +42,14 @@ export function launchBrowser() {
 }
 
 /** A page that records console errors and uncaught exceptions into `errors`. */
-export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, colorScheme = 'light' } = {}) {
+export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, colorScheme = 'light', ready = true } = {}) {
   const context = await browser.newContext({ viewport, colorScheme });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   await page.goto(url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  if (ready) await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
   return { page, errors, context };
 }
 
