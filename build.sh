@@ -132,7 +132,36 @@ cmd_dist() {
   cp -r www/. dist/
   rm -f dist/pkg/.built-from dist/pkg/*.d.ts
   node tools/write-host-config.mjs dist
+  write_npm_package dist/npm
   say "dist/: $(find dist -type f | wc -l) files, $(du -sh dist | cut -f1)"
+}
+
+# The npm package for course sites with their own bundler: the JS API, the worker and the
+# wasm-bindgen package, as examples/course-site uses it.
+write_npm_package() {
+  local out=$1 version
+  version=$(awk -F'"' '/^version = /{ print $2; exit }' Cargo.toml)
+  rm -rf "$out" && mkdir -p "$out/pkg"
+  cp www/playground.js www/worker.js "$out/"
+  cp "$PKG/$CRATE.js" "$PKG/${CRATE}_bg.wasm" "$PKG/$CRATE.d.ts" "$out/pkg/"
+  cat > "$out/package.json" <<JSON
+{
+  "name": "concurrency-playground",
+  "version": "$version",
+  "description": "Python's threads, locks, processes, pools and asyncio, run for real in the browser (Rust + WebAssembly)",
+  "type": "module",
+  "main": "./playground.js",
+  "exports": { ".": "./playground.js", "./worker.js": "./worker.js" },
+  "files": ["playground.js", "worker.js", "pkg/"],
+  "license": "MIT OR Apache-2.0",
+  "sideEffects": false
+}
+JSON
+}
+
+# Builds examples/course-site with its own bundler (Vite) against dist/npm.
+build_course_site_example() {
+  ( cd examples/course-site && npm install --no-audit --no-fund --silent && npx vite build --logLevel warn )
 }
 
 cmd_serve() {
@@ -180,6 +209,7 @@ cmd_test() {
 
   say "end-to-end tests (playwright-core + Chromium against the dev server and dist/)"
   cmd_dist
+  build_course_site_example || failed+=("course-site example build")
   build_server
   node --test --test-concurrency=1 tests/e2e/ || failed+=("end-to-end")
 

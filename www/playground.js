@@ -9,9 +9,13 @@
 //
 // This module only starts workers and routes their messages; the programs, the parameter
 // rules and the shared state live in Rust (src/web.rs). The page's main thread never blocks.
+//
+// URLs of the worker and the wasm are written `new URL('./…', import.meta.url)` in place, the
+// form bundlers (Vite, webpack, Parcel) recognise, so the module also works from a course
+// site's own bundle.
 
-const here = (path) => new URL(path, import.meta.url);
-const WORKER_URL = here('./worker.js');
+import initGlue, * as glue from './pkg/concurrency_playground.js';
+
 const now = () => performance.timeOrigin + performance.now();
 
 /** A rejected parameter: `errors` lists `{ param, message }`, one per bad parameter. */
@@ -33,10 +37,10 @@ export class RunError extends Error {
 }
 
 /** Loads the module, starts the workers, and reports what this browser can do. */
-export async function load({ wasmUrl = here('./pkg/concurrency_playground_bg.wasm') } = {}) {
-  const [glue, module] = await Promise.all([import(here('./pkg/concurrency_playground.js').href), compile(wasmUrl)]);
+export async function load({ wasmUrl = new URL('./pkg/concurrency_playground_bg.wasm', import.meta.url) } = {}) {
+  const module = await compile(wasmUrl);
   // The page's own instance: it validates and describes, and never shares its memory.
-  await glue.default({ module_or_path: module });
+  await initGlue({ module_or_path: module });
   const playground = new Playground(glue, module);
   await playground.world.ready;
   return playground;
@@ -50,6 +54,11 @@ async function compile(url) {
     return WebAssembly.compileStreaming(response);
   }
   return WebAssembly.compile(await response.arrayBuffer());
+}
+
+/** Every worker runs worker.js; its first message gives it its role. */
+function startWorker(name) {
+  return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name });
 }
 
 /** Values as text, the one form the Rust validator takes from the page, URLs and the API. */
@@ -257,7 +266,7 @@ class World {
   }
 
   #spawn(name) {
-    const worker = new Worker(WORKER_URL, { type: 'module', name });
+    const worker = startWorker(name);
     worker.addEventListener('message', ({ data }) => this.onMessage(worker, data));
     worker.addEventListener('error', (e) => {
       e.preventDefault();
@@ -315,7 +324,7 @@ class ProcessWorkers {
 
   #spawnSpare() {
     const pid = this.#nextPid++;
-    const worker = new Worker(WORKER_URL, { type: 'module', name: `process ${pid}` });
+    const worker = startWorker(`process ${pid}`);
     const spare = { worker, pid };
     spare.ready = new Promise((resolve, reject) => {
       worker.addEventListener('message', ({ data }) => {

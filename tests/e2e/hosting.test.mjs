@@ -124,3 +124,16 @@ test('hostile URL parameters are shown as text, with the field messages, and run
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the npm package works from a course site\'s own bundle (examples/course-site, built by Vite)', async () => {
+  const url = await serve(join(ROOT, 'examples', 'course-site', 'dist'), []);
+  const { page, errors, context } = await openPage(browser, url, { ready: false });
+  await page.locator('#run:not([disabled])').click({ timeout: 30_000 });
+  await page.waitForSelector('body[data-done="true"]', { timeout: 30_000 });
+  const lines = await page.locator('#lines li').allTextContents();
+  assert.equal(lines.length, 9);
+  assert.equal(lines.at(-1), "[{'id': 3, 'data': 'success'}, {'id': 4, 'data': 'success'}]");
+  assert.match(await page.locator('#status').textContent(), /Done in \d+ ms/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

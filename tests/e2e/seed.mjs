@@ -16,13 +16,20 @@ async function runPython(code) {
   return stdout.split('\n').filter((l) => l !== '').map(normalisePids);
 }
 
+/** Processes writing to one pipe can interleave a line's text and its newline (seen here:
+ * "Process 1 calculating...Process 2 calculating..."), so those lines are found by pattern. */
+async function runPythonProcesses(code) {
+  const { stdout } = await promisify(execFile)('python3', ['-c', code], { timeout: 120_000 });
+  return [...stdout.matchAll(/Process \d+ calculating\.\.\./g)].map((m) => normalisePids(m[0]));
+}
+
 /** { scenario id: [lines CPython prints] }, from running the seed's blocks. */
 export async function cpythonLines() {
   const blocks = [...readFileSync(SEED, 'utf8').matchAll(/```python\n([\s\S]*?)```/g)].map((m) => m[1]);
   const find = (word) => blocks.find((b) => b.includes(word)) ?? (() => { throw new Error(`no ${word} block in the seed`); })();
   const [threading, multiprocessing, asyncio, futures] = await Promise.all([
     runPython(find('import threading')),
-    runPython(find('import multiprocessing')),
+    runPythonProcesses(find('import multiprocessing')),
     runPython(find('import asyncio').replace('# asyncio.run(main())', 'asyncio.run(main())')),
     runPython(find('concurrent.futures')),
   ]);
