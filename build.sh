@@ -7,6 +7,7 @@
 #   ./build.sh test                             every test suite (host, wasm in Chromium, end to end)
 #   ./build.sh build                            build the wasm package into www/pkg/
 #   ./build.sh dist                             the whole site as static files in dist/
+#   ./build.sh bench [--quick]                  measure: browser vs native vs CPython vs Pyodide
 #
 # Each command first installs what it needs and is missing (idempotent: a second run skips
 # set-up and rebuilds only what changed). Tools come from the package registries only:
@@ -219,10 +220,20 @@ cmd_test() {
   fi
 }
 
+cmd_bench() {
+  setup_build
+  ensure_browser
+  build_wasm
+  build_server
+  say "benchmarks (${1:-full})"
+  node tools/bench.mjs "$@"
+}
+
 case ${1:-} in
   serve) shift; cmd_serve "$@" ;;
   test) shift; cmd_test "$@" ;;
   build) shift; cmd_build "$@" ;;
   dist) shift; cmd_dist "$@" ;;
-  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  bench) shift; cmd_bench "$@" ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -21,6 +21,7 @@
 //! browser and a host implementation; [`params`] validates parameters for the page and the JS
 //! API alike; `web` is the thin `#[wasm_bindgen]` surface that `www/` calls.
 
+pub mod bench;
 pub mod params;
 pub mod rt;
 pub mod scenarios;

@@ -174,3 +174,21 @@ fn value_to_js(value: &Value) -> JsValue {
         }
     }
 }
+
+/// Coordinator worker: one measurement for `./build.sh bench` (see `crate::bench`). Events go
+/// to an in-memory sink, as on the host, so both sides pay the same for them.
+#[wasm_bindgen]
+pub async fn run_bench(name: String, args: JsValue) -> Result<f64, JsValue> {
+    let arg = |key: &str| Reflect::get(&args, &key.into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+    let text = |key: &str| Reflect::get(&args, &key.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let (ctx, _events) = Ctx::collecting();
+    let error = |e: crate::rt::RtError| JsValue::from_str(&e.to_string());
+    match name.as_str() {
+        "sum" => Ok(crate::bench::sum_ms(arg("n") as u64)),
+        "split" => crate::bench::split_ms(&ctx, arg("n") as u64, arg("workers") as usize).map_err(error),
+        "lock" => crate::bench::lock_ns(&ctx, &text("variant"), arg("threads") as usize, arg("iterations") as u64)
+            .map_err(error),
+        "gather" => Ok(crate::bench::gather_ms(&ctx, arg("tasks") as usize).await),
+        other => Err(JsValue::from_str(&format!("unknown bench {other:?}"))),
+    }
+}

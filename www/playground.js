@@ -38,10 +38,12 @@ export class RunError extends Error {
 
 /** Loads the module, starts the workers, and reports what this browser can do. */
 export async function load({ wasmUrl = new URL('./pkg/concurrency_playground_bg.wasm', import.meta.url) } = {}) {
+  // The main worker starts loading its scripts now, while the module compiles here.
+  const coordinator = startWorker('main worker');
   const module = await compile(wasmUrl);
   // The page's own instance: it validates and describes, and never shares its memory.
   await initGlue({ module_or_path: module });
-  const playground = new Playground(glue, module);
+  const playground = new Playground(glue, module, coordinator);
   await playground.world.ready;
   return playground;
 }
@@ -85,7 +87,7 @@ class Playground {
   #nextRunId = 1;
   #processes;
 
-  constructor(glue, module) {
+  constructor(glue, module, coordinator) {
     this.#glue = glue;
     this.#module = module;
     this.capabilities = {
@@ -95,7 +97,26 @@ class Playground {
     };
     this.scenarios = glue.scenarios();
     this.#processes = new ProcessWorkers(module, (worker, msg) => this.#onMessage(worker, msg));
-    this.world = this.#newWorld();
+    this.world = this.#newWorld(coordinator);
+  }
+
+  /**
+   * Start-up costs, measured now: a new thread worker (started and ready for jobs), a process
+   * from a warm spare, and a process from a cold worker. For the bench and for diagnostics.
+   */
+  async startupFigures() {
+    await this.world.ready;
+    const time = async (fn) => { const t = performance.now(); await fn(); return performance.now() - t; };
+    const threadWorkerMs = await time(() => this.world.ensureThreads(this.world.threads.length + 1));
+    await this.#processes.warmSpare();
+    const processWarmMs = await time(() => this.#processes.start('startup-probe').then(({ procId }) => this.#processes.end(procId)));
+    const processColdMs = await time(() => this.#processes.startCold());
+    return { threadWorkerMs, processWarmMs, processColdMs };
+  }
+
+  /** Workers alive now: the world's (main + threads) and the process workers (running + spare). */
+  liveWorkers() {
+    return { world: 1 + this.world.threads.length, ...this.#processes.counts() };
   }
 
   /** The normalised parameters, or a ParamError naming every bad one. */
@@ -129,8 +150,26 @@ class Playground {
       const error = new Error(`${id} is already running; wait for it to finish or cancel it first`);
       return { done: Promise.reject(error), cancel() {} };
     }
+    return this.#enqueue({ id, checked, onLine, onEvent, onStart });
+  }
+
+  /**
+   * One measurement of `./build.sh bench` (tools/bench.mjs), run on the coordinator like a
+   * scenario and queued with the runs: `await pg.bench('sum', { n: 1e8 })` gives ms.
+   */
+  bench(name, args = {}) {
+    const threadsNeeded = Math.max(args.threads ?? 0, args.workers ?? 0);
+    const nothing = () => {};
+    const { done } = this.#enqueue({
+      id: `bench:${name}`, bench: { name, args }, checked: { threadsNeeded },
+      onLine: nothing, onEvent: nothing, onStart: nothing,
+    });
+    return done.then((r) => r.value);
+  }
+
+  #enqueue({ id, checked, onLine, onEvent, onStart, bench }) {
     const record = {
-      runId: this.#nextRunId++, id, checked, onLine, onEvent, onStart,
+      runId: this.#nextRunId++, id, checked, bench, onLine, onEvent, onStart,
       lines: [], events: [], t0: null, state: 'queued', settle: null,
     };
     this.#active.set(id, record);
@@ -164,7 +203,11 @@ class Playground {
     if (record.state !== 'starting') return;
     record.state = 'running';
     this.#current = record;
-    this.world.coordinator.postMessage({ type: 'run', runId: record.runId, id: record.id, pairs: record.checked.pairs });
+    if (record.bench) {
+      this.world.coordinator.postMessage({ type: 'bench', runId: record.runId, ...record.bench });
+    } else {
+      this.world.coordinator.postMessage({ type: 'run', runId: record.runId, id: record.id, pairs: record.checked.pairs });
+    }
   }
 
   #cancel(record) {
@@ -187,8 +230,8 @@ class Playground {
     this.world = this.#newWorld();
   }
 
-  #newWorld() {
-    return new World(this.#module, this.capabilities.sharedMemory, (worker, msg) => this.#onMessage(worker, msg));
+  #newWorld(coordinator = startWorker('main worker')) {
+    return new World(this.#module, this.capabilities.sharedMemory, coordinator, (worker, msg) => this.#onMessage(worker, msg));
   }
 
   #onMessage(worker, msg) {
@@ -247,12 +290,12 @@ class Playground {
 
 /** A run's world: the coordinator (the program's main thread) and its thread workers. */
 class World {
-  constructor(module, sharedMemory, onMessage) {
+  constructor(module, sharedMemory, coordinator, onMessage) {
     this.module = module;
     this.onMessage = onMessage;
     this.threads = [];
     this.threadsReady = Promise.resolve();
-    this.coordinator = this.#spawn('main worker');
+    this.coordinator = this.#listen(coordinator, 'main worker');
     this.ready = new Promise((resolve, reject) => {
       this.coordinator.addEventListener('message', ({ data }) => {
         if (data.type === 'coordinator-ready') {
@@ -266,7 +309,10 @@ class World {
   }
 
   #spawn(name) {
-    const worker = startWorker(name);
+    return this.#listen(startWorker(name), name);
+  }
+
+  #listen(worker, name) {
     worker.addEventListener('message', ({ data }) => this.onMessage(worker, data));
     worker.addEventListener('error', (e) => {
       e.preventDefault();
@@ -343,6 +389,23 @@ class ProcessWorkers {
     spare.ready.catch(() => {});
     worker.postMessage({ role: 'process', module: this.#module, pid });
     return spare;
+  }
+
+  /** Waits until a spare process worker is started and instantiated. */
+  async warmSpare() {
+    if (this.#spares.length === 0) this.#spares.push(this.#spawnSpare());
+    await this.#spares[0].ready;
+  }
+
+  /** Starts a process worker from nothing and ends it once ready (measures a cold start). */
+  async startCold() {
+    const spare = this.#spawnSpare();
+    await spare.ready;
+    spare.worker.terminate();
+  }
+
+  counts() {
+    return { processes: this.#running.size, spares: this.#spares.length };
   }
 
   /** A started process named `name`: `{ procId, pid }`. */

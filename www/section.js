@@ -26,6 +26,22 @@ export function describeCapabilities(caps) {
   return `${isolation} The browser offers ${caps.hardwareConcurrency} hardware thread${caps.hardwareConcurrency === 1 ? '' : 's'}.`;
 }
 
+/** The Python and the Rust, side by side; highlighted when first opened (not at page load). */
+function codeDetails(scenario) {
+  const pair = el('div', { class: 'code-pair' });
+  const details = el('details', { class: 'code' },
+    el('summary', { text: 'The Python and the Rust that ran, side by side (corresponding lines light up together)' }), pair);
+  details.addEventListener('toggle', () => {
+    if (!details.open || pair.childElementCount > 0) return;
+    const code = codePair(scenario.python, scenario.rust, scenario.moreRust);
+    pair.dataset.pairs = String(code.pairs);
+    pair.append(
+      el('figure', {}, el('figcaption', { text: 'Python (the seed)' }), code.python),
+      el('figure', {}, el('figcaption', { text: "Rust (this scenario's source file)" }), code.rust, ...code.extra));
+  });
+  return details;
+}
+
 /**
  * One scenario's section, following the page contract (run/stop buttons, inputs named after
  * the parameters, output, status, elapsed), with its timeline, notes and code.
@@ -59,7 +75,6 @@ export function scenarioSection(pg, scenario, { initial = {}, compact = false } 
   const timelineDetail = el('p', { class: 'timeline-detail', 'aria-live': 'polite', text: 'Run the scenario to see what ran when. Hover or focus a bar or tick for details.' });
   const legendHost = el('div', { class: 'legend-host' });
   const chartHost = el('div', { class: 'chart-host', 'data-role': 'chart' });
-  const code = compact ? null : codePair(scenario.python, scenario.rust, scenario.moreRust);
 
   const section = el('section', { 'data-scenario': id, id, class: 'scenario', 'aria-labelledby': `${id}-title` },
     el('header', {},
@@ -74,11 +89,7 @@ export function scenarioSection(pg, scenario, { initial = {}, compact = false } 
       legendHost, timelineHost, timelineDetail),
     chartHost,
     compact ? null : el('aside', { class: 'what-to-notice' }, el('h3', { text: 'What to notice' }), el('p', { text: scenario.notice })),
-    compact ? null : el('details', { class: 'code' },
-      el('summary', { text: `The Python and the Rust that ran (${code.pairs} corresponding lines paired: hover or focus one)` }),
-      el('div', { class: 'code-pair' },
-        el('figure', {}, el('figcaption', { text: 'Python (the seed)' }), code.python),
-        el('figure', {}, el('figcaption', { text: 'Rust (this scenario\'s source file)' }), code.rust, ...code.extra))));
+    compact ? null : codeDetails(scenario));
 
   const currentParams = () => Object.fromEntries([...form.querySelectorAll('input')].map((i) => [i.name, i.value]));
   if (scenario.needsSharedMemory && !pg.capabilities.sharedMemory) {

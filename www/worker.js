@@ -24,6 +24,7 @@ async function startCoordinator({ module }) {
   wasm.coordinator_init();
   self.onmessage = ({ data }) => {
     if (data.type === 'run') run(data);
+    else if (data.type === 'bench') bench(data);
     else wasm.deliver_to_coordinator(data);
   };
   // Only a cross-origin isolated page may post shared memory; elsewhere threads cannot start.
@@ -42,6 +43,15 @@ async function run({ runId, id, pairs }) {
     const elapsedMs = performance.timeOrigin + performance.now() - t0;
     const message = Array.isArray(error) ? error.map((e) => e.message).join('; ') : String(error?.message ?? error);
     postMessage({ type: 'run-failed', runId, message, elapsedMs });
+  }
+}
+
+async function bench({ runId, name, args }) {
+  try {
+    const value = await wasm.run_bench(name, args);
+    postMessage({ type: 'run-done', runId, value, repr: String(value), elapsedMs: value });
+  } catch (error) {
+    postMessage({ type: 'run-failed', runId, message: String(error?.message ?? error), elapsedMs: 0 });
   }
 }
 

@@ -60,12 +60,31 @@ impl Future for WithLane {
     }
 }
 
-/// Waits `duration` without blocking the thread: other tasks run meanwhile.
+/// Waits `duration` without blocking the thread: other tasks run meanwhile. A zero duration
+/// only lets the other ready tasks run first, as `asyncio.sleep(0)` does: no timer.
 pub async fn sleep(duration: Duration) {
+    if duration.is_zero() {
+        return yield_now().await;
+    }
     #[cfg(target_arch = "wasm32")]
     super::browser::timer(duration).await;
     #[cfg(not(target_arch = "wasm32"))]
     native_timer::sleep(duration).await;
+}
+
+/// Gives way once: pending the first time it is polled (after asking to be polled again).
+async fn yield_now() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            Poll::Ready(())
+        } else {
+            yielded = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    })
+    .await
 }
 
 #[cfg(target_arch = "wasm32")]

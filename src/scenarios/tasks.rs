@@ -29,10 +29,7 @@ pub enum Call {
 /// A global of the module. Every process has its own copy; threads share one.
 pub static GLOBAL_COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// `sum(i * i for i in range(n))`, exactly. The loop really runs: `black_box` hides `i`
-/// from the optimiser, which would otherwise replace the loop with n(n-1)(2n-1)/6.
-/// Each square fits in u64 for every n the page accepts (n <= 10^9), and wasm has no
-/// 64x64->128 multiply, so squares are u64 and only the running sum is u128.
+/// `sum(i * i for i in range(n))`, exactly, by really looping (see `sum_of_squares_chunk`).
 pub fn sum_of_squares(n: u64) -> u128 {
     sum_of_squares_between(0, n)
 }
@@ -54,12 +51,34 @@ pub fn sum_of_squares_between(start: u64, end: u64) -> u128 {
     sum
 }
 
+/// The loop really runs: every square is computed. Each `i` is XORed with a zero that the
+/// optimiser cannot see (it comes through `black_box` once per call): that costs one cheap
+/// instruction, and without it the optimiser would replace the loop, or each block of it, by
+/// n(n-1)(2n-1)/6 (seen on the host: 10^9 squares "summed" in 0.04 ns each). `black_box` on
+/// every `i` would work too, but in wasm it is a store and a load per square.
+///
+/// Squares are added in u64 blocks of 16 and each block into the u128 sum: wasm has no
+/// add-with-carry, so a u128 add per square would cost about as much as the square itself.
+/// A block cannot overflow for any n the page accepts: i < 10^9, so i * i < 10^18, and
+/// 16 * 10^18 < 2^64.
 #[inline(never)]
 fn sum_of_squares_chunk(start: u64, end: u64) -> u128 {
+    const BLOCK: u64 = 16;
+    let hidden_zero = std::hint::black_box(0u64);
     let mut sum: u128 = 0;
-    for i in start..end {
-        let i = std::hint::black_box(i);
-        sum += u128::from(i * i);
+    let mut i = start;
+    while i + BLOCK <= end {
+        let mut block: u64 = 0;
+        for k in 0..BLOCK {
+            let j = (i + k) ^ hidden_zero;
+            block += j * j;
+        }
+        sum += u128::from(block);
+        i += BLOCK;
+    }
+    for j in i..end {
+        let j = j ^ hidden_zero;
+        sum += u128::from(j * j);
     }
     sum
 }

@@ -1,0 +1,281 @@
+// `./build.sh bench [--quick]`: every measurement of the performance issue in one run, on this
+// machine: the playground in headless Chromium, the same Rust core natively, CPython running
+// the seed's own code, and Pyodide where it can run at all. Writes bench-output/bench.md and
+// bench-output/bench.json (git-ignored); a full run also records www/reference.json, the
+// figures the page shows next to each run.
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { ROOT, launchBrowser, openPage, startServer } from '../tests/e2e/harness.mjs';
+
+const quick = process.argv.includes('--quick');
+const REPS = quick ? 3 : 7;
+const N = quick ? 10 ** 7 : 10 ** 8; // compute_heavy_task(N)
+const N_PY = quick ? 10 ** 6 : 10 ** 7; // CPython is ~100x slower: same code, smaller n, ratio per element
+const ITERATIONS = quick ? 100_000 : 1_000_000;
+const TASKS = 10_000;
+const CORES = cpus().length;
+const OUT = join(ROOT, 'bench-output');
+mkdirSync(OUT, { recursive: true });
+const run = promisify(execFile);
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const stats = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length });
+const fmt = (x, digits = 1) => (x === null || x === undefined ? '–' : Number(x).toFixed(digits));
+const log = (...a) => console.error('bench:', ...a);
+
+// --- native Rust -----------------------------------------------------------------------------
+async function native() {
+  log('native Rust');
+  const { stdout } = await run(join(ROOT, 'target/release/examples/bench_native'),
+    ['--n', String(N), '--reps', String(REPS), '--workers', String(CORES), '--iterations', String(ITERATIONS), '--tasks', String(TASKS)]);
+  const samples = JSON.parse(stdout);
+  const scenarios = {};
+  const { stdout: runs } = await run(join(ROOT, 'target/release/examples/native_run'));
+  for (const line of runs.trim().split('\n')) {
+    const [id, ms] = line.trim().split(/\s+/);
+    scenarios[id] = Number(ms);
+  }
+  return { samples, scenarios };
+}
+
+// --- CPython ---------------------------------------------------------------------------------
+const SEED = readFileSync(join(ROOT, '..', 'shared', 'seed', 'async-and-concurrency.md'), 'utf8');
+const BLOCKS = [...SEED.matchAll(/```python\n([\s\S]*?)```/g)].map((m) => m[1]);
+const SECTION_TO_SCENARIO = {
+  'Basic Threading': 'threading-basic',
+  'Race Conditions & Locks': 'threading-lock',
+  'Parallel Execution': 'multiprocessing-process',
+  'Using a Pool': 'multiprocessing-pool',
+  'Async/Await Basics': 'asyncio-gather',
+  'Running Tasks Concurrently': 'asyncio-gather',
+  'Unified Interface for Pools': 'concurrent-futures',
+};
+
+/** Runs a seed block with a timer at each `# --- Section ---` marker; {section: seconds}. */
+async function timeSeedBlock(code) {
+  // A marker takes the indentation of the code after it (the seed's pool marker sits at
+  // column 0 inside an indented `if` block).
+  const lines = code.replace('# asyncio.run(main())', 'asyncio.run(main())').split('\n');
+  const marked = lines.map((line, i) => {
+    const m = /^\s*# --- (.+?) ---\s*$/.exec(line);
+    if (!m) return line;
+    const next = lines.slice(i + 1).find((l) => l.trim() && !l.trim().startsWith('#')) ?? '';
+    return `${/^\s*/.exec(next)[0]}__mark(${JSON.stringify(m[1])})`;
+  }).join('\n');
+  const prelude = 'import time as __t, sys as __s\n__last = [None, __t.perf_counter()]\n'
+    + 'def __mark(name):\n    now = __t.perf_counter()\n    if __last[0]: print(f"@@{__last[0]}={now - __last[1]}", file=__s.stderr)\n    __last[0], __last[1] = name, now\n';
+  const epilogue = '\n__mark(None)\n';
+  const { stderr } = await run('python3', ['-c', prelude + marked + epilogue], { timeout: 300_000 });
+  return Object.fromEntries([...stderr.matchAll(/@@(.+?)=([\d.e-]+)/g)].map((m) => [m[1], Number(m[2]) * 1000]));
+}
+
+async function cpython() {
+  log('CPython');
+  const py = (code) => run('python3', ['-c', code], { timeout: 600_000 }).then(({ stdout }) => JSON.parse(stdout));
+  const sum = await py(`import time, json
+def compute_heavy_task(n):
+    return sum(i * i for i in range(n))
+out = []
+for _ in range(${quick ? 1 : 3}):
+    t = time.perf_counter(); compute_heavy_task(${N_PY}); out.append((time.perf_counter() - t) * 1000)
+print(json.dumps(out))`);
+  const lock = await py(`import threading, time, json
+def timed(threads, locked):
+    counter = [0]; lock = threading.Lock()
+    def inc():
+        for _ in range(${ITERATIONS / 10}):
+            if locked:
+                with lock: counter[0] += 1
+            else: counter[0] += 1
+    ts = [threading.Thread(target=inc) for _ in range(threads)]
+    t = time.perf_counter()
+    for x in ts: x.start()
+    for x in ts: x.join()
+    return (time.perf_counter() - t) * 1e9 / (threads * ${ITERATIONS / 10})
+print(json.dumps({"lock:no-lock:2": timed(2, False), "lock:mutex:2": timed(2, True), "lock:mutex:4": timed(4, True)}))`);
+  const gather = await py(`import asyncio, time, json
+async def main():
+    t = time.perf_counter(); await asyncio.gather(*(asyncio.sleep(0) for _ in range(${TASKS}))); return (time.perf_counter() - t) * 1000
+print(json.dumps(asyncio.run(main())))`);
+  const pool = await py(`import multiprocessing, time, json
+def part(b): return sum(i * i for i in range(b[0], b[1]))
+if __name__ == "__main__":
+    out = {}
+    n = ${N_PY}
+    for k in range(1, ${CORES} + 1):
+        step = n // k
+        bounds = [(j * step, n if j == k - 1 else (j + 1) * step) for j in range(k)]
+        with multiprocessing.Pool(k) as p:
+            p.map(part, [(0, 1)] * k)  # start the workers first: measure the computation
+            t = time.perf_counter(); p.map(part, bounds); out[f"split:{k}"] = (time.perf_counter() - t) * 1000
+    print(json.dumps(out))`);
+  log('CPython: the whole seed (the 10**8 pool takes a while)');
+  const seed = {};
+  for (const block of BLOCKS) {
+    for (const [section, ms] of Object.entries(await timeSeedBlock(block))) {
+      const id = SECTION_TO_SCENARIO[section];
+      if (id) seed[id] = (seed[id] ?? 0) + ms;
+    }
+  }
+  return { sum: stats(sum), lock, gather, pool, seed };
+}
+
+// --- the playground in Chromium (and Pyodide in the same browser) ------------------------------
+async function browserFigures() {
+  log('headless Chromium');
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const loads = [];
+    for (let i = 0; i < REPS; i++) {
+      const { page, context } = await openPage(browser, server.url);
+      loads.push(Number(await page.locator('body').getAttribute('data-ready-ms')));
+      await context.close();
+    }
+    const { page } = await openPage(browser, server.url);
+    const bench = (name, args) => page.evaluate(([n, a]) => window.playground.bench(n, a), [name, args]);
+    const samples = {};
+    const measure = async (key, name, args) => {
+      samples[key] = [];
+      for (let i = 0; i < REPS; i++) samples[key].push(await bench(name, args));
+    };
+    await measure('sum', 'sum', { n: N });
+    for (let k = 1; k <= CORES; k++) await measure(`split:${k}`, 'split', { n: N, workers: k });
+    for (const [variant, threads] of [['no-lock', 2], ['mutex', 2], ['mutex', 4], ['atomic', 2]]) {
+      await measure(`lock:${variant}:${threads}`, 'lock', { variant, threads, iterations: ITERATIONS });
+    }
+    await measure('gather', 'gather', { tasks: TASKS });
+
+    const startup = [];
+    for (let i = 0; i < REPS; i++) startup.push(await page.evaluate(() => window.playground.startupFigures()));
+
+    // Timer accuracy: how late each 1 s sleep of asyncio-gather ends.
+    const lateness = await page.evaluate(async () => {
+      const { events } = await window.playground.run('asyncio-gather', {}).done;
+      return events.filter((e) => e.kind === 'span' && e.state === 'await').map((e) => e.t - e.start - 1000);
+    });
+
+    const seed = {};
+    for (const id of new Set(Object.values(SECTION_TO_SCENARIO))) {
+      seed[id] = await page.evaluate((sid) => window.playground.run(sid, {}).done.then((r) => r.elapsedMs), id);
+    }
+    const pyodide = await pyodideFigures(browser);
+    return { samples, loads: stats(loads), startup, lateness, seed, pyodide };
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+}
+
+/** Pyodide (npm `pyodide`, from local files) in the same Chromium: the seed's code where it runs. */
+async function pyodideFigures(browser) {
+  const dir = join(ROOT, 'node_modules', 'pyodide');
+  try { statSync(join(dir, 'pyodide.mjs')); } catch { return { error: 'npm package pyodide not installed' }; }
+  log('Pyodide in Chromium');
+  // Pyodide needs eval for its own loader, so its page is served by a plain static server of
+  // node_modules/pyodide plus the bench page, not by the playground's strict-CSP server.
+  const server = await startServer({ root: dir, flags: ['--no-isolation-headers'] });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${server.url}package.json`);
+    return await page.evaluate(async ([nPy, tasks, reps]) => {
+      const { loadPyodide } = await import('./pyodide.mjs');
+      const py = await loadPyodide({ indexURL: './' });
+      const time = async (code) => { const t = performance.now(); await py.runPythonAsync(code); return performance.now() - t; };
+      await py.runPythonAsync('def compute_heavy_task(n):\n    return sum(i * i for i in range(n))');
+      const sum = [];
+      for (let i = 0; i < reps; i++) sum.push(await time(`compute_heavy_task(${nPy})`));
+      const gather = await time(`import asyncio\nawait asyncio.gather(*(asyncio.sleep(0) for _ in range(${tasks})))`);
+      let threads;
+      try { await py.runPythonAsync('import threading\nt = threading.Thread(target=print)\nt.start()'); threads = 'ran'; } catch (e) { threads = `cannot run: ${String(e.message).split('\n').filter(Boolean).at(-1)}`; }
+      let processes;
+      try { await py.runPythonAsync('import multiprocessing'); processes = 'imported'; } catch (e) { processes = `cannot run: ${String(e.message).split('\n').filter(Boolean).at(-1)}`; }
+      return { sum, gather, threads, processes };
+    }, [N_PY, TASKS, quick ? 1 : 3]);
+  } catch (error) {
+    return { error: String(error.message).split('\n')[0] };
+  } finally {
+    await context.close();
+    server.stop();
+  }
+}
+
+// --- report ----------------------------------------------------------------------------------
+function report(nat, py, web) {
+  const med = (xs) => (xs ? median(xs) : null);
+  const ratio = (a, b) => (a && b ? a / b : null);
+  const rows = [];
+  const row = (figure, browser, nativeRust, cpython, pyodide, ratioText, goal) => rows.push({ figure, browser, nativeRust, cpython, pyodide, ratio: ratioText, goal });
+
+  const sumWeb = med(web.samples.sum);
+  const sumNat = med(nat.samples.sum);
+  const perElem = (ms, n) => (ms * 1e6) / n; // ns per element
+  row(`1. compute_heavy_task(10**${Math.log10(N)}) single-threaded, ms`, fmt(sumWeb), fmt(sumNat),
+    `${fmt(py.sum.median * (N / N_PY), 0)} (scaled from 10**${Math.log10(N_PY)})`,
+    web.pyodide.sum ? `${fmt(median(web.pyodide.sum) * (N / N_PY), 0)} (scaled)` : 'n/a',
+    `wasm/native ${fmt(ratio(sumWeb, sumNat), 2)}`, '≤ 1.3');
+  for (let k = 1; k <= CORES; k++) {
+    const sWeb = med(web.samples['split:1']) / med(web.samples[`split:${k}`]);
+    const sNat = med(nat.samples['split:1']) / med(nat.samples[`split:${k}`]);
+    const sPy = py.pool['split:1'] / py.pool[`split:${k}`];
+    row(`2. speed-up on ${k} worker(s) (speed-up / workers)`, `${fmt(sWeb, 2)}× (${fmt(sWeb / k, 2)})`, `${fmt(sNat, 2)}× (${fmt(sNat / k, 2)})`,
+      `${fmt(sPy, 2)}× (${fmt(sPy / k, 2)}, processes)`, 'cannot run (no processes)', `efficiency ${fmt(sWeb / k, 2)}`, '≥ 0.9');
+  }
+  for (const key of ['lock:no-lock:2', 'lock:mutex:2', 'lock:mutex:4', 'lock:atomic:2']) {
+    const [, variant, threads] = key.split(':');
+    row(`3. ${variant}, ${threads} threads, ns per increment`, fmt(med(web.samples[key])), fmt(med(nat.samples[key])),
+      py.lock[key] ? fmt(py.lock[key]) : '–', 'cannot run (no threads)', `wasm/native ${fmt(ratio(med(web.samples[key]), med(nat.samples[key])), 2)}`,
+      variant === 'no-lock' ? '–' : '≤ 2');
+  }
+  const gWeb = med(web.samples.gather);
+  const gNat = med(nat.samples.gather);
+  row(`4. gather of ${TASKS} tasks sleeping 0 ms, µs per task`, fmt(gWeb * 1000 / TASKS, 2), fmt(gNat * 1000 / TASKS, 2),
+    fmt(py.gather * 1000 / TASKS, 2), web.pyodide.gather ? fmt(web.pyodide.gather * 1000 / TASKS, 2) : 'n/a', `wasm/native ${fmt(ratio(gWeb, gNat), 2)}`, '–');
+  const late = web.lateness;
+  row('4. timer accuracy: the 1 s sleeps of asyncio-gather end late by, ms', `${fmt(Math.min(...late))}–${fmt(Math.max(...late))}`, '–', '–', '–', `max ${fmt(Math.max(...late))} ms`, '≤ 20 ms');
+  const st = (key) => stats(web.startup.map((s) => s[key]));
+  row('5. page load to ready, ms', fmt(web.loads.median), '–', '–', '–', `median of ${web.loads.n}`, '≤ 300');
+  row('5. start one thread worker, ms', fmt(st('threadWorkerMs').median), '–', '–', '–', '', '–');
+  row('5. start one process (warm spare / cold worker), ms', `${fmt(st('processWarmMs').median)} / ${fmt(st('processColdMs').median)}`, '–', '–', '–', 'warm', '≤ 30');
+  const wasmFile = join(ROOT, 'www/pkg/concurrency_playground_bg.wasm');
+  const raw = statSync(wasmFile).size;
+  const gz = gzipSync(readFileSync(wasmFile), { level: 9 }).length;
+  row('5. wasm size (after wasm-opt), KB raw / gzip', `${fmt(raw / 1024)} / ${fmt(gz / 1024)}`, '–', '–', '–', '', '≤ 150 raw');
+  for (const [id, ms] of Object.entries(web.seed)) {
+    row(`6. ${id}, the seed's parameters, ms`, fmt(ms), fmt(nat.scenarios[id]), fmt(py.seed[id]), '–', `browser/CPython ${fmt(ratio(ms, py.seed[id]), 2)}`, '–');
+  }
+  return { rows, wasm: { raw, gzip: gz } };
+}
+
+function markdown(rows, meta) {
+  const head = '| figure | browser (wasm) | native Rust | CPython | Pyodide | ratio | goal |\n| --- | --- | --- | --- | --- | --- | --- |';
+  const body = rows.map((r) => `| ${r.figure} | ${r.browser} | ${r.nativeRust} | ${r.cpython} | ${r.pyodide} | ${r.ratio} | ${r.goal} |`).join('\n');
+  return `Measured ${meta.date} on ${meta.machine} (${meta.mode}: medians of ${meta.reps} runs; spreads in bench.json).\n\n${head}\n${body}\n`;
+}
+
+const started = Date.now();
+execFileSync('cargo', ['build', '--release', '--quiet', '--example', 'bench_native', '--example', 'native_run'], { cwd: ROOT, stdio: 'inherit' });
+const nat = await native();
+const py = await cpython();
+const web = await browserFigures();
+const meta = {
+  date: new Date().toISOString().slice(0, 10),
+  machine: `${cpus()[0].model.trim()}, ${CORES} cores, headless ${execFileSync('/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()}, ${execFileSync('python3', ['--version']).toString().trim()}`,
+  mode: quick ? 'quick' : 'full',
+  reps: REPS,
+};
+const { rows, wasm } = report(nat, py, web);
+writeFileSync(join(OUT, 'bench.json'), `${JSON.stringify({ meta, rows, wasm, native: nat, cpython: py, browser: web }, null, 1)}\n`);
+writeFileSync(join(OUT, 'bench.md'), markdown(rows, meta));
+if (!quick) {
+  // The reference figures the page shows beside each run: native Rust and CPython, per scenario.
+  const scenarios = Object.fromEntries(Object.keys(web.seed).map((id) => [id, { nativeMs: nat.scenarios[id], cpythonMs: py.seed[id] }]));
+  writeFileSync(join(ROOT, 'www', 'reference.json'), `${JSON.stringify({ date: meta.date, machine: meta.machine, scenarios }, null, 1)}\n`);
+}
+console.log(markdown(rows, meta));
+log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote bench-output/bench.md and bench.json`);
