@@ -97,6 +97,7 @@ build_wasm() {
   cp -p node_modules/coi-serviceworker/coi-serviceworker.js www/coi-serviceworker.js
   local stamp=$PKG/.built-from
   if [ -f "$stamp" ] && [ "$stamp" -nt "$WASM_OUT" ] && [ -f "$PKG/${CRATE}_bg.wasm" ]; then
+    copy_sources
     return # the package is newer than the module: nothing changed
   fi
   rm -rf "$PKG.tmp"
@@ -108,10 +109,17 @@ build_wasm() {
   mv "$PKG.tmp/${CRATE}_bg.opt.wasm" "$PKG.tmp/${CRATE}_bg.wasm"
   node tools/check-shared-memory.mjs "$PKG.tmp/${CRATE}_bg.wasm" >/dev/null
   rm -rf "$PKG" && mv "$PKG.tmp" "$PKG" && touch "$stamp"
+  copy_sources
   local raw gz
   raw=$(stat -c %s "$PKG/${CRATE}_bg.wasm")
   gz=$(gzip -9c "$PKG/${CRATE}_bg.wasm" | wc -c)
   say "wasm: $raw bytes raw, $gz bytes gzip"
+}
+
+# The scenarios' source files, beside the module built from them: the page shows them.
+copy_sources() {
+  mkdir -p "$PKG/src"
+  cp -p src/scenarios/*.rs "$PKG/src/"
 }
 
 build_server() {
@@ -212,6 +220,9 @@ cmd_test() {
   cmd_dist
   build_course_site_example || failed+=("course-site example build")
   build_server
+  say "the bench still works (./build.sh bench --quick; figures not asserted)"
+  node tools/bench.mjs --quick > /dev/null || failed+=("bench --quick")
+
   node --test --test-concurrency=1 tests/e2e/ || failed+=("end-to-end")
 
   if [ ${#failed[@]} -gt 0 ]; then

@@ -68,9 +68,8 @@ pub fn scenarios() -> JsValue {
                 ("seedSection", s.seed_section.into()),
                 ("params", params.into()),
                 ("needsSharedMemory", s.needs_shared_memory.into()),
-                ("python", s.python().into()),
-                ("rust", s.source.into()),
-                ("moreRust", s.more_source.iter().map(|t| JsValue::from_str(t)).collect::<Array>().into()),
+                ("rustFile", s.source_file.into()),
+                ("moreRustFiles", s.more_source_files.iter().map(|t| JsValue::from_str(t)).collect::<Array>().into()),
                 ("notice", s.notice.into()),
             ])
         })

@@ -6,7 +6,18 @@ import { paramsFromUrl } from './url.js';
 const capabilitiesLine = document.querySelector('[data-role="capabilities"]');
 const main = document.getElementById('scenarios');
 
+/** The native Rust and CPython figures of the last full bench (www/reference.json), if any. */
+async function referenceFigures() {
+  try {
+    const response = await fetch(new URL('./reference.json', import.meta.url));
+    return response.ok ? await response.json() : null;
+  } catch {
+    return null;
+  }
+}
+
 async function main_() {
+  const referencePromise = referenceFigures(); // fetched while the module loads
   let pg;
   try {
     pg = await load();
@@ -19,9 +30,10 @@ async function main_() {
   capabilitiesLine.textContent = describeCapabilities(pg.capabilities);
   capabilitiesLine.dataset.isolated = String(pg.capabilities.crossOriginIsolated);
   const wanted = paramsFromUrl();
+  const reference = await referencePromise;
   for (const scenario of pg.scenarios) {
     const initial = scenario.id === wanted.id ? wanted.params : {};
-    main.append(scenarioSection(pg, scenario, { initial }));
+    main.append(scenarioSection(pg, scenario, { initial, reference }));
   }
   const target = wanted.id && main.querySelector(`[data-scenario="${CSS.escape(wanted.id)}"]`);
   if (target) {

@@ -26,18 +26,45 @@ export function describeCapabilities(caps) {
   return `${isolation} The browser offers ${caps.hardwareConcurrency} hardware thread${caps.hardwareConcurrency === 1 ? '' : 's'}.`;
 }
 
-/** The Python and the Rust, side by side; highlighted when first opened (not at page load). */
+/** The Python a scenario ports: the ```python block in the `//!` lines that open its file. */
+export function pythonOf(rust) {
+  const doc = [];
+  for (const line of rust.split('\n')) {
+    if (!line.startsWith('//!')) break;
+    doc.push(line.replace(/^\/\/! ?/, ''));
+  }
+  const start = doc.findIndex((l) => l.trim() === '```python');
+  const end = doc.findIndex((l, i) => i > start && l.trim() === '```');
+  return start < 0 ? '' : `${doc.slice(start + 1, end < 0 ? undefined : end).join('\n')}\n`;
+}
+
+/** Fetches a scenario source file that build.sh copied beside the wasm it was built into. */
+async function sourceFile(name) {
+  const response = await fetch(new URL(`./pkg/src/${name}`, import.meta.url));
+  if (!response.ok) throw new Error(`cannot load ${name}: HTTP ${response.status}`);
+  return response.text();
+}
+
+/** The Python and the Rust, side by side; loaded and highlighted when first opened. */
 function codeDetails(scenario) {
   const pair = el('div', { class: 'code-pair' });
   const details = el('details', { class: 'code' },
     el('summary', { text: 'The Python and the Rust that ran, side by side (corresponding lines light up together)' }), pair);
-  details.addEventListener('toggle', () => {
-    if (!details.open || pair.childElementCount > 0) return;
-    const code = codePair(scenario.python, scenario.rust, scenario.moreRust);
-    pair.dataset.pairs = String(code.pairs);
-    pair.append(
-      el('figure', {}, el('figcaption', { text: 'Python (the seed)' }), code.python),
-      el('figure', {}, el('figcaption', { text: "Rust (this scenario's source file)" }), code.rust, ...code.extra));
+  details.addEventListener('toggle', async () => {
+    if (!details.open || pair.dataset.state) return;
+    pair.dataset.state = 'loading';
+    try {
+      const [rust, ...more] = await Promise.all([scenario.rustFile, ...scenario.moreRustFiles].map(sourceFile));
+      const code = codePair(pythonOf(rust), rust, more);
+      pair.dataset.pairs = String(code.pairs);
+      pair.append(
+        el('figure', {}, el('figcaption', { text: 'Python (the seed)' }), code.python),
+        el('figure', {}, el('figcaption', { text: `Rust: src/scenarios/${scenario.rustFile}` }), code.rust, ...code.extra));
+      pair.dataset.state = 'ready';
+    } catch (error) {
+      pair.append(el('p', { class: 'notice', role: 'alert', text: `The source could not be shown: ${error.message}` }));
+      pair.dataset.state = 'error';
+    }
   });
   return details;
 }
@@ -48,7 +75,7 @@ function codeDetails(scenario) {
  * `initial` pre-fills inputs (e.g. from the URL; they are validated like typed values and only
  * ever set as text); `compact` leaves out the code (for embeds).
  */
-export function scenarioSection(pg, scenario, { initial = {}, compact = false } = {}) {
+export function scenarioSection(pg, scenario, { initial = {}, compact = false, reference = null } = {}) {
   const { id } = scenario;
   const fields = Object.entries(scenario.params).map(([name, spec]) => {
     const input = el('input', {
@@ -69,7 +96,16 @@ export function scenarioSection(pg, scenario, { initial = {}, compact = false } 
   const elapsed = el('span', { 'data-role': 'elapsed', class: 'elapsed' });
   const output = el('ol', { 'data-role': 'output', class: 'output', 'aria-live': 'polite', 'aria-label': 'Printed lines' });
   const notes = el('ul', { 'data-role': 'notes', class: 'notes', 'aria-live': 'polite', 'aria-label': 'What the playground adds' });
-  form.append(el('div', { class: 'controls' }, runButton, stopButton, status, elapsed));
+  const compare = el('p', { class: 'compare', 'data-role': 'compare' });
+  form.append(el('div', { class: 'controls' }, runButton, stopButton, status, elapsed), compare);
+  // After a run: its time beside the figures the last `./build.sh bench` recorded.
+  const showComparison = (ms) => {
+    const ref = reference?.scenarios?.[scenario.id];
+    if (!ref) return;
+    compare.textContent = `this browser: ${formatMs(ms)} · native Rust: ${formatMs(ref.nativeMs)} · CPython: ${formatMs(ref.cpythonMs)}`;
+    compare.title = `Recorded ${reference.date} on ${reference.machine}`;
+    compare.append(el('small', { text: ` (recorded ${reference.date}, ${reference.machine.split(',').slice(0, 2).join(',')})` }));
+  };
 
   const timelineHost = el('div', { class: 'timeline-host', 'data-role': 'timeline' });
   const timelineDetail = el('p', { class: 'timeline-detail', 'aria-live': 'polite', text: 'Run the scenario to see what ran when. Hover or focus a bar or tick for details.' });
@@ -145,6 +181,7 @@ export function scenarioSection(pg, scenario, { initial = {}, compact = false } 
     output.replaceChildren();
     notes.replaceChildren();
     elapsed.textContent = '';
+    compare.textContent = '';
     setState('running', 'Running…');
     let t0 = null; // the program's start on the shared clock: line times count from it
     let endT = null;
@@ -187,7 +224,10 @@ export function scenarioSection(pg, scenario, { initial = {}, compact = false } 
     run.done.then(
       (result) => {
         if (result.status === 'cancelled') setState('cancelled', 'Cancelled: the lines printed so far are kept');
-        else setState('done', 'Done');
+        else {
+          setState('done', 'Done');
+          showComparison(result.elapsedMs);
+        }
         finish(result);
         if (id === 'threading-speedup' && Array.isArray(result.value)) {
           drawSpeedup(chartHost, result.value.map((r) => ({ workers: Number(r.workers), ms: Number(r.ms), speedup: Number(r.speedup_x100) / 100 })));

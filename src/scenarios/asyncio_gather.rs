@@ -50,8 +50,8 @@ pub static SCENARIO: Scenario = Scenario {
     needs_shared_memory: false,
     threads_needed: |_| 0,
     run: |ctx, params| Box::pin(async move { main(ctx, &params).await }),
-    source: include_str!("asyncio_gather.rs"),
-    more_source: &[],
+    source_file: "asyncio_gather.rs",
+    more_source_files: &[],
     notice: "gather takes about 1 s, not 2 s: while one task waits in asyncio.sleep the event loop runs the other, on the same single thread. Awaiting task1 and then task2 also takes 1 s in all, because both were already running.",
 };
 

@@ -45,8 +45,8 @@ pub static SCENARIO: Scenario = Scenario {
     needs_shared_memory: true,
     threads_needed: |p| p.int("max_workers") as usize,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params).await }),
-    source: include_str!("concurrent_futures.rs"),
-    more_source: &[include_str!("tasks.rs")],
+    source_file: "concurrent_futures.rs",
+    more_source_files: &["tasks.rs"],
     notice: "submit returns a future at once; result() waits for it. Trivial tasks often all run on the first thread, because it is free again before the others wake. map returns results in input order, whichever process ran them.",
 };
 

@@ -37,10 +37,12 @@ pub struct Scenario {
     pub threads_needed: fn(&Params) -> usize,
     /// The scenario's main program. It may block (it runs on a worker) and may await.
     pub run: fn(Ctx, Params) -> RunFuture,
-    /// The scenario's own source file, embedded at build time so the page shows what ran.
-    pub source: &'static str,
+    /// The scenario's source file, under `src/scenarios/`. build.sh copies these files next to
+    /// the wasm it builds from them (`www/pkg/src/`), so the page shows exactly the code that
+    /// ran, without carrying it inside the module.
+    pub source_file: &'static str,
     /// Other source files the scenario calls into (e.g. `tasks.rs`), shown after its own.
-    pub more_source: &'static [&'static str],
+    pub more_source_files: &'static [&'static str],
     /// "What to notice", for a learner: the point of the run, in two or three sentences.
     pub notice: &'static str,
 }
@@ -54,11 +56,6 @@ impl Scenario {
         crate::rt::set_lane("MainThread".to_string());
         ctx.emit(crate::rt::EventKind::LaneEnd);
         outcome
-    }
-
-    /// The Python this scenario ports: the ```python block at the top of its source file.
-    pub fn python(&self) -> String {
-        python_block(self.source)
     }
 }
 
@@ -80,25 +77,6 @@ pub fn find(id: &str) -> Option<&'static Scenario> {
     ALL.iter().copied().find(|s| s.id == id)
 }
 
-/// The text between the first "```python" and the next "```" in the `//!` lines of `source`.
-fn python_block(source: &str) -> String {
-    let mut lines = source
-        .lines()
-        .map_while(|l| l.strip_prefix("//!"))
-        .map(|l| l.strip_prefix(' ').unwrap_or(l))
-        .skip_while(|l| l.trim() != "```python")
-        .skip(1);
-    let mut out = String::new();
-    for line in lines.by_ref() {
-        if line.trim() == "```" {
-            break;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,7 +88,9 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), ALL.len());
         for s in ALL {
-            assert!(!s.python().trim().is_empty(), "{} quotes no Python", s.id);
+            let path = format!("{}/src/scenarios/{}", env!("CARGO_MANIFEST_DIR"), s.source_file);
+            let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            assert!(source.starts_with("//!") && source.contains("//! ```python\n"), "{} quotes no Python at its top", s.id);
             for p in s.params {
                 crate::params::validate(s.params, &[(p.name.to_string(), p.default.to_string())])
                     .unwrap_or_else(|e| panic!("{}: default of {} is invalid: {e:?}", s.id, p.name));

@@ -38,8 +38,8 @@ pub static SCENARIO: Scenario = Scenario {
     needs_shared_memory: false,
     threads_needed: |_| 0,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params).await }),
-    source: include_str!("multiprocessing_pool.rs"),
-    more_source: &[include_str!("tasks.rs")],
+    source_file: "multiprocessing_pool.rs",
+    more_source_files: &["tasks.rs"],
     notice: "Each task runs in one of the pool's processes, in parallel; results come back in the order of the inputs however they finish. A pool of 4 with 3 tasks leaves one worker idle. The sums are exact: Python's ints, like Rust's u128 here, do not overflow.",
 };
 

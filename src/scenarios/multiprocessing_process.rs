@@ -41,8 +41,8 @@ pub static SCENARIO: Scenario = Scenario {
     needs_shared_memory: false,
     threads_needed: |_| 0,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params).await }),
-    source: include_str!("multiprocessing_process.rs"),
-    more_source: &[include_str!("tasks.rs")],
+    source_file: "multiprocessing_process.rs",
+    more_source_files: &["tasks.rs"],
     notice: "The child prints its own pid, and the global it changes is its own copy: the parent still reads 0, because processes share no memory. The result comes back as a message, not through a shared variable.",
 };
 

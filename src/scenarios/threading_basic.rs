@@ -40,8 +40,8 @@ pub static SCENARIO: Scenario = Scenario {
     needs_shared_memory: true,
     threads_needed: |_| 1,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
-    source: include_str!("threading_basic.rs"),
-    more_source: &[],
+    source_file: "threading_basic.rs",
+    more_source_files: &[],
     notice: "The five lines arrive one by one, about 100 ms apart, while the main thread sits in join(): sleep blocks only the thread that calls it. The main thread waits the whole 500 ms because join() waits for Thread-1 to finish.",
 };
 

@@ -53,8 +53,8 @@ pub static SCENARIO: Scenario = Scenario {
     needs_shared_memory: true,
     threads_needed: |_| 2,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
-    source: include_str!("threading_deadlock.rs"),
-    more_source: &[],
+    source_file: "threading_deadlock.rs",
+    more_source_files: &[],
     notice: "Each thread holds one lock and waits for the other's: a cycle, so neither can ever move. \
              Taking the locks in one agreed order (lock1, then lock2, everywhere) makes a cycle impossible. \
              Python has no watchdog: its program would simply hang at join().",

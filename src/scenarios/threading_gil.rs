@@ -43,8 +43,8 @@ pub static SCENARIO: Scenario = Scenario {
     needs_shared_memory: true,
     threads_needed: |p| p.int("threads") as usize,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
-    source: include_str!("threading_gil.rs"),
-    more_source: &[],
+    source_file: "threading_gil.rs",
+    more_source_files: &[],
     notice: "Without a GIL, 4 threads on 2 cores finish in about the time of 2 shares: true parallelism. \
              With the GIL they take turns (see the orange waits on the timeline) and need as long as one \
              thread doing all the work. That is why the seed's CPU-bound work uses processes: each has its \

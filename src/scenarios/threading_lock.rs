@@ -50,8 +50,8 @@ pub static SCENARIO: Scenario = Scenario {
     needs_shared_memory: true,
     threads_needed: |p| p.int("threads") as usize,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
-    source: include_str!("threading_lock.rs"),
-    more_source: &[],
+    source_file: "threading_lock.rs",
+    more_source_files: &[],
     notice: "Without a lock, both threads read the same value and both write value + 1: one of the two updates is lost, over and over. The mutex lets one thread at a time do read-add-write, so none is lost; the atomic add makes read-add-write one indivisible step. On the timeline, the orange bars are the time each thread waited for the lock.",
 };
 

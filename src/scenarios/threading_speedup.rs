@@ -37,8 +37,8 @@ pub static SCENARIO: Scenario = Scenario {
     needs_shared_memory: true,
     threads_needed: |_| max_workers(),
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
-    source: include_str!("threading_speedup.rs"),
-    more_source: &[],
+    source_file: "threading_speedup.rs",
+    more_source_files: &[],
     notice: "The measured speed-up follows the ideal line up to the number of cores the browser offers, \
              then flattens: more workers than cores only take turns. A little is always lost to starting \
              and joining the workers, which is why the points sit just below the line.",

@@ -86,6 +86,7 @@ test('the GIL and speed-up lessons run and draw', async () => {
 test('code beside the run: Python and Rust, highlighted, with paired lines', async () => {
   const section = page.locator('section[data-scenario="asyncio-gather"]');
   await section.locator('details.code summary').click();
+  await section.locator('.code-pair[data-state="ready"]').waitFor();
   const paired = await section.locator('.lang-python .code-line.paired').count();
   assert.ok(paired >= 8, `${paired} Python lines paired`);
   await section.locator('.lang-python .code-line.paired').first().hover();
