@@ -101,7 +101,8 @@ build_wasm() {
     return # the package is newer than the module: nothing changed
   fi
   rm -rf "$PKG.tmp"
-  wasm-bindgen --target web --out-dir "$PKG.tmp" "$WASM_OUT"
+  # The reset function lets a process worker start a fresh process (new instance, new memory).
+  wasm-bindgen --target web --experimental-reset-state-function --out-dir "$PKG.tmp" "$WASM_OUT"
   # npm's binaryen, never one that happens to be on PATH.
   node_modules/.bin/wasm-opt -O3 --enable-threads --enable-bulk-memory --enable-reference-types \
     --enable-mutable-globals --enable-nontrapping-float-to-int --enable-sign-ext \

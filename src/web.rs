@@ -188,6 +188,17 @@ pub async fn run_bench(name: String, args: JsValue) -> Result<f64, JsValue> {
         "lock" => crate::bench::lock_ns(&ctx, &text("variant"), arg("threads") as usize, arg("iterations") as u64)
             .map_err(error),
         "gather" => Ok(crate::bench::gather_ms(&ctx, arg("tasks") as usize).await),
+        // Failure drills for the robustness tests: a panic where a scenario could panic.
+        "panic-main" => panic!("a deliberate panic on the main thread"),
+        "panic-thread" => {
+            let handle = ctx.spawn_thread("Thread-1", || -> u32 { panic!("a deliberate panic in a thread") }).map_err(error)?;
+            handle.join().map(f64::from).map_err(error)
+        }
+        "panic-task" => Ok(ctx.spawn_task("Task-1", async { panic!("a deliberate panic in an async task") }).await),
+        "panic-process" => {
+            let process = ctx.start_process("Process-1").await.map_err(error)?;
+            process.call(Call::Panic).await.map(|v| v as f64).map_err(error)
+        }
         other => Err(JsValue::from_str(&format!("unknown bench {other:?}"))),
     }
 }

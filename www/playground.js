@@ -37,13 +37,20 @@ export class RunError extends Error {
 }
 
 /** Loads the module, starts the workers, and reports what this browser can do. */
-export async function load({ wasmUrl = new URL('./pkg/concurrency_playground_bg.wasm', import.meta.url) } = {}) {
+/**
+ * Loads the playground. `runTimeoutMs` is the watchdog's limit for one run (a run can also
+ * set its own: `pg.run(id, params, { timeoutMs })`); a run past it is stopped with a message.
+ */
+export async function load({
+  wasmUrl = new URL('./pkg/concurrency_playground_bg.wasm', import.meta.url),
+  runTimeoutMs = 5 * 60_000,
+} = {}) {
   // The main worker starts loading its scripts now, while the module compiles here.
   const coordinator = startWorker('main worker');
   const module = await compile(wasmUrl);
   // The page's own instance: it validates and describes, and never shares its memory.
   await initGlue({ module_or_path: module });
-  const playground = new Playground(glue, module, coordinator);
+  const playground = new Playground(glue, module, coordinator, runTimeoutMs);
   await playground.world.ready;
   return playground;
 }
@@ -87,8 +94,11 @@ class Playground {
   #nextRunId = 1;
   #processes;
 
-  constructor(glue, module, coordinator) {
+  #runTimeoutMs;
+
+  constructor(glue, module, coordinator, runTimeoutMs) {
     this.#glue = glue;
+    this.#runTimeoutMs = runTimeoutMs;
     this.#module = module;
     this.capabilities = {
       crossOriginIsolated: self.crossOriginIsolated === true,
@@ -114,9 +124,16 @@ class Playground {
     return { threadWorkerMs, processWarmMs, processColdMs };
   }
 
-  /** Workers alive now: the world's (main + threads) and the process workers (running + spare). */
+  /**
+   * What is alive now: the world's workers (main + threads), process workers (running and
+   * spare), and the size of the world's shared wasm memory.
+   */
   liveWorkers() {
-    return { world: 1 + this.world.threads.length, ...this.#processes.counts() };
+    return {
+      world: 1 + this.world.threads.length,
+      ...this.#processes.counts(),
+      memoryBytes: this.world.memory?.buffer.byteLength ?? null,
+    };
   }
 
   /** The normalised parameters, or a ParamError naming every bad one. */
@@ -130,7 +147,7 @@ class Playground {
   }
 
   /** Starts scenario `id`; returns `{ done, cancel }`. Runs never mix: they queue. */
-  run(id, params = {}, { onLine = () => {}, onEvent = () => {}, onStart = () => {} } = {}) {
+  run(id, params = {}, { onLine = () => {}, onEvent = () => {}, onStart = () => {}, timeoutMs = this.#runTimeoutMs } = {}) {
     let checked;
     try {
       checked = this.validate(id, params);
@@ -150,7 +167,7 @@ class Playground {
       const error = new Error(`${id} is already running; wait for it to finish or cancel it first`);
       return { done: Promise.reject(error), cancel() {} };
     }
-    return this.#enqueue({ id, checked, onLine, onEvent, onStart });
+    return this.#enqueue({ id, checked, onLine, onEvent, onStart, timeoutMs });
   }
 
   /**
@@ -167,9 +184,9 @@ class Playground {
     return done.then((r) => r.value);
   }
 
-  #enqueue({ id, checked, onLine, onEvent, onStart, bench }) {
+  #enqueue({ id, checked, onLine, onEvent, onStart, bench, timeoutMs = this.#runTimeoutMs }) {
     const record = {
-      runId: this.#nextRunId++, id, checked, bench, onLine, onEvent, onStart,
+      runId: this.#nextRunId++, id, checked, bench, onLine, onEvent, onStart, timeoutMs, watchdog: null,
       lines: [], events: [], t0: null, state: 'queued', settle: null,
     };
     this.#active.set(id, record);
@@ -177,6 +194,7 @@ class Playground {
       record.settle = (outcome) => {
         if (record.state === 'settled') return;
         record.state = 'settled';
+        clearTimeout(record.watchdog);
         this.#active.delete(id);
         if (this.#current === record) this.#current = null;
         this.#processes.endAll(); // a finished program leaves no child process behind
@@ -203,6 +221,11 @@ class Playground {
     if (record.state !== 'starting') return;
     record.state = 'running';
     this.#current = record;
+    // The watchdog: a run past its limit is stopped like a cancel, but reported as an error.
+    record.watchdog = setTimeout(() => {
+      this.#fail(record, `${record.id} ran longer than ${record.timeoutMs / 1000} s, the limit, and was stopped `
+        + '(pass { timeoutMs } to run() to allow longer)');
+    }, record.timeoutMs);
     if (record.bench) {
       this.world.coordinator.postMessage({ type: 'bench', runId: record.runId, ...record.bench });
     } else {
@@ -350,10 +373,15 @@ class World {
 }
 
 /**
- * Process workers: each holds its own instance and memory. A spare is kept started so that a
- * new process costs an instantiation already done, not a worker start; a process that exits
- * is ended for good, as a process is, and never reused.
+ * Process workers: each holds its own instance and memory. Spares are kept started and
+ * instantiated, so a new process costs a message, not a worker start. When a process exits
+ * normally its worker is recycled: it throws its instance away and makes a fresh one with a
+ * fresh memory (wasm-bindgen's reset), gets a new pid, and waits as a spare; nothing of the
+ * old process survives. A process of a cancelled or failed run is terminated instead.
  */
+/** Spare process workers kept at most (more are ended when their process exits). */
+const MAX_SPARE_PROCESSES = 4;
+
 class ProcessWorkers {
   #module;
   #onMessage;
@@ -371,24 +399,40 @@ class ProcessWorkers {
   #spawnSpare() {
     const pid = this.#nextPid++;
     const worker = startWorker(`process ${pid}`);
-    const spare = { worker, pid };
-    spare.ready = new Promise((resolve, reject) => {
-      worker.addEventListener('message', ({ data }) => {
-        if (data.type === 'process-ready') resolve();
-        else if (data.type === 'call-result') this.#answer(spare, data);
-        else if (data.type === 'worker-failed') reject(new Error(data.message));
-        else this.#onMessage(worker, data);
-      });
-      worker.addEventListener('error', (e) => {
-        e.preventDefault();
-        const error = new Error(`process ${pid} failed: ${e.message || 'script error'}`);
-        reject(error);
-        for (const { reject: fail } of spare.pending?.values() ?? []) fail(error);
-      });
+    const spare = { worker, pid, pending: new Map() };
+    worker.addEventListener('message', ({ data }) => {
+      if (data.type === 'process-ready') spare.resolveReady();
+      else if (data.type === 'call-result') this.#answer(spare, data);
+      else if (data.type === 'worker-failed') spare.rejectReady(new Error(data.message));
+      else this.#onMessage(worker, data);
     });
-    spare.ready.catch(() => {});
+    worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      const error = new Error(`process ${spare.pid} failed: ${e.message || 'script error'}`);
+      spare.rejectReady(error);
+      for (const { reject } of spare.pending.values()) reject(error);
+    });
+    this.#expectReady(spare);
     worker.postMessage({ role: 'process', module: this.#module, pid });
     return spare;
+  }
+
+  #expectReady(spare) {
+    spare.ready = new Promise((resolve, reject) => Object.assign(spare, { resolveReady: resolve, rejectReady: reject }));
+    spare.ready.catch(() => {});
+  }
+
+  /** A process that exited normally: its worker gets a fresh instance and a new pid. */
+  #recycle(proc) {
+    if (this.#spares.length >= MAX_SPARE_PROCESSES) {
+      proc.worker.terminate();
+      return;
+    }
+    proc.pid = this.#nextPid++;
+    proc.pending = new Map();
+    this.#expectReady(proc);
+    proc.worker.postMessage({ reqId: 0, reset: true, pid: proc.pid });
+    this.#spares.push(proc);
   }
 
   /** Waits until a spare process worker is started and instantiated. */
@@ -411,7 +455,7 @@ class ProcessWorkers {
   /** A started process named `name`: `{ procId, pid }`. */
   async start(name) {
     const spare = this.#spares.shift() ?? this.#spawnSpare();
-    this.#spares.push(this.#spawnSpare()); // the next process is warm too
+    if (this.#spares.length === 0) this.#spares.push(this.#spawnSpare()); // the next one is warm too
     await spare.ready;
     const procId = this.#nextProcId++;
     Object.assign(spare, { name, procId, pending: new Map() });
@@ -437,13 +481,16 @@ class ProcessWorkers {
     else waiter.resolve(value);
   }
 
+  /** The process exited (its program asked): recycle its worker. */
   end(procId) {
-    this.#running.get(procId)?.worker.terminate();
+    const proc = this.#running.get(procId);
     this.#running.delete(procId);
+    if (proc) this.#recycle(proc);
   }
 
-  /** Ends every running process (a cancelled or failed run); spares stay. */
+  /** Terminates every running process (a cancelled or failed run); spares stay. */
   endAll() {
-    for (const procId of [...this.#running.keys()]) this.end(procId);
+    for (const proc of this.#running.values()) proc.worker.terminate();
+    this.#running.clear();
   }
 }

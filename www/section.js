@@ -235,6 +235,7 @@ export function scenarioSection(pg, scenario, { initial = {}, compact = false, r
       },
       (error) => {
         setState('error', `Error: ${error.message}`);
+        addLine(notes, { t: performance.timeOrigin + performance.now(), lane: 'error', text: `Error: ${error.message}` }, t0, 'note error');
         finish(error);
       },
     ).finally(() => { current = null; });

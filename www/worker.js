@@ -60,11 +60,20 @@ async function startThread({ module, memory, index }) {
   wasm.thread_worker_main(index); // posts {type: 'ready'} and never returns
 }
 
-async function startProcess({ module, pid }) {
+async function startProcess({ module, pid: firstPid }) {
+  let pid = firstPid;
   // Without `memory` the instance gets a fresh one of its own: nothing is shared.
   await init({ module_or_path: module });
   wasm.process_init(pid);
-  self.onmessage = ({ data: { reqId, runId, lane, call } }) => {
+  self.onmessage = ({ data: { reqId, runId, lane, call, reset, pid: newPid } }) => {
+    if (reset) {
+      // The process exited: a fresh instance with a fresh memory, for the next process.
+      wasm.__wbg_reset_state();
+      pid = newPid;
+      wasm.process_init(pid);
+      postMessage({ type: 'process-ready', pid });
+      return;
+    }
     try {
       postMessage({ type: 'call-result', reqId, value: wasm.process_call(runId, pid, lane, call) });
     } catch (error) {

@@ -24,6 +24,8 @@ pub enum Call {
     /// Adds one to this process's `GLOBAL_COUNTER` and returns it: shows that a child's
     /// globals are its own.
     BumpGlobal,
+    /// Panics in the process: a failure drill for the robustness tests.
+    Panic,
 }
 
 /// A global of the module. Every process has its own copy; threads share one.
@@ -111,6 +113,7 @@ impl Call {
             "compute_heavy_task" => Ok(Call::ComputeHeavy(arg()?)),
             "task" => Ok(Call::Double(arg()?)),
             "bump_global" => Ok(Call::BumpGlobal),
+            "panic" => Ok(Call::Panic),
             _ => Err(format!("unknown call {text:?}")),
         }
     }
@@ -122,6 +125,7 @@ impl ProcessTask for Call {
             Call::ComputeHeavy(n) => format!("compute_heavy_task {n}"),
             Call::Double(n) => format!("task {n}"),
             Call::BumpGlobal => "bump_global".to_string(),
+            Call::Panic => "panic".to_string(),
         }
     }
 
@@ -130,6 +134,7 @@ impl ProcessTask for Call {
             Call::ComputeHeavy(n) => format!("compute_heavy_task({n})"),
             Call::Double(n) => format!("task({n})"),
             Call::BumpGlobal => "GLOBAL_COUNTER += 1".to_string(),
+            Call::Panic => "panic()".to_string(),
         }
     }
 
@@ -141,6 +146,7 @@ impl ProcessTask for Call {
             }
             Call::Double(n) => Ok(u128::from(n) * 2),
             Call::BumpGlobal => Ok(u128::from(GLOBAL_COUNTER.fetch_add(1, Ordering::SeqCst) + 1)),
+            Call::Panic => panic!("a deliberate panic in process {pid}"),
         }
     }
 }
@@ -159,7 +165,7 @@ mod tests {
 
     #[test]
     fn calls_round_trip_through_text() {
-        for call in [Call::ComputeHeavy(10), Call::Double(7), Call::BumpGlobal] {
+        for call in [Call::ComputeHeavy(10), Call::Double(7), Call::BumpGlobal, Call::Panic] {
             assert_eq!(Call::decode(&call.encode()), Ok(call));
         }
         assert!(Call::decode("rm -rf /").is_err());

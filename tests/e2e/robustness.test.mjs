@@ -1,0 +1,233 @@
+// Nothing hangs, nothing leaks: cancels at random points, panics everywhere, the run watchdog,
+// repeated runs (workers, memory, times: written to test-output/repeated-runs.json), and bad
+// input of every kind, including random strings, through the JS API.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OUTPUT, launchBrowser, openPage, printedLines, runInPage, startServer } from './harness.mjs';
+
+let server;
+let browser;
+let page;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  ({ page } = await openPage(browser, server.url));
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+// Small parameters, so that many runs fit in a test.
+const LIGHT = {
+  'threading-basic': { count: 3, delay_ms: 5 },
+  'threading-lock': { threads: 2, iterations: 20000 },
+  'multiprocessing-process': { n: 100000 },
+  'multiprocessing-pool': { processes: 2, inputs: [100000, 200000, 300000] },
+  'asyncio-gather': { delay_ms: 5 },
+  'concurrent-futures': {},
+  'threading-gil': { threads: 2, n: 100000 },
+  'threading-speedup': { n: 100000 },
+  'threading-deadlock': { ordered: 1 },
+};
+
+test('Stop cancels a run at any moment; lines so far are kept; the next run is clean', async () => {
+  const outcomes = await page.evaluate(async (light) => {
+    const pg = window.playground;
+    const out = [];
+    let seed = 7;
+    const random = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+    const ids = Object.keys(light);
+    for (let i = 0; i < 20; i++) {
+      const id = ids[i % ids.length];
+      const params = id === 'asyncio-gather' ? { delay_ms: 300 } : id === 'threading-basic' ? { count: 5, delay_ms: 60 } : light[id];
+      const run = pg.run(id, params);
+      await new Promise((r) => setTimeout(r, random() * 250));
+      run.cancel();
+      const cancelled = await run.done;
+      const next = await pg.run(id, light[id]).done;
+      out.push({ id, cancelled: cancelled.status, keptLines: cancelled.lines.length, next: next.status, workers: pg.liveWorkers() });
+    }
+    return out;
+  }, LIGHT);
+  for (const o of outcomes) {
+    assert.ok(['cancelled', 'done'].includes(o.cancelled), `${o.id}: ${o.cancelled}`);
+    assert.equal(o.next, 'done', `${o.id}: the run after a cancel`);
+    assert.equal(o.workers.processes, 0, `${o.id}: no process left running`);
+  }
+  assert.ok(outcomes.filter((o) => o.cancelled === 'cancelled').length >= 10, 'most runs were caught while running');
+});
+
+test('cancelling the mutex variant mid-run never leaves the next run deadlocked', async () => {
+  const totals = await page.evaluate(async () => {
+    const pg = window.playground;
+    const out = [];
+    for (let i = 0; i < 6; i++) {
+      const run = pg.run('threading-lock', { threads: 4, iterations: 1000000 });
+      await new Promise((r) => setTimeout(r, 40 + i * 30)); // lands in the different variants
+      run.cancel();
+      await run.done;
+      const { value } = await pg.run('threading-lock', { threads: 2, iterations: 100000 }).done;
+      out.push(Number(value.mutex));
+    }
+    return out;
+  });
+  assert.deepEqual(totals, Array(6).fill(200000));
+});
+
+test('the Stop button: status cancelled, lines kept, the page usable', async () => {
+  const section = page.locator('section[data-scenario="threading-basic"]');
+  await section.locator('input[name="count"]').fill('20');
+  await section.locator('[data-action="run"]').click();
+  await section.locator('[data-role="output"] li').nth(1).waitFor();
+  await section.locator('[data-action="stop"]').click();
+  await section.locator('[data-role="status"][data-state="cancelled"]').waitFor();
+  const kept = (await printedLines(page, 'threading-basic')).length;
+  assert.ok(kept >= 2 && kept < 20, `${kept} lines kept`);
+  await section.locator('input[name="count"]').fill('5');
+  assert.equal(await runInPage(page, 'threading-basic'), 'done');
+  assert.equal((await printedLines(page, 'threading-basic')).length, 5);
+});
+
+test('a panic anywhere ends the run with its message, and the next run works', async () => {
+  const results = await page.evaluate(async () => {
+    const pg = window.playground;
+    const out = {};
+    for (const where of ['panic-main', 'panic-thread', 'panic-task', 'panic-process']) {
+      out[where] = await pg.bench(where, { threads: 1 }).then(() => 'no error', (e) => `${e.name}: ${e.message}`);
+      out[`${where} then`] = (await pg.run('multiprocessing-process', { n: 1000 }).done).status;
+    }
+    return out;
+  });
+  assert.match(results['panic-main'], /RunError: .*a deliberate panic on the main thread at src\/web\.rs/);
+  assert.match(results['panic-thread'], /RunError: Thread-1 failed: a deliberate panic in a thread/);
+  assert.match(results['panic-task'], /RunError: .*a deliberate panic in an async task/);
+  assert.match(results['panic-process'], /RunError: .*a deliberate panic in process \d+/);
+  for (const where of ['panic-main', 'panic-thread', 'panic-task', 'panic-process']) assert.equal(results[`${where} then`], 'done');
+});
+
+test('the watchdog stops a run past its limit with a clear message', async () => {
+  const outcome = await page.evaluate(async () => {
+    const started = performance.now();
+    const message = await window.playground.run('asyncio-gather', { delay_ms: 10000 }, { timeoutMs: 400 }).done
+      .then(() => 'finished', (e) => e.message);
+    const after = (await window.playground.run('asyncio-gather', { delay_ms: 5 }).done).status;
+    return { message, tookMs: performance.now() - started, after };
+  });
+  assert.match(outcome.message, /asyncio-gather ran longer than 0.4 s, the limit, and was stopped/);
+  assert.ok(outcome.tookMs < 5000, `stopped after ${outcome.tookMs} ms`);
+  assert.equal(outcome.after, 'done');
+});
+
+test('50 runs of every scenario: workers return to the pool, memory stays bounded, no run much slower than the first', async () => {
+  const figures = await page.evaluate(async (light) => {
+    const pg = window.playground;
+    const out = {};
+    for (const [id, params] of Object.entries(light)) {
+      const times = [];
+      const workers = [];
+      const memory = [];
+      for (let i = 0; i < 50; i++) {
+        const { elapsedMs } = await pg.run(id, params).done;
+        times.push(elapsedMs);
+        const live = pg.liveWorkers();
+        workers.push(live.world + live.processes);
+        memory.push(live.memoryBytes);
+      }
+      out[id] = { first: times[0], slowestAfter: Math.max(...times.slice(1)), median: times.sort((a, b) => a - b)[25], workers, memory };
+    }
+    return out;
+  }, LIGHT);
+  writeFileSync(join(OUTPUT, 'repeated-runs.json'), `${JSON.stringify(figures, null, 1)}\n`);
+  for (const [id, f] of Object.entries(figures)) {
+    assert.equal(new Set(f.workers.slice(1)).size, 1, `${id}: live workers settle at the pool's size: ${f.workers}`);
+    const growth = f.memory.at(-1) - f.memory[1];
+    assert.ok(growth <= 4 * 2 ** 20, `${id}: memory grew ${growth} bytes over 49 runs`);
+    // A generous bound on a noisy 2-core machine: twice the first run, plus 25 ms.
+    assert.ok(f.slowestAfter <= 2 * f.first + 25, `${id}: slowest ${f.slowestAfter} ms vs first ${f.first} ms`);
+  }
+});
+
+const BAD_VALUES = ['', '   ', 'NaN', 'Infinity', '-Infinity', '-1', '0.5', '2.5', '1e300', '1e-3', '0x10', '<b>bold</b>',
+  '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', 'x'.repeat(1 << 20), '1 2', '١٢', '٣'];
+
+test('every kind of bad value is refused with a message naming the parameter and its range', async () => {
+  const results = await page.evaluate((bad) => {
+    const pg = window.playground;
+    const out = [];
+    const values = [...bad, NaN, Infinity, -5, 0, 2.5, 1e300, null, {}, [], Array(100000).fill(1), Symbol.iterator.toString()];
+    for (const s of pg.scenarios) {
+      for (const [name, spec] of Object.entries(s.params)) {
+        for (const value of values) {
+          try {
+            const ok = pg.validate(s.id, { [name]: value });
+            out.push({ id: s.id, name, value: String(value).slice(0, 30), accepted: JSON.stringify(ok.params[name]), min: spec.min, max: spec.max });
+          } catch (e) {
+            out.push({ id: s.id, name, value: String(value).slice(0, 30), error: e.message, errorName: e.name, params: e.errors?.map((x) => x.param) });
+          }
+        }
+      }
+    }
+    const unknownId = (() => { try { pg.validate('no-such-scenario', {}); return null; } catch (e) { return e.message; } })();
+    const unknownParam = (() => { try { pg.validate('threading-lock', { threds: 2 }); return null; } catch (e) { return e.message; } })();
+    return { out, unknownId, unknownParam };
+  }, BAD_VALUES);
+  for (const r of results.out) {
+    if (r.error === undefined) {
+      // Only values that really are whole numbers in range may pass (0 where 0 is allowed).
+      const v = JSON.parse(r.accepted);
+      assert.ok(Array.isArray(v) ? v.every((x) => x >= r.min && x <= r.max) : v >= r.min && v <= r.max, JSON.stringify(r));
+      continue;
+    }
+    assert.equal(r.errorName, 'ParamError', JSON.stringify(r));
+    assert.deepEqual(r.params, [r.name], JSON.stringify(r));
+    assert.ok(r.error.startsWith(`${r.name} must be `), r.error);
+    assert.ok(r.error.length < 300, `a short message for ${r.value}`);
+  }
+  assert.match(results.unknownId, /unknown scenario "no-such-scenario"; known: /);
+  assert.match(results.unknownParam, /unknown parameter "threds"; this scenario takes threads, iterations/);
+});
+
+test('fuzz: 2000 random strings through the API never run, hang, or throw anything but a ParamError', async () => {
+  const report = await page.evaluate(() => {
+    const pg = window.playground;
+    let seed = 12345;
+    const random = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+    const alphabet = '0123456789_*eE+-.,[] \t\n<>"\'&;/\\xyzNaInfty٣\u0000\u202e😀';
+    let accepted = 0;
+    const problems = [];
+    for (let i = 0; i < 2000; i++) {
+      const s = pg.scenarios[Math.floor(random() * pg.scenarios.length)];
+      const names = Object.keys(s.params);
+      const name = random() < 0.05 ? 'bogus' : names[Math.floor(random() * names.length)];
+      const length = Math.floor(random() * 24);
+      let text = '';
+      for (let k = 0; k < length; k++) text += alphabet[Math.floor(random() * alphabet.length)];
+      try {
+        pg.validate(s.id, { [name]: text });
+        accepted++;
+      } catch (e) {
+        if (e.name !== 'ParamError' || !e.errors?.length) problems.push(`${s.id}.${name}=${JSON.stringify(text)}: ${e.name} ${e.message}`);
+      }
+    }
+    return { accepted, problems, markupInPage: document.querySelectorAll('main script, main img').length };
+  });
+  assert.deepEqual(report.problems, []);
+  assert.equal(report.markupInPage, 0);
+});
+
+test('a recycled process worker starts each process fresh: its global starts at 0 every time', async () => {
+  const seen = await page.evaluate(async () => {
+    const out = [];
+    for (let i = 0; i < 6; i++) {
+      const { events, lines } = await window.playground.run('multiprocessing-process', { n: 1000 }).done;
+      const note = events.find((e) => e.kind === 'note' && e.text.startsWith('GLOBAL_COUNTER'));
+      out.push({ note: note.text, pid: lines[0] });
+    }
+    return out;
+  });
+  for (const { note } of seen) assert.match(note, /the child added one and saw 1; in the parent it is 0/);
+  assert.equal(new Set(seen.map((s) => s.pid)).size, 6, 'a new pid for every process');
+});
