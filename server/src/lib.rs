@@ -131,7 +131,15 @@ pub fn app(root: &Path, options: Options) -> std::io::Result<Router> {
         .with_state(site))
 }
 
+/// The most header bytes a request may carry: a page needs a few hundred. (hyper itself
+/// closes connections whose head exceeds its buffer, about 400 KB.)
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+
 async fn serve_file(State(site): State<Arc<Site>>, method: Method, request: Request) -> Response {
+    let header_bytes: usize = request.headers().iter().map(|(n, v)| n.as_str().len() + v.len()).sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return (StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large\n").into_response();
+    }
     if method != Method::GET && method != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")], "method not allowed\n").into_response();
     }
