@@ -4,7 +4,8 @@
 #   ./build.sh serve [--port N] [--host ADDR]   build, then serve at http://127.0.0.1:8080/
 #   ./build.sh serve --dist [--port N]          serve dist/ three ways: N with headers, N+1 with
 #                                               none (service worker), N+2 with neither
-#   ./build.sh test                             every test suite (host, wasm in Chromium, end to end)
+#   ./build.sh test                             every test suite (host, wasm in Chromium and Firefox,
+#                                               end to end)
 #   ./build.sh build                            build the wasm package into www/pkg/
 #   ./build.sh dist                             the whole site as static files in dist/
 #   ./build.sh bench [--quick]                  measure: browser vs native vs CPython vs Pyodide
@@ -76,6 +77,16 @@ ensure_browser() {
   have chromium || missing+=(chromium)
   have chromedriver || missing+=(chromium-driver)
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}
+
+# The second engine: Debian's Firefox ESR, and geckodriver from crates.io.
+GECKODRIVER_VERSION=0.37.1
+ensure_firefox() {
+  have firefox-esr || apt_install firefox-esr
+  if ! have geckodriver || [ "$(geckodriver --version | awk 'NR==1 {print $2}')" != "$GECKODRIVER_VERSION" ]; then
+    say "installing geckodriver $GECKODRIVER_VERSION (a few minutes, once)"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION"
+  fi
 }
 
 ensure_wasm_pack() {
@@ -205,6 +216,7 @@ cmd_serve() {
 cmd_test() {
   setup_build
   ensure_browser
+  ensure_firefox
   ensure_wasm_pack
   local failed=()
 
@@ -215,7 +227,10 @@ cmd_test() {
   # `wasm-pack test` runs no wasm-opt; the page's module is optimised by build_wasm only,
   # with npm's binaryen, so an old wasm-opt on PATH is never used.
   WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60} \
-    wasm-pack test --headless --chrome -- "${BUILD_STD[@]}" || failed+=("wasm-pack test")
+    wasm-pack test --headless --chrome -- "${BUILD_STD[@]}" || failed+=("wasm-pack test (Chromium)")
+  say "wasm tests in headless Firefox ESR (wasm-pack test)"
+  WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60} \
+    wasm-pack test --headless --firefox -- "${BUILD_STD[@]}" || failed+=("wasm-pack test (Firefox)")
 
   say "end-to-end tests (playwright-core + Chromium against the dev server and dist/)"
   cmd_dist
@@ -247,5 +262,5 @@ case ${1:-} in
   build) shift; cmd_build "$@" ;;
   dist) shift; cmd_dist "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,0 +1,94 @@
+// A second engine end to end: Debian's Firefox ESR driven through geckodriver's WebDriver
+// protocol (playwright-core drives only its own patched Firefox, which cannot be downloaded
+// here). The real dev server; scenarios run through the page's JS API.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { startServer } from './harness.mjs';
+
+const freePort = () => new Promise((resolve) => {
+  const probe = createServer().listen(0, '127.0.0.1', () => { const { port } = probe.address(); probe.close(() => resolve(port)); });
+});
+
+let server;
+let driver;
+let base;
+let session;
+
+async function webdriver(method, path, body) {
+  const response = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+  const json = await response.json();
+  if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
+  return json.value;
+}
+
+/** Runs `body` (an async function's text, taking `pg`) in the page; returns its result. */
+const inPage = (body) => webdriver('POST', `/session/${session}/execute/async`, {
+  script: `const done = arguments[arguments.length - 1];
+    (async (pg) => { ${body} })(window.playground).then(done, (e) => done({ error: String(e && e.message || e) }));`,
+  args: [],
+});
+
+before(async () => {
+  server = await startServer();
+  const port = await freePort();
+  driver = spawn('geckodriver', ['--port', String(port), '--host', '127.0.0.1'], { stdio: 'ignore' });
+  base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 50; i++) {
+    try { await fetch(`${base}/status`); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
+  }
+  const created = await webdriver('POST', '/session', {
+    capabilities: { alwaysMatch: { browserName: 'firefox', 'moz:firefoxOptions': { binary: '/usr/bin/firefox-esr', args: ['-headless'] } } },
+  });
+  session = created.sessionId;
+  await webdriver('POST', `/session/${session}/timeouts`, { script: 60_000 });
+  await webdriver('POST', `/session/${session}/url`, { url: server.url });
+  for (let i = 0; i < 100; i++) {
+    const ready = await webdriver('POST', `/session/${session}/execute/sync`, { script: 'return document.body.dataset.ready === "true";', args: [] });
+    if (ready) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+});
+after(async () => {
+  if (session) await webdriver('DELETE', `/session/${session}`).catch(() => {});
+  driver?.kill();
+  server?.stop();
+});
+
+test('Firefox: the page is cross-origin isolated and threads share memory', async () => {
+  const result = await inPage(`
+    const r = await pg.run('threading-lock', {}).done;
+    return { isolated: self.crossOriginIsolated, lines: r.lines, mutex: String(r.value.mutex), atomic: String(r.value.atomic_add) };`);
+  assert.equal(result.isolated, true, JSON.stringify(result));
+  assert.deepEqual(result.lines, ['Final counter: 200000']);
+  assert.equal(result.mutex, '200000');
+  assert.equal(result.atomic, '200000');
+});
+
+test('Firefox: processes, the pool and asyncio', async () => {
+  const result = await inPage(`
+    const pool = await pg.run('multiprocessing-pool', { inputs: '10**6, 10**7' }).done;
+    const process = await pg.run('multiprocessing-process', {}).done;
+    const gather = await pg.run('asyncio-gather', { delay_ms: 200 }).done;
+    return { pool: pool.value.map(String), process: process.events.filter((e) => e.kind === 'note').map((e) => e.text), gather: gather.lines.at(-1), gatherMs: gather.elapsedMs };`);
+  assert.deepEqual(result.pool, ['333332833333500000', '333333283333335000000']);
+  assert.ok(result.process.some((n) => /in the parent it is 0/.test(n)), JSON.stringify(result.process));
+  assert.equal(result.gather, "[{'id': 3, 'data': 'success'}, {'id': 4, 'data': 'success'}]");
+  assert.ok(result.gatherMs >= 380 && result.gatherMs < 1000, `${result.gatherMs} ms for two rounds of 200 ms`);
+});
+
+test('Firefox: a cancelled run, then a clean one; bad input refused', async () => {
+  const result = await inPage(`
+    const run = pg.run('threading-basic', { count: 20, delay_ms: 50 });
+    await new Promise((r) => setTimeout(r, 200));
+    run.cancel();
+    const cancelled = await run.done;
+    const next = await pg.run('threading-basic', { delay_ms: 10 }).done;
+    const bad = await pg.run('threading-lock', { threads: 0 }).done.then(() => 'ran', (e) => e.message);
+    return { cancelled: cancelled.status, kept: cancelled.lines.length, next: next.lines.length, bad };`);
+  assert.equal(result.cancelled, 'cancelled');
+  assert.ok(result.kept >= 1 && result.kept < 20);
+  assert.equal(result.next, 5);
+  assert.match(result.bad, /threads must be a whole number from 1 to 16; got "0"/);
+});
