@@ -12,7 +12,8 @@ fn main() {
     use concurrency_playground::rt::{Ctx, task::block_on};
 
     let mut args = std::env::args().skip(1);
-    let (mut n, mut reps, mut workers, mut iterations, mut tasks) = (100_000_000u64, 5usize, 2usize, 1_000_000u64, 10_000usize);
+    let (mut n, mut reps, mut workers, mut iterations, mut tasks) =
+        (100_000_000u64, 5usize, 2usize, 1_000_000u64, 10_000usize);
     while let Some(flag) = args.next() {
         let value: u64 = args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("{flag} needs a number"));
         match flag.as_str() {
@@ -34,7 +35,10 @@ fn main() {
         measure(format!("split:{k}"), Box::new(|| bench::split_ms(&ctx, n, k).unwrap()));
     }
     for (variant, threads) in [("no-lock", 2), ("mutex", 2), ("mutex", 4), ("atomic", 2)] {
-        measure(format!("lock:{variant}:{threads}"), Box::new(|| bench::lock_ns(&ctx, variant, threads, iterations).unwrap()));
+        measure(
+            format!("lock:{variant}:{threads}"),
+            Box::new(|| bench::lock_ns(&ctx, variant, threads, iterations).unwrap()),
+        );
     }
     measure("gather".into(), Box::new(|| block_on(bench::gather_ms(&ctx, tasks))));
     let body: Vec<String> = figures

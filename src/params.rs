@@ -89,9 +89,7 @@ impl Params {
             .map(|(n, v)| {
                 let text = match v {
                     ParamValue::Int(i) => i.to_string(),
-                    ParamValue::IntList(l) => {
-                        l.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
-                    }
+                    ParamValue::IntList(l) => l.iter().map(u64::to_string).collect::<Vec<_>>().join(", "),
                 };
                 (n, text)
             })
@@ -105,11 +103,9 @@ pub fn describe(kind: &ParamKind) -> String {
         ParamKind::Int { min, max } => {
             format!("a whole number from {} to {}", group(min), group(max))
         }
-        ParamKind::IntList { min, max, max_len } => format!(
-            "a list of 1 to {max_len} whole numbers, each from {} to {}",
-            group(min),
-            group(max)
-        ),
+        ParamKind::IntList { min, max, max_len } => {
+            format!("a list of 1 to {max_len} whole numbers, each from {} to {}", group(min), group(max))
+        }
     }
 }
 
@@ -132,12 +128,7 @@ pub fn validate(specs: &[ParamSpec], given: &[(String, String)]) -> Result<Param
     }
     let mut values = Vec::with_capacity(specs.len());
     for spec in specs {
-        let text = given
-            .iter()
-            .rev()
-            .find(|(n, _)| n == spec.name)
-            .map(|(_, t)| t.as_str())
-            .unwrap_or(spec.default);
+        let text = given.iter().rev().find(|(n, _)| n == spec.name).map(|(_, t)| t.as_str()).unwrap_or(spec.default);
         match parse_value(spec, text) {
             Ok(v) => values.push((spec.name, v)),
             Err(message) => errors.push(ParamError { param: spec.name.to_string(), message }),
@@ -161,14 +152,9 @@ fn parse_value(spec: &ParamSpec, text: &str) -> Result<ParamValue, String> {
             _ => Err(must(&format!("got {}", quote(trimmed)))),
         },
         ParamKind::IntList { min, max, max_len } => {
-            let inner = trimmed
-                .strip_prefix('[')
-                .and_then(|t| t.strip_suffix(']'))
-                .unwrap_or(trimmed);
-            let items: Vec<&str> = inner
-                .split(|c: char| c == ',' || c.is_whitespace())
-                .filter(|s| !s.is_empty())
-                .collect();
+            let inner = trimmed.strip_prefix('[').and_then(|t| t.strip_suffix(']')).unwrap_or(trimmed);
+            let items: Vec<&str> =
+                inner.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).collect();
             if items.is_empty() || items.len() > max_len {
                 return Err(must(&format!("got {} items", items.len())));
             }
@@ -220,7 +206,7 @@ pub fn group(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push('_');
         }
         out.push(c);
@@ -288,7 +274,11 @@ mod tests {
     fn lists_are_bounded_in_length_and_values() {
         let long = vec!["1"; 10_000].join(",");
         let err = validate(SPECS, &given(&[("inputs", &long)])).unwrap_err();
-        assert!(err[0].message.contains("got 10000 items") || err[0].message.contains("characters"), "{}", err[0].message);
+        assert!(
+            err[0].message.contains("got 10000 items") || err[0].message.contains("characters"),
+            "{}",
+            err[0].message
+        );
         let err = validate(SPECS, &given(&[("inputs", "10**6, 10**13")])).unwrap_err();
         assert!(err[0].message.contains("item 2 is \"10**13\""), "{}", err[0].message);
         let ok = validate(SPECS, &given(&[("inputs", "[1, 2 3]")])).unwrap();

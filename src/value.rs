@@ -65,7 +65,8 @@ mod tests {
 
     #[test]
     fn reprs_match_python() {
-        let fetched = |id| Value::Dict(vec![("id".into(), Value::Int(id)), ("data".into(), Value::Str("success".into()))]);
+        let fetched =
+            |id| Value::Dict(vec![("id".into(), Value::Int(id)), ("data".into(), Value::Str("success".into()))]);
         assert_eq!(
             Value::List(vec![fetched(3), fetched(4)]).py_repr(),
             "[{'id': 3, 'data': 'success'}, {'id': 4, 'data': 'success'}]"

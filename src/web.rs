@@ -19,7 +19,11 @@ fn scenario(id: &str) -> Result<&'static Scenario, JsValue> {
         let known: Vec<&str> = scenarios::ALL.iter().map(|s| s.id).collect();
         param_errors(&[params::ParamError {
             param: "scenario".into(),
-            message: format!("unknown scenario {:?}; known: {}", id.chars().take(40).collect::<String>(), known.join(", ")),
+            message: format!(
+                "unknown scenario {:?}; known: {}",
+                id.chars().take(40).collect::<String>(),
+                known.join(", ")
+            ),
         }])
     })
 }
@@ -34,7 +38,8 @@ fn param_errors(errors: &[params::ParamError]) -> JsValue {
 
 fn checked(id: &str, pairs: &JsValue) -> Result<(&'static Scenario, Params), JsValue> {
     let scenario = scenario(id)?;
-    let given = pairs_from_js(pairs).map_err(|m| param_errors(&[params::ParamError { param: "params".into(), message: m }]))?;
+    let given =
+        pairs_from_js(pairs).map_err(|m| param_errors(&[params::ParamError { param: "params".into(), message: m }]))?;
     let params = params::validate(scenario.params, &given).map_err(|e| param_errors(&e))?;
     Ok((scenario, params))
 }
@@ -191,7 +196,8 @@ pub async fn run_bench(name: String, args: JsValue) -> Result<f64, JsValue> {
         // Failure drills for the robustness tests: a panic where a scenario could panic.
         "panic-main" => panic!("a deliberate panic on the main thread"),
         "panic-thread" => {
-            let handle = ctx.spawn_thread("Thread-1", || -> u32 { panic!("a deliberate panic in a thread") }).map_err(error)?;
+            let handle =
+                ctx.spawn_thread("Thread-1", || -> u32 { panic!("a deliberate panic in a thread") }).map_err(error)?;
             handle.join().map(f64::from).map_err(error)
         }
         "panic-task" => Ok(ctx.spawn_task("Task-1", async { panic!("a deliberate panic in an async task") }).await),

@@ -86,5 +86,8 @@ fn defaults_are_the_seeds() {
     let lock = validate(spec_of("threading-lock"), &[]).unwrap();
     assert_eq!((lock.int("threads"), lock.int("iterations")), (2, 100_000));
     let pool = validate(spec_of("multiprocessing-pool"), &[]).unwrap();
-    assert_eq!(pool.iter().find(|(n, _)| *n == "inputs").map(|(_, v)| v.clone()), Some(ParamValue::IntList(vec![1_000_000, 10_000_000, 100_000_000])));
+    assert_eq!(
+        pool.iter().find(|(n, _)| *n == "inputs").map(|(_, v)| v.clone()),
+        Some(ParamValue::IntList(vec![1_000_000, 10_000_000, 100_000_000]))
+    );
 }

@@ -33,7 +33,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { isolation_headers: true, document_isolation: true, service_worker: true, frame_ancestors: "'self'".into() }
+        Options {
+            isolation_headers: true,
+            document_isolation: true,
+            service_worker: true,
+            frame_ancestors: "'self'".into(),
+        }
     }
 }
 
@@ -141,11 +146,13 @@ async fn serve_file(State(site): State<Arc<Site>>, method: Method, request: Requ
         return (StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large\n").into_response();
     }
     if method != Method::GET && method != Method::HEAD {
-        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")], "method not allowed\n").into_response();
+        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")], "method not allowed\n")
+            .into_response();
     }
     let blocked = !site.options.service_worker && request.uri().path() == "/coi-serviceworker.js";
     let Some(path) = resolve(&site.root, request.uri().path()).filter(|_| !blocked) else {
-        return (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "not found\n").into_response();
+        return (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "not found\n")
+            .into_response();
     };
     match tokio::fs::read(&path).await {
         Ok(bytes) => {
@@ -167,11 +174,7 @@ async fn add_headers_and_log(State(site): State<Arc<Site>>, request: Request, ne
         response.headers_mut().insert(name, value);
     }
     let shown: String = path.chars().take(200).collect();
-    println!(
-        "{method} {shown} {} {:.1} ms",
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64() * 1000.0
-    );
+    println!("{method} {shown} {} {:.1} ms", response.status().as_u16(), started.elapsed().as_secs_f64() * 1000.0);
     response
 }
 
@@ -196,7 +199,16 @@ mod tests {
         assert_eq!(resolve(&root, "/"), Some(root.join("index.html")));
         assert_eq!(resolve(&root, "/sub/a.js"), Some(root.join("sub/a.js")));
         assert_eq!(resolve(&root, "/sub/%61.js"), Some(root.join("sub/a.js")));
-        for bad in ["/../etc/passwd", "/sub/../../x", "/%2e%2e/etc/passwd", "/%2E%2E%2fetc", "/sub\\..\\..\\x", "/etc/passwd", "/a%00b", "/c:/x"] {
+        for bad in [
+            "/../etc/passwd",
+            "/sub/../../x",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E%2fetc",
+            "/sub\\..\\..\\x",
+            "/etc/passwd",
+            "/a%00b",
+            "/c:/x",
+        ] {
             assert_eq!(resolve(&root, bad), None, "{bad}");
         }
     }

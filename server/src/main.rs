@@ -24,7 +24,8 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
             "--host" => options.host = value()?,
             "--port" => {
                 let text = value()?;
-                options.port = text.parse().map_err(|_| format!("--port must be a number from 0 to 65535, got {text:?}"))?;
+                options.port =
+                    text.parse().map_err(|_| format!("--port must be a number from 0 to 65535, got {text:?}"))?;
             }
             "--no-isolation-headers" => options.site.isolation_headers = false,
             "--no-document-isolation" => options.site.document_isolation = false,

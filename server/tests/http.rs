@@ -44,7 +44,10 @@ async fn every_file_carries_the_isolation_headers_and_its_mime_type() {
         assert!(head.contains("cross-origin-opener-policy: same-origin"), "{path}");
         assert!(head.contains("cross-origin-embedder-policy: require-corp"), "{path}");
         assert!(head.contains("cross-origin-resource-policy: same-origin"), "{path}");
-        assert!(head.contains("content-security-policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"), "{path}");
+        assert!(
+            head.contains("content-security-policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"),
+            "{path}"
+        );
         assert!(!head.contains("unsafe-inline"), "{path}");
     }
 }

@@ -56,7 +56,8 @@ async fn it_keeps_serving_under_load_and_abuse() {
     assert_eq!(ok, 400);
 
     // Malformed and hostile requests: each answered (or dropped), none serves the secret.
-    let long_header = format!("GET / HTTP/1.1\r\nHost: x\r\nX-Long: {}\r\nConnection: close\r\n\r\n", "a".repeat(200_000));
+    let long_header =
+        format!("GET / HTTP/1.1\r\nHost: x\r\nX-Long: {}\r\nConnection: close\r\n\r\n", "a".repeat(200_000));
     let abuse: Vec<Vec<u8>> = vec![
         get("/../secret.txt"),
         get("/%2e%2e/%2e%2e/secret.txt"),
@@ -70,7 +71,11 @@ async fn it_keeps_serving_under_load_and_abuse() {
     ];
     for raw in &abuse {
         let answer = exchange(addr, raw.clone()).await;
-        assert!(!answer.contains("outside the root"), "served the secret for {:?}", String::from_utf8_lossy(&raw[..raw.len().min(60)]));
+        assert!(
+            !answer.contains("outside the root"),
+            "served the secret for {:?}",
+            String::from_utf8_lossy(&raw[..raw.len().min(60)])
+        );
         if let Some(status) = answer.split(' ').nth(1) {
             assert!(status.starts_with('4'), "{status} for {:?}", String::from_utf8_lossy(&raw[..raw.len().min(60)]));
         }

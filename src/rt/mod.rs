@@ -44,10 +44,16 @@ pub enum EventKind {
     Note(String),
     /// A lane starts; `what` says what kind of lane ("thread", "process", "task") and on
     /// which worker it runs.
-    LaneStart { what: String },
+    LaneStart {
+        what: String,
+    },
     LaneEnd,
     /// A stretch of time in one state (e.g. "sleep"), reported when it ends at `t_ms`.
-    Span { state: &'static str, start_ms: f64, label: String },
+    Span {
+        state: &'static str,
+        start_ms: f64,
+        label: String,
+    },
 }
 
 /// Where a run's events go: posted to the page in the browser, collected in tests.
@@ -100,7 +106,9 @@ pub enum RtError {
 impl fmt::Display for RtError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RtError::NoFreeWorker => f.write_str("no free thread worker: the scenario started more threads than it declared"),
+            RtError::NoFreeWorker => {
+                f.write_str("no free thread worker: the scenario started more threads than it declared")
+            }
             RtError::Panicked { lane, message } => write!(f, "{lane} panicked: {message}"),
             RtError::Process(message) => write!(f, "process failed: {message}"),
             RtError::Unsupported(message) => f.write_str(message),

@@ -134,10 +134,7 @@ mod tests {
     #[test]
     fn join_on_a_panicked_thread_is_an_error_with_the_message() {
         let h = spawn("doomed", || -> u32 { panic!("boom at step 3") }).unwrap();
-        assert_eq!(
-            h.join(),
-            Err(RtError::Panicked { lane: "doomed".into(), message: "boom at step 3".into() })
-        );
+        assert_eq!(h.join(), Err(RtError::Panicked { lane: "doomed".into(), message: "boom at step 3".into() }));
     }
 
     #[test]

@@ -55,7 +55,8 @@ pub static SCENARIO: Scenario = Scenario {
     notice: "gather takes about 1 s, not 2 s: while one task waits in asyncio.sleep the event loop runs the other, on the same single thread. Awaiting task1 and then task2 also takes 1 s in all, because both were already running.",
 };
 
-async fn fetch_data(ctx: Ctx, id: u128, delay: Duration) -> Value { // py: async def fetch_data(id):
+async fn fetch_data(ctx: Ctx, id: u128, delay: Duration) -> Value {
+    // py: async def fetch_data(id):
     ctx.print(format!("Task {id} starting...")); // py: print(f"Task {id} starting...")
     ctx.sleep_async(delay).await; // py: await asyncio.sleep(1)
     ctx.print(format!("Task {id} finished.")); // py: print(f"Task {id} finished.")
@@ -73,7 +74,8 @@ async fn main(ctx: Ctx, params: &Params) -> Result<Value, RtError> {
     let both_tasks_ms = clock::now_ms() - started;
 
     // gather wraps each coroutine in a task of its own, then waits for all of them.
-    let gathered = join_all([ // py: results = await asyncio.gather(fetch_data(3), fetch_data(4))
+    let gathered = join_all([
+        // py: results = await asyncio.gather(fetch_data(3), fetch_data(4))
         ctx.spawn_task("gather: fetch_data(3)", fetch_data(ctx.clone(), 3, delay)),
         ctx.spawn_task("gather: fetch_data(4)", fetch_data(ctx.clone(), 4, delay)),
     ])

@@ -38,9 +38,24 @@ pub static SCENARIO: Scenario = Scenario {
     title: "Thread and process executors",
     seed_section: "Concurrent Futures: Unified Interface for Pools",
     params: &[
-        ParamSpec { name: "max_workers", label: "ThreadPoolExecutor max_workers", kind: ParamKind::Int { min: 1, max: 16 }, default: "3" },
-        ParamSpec { name: "submitted", label: "submit(task, i) for i in range(…)", kind: ParamKind::Int { min: 0, max: 100 }, default: "5" },
-        ParamSpec { name: "mapped", label: "map(task, range(…))", kind: ParamKind::Int { min: 0, max: 100 }, default: "10" },
+        ParamSpec {
+            name: "max_workers",
+            label: "ThreadPoolExecutor max_workers",
+            kind: ParamKind::Int { min: 1, max: 16 },
+            default: "3",
+        },
+        ParamSpec {
+            name: "submitted",
+            label: "submit(task, i) for i in range(…)",
+            kind: ParamKind::Int { min: 0, max: 100 },
+            default: "5",
+        },
+        ParamSpec {
+            name: "mapped",
+            label: "map(task, range(…))",
+            kind: ParamKind::Int { min: 0, max: 100 },
+            default: "10",
+        },
     ],
     needs_shared_memory: true,
     threads_needed: |p| p.int("max_workers") as usize,
@@ -51,7 +66,8 @@ pub static SCENARIO: Scenario = Scenario {
 };
 
 /// `task(n)`, the function both executors run.
-fn task(n: u64) -> u128 { // py: def task(n):
+fn task(n: u64) -> u128 {
+    // py: def task(n):
     u128::from(n) * 2 // py: return n * 2
 }
 
@@ -78,9 +94,12 @@ impl Future {
 
 /// The calls waiting for a worker, and whether `shutdown` has closed the queue.
 struct Queue {
-    calls: Mutex<(VecDeque<(u64, Arc<FutureSlot>)>, bool)>,
+    calls: Mutex<Pending>,
     changed: Condvar,
 }
+
+/// Submitted calls (`task(n)` and where its result goes), and "closed".
+type Pending = (VecDeque<(u64, Arc<FutureSlot>)>, bool);
 
 pub struct ThreadPoolExecutor {
     queue: Arc<Queue>,
@@ -152,7 +171,10 @@ async fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     let calls: Vec<Call> = (0..params.int("mapped")).map(Call::Double).collect();
     let mapped = pool_map(ctx, "ProcessPoolExecutor", processes, &calls).await?; // py: results = list(executor.map(task, range(10)))
     let process_results = Value::list_of_ints(mapped.iter().map(|m| m.value));
-    ctx.note(format!("ProcessPoolExecutor() ({processes} processes, os.cpu_count()) results = {}", process_results.py_repr()));
+    ctx.note(format!(
+        "ProcessPoolExecutor() ({processes} processes, os.cpu_count()) results = {}",
+        process_results.py_repr()
+    ));
     let pids: Vec<String> = mapped.iter().enumerate().map(|(i, m)| format!("task({i}) in {}", m.pid)).collect();
     ctx.note(pids.join(", "));
 

@@ -90,7 +90,11 @@ mod tests {
         for s in ALL {
             let path = format!("{}/src/scenarios/{}", env!("CARGO_MANIFEST_DIR"), s.source_file);
             let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-            assert!(source.starts_with("//!") && source.contains("//! ```python\n"), "{} quotes no Python at its top", s.id);
+            assert!(
+                source.starts_with("//!") && source.contains("//! ```python\n"),
+                "{} quotes no Python at its top",
+                s.id
+            );
             for p in s.params {
                 crate::params::validate(s.params, &[(p.name.to_string(), p.default.to_string())])
                     .unwrap_or_else(|e| panic!("{}: default of {} is invalid: {e:?}", s.id, p.name));

@@ -27,7 +27,12 @@ pub static SCENARIO: Scenario = Scenario {
     title: "A pool of processes",
     seed_section: "Multiprocessing: Using a Pool",
     params: &[
-        ParamSpec { name: "processes", label: "worker processes in the pool", kind: ParamKind::Int { min: 1, max: 16 }, default: "4" },
+        ParamSpec {
+            name: "processes",
+            label: "worker processes in the pool",
+            kind: ParamKind::Int { min: 1, max: 16 },
+            default: "4",
+        },
         ParamSpec {
             name: "inputs",
             label: "n of each compute_heavy_task",

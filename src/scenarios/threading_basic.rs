@@ -52,7 +52,8 @@ fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     let print_numbers = {
         let ctx = ctx.clone();
         move || {
-            for i in 0..count { // py: for i in range(5):
+            for i in 0..count {
+                // py: for i in range(5):
                 ctx.sleep(delay); // py: time.sleep(0.1)
                 ctx.print(format!("Thread: {i}")); // py: print(f"Thread: {i}")
             }

@@ -42,7 +42,12 @@ pub static SCENARIO: Scenario = Scenario {
     title: "Deadlock, caught by a watchdog",
     seed_section: "Threading: Race Conditions & Locks (what locks can do wrong)",
     params: &[
-        ParamSpec { name: "ordered", label: "1 = both threads take lock1 first", kind: ParamKind::Int { min: 0, max: 1 }, default: "0" },
+        ParamSpec {
+            name: "ordered",
+            label: "1 = both threads take lock1 first",
+            kind: ParamKind::Int { min: 0, max: 1 },
+            default: "0",
+        },
         ParamSpec {
             name: "watchdog_ms",
             label: "watchdog: stop after no progress for (ms)",
@@ -119,8 +124,7 @@ impl Locks {
             let mut steps = Vec::new();
             while let Some(&lock) = record.waiting_for.get(&thread) {
                 let holder = record.holder.get(lock)?.clone();
-                let held: Vec<&str> =
-                    record.holder.iter().filter(|(_, h)| **h == thread).map(|(l, _)| *l).collect();
+                let held: Vec<&str> = record.holder.iter().filter(|(_, h)| **h == thread).map(|(l, _)| *l).collect();
                 steps.push(format!("{thread} holds {} and waits for {lock}", held.join(", ")));
                 if holder == *start {
                     return Some(steps.join("; "));
@@ -144,7 +148,8 @@ impl Locks {
 fn take_both(ctx: &Ctx, locks: &Locks, first: &'static str, second: &'static str) -> Result<(), String> {
     locks.acquire(ctx, first)?; // py: with lock1:
     ctx.sleep(Duration::from_millis(50)); // py: time.sleep(0.05)
-    let outcome = locks.acquire(ctx, second).map(|()| { // py: with lock2:
+    let outcome = locks.acquire(ctx, second).map(|()| {
+        // py: with lock2:
         ctx.print(format!("{} has both locks", current_lane().trim_start_matches("Thread-")));
         locks.release(second);
     });
@@ -180,21 +185,20 @@ fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
         }
         if record.progress != last_progress.0 {
             last_progress = (record.progress, clock::now_ms());
-        } else if clock::now_ms() - last_progress.1 >= watchdog_ms {
-            if let Some(cycle) = Locks::cycle(&record) {
-                ctx.note(format!("watchdog: no thread moved for {watchdog_ms:.0} ms. Deadlock: {cycle}"));
-                record.stopped = Some(format!("stopped by the watchdog: {cycle}"));
-                locks.changed.notify_all();
-                break;
-            }
+        } else if clock::now_ms() - last_progress.1 >= watchdog_ms
+            && let Some(cycle) = Locks::cycle(&record)
+        {
+            ctx.note(format!("watchdog: no thread moved for {watchdog_ms:.0} ms. Deadlock: {cycle}"));
+            record.stopped = Some(format!("stopped by the watchdog: {cycle}"));
+            locks.changed.notify_all();
+            break;
         }
         record = locks.changed.wait_timeout(record, Duration::from_millis(50)).unwrap().0;
     }
     drop(record);
     ctx.span("wait", watching_since, "the watchdog watches the locks");
 
-    let outcomes: Vec<Result<(), String>> =
-        handles.into_iter().map(|h| h.join()).collect::<Result<_, _>>()?; // py: for t in threads: t.join()
+    let outcomes: Vec<Result<(), String>> = handles.into_iter().map(|h| h.join()).collect::<Result<_, _>>()?; // py: for t in threads: t.join()
     match outcomes.iter().find_map(|o| o.as_ref().err()) {
         Some(why) => Err(RtError::Deadlock(why.clone())),
         None => {

@@ -32,7 +32,12 @@ pub static SCENARIO: Scenario = Scenario {
     title: "The GIL, made visible",
     seed_section: "Multiprocessing: why the seed uses processes for CPU-bound work",
     params: &[
-        ParamSpec { name: "threads", label: "threads computing at once", kind: ParamKind::Int { min: 1, max: 16 }, default: "4" },
+        ParamSpec {
+            name: "threads",
+            label: "threads computing at once",
+            kind: ParamKind::Int { min: 1, max: 16 },
+            default: "4",
+        },
         ParamSpec {
             name: "n",
             label: "compute_heavy_task(n) on each thread",
@@ -146,8 +151,14 @@ fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     let free = best_of_3(None, threads)?;
     let with_gil = best_of_3(Some(Arc::new(Gil::new())), threads)?;
     let speedup = |ms: f64| threads as f64 * one / ms;
-    ctx.note(format!("{threads} threads without a GIL: {free:.0} ms, speed-up {:.2}× (Rust, as it runs)", speedup(free)));
-    ctx.note(format!("{threads} threads under a GIL: {with_gil:.0} ms, speed-up {:.2}× (as CPython would)", speedup(with_gil)));
+    ctx.note(format!(
+        "{threads} threads without a GIL: {free:.0} ms, speed-up {:.2}× (Rust, as it runs)",
+        speedup(free)
+    ));
+    ctx.note(format!(
+        "{threads} threads under a GIL: {with_gil:.0} ms, speed-up {:.2}× (as CPython would)",
+        speedup(with_gil)
+    ));
     Ok(Value::Dict(vec![
         ("one_thread_ms".into(), Value::Int(one.round() as u128)),
         ("free_ms".into(), Value::Int(free.round() as u128)),

@@ -39,7 +39,12 @@ pub static SCENARIO: Scenario = Scenario {
     title: "A race, fixed by a lock",
     seed_section: "Threading: Race Conditions & Locks",
     params: &[
-        ParamSpec { name: "threads", label: "threads started together", kind: ParamKind::Int { min: 1, max: 16 }, default: "2" },
+        ParamSpec {
+            name: "threads",
+            label: "threads started together",
+            kind: ParamKind::Int { min: 1, max: 16 },
+            default: "2",
+        },
         ParamSpec {
             name: "iterations",
             label: "increments per thread",
@@ -186,7 +191,11 @@ impl LockWaits {
 
     fn report(self, ctx: &Ctx) {
         for (start, end) in self.spans {
-            ctx.emit(EventKind::Span { state: "lock-wait", start_ms: start, label: format!("waiting for the lock, {:.2} ms", end - start) });
+            ctx.emit(EventKind::Span {
+                state: "lock-wait",
+                start_ms: start,
+                label: format!("waiting for the lock, {:.2} ms", end - start),
+            });
         }
     }
 }
@@ -208,13 +217,15 @@ pub fn race(ctx: &Ctx, variant: Variant, threads: usize, iterations: u64) -> Res
             let thread_ctx = ctx.clone();
             // The same lane names in every variant: the timeline shows Thread-1 and Thread-2
             // running the three variants one after the other.
-            ctx.spawn_thread(&format!("Thread-{i} (increment)"), move || { // py: threads = [threading.Thread(target=increment)
+            ctx.spawn_thread(&format!("Thread-{i} (increment)"), move || {
+                // py: threads = [threading.Thread(target=increment)
                 let arrived_ms = clock::now_ms();
                 start_line.wait();
                 let start_ms = clock::now_ms();
                 thread_ctx.span("wait", arrived_ms, "at the start line");
                 let mut waits = LockWaits { spans: Vec::new() };
-                for _ in 0..iterations { // py: for _ in range(100000):
+                for _ in 0..iterations {
+                    // py: for _ in range(100000):
                     counter.increment(variant, &mut waits);
                 }
                 thread_ctx.span("run", start_ms, format!("{}: {iterations} increments", variant.label()));

@@ -80,7 +80,8 @@ fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     let mut rows = Vec::new();
     let mut first_ms = None;
     let mut expected = None;
-    for workers in 1..=max_workers() { // py: for workers in range(1, os.cpu_count() + 1):
+    for workers in 1..=max_workers() {
+        // py: for workers in range(1, os.cpu_count() + 1):
         // The best of three rounds: the machine's other work only ever adds time.
         let (mut total, mut ms) = (0, f64::INFINITY);
         for _ in 0..3 {
@@ -109,7 +110,10 @@ mod tests {
     fn every_split_gives_the_exact_sum() {
         let (ctx, _) = Ctx::collecting();
         for workers in 1..=5 {
-            assert_eq!(split_sum(&ctx, 1_000_003, workers).unwrap().0, crate::scenarios::tasks::sum_of_squares(1_000_003));
+            assert_eq!(
+                split_sum(&ctx, 1_000_003, workers).unwrap().0,
+                crate::scenarios::tasks::sum_of_squares(1_000_003)
+            );
         }
     }
 }
