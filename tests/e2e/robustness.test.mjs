@@ -244,3 +244,16 @@ test('a recycled process worker starts each process fresh: its global starts at 
   for (const { note } of seen) assert.match(note, /the child added one and saw 1; in the parent it is 0/);
   assert.equal(new Set(seen.map((s) => s.pid)).size, 6, 'a new pid for every process');
 });
+
+test('a worker that fails to start is reported, not waited for', async () => {
+  const { page: broken, context } = await openPage(browser, server.url);
+  // From now on the worker script is broken: the next thread worker cannot start.
+  await context.route('**/worker.js', (route) => route.fulfill({ contentType: 'text/javascript', body: 'this is not javascript(' }));
+  const message = await broken.evaluate(() => window.playground.run('threading-lock', { threads: 16, iterations: 10 }).done
+    .then(() => 'ran', (e) => e.message));
+  assert.match(message, /could not start the workers/);
+  await context.unroute('**/worker.js');
+  const after = await broken.evaluate(() => window.playground.run('asyncio-gather', { delay_ms: 5 }).done.then((r) => r.status, (e) => e.message));
+  assert.equal(after, 'done', 'the page stays usable');
+  await context.close();
+});
