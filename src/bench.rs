@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::rt::{Ctx, RtError, clock};
 use crate::scenarios::tasks::{sum_of_squares_between, warm_up};
+use crate::scenarios::threading_speedup;
 use crate::scenarios::threading_lock::{Variant, race};
 
 /// `compute_heavy_task(n)` on this thread: ms.
@@ -18,22 +19,11 @@ pub fn sum_ms(n: u64) -> f64 {
     clock::now_ms() - started
 }
 
-/// `compute_heavy_task(n)` split in `workers` equal shares, one thread each: ms.
+/// `compute_heavy_task(n)` split in `workers` equal shares, one thread each (the speed-up
+/// scenario's own split): ms.
 pub fn split_ms(ctx: &Ctx, n: u64, workers: usize) -> Result<f64, RtError> {
     warm_up();
-    let started = clock::now_ms();
-    let step = n / workers as u64;
-    let handles = (0..workers)
-        .map(|k| {
-            let start = k as u64 * step;
-            let end = if k + 1 == workers { n } else { start + step };
-            ctx.spawn_thread(&format!("bench-{k}"), move || sum_of_squares_between(start, end))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    for h in handles {
-        std::hint::black_box(h.join()?);
-    }
-    Ok(clock::now_ms() - started)
+    threading_speedup::split_sum(ctx, n, workers).map(|(_, ms)| ms)
 }
 
 /// Nanoseconds per increment of the lock demo's `variant` with `threads` threads.

@@ -51,7 +51,7 @@ fn max_workers() -> usize {
 
 /// Sums `0..n` split into `workers` contiguous shares, each on its own thread; returns
 /// the total and the wall time in ms.
-fn split_sum(ctx: &Ctx, n: u64, workers: usize) -> Result<(u128, f64), RtError> {
+pub fn split_sum(ctx: &Ctx, n: u64, workers: usize) -> Result<(u128, f64), RtError> {
     let started = clock::now_ms();
     let step = n / workers as u64;
     let handles = (0..workers)
