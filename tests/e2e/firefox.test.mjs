@@ -5,13 +5,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { startServer } from './harness.mjs';
+import { join } from 'node:path';
+import { ROOT, startServer } from './harness.mjs';
 
 const freePort = () => new Promise((resolve) => {
   const probe = createServer().listen(0, '127.0.0.1', () => { const { port } = probe.address(); probe.close(() => resolve(port)); });
 });
 
 let server;
+let plainServer; // dist/ as a host with no headers and no service worker would serve it
 let driver;
 let base;
 let session;
@@ -43,18 +45,24 @@ before(async () => {
   });
   session = created.sessionId;
   await webdriver('POST', `/session/${session}/timeouts`, { script: 60_000 });
-  await webdriver('POST', `/session/${session}/url`, { url: server.url });
-  for (let i = 0; i < 100; i++) {
-    const ready = await webdriver('POST', `/session/${session}/execute/sync`, { script: 'return document.body.dataset.ready === "true";', args: [] });
-    if (ready) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await open(server.url);
 });
 after(async () => {
   if (session) await webdriver('DELETE', `/session/${session}`).catch(() => {});
   driver?.kill();
   server?.stop();
+  plainServer?.stop();
 });
+
+async function open(url) {
+  await webdriver('POST', `/session/${session}/url`, { url });
+  for (let i = 0; i < 100; i++) {
+    const ready = await webdriver('POST', `/session/${session}/execute/sync`, { script: 'return document.body.dataset.ready === "true";', args: [] });
+    if (ready) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} never became ready`);
+}
 
 test('Firefox: the page is cross-origin isolated and threads share memory', async () => {
   const result = await inPage(`
@@ -91,4 +99,20 @@ test('Firefox: a cancelled run, then a clean one; bad input refused', async () =
   assert.ok(result.kept >= 1 && result.kept < 20);
   assert.equal(result.next, 5);
   assert.match(result.bad, /threads must be a whole number from 1 to 16; got "0"/);
+});
+
+test('Firefox, not isolated (dist/ with no headers, no service worker): says so; asyncio and processes run', async () => {
+  plainServer = await startServer({ root: join(ROOT, 'dist'), flags: ['--no-isolation-headers', '--no-service-worker'] });
+  await open(plainServer.url);
+  const result = await inPage(`
+    const gather = await pg.run('asyncio-gather', { delay_ms: 50 }).done;
+    const process = await pg.run('multiprocessing-process', {}).done;
+    const threads = await pg.run('threading-basic', {}).done.then(() => 'ran', (e) => e.message);
+    return { isolated: self.crossOriginIsolated, gather: gather.lines.length, process: process.lines.length, threads,
+      notice: document.querySelector('section[data-scenario="threading-lock"] [data-role="isolation-notice"]')?.textContent };`);
+  assert.equal(result.isolated, false);
+  assert.equal(result.gather, 9);
+  assert.equal(result.process, 1);
+  assert.match(result.threads, /needs threads on shared memory/);
+  assert.match(result.notice, /not cross-origin isolated/);
 });
