@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use crate::rt::{Ctx, RtError, clock};
 use crate::scenarios::tasks::{sum_of_squares_between, warm_up};
-use crate::scenarios::threading_speedup;
 use crate::scenarios::threading_lock::{Variant, race};
+use crate::scenarios::threading_speedup;
 
 /// `compute_heavy_task(n)` on this thread: ms.
 pub fn sum_ms(n: u64) -> f64 {

@@ -59,9 +59,31 @@ fn py_str_repr(s: &str) -> String {
     out
 }
 
+/// `x` with `places` decimals, e.g. `decimal(12.345, 1)` is "12.3". Integer arithmetic on
+/// purpose: formatting floats with `{:.1}` would pull about 15 KB of float-printing code into
+/// the wasm module, and timings need nothing of it.
+pub fn decimal(x: f64, places: u32) -> String {
+    let scale = 10u64.pow(places);
+    let scaled = (x.abs() * scale as f64).round() as u64;
+    let sign = if x < 0.0 && scaled > 0 { "-" } else { "" };
+    match places {
+        0 => format!("{sign}{scaled}"),
+        _ => format!("{sign}{}.{:0width$}", scaled / scale, scaled % scale, width = places as usize),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_round_like_printf() {
+        assert_eq!(decimal(12.345, 1), "12.3");
+        assert_eq!(decimal(0.996, 2), "1.00");
+        assert_eq!(decimal(2003.4, 0), "2003");
+        assert_eq!(decimal(-1.25, 1), "-1.3");
+        assert_eq!(decimal(0.04, 1), "0.0");
+    }
 
     #[test]
     fn reprs_match_python() {

@@ -35,7 +35,7 @@ use futures::future::join_all;
 use super::Scenario;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError, clock};
-use crate::value::Value;
+use crate::value::{Value, decimal};
 
 pub static SCENARIO: Scenario = Scenario {
     id: "asyncio-gather",
@@ -86,10 +86,11 @@ async fn main(ctx: Ctx, params: &Params) -> Result<Value, RtError> {
     let total_ms = clock::now_ms() - started;
     ctx.note(format!("res1 = {}, res2 = {}", res1.py_repr(), res2.py_repr()));
     ctx.note(format!(
-        "task1 and task2 took {both_tasks_ms:.0} ms together, not 2 × {} ms: they waited at the same time",
+        "task1 and task2 took {} ms together, not 2 × {} ms: they waited at the same time",
+        decimal(both_tasks_ms, 0),
         delay.as_millis()
     ));
-    ctx.note(format!("main() took {total_ms:.0} ms on one thread: two rounds of waits that overlap"));
+    ctx.note(format!("main() took {} ms on one thread: two rounds of waits that overlap", decimal(total_ms, 0)));
     Ok(results)
 }
 

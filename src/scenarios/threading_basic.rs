@@ -22,7 +22,7 @@ use std::time::Duration;
 use super::Scenario;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError};
-use crate::value::Value;
+use crate::value::{Value, decimal};
 
 pub static SCENARIO: Scenario = Scenario {
     id: "threading-basic",
@@ -63,8 +63,8 @@ fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     let t1 = ctx.spawn_thread("Thread-1 (print_numbers)", print_numbers)?; // py: t1.start()
     t1.join()?; // py: t1.join()
     ctx.note(format!(
-        "t1.join() returned after {:.0} ms: the main thread waited while Thread-1 slept {count} × {} ms",
-        crate::rt::clock::now_ms() - started,
+        "t1.join() returned after {} ms: the main thread waited while Thread-1 slept {count} × {} ms",
+        decimal(crate::rt::clock::now_ms() - started, 0),
         delay.as_millis()
     ));
     Ok(Value::None)

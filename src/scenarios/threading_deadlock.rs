@@ -35,7 +35,7 @@ use std::time::Duration;
 use super::Scenario;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError, clock, current_lane};
-use crate::value::Value;
+use crate::value::{Value, decimal};
 
 pub static SCENARIO: Scenario = Scenario {
     id: "threading-deadlock",
@@ -188,7 +188,7 @@ fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
         } else if clock::now_ms() - last_progress.1 >= watchdog_ms
             && let Some(cycle) = Locks::cycle(&record)
         {
-            ctx.note(format!("watchdog: no thread moved for {watchdog_ms:.0} ms. Deadlock: {cycle}"));
+            ctx.note(format!("watchdog: no thread moved for {} ms. Deadlock: {cycle}", decimal(watchdog_ms, 0)));
             record.stopped = Some(format!("stopped by the watchdog: {cycle}"));
             locks.changed.notify_all();
             break;

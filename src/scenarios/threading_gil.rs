@@ -25,7 +25,7 @@ use super::Scenario;
 use super::tasks::{sum_of_squares_between, warm_up};
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError, clock};
-use crate::value::Value;
+use crate::value::{Value, decimal};
 
 pub static SCENARIO: Scenario = Scenario {
     id: "threading-gil",
@@ -147,17 +147,19 @@ fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
         (0..3).try_fold(f64::INFINITY, |best, _| Ok(best.min(round(ctx, threads, n, gil.clone())?)))
     };
     let one = best_of_3(None, 1)?;
-    ctx.note(format!("one thread, one share: {one:.0} ms"));
+    ctx.note(format!("one thread, one share: {} ms", decimal(one, 0)));
     let free = best_of_3(None, threads)?;
     let with_gil = best_of_3(Some(Arc::new(Gil::new())), threads)?;
     let speedup = |ms: f64| threads as f64 * one / ms;
     ctx.note(format!(
-        "{threads} threads without a GIL: {free:.0} ms, speed-up {:.2}× (Rust, as it runs)",
-        speedup(free)
+        "{threads} threads without a GIL: {} ms, speed-up {}× (Rust, as it runs)",
+        decimal(free, 0),
+        decimal(speedup(free), 2)
     ));
     ctx.note(format!(
-        "{threads} threads under a GIL: {with_gil:.0} ms, speed-up {:.2}× (as CPython would)",
-        speedup(with_gil)
+        "{threads} threads under a GIL: {} ms, speed-up {}× (as CPython would)",
+        decimal(with_gil, 0),
+        decimal(speedup(with_gil), 2)
     ));
     Ok(Value::Dict(vec![
         ("one_thread_ms".into(), Value::Int(one.round() as u128)),

@@ -32,7 +32,7 @@ use std::sync::{Arc, Mutex};
 use super::Scenario;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, EventKind, RtError, clock};
-use crate::value::Value;
+use crate::value::{Value, decimal};
 
 pub static SCENARIO: Scenario = Scenario {
     id: "threading-lock",
@@ -194,7 +194,7 @@ impl LockWaits {
             ctx.emit(EventKind::Span {
                 state: "lock-wait",
                 start_ms: start,
-                label: format!("waiting for the lock, {:.2} ms", end - start),
+                label: format!("waiting for the lock, {} ms", decimal(end - start, 2)),
             });
         }
     }
@@ -254,9 +254,13 @@ fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
             "exact".to_string()
         } else {
             let lost = expected - total;
-            format!("{lost} updates lost ({:.1}%)", lost as f64 * 100.0 / expected as f64)
+            format!("{lost} updates lost ({}%)", decimal(lost as f64 * 100.0 / expected as f64, 1))
         };
-        ctx.note(format!("{}: Final counter: {total} of {expected}, {verdict}, in {ms:.1} ms", variant.label()));
+        ctx.note(format!(
+            "{}: Final counter: {total} of {expected}, {verdict}, in {} ms",
+            variant.label(),
+            decimal(ms, 1)
+        ));
         totals.push((variant.label().replace(' ', "_"), Value::Int(u128::from(total))));
     }
     Ok(Value::Dict(totals))

@@ -22,7 +22,7 @@ use super::Scenario;
 use super::tasks::{sum_of_squares_between, warm_up};
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError, clock, cpu_count};
-use crate::value::Value;
+use crate::value::{Value, decimal};
 
 pub static SCENARIO: Scenario = Scenario {
     id: "threading-speedup",
@@ -91,7 +91,11 @@ fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
         assert_eq!(*expected.get_or_insert(total), total, "every split gives the same sum");
         let base = *first_ms.get_or_insert(ms);
         let speedup = base / ms;
-        ctx.note(format!("{workers} worker(s): {ms:.0} ms, speed-up {speedup:.2}× (ideal {workers}×)"));
+        ctx.note(format!(
+            "{workers} worker(s): {} ms, speed-up {}× (ideal {workers}×)",
+            decimal(ms, 0),
+            decimal(speedup, 2)
+        ));
         rows.push(Value::Dict(vec![
             ("workers".into(), Value::Int(workers as u128)),
             ("ms".into(), Value::Int(ms.round() as u128)),
