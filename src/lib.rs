@@ -13,6 +13,10 @@
 //! | `asyncio-gather` | Async/Await Basics, Running Tasks Concurrently | [`scenarios::asyncio_gather`] |
 //! | `concurrent-futures` | Concurrent Futures | [`scenarios::concurrent_futures`] |
 //!
+//! | `threading-gil` | (beyond the seed) why CPU-bound work uses processes | [`scenarios::threading_gil`] |
+//! | `threading-speedup` | (beyond the seed) speed-up on 1…n workers | [`scenarios::threading_speedup`] |
+//! | `threading-deadlock` | (beyond the seed) two locks, opposite order | [`scenarios::threading_deadlock`] |
+//!
 //! The functions the seed sends to processes (`compute_heavy_task`, `task`) are in
 //! [`scenarios::tasks`].
 //!

@@ -7,7 +7,8 @@
 
 use std::fmt;
 
-/// The longest text accepted for one parameter; anything longer is refused before parsing.
+/// The longest text accepted for one parameter, in bytes; anything longer is refused before
+/// parsing.
 pub const MAX_TEXT_LEN: usize = 2_000;
 
 /// What a parameter holds and which values are allowed.
@@ -140,7 +141,7 @@ pub fn validate(specs: &[ParamSpec], given: &[(String, String)]) -> Result<Param
 fn parse_value(spec: &ParamSpec, text: &str) -> Result<ParamValue, String> {
     let must = |why: &str| format!("{} must be {}; {why}", spec.name, describe(&spec.kind));
     if text.len() > MAX_TEXT_LEN {
-        return Err(must(&format!("got {} characters of text", text.len())));
+        return Err(must(&format!("got {} bytes of text", text.len())));
     }
     let trimmed = text.trim();
     if trimmed.is_empty() {
@@ -275,7 +276,7 @@ mod tests {
         let long = vec!["1"; 10_000].join(",");
         let err = validate(SPECS, &given(&[("inputs", &long)])).unwrap_err();
         assert!(
-            err[0].message.contains("got 10000 items") || err[0].message.contains("characters"),
+            err[0].message.contains("got 10000 items") || err[0].message.contains("bytes of text"),
             "{}",
             err[0].message
         );

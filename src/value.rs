@@ -63,6 +63,15 @@ fn py_str_repr(s: &str) -> String {
 /// purpose: formatting floats with `{:.1}` would pull about 15 KB of float-printing code into
 /// the wasm module, and timings need nothing of it.
 pub fn decimal(x: f64, places: u32) -> String {
+    if !x.is_finite() {
+        return if x.is_nan() {
+            "NaN".into()
+        } else if x > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        };
+    }
     let scale = 10u64.pow(places);
     let scaled = (x.abs() * scale as f64).round() as u64;
     let sign = if x < 0.0 && scaled > 0 { "-" } else { "" };
@@ -77,12 +86,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn decimals_round_like_printf() {
+    fn decimals_round_half_away_from_zero() {
         assert_eq!(decimal(12.345, 1), "12.3");
         assert_eq!(decimal(0.996, 2), "1.00");
         assert_eq!(decimal(2003.4, 0), "2003");
         assert_eq!(decimal(-1.25, 1), "-1.3");
         assert_eq!(decimal(0.04, 1), "0.0");
+        assert_eq!(decimal(f64::NAN, 1), "NaN");
     }
 
     #[test]

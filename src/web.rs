@@ -189,7 +189,7 @@ pub async fn run_bench(name: String, args: JsValue) -> Result<f64, JsValue> {
     let error = |e: crate::rt::RtError| JsValue::from_str(&e.to_string());
     match name.as_str() {
         "sum" => Ok(crate::bench::sum_ms(arg("n") as u64)),
-        "split" => crate::bench::split_ms(&ctx, arg("n") as u64, arg("workers") as usize).map_err(error),
+        "split" => crate::bench::split_ms(&ctx, arg("n") as u64, (arg("workers") as usize).clamp(1, 16)).map_err(error),
         "lock" => crate::bench::lock_ns(&ctx, &text("variant"), arg("threads") as usize, arg("iterations") as u64)
             .map_err(error),
         "gather" => Ok(crate::bench::gather_ms(&ctx, arg("tasks") as usize).await),

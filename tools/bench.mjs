@@ -18,7 +18,8 @@ const N_PY = quick ? 10 ** 6 : 10 ** 7; // CPython is ~100x slower: same code, s
 const ITERATIONS = quick ? 100_000 : 1_000_000;
 const TASKS = 10_000;
 const CORES = cpus().length;
-const OUT = join(ROOT, 'bench-output');
+// A quick run (the one `./build.sh test` makes) writes apart from the full run's report.
+const OUT = join(ROOT, 'bench-output', quick ? 'quick' : '');
 mkdirSync(OUT, { recursive: true });
 const run = promisify(execFile);
 
@@ -43,7 +44,7 @@ async function native() {
 }
 
 // --- CPython ---------------------------------------------------------------------------------
-const SEED = readFileSync(join(ROOT, '..', 'shared', 'seed', 'async-and-concurrency.md'), 'utf8');
+const SEED = readFileSync(join(ROOT, 'seed', 'async-and-concurrency.md'), 'utf8');
 const BLOCKS = [...SEED.matchAll(/```python\n([\s\S]*?)```/g)].map((m) => m[1]);
 const SECTION_TO_SCENARIO = {
   'Basic Threading': 'threading-basic',
@@ -256,7 +257,7 @@ function markdown(rows, meta) {
   const head = '| figure | browser (wasm) | native Rust | CPython | Pyodide | ratio | goal |\n| --- | --- | --- | --- | --- | --- | --- |';
   const body = rows.map((r) => `| ${r.figure} | ${r.browser} | ${r.nativeRust} | ${r.cpython} | ${r.pyodide} | ${r.ratio} | ${r.goal} |`).join('\n');
   return `Measured ${meta.date} on ${meta.machine} (${meta.mode}: medians of ${meta.reps} runs; every sample in bench.json). `
-    + 'This 2-core virtual machine is noisy: the same native run varies by up to 1.7x between runs, so the fastest runs are shown beside the medians where it matters.'
+    + 'On a shared virtual machine the same run can vary a lot between repetitions, so the fastest runs are shown beside the medians where it matters.'
     + `\n\n${head}\n${body}\n`;
 }
 

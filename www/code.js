@@ -55,33 +55,35 @@ function codeBlock(source, language, label) {
   return { pre, lines };
 }
 
-/** Python and Rust side by side, paired by the `// py:` markers of the Rust. */
+/**
+ * Python and Rust side by side, paired by the `// py:` markers of the Rust (in the scenario's
+ * file and the files it calls into). A Python line may pair with several Rust lines.
+ */
 export function codePair(python, rust, moreRust = []) {
   const py = codeBlock(python, 'python', 'Python from the seed');
   const rs = codeBlock(rust, 'rust', "Rust: this scenario's source file");
+  const extra = moreRust.map((src, i) => codeBlock(src, 'rust', `Rust it calls into, file ${i + 1}`));
   let pairs = 0;
-  for (const r of rs.lines) {
+  for (const r of [rs, ...extra].flatMap((block) => block.lines)) {
     const marker = /\/\/ py: (.+)$/.exec(r.text);
-    if (!marker) continue;
-    const wanted = marker[1].trim();
-    const p = py.lines.find((l) => l.text.includes(wanted));
+    const p = marker && py.lines.find((l) => l.text.includes(marker[1].trim()));
     if (!p) continue;
     const id = `pair-${++pairs}`;
     for (const el of [r.el, p.el]) {
-      el.dataset.pair = id;
+      el.dataset.pairs = `${el.dataset.pairs ?? ''} ${id}`.trim();
       el.classList.add('paired');
       el.tabIndex = 0;
     }
   }
-  const light = (id, on) => {
-    for (const el of [...py.pre.querySelectorAll(`[data-pair="${id}"]`), ...rs.pre.querySelectorAll(`[data-pair="${id}"]`)]) {
-      el.classList.toggle('lit', on);
+  const blocks = [py.pre, rs.pre, ...extra.map((b) => b.pre)];
+  const light = (line, on) => {
+    for (const id of line?.dataset.pairs?.split(' ') ?? []) {
+      for (const pre of blocks) pre.querySelectorAll(`[data-pairs~="${id}"]`).forEach((el) => el.classList.toggle('lit', on));
     }
   };
-  for (const pre of [py.pre, rs.pre]) {
-    for (const type of ['pointerover', 'focusin']) pre.addEventListener(type, (e) => { const id = e.target.closest?.('[data-pair]')?.dataset.pair; if (id) light(id, true); });
-    for (const type of ['pointerout', 'focusout']) pre.addEventListener(type, (e) => { const id = e.target.closest?.('[data-pair]')?.dataset.pair; if (id) light(id, false); });
+  for (const pre of blocks) {
+    for (const type of ['pointerover', 'focusin']) pre.addEventListener(type, (e) => light(e.target.closest?.('[data-pairs]'), true));
+    for (const type of ['pointerout', 'focusout']) pre.addEventListener(type, (e) => light(e.target.closest?.('[data-pairs]'), false));
   }
-  const extra = moreRust.map((src, i) => codeBlock(src, 'rust', `Rust it calls into, file ${i + 1}`).pre);
-  return { python: py.pre, rust: rs.pre, extra, pairs };
+  return { python: py.pre, rust: rs.pre, extra: extra.map((b) => b.pre), pairs };
 }

@@ -2,7 +2,8 @@
 //
 //   import { load } from './playground.js';
 //   const pg = await load();
-//   pg.scenarios;   // [{ id, title, params: { name: { default, min, max, ... } }, python, rust }]
+//   pg.scenarios;   // [{ id, title, seedSection, notice, needsSharedMemory, rustFile,
+//                   //    params: { name: { default, min, max, range, label, list, maxItems } } }]
 //   const run = pg.run('threading-lock', { threads: 2 }, { onLine, onEvent, onStart });
 //   const { lines, events, elapsedMs, value } = await run.done;
 //   run.cancel();
@@ -36,9 +37,9 @@ export class RunError extends Error {
   }
 }
 
-/** Loads the module, starts the workers, and reports what this browser can do. */
 /**
- * Loads the playground. `runTimeoutMs` is the watchdog's limit for one run (a run can also
+ * Loads the module, starts the workers, and reports what this browser can do (`capabilities`).
+ * `runTimeoutMs` is the watchdog's limit for one run (a run can also
  * set its own: `pg.run(id, params, { timeoutMs })`); a run past it is stopped with a message.
  */
 export async function load({
@@ -47,11 +48,18 @@ export async function load({
 } = {}) {
   // The main worker starts loading its scripts now, while the module compiles here.
   const coordinator = startWorker('main worker');
-  const module = await compile(wasmUrl);
-  // The page's own instance: it validates and describes, and never shares its memory.
-  await initGlue({ module_or_path: module });
-  const playground = new Playground(glue, module, coordinator, runTimeoutMs);
-  await playground.world.ready;
+  let playground;
+  try {
+    const module = await compile(wasmUrl);
+    // The page's own instance: it validates and describes, and never shares its memory.
+    await initGlue({ module_or_path: module });
+    playground = new Playground(glue, module, coordinator, runTimeoutMs);
+    await playground.world.ready;
+  } catch (error) {
+    coordinator.terminate();
+    playground?.world.terminate();
+    throw error;
+  }
   return playground;
 }
 
@@ -157,8 +165,9 @@ class Playground {
     const scenario = this.scenarios.find((s) => s.id === id);
     if (scenario.needsSharedMemory && !this.capabilities.sharedMemory) {
       const error = new RunError(
-        `${id} needs threads on shared memory, and this page is not cross-origin isolated ` +
-          '(it was served without the COOP/COEP headers), so the browser gives it none.',
+        `${id} needs threads on shared memory, and this page is not cross-origin isolated, so the `
+          + 'browser gives it none (a top-level page needs the COOP/COEP headers or the service worker; '
+          + 'a page in a frame needs Document-Isolation-Policy, which only Chromium supports).',
         { lines: [], events: [], elapsedMs: 0 },
       );
       return { done: Promise.reject(error), cancel() {} };
@@ -196,8 +205,10 @@ class Playground {
         record.state = 'settled';
         clearTimeout(record.watchdog);
         this.#active.delete(id);
-        if (this.#current === record) this.#current = null;
-        this.#processes.endAll(); // a finished program leaves no child process behind
+        if (this.#current === record) {
+          this.#current = null;
+          this.#processes.endAll(); // a finished program leaves no child process behind
+        }
         const result = { lines: record.lines, events: record.events, t0: record.t0, ...outcome };
         if (outcome.status === 'error') reject(new RunError(outcome.message, result));
         else resolve(result);
@@ -222,10 +233,12 @@ class Playground {
     record.state = 'running';
     this.#current = record;
     // The watchdog: a run past its limit is stopped like a cancel, but reported as an error.
+    // (setTimeout takes at most 2^31 - 1 ms; larger or odd values mean "the longest".)
+    const limit = Number.isFinite(record.timeoutMs) && record.timeoutMs > 0 ? Math.min(record.timeoutMs, 2 ** 31 - 1) : 2 ** 31 - 1;
     record.watchdog = setTimeout(() => {
       this.#fail(record, `${record.id} ran longer than ${record.timeoutMs / 1000} s, the limit, and was stopped `
         + '(pass { timeoutMs } to run() to allow longer)');
-    }, record.timeoutMs);
+    }, limit);
     if (record.bench) {
       this.world.coordinator.postMessage({ type: 'bench', runId: record.runId, ...record.bench });
     } else {
@@ -290,21 +303,35 @@ class Playground {
       case 'worker-failed':
         if (record) this.#fail(record, `${msg.lane ?? msg.role} failed: ${msg.message}`);
         return;
-      case 'process-start':
+      // Answers go back to the main worker that asked, and only while its world is current:
+      // a world reset in the meantime means the request belongs to a run that has ended.
+      case 'process-start': {
+        const world = this.world;
+        const answer = (reply) => { if (this.world === world) worker.postMessage({ reqId: msg.reqId, ...reply }); };
         this.#processes.start(msg.name).then(
-          ({ procId, pid }) => this.world.coordinator.postMessage({ reqId: msg.reqId, procId, pid }),
-          (error) => this.world.coordinator.postMessage({ reqId: msg.reqId, error: error.message }),
+          ({ procId, pid }) => {
+            if (this.world === world) answer({ procId, pid });
+            else this.#processes.kill(procId);
+          },
+          (error) => answer({ error: error.message }),
         );
         return;
-      case 'process-call':
+      }
+      case 'process-call': {
+        const world = this.world;
+        const answer = (reply) => { if (this.world === world) worker.postMessage({ reqId: msg.reqId, ...reply }); };
         this.#processes.call(msg.procId, record?.runId ?? 0, msg.task).then(
-          (value) => this.world.coordinator.postMessage({ reqId: msg.reqId, value }),
-          (error) => this.world.coordinator.postMessage({ reqId: msg.reqId, error: error.message }),
+          (value) => answer({ value }),
+          (error) => answer({ error: error.message }),
         );
         return;
+      }
       case 'process-exit':
         this.#processes.end(msg.procId);
         return;
+      case 'coordinator-ready':
+      case 'ready':
+        return; // handled by World, which waits for them
       default:
         console.warn('playground: unexpected message', msg);
     }
@@ -372,6 +399,9 @@ class World {
   }
 }
 
+/** Spare process workers kept at most (more are ended when their process exits). */
+const MAX_SPARE_PROCESSES = 4;
+
 /**
  * Process workers: each holds its own instance and memory. Spares are kept started and
  * instantiated, so a new process costs a message, not a worker start. When a process exits
@@ -379,9 +409,6 @@ class World {
  * fresh memory (wasm-bindgen's reset), gets a new pid, and waits as a spare; nothing of the
  * old process survives. A process of a cancelled or failed run is terminated instead.
  */
-/** Spare process workers kept at most (more are ended when their process exits). */
-const MAX_SPARE_PROCESSES = 4;
-
 class ProcessWorkers {
   #module;
   #onMessage;
@@ -488,9 +515,17 @@ class ProcessWorkers {
     if (proc) this.#recycle(proc);
   }
 
+  /** Terminates a process at once (its run has ended); its pending calls fail. */
+  kill(procId) {
+    const proc = this.#running.get(procId);
+    if (!proc) return;
+    this.#running.delete(procId);
+    proc.worker.terminate();
+    for (const { reject } of proc.pending.values()) reject(new Error(`process ${proc.pid} was ended`));
+  }
+
   /** Terminates every running process (a cancelled or failed run); spares stay. */
   endAll() {
-    for (const proc of this.#running.values()) proc.worker.terminate();
-    this.#running.clear();
+    for (const procId of [...this.#running.keys()]) this.kill(procId);
   }
 }

@@ -98,10 +98,12 @@ export function scenarioSection(pg, scenario, { initial = {}, compact = false, r
   const notes = el('ul', { 'data-role': 'notes', class: 'notes', 'aria-live': 'polite', 'aria-label': 'What the playground adds' });
   const compare = el('p', { class: 'compare', 'data-role': 'compare' });
   form.append(el('div', { class: 'controls' }, runButton, stopButton, status, elapsed), compare);
-  // After a run: its time beside the figures the last `./build.sh bench` recorded.
-  const showComparison = (ms) => {
+  // After a run with the seed's parameters: its time beside the figures the last
+  // `./build.sh bench` recorded for those same parameters.
+  const showComparison = (ms, params) => {
     const ref = reference?.scenarios?.[scenario.id];
-    if (!ref) return;
+    const normal = (p) => JSON.stringify(pg.validate(scenario.id, p).params);
+    if (!ref || normal(params) !== normal({})) return;
     compare.textContent = `this browser: ${formatMs(ms)} · native Rust: ${formatMs(ref.nativeMs)} · CPython: ${formatMs(ref.cpythonMs)}`;
     compare.title = `Recorded ${reference.date} on ${reference.machine}`;
     compare.append(el('small', { text: ` (recorded ${reference.date}, ${reference.machine.split(',').slice(0, 2).join(',')})` }));
@@ -182,7 +184,8 @@ export function scenarioSection(pg, scenario, { initial = {}, compact = false, r
     notes.replaceChildren();
     elapsed.textContent = '';
     compare.textContent = '';
-    setState('running', 'Running…');
+    // Runs take turns: until this one starts it waits for the one before it.
+    setState('running', 'Queued: waiting for the run before it…');
     let t0 = null; // the program's start on the shared clock: line times count from it
     let endT = null;
     const events = [];
@@ -203,7 +206,10 @@ export function scenarioSection(pg, scenario, { initial = {}, compact = false, r
     chartHost.replaceChildren();
     timelineHost.replaceChildren();
     const run = pg.run(id, params, {
-      onStart: (start) => { t0 = start.t0; },
+      onStart: (start) => {
+        t0 = start.t0;
+        status.textContent = 'Running…';
+      },
       onEvent: (ev) => {
         events.push(ev);
         queueRedraw();
@@ -226,7 +232,7 @@ export function scenarioSection(pg, scenario, { initial = {}, compact = false, r
         if (result.status === 'cancelled') setState('cancelled', 'Cancelled: the lines printed so far are kept');
         else {
           setState('done', 'Done');
-          showComparison(result.elapsedMs);
+          showComparison(result.elapsedMs, params);
         }
         finish(result);
         if (id === 'threading-speedup' && Array.isArray(result.value)) {

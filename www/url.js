@@ -8,7 +8,7 @@ const MAX_PARAMS = 20;
 export function paramsFromUrl(search = location.search) {
   const query = new URLSearchParams(search);
   const id = query.get('scenario');
-  const params = {};
+  const params = Object.create(null); // `?__proto__=…` is a parameter name like any other
   for (const [name, value] of query) {
     if (name === 'scenario' || Object.keys(params).length >= MAX_PARAMS) continue;
     params[name] = value;

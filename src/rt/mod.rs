@@ -6,7 +6,7 @@
 //! * in the browser (`browser`): a thread is a Web Worker that shares the module's memory,
 //!   a process is a Web Worker with its *own* instance of the module and its own memory, a
 //!   task is a future on the worker's JS event loop, and printing posts a message to the page;
-//! * on the host (`native`): std threads, a std thread standing in for a process, a small
+//! * on the host: std threads, a std thread standing in for a process, a small
 //!   local executor, and printing into a `Vec`, so `cargo test` can check every scenario's
 //!   logic without a browser.
 //!
@@ -222,10 +222,6 @@ impl Ctx {
     /// `multiprocessing.Process(...)`: a new process with its own memory, ready for calls.
     pub async fn start_process(&self, name: &str) -> Result<process::Process, RtError> {
         process::Process::start(self.clone(), name).await
-    }
-
-    async fn start_process_named(&self, name: String) -> Result<process::Process, RtError> {
-        self.start_process(&name).await
     }
 }
 

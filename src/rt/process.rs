@@ -85,11 +85,19 @@ impl Process {
 
     /// Ends the process (Python's `join` after its target returned).
     pub fn exit(self) {
+        drop(self);
+    }
+}
+
+/// A process ends when its handle goes, however it goes (`exit`, or an error returned with `?`),
+/// so the page can recycle its worker at once.
+impl Drop for Process {
+    fn drop(&mut self) {
         let outer = super::set_lane(self.name.clone());
         self.ctx.emit(EventKind::LaneEnd);
         super::set_lane(outer);
         #[cfg(target_arch = "wasm32")]
-        super::browser::processes::exit(self.handle);
+        super::browser::processes::exit(&self.handle);
     }
 }
 
@@ -119,7 +127,7 @@ pub async fn pool_map<T: ProcessTask + Clone>(
 ) -> Result<Vec<Mapped>, RtError> {
     use std::cell::{Cell, RefCell};
 
-    let starting = (1..=processes).map(|i| ctx.start_process_named(format!("{name_prefix}-{i}")));
+    let starting = (1..=processes).map(|i| async move { ctx.start_process(&format!("{name_prefix}-{i}")).await });
     let pool: Vec<Process> = futures::future::try_join_all(starting).await?;
     let next = Cell::new(0usize);
     let results: RefCell<Vec<Option<Mapped>>> = RefCell::new(vec![None; calls.len()]);

@@ -167,8 +167,10 @@ async fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
         ctx.note(format!("task({i}) = {value} ran on {worker}"));
     }
 
-    let processes = cpu_count();
     let calls: Vec<Call> = (0..params.int("mapped")).map(Call::Double).collect();
+    // os.cpu_count() processes, as Python's default, but never more than there are calls
+    // (nor than 16): each is a wasm instance of its own.
+    let processes = cpu_count().min(calls.len()).clamp(1, 16);
     let mapped = pool_map(ctx, "ProcessPoolExecutor", processes, &calls).await?; // py: results = list(executor.map(task, range(10)))
     let process_results = Value::list_of_ints(mapped.iter().map(|m| m.value));
     ctx.note(format!(

@@ -1,4 +1,5 @@
-//! The scenarios: one file per program of the seed, each opening with the Python it ports.
+//! The scenarios: one file per program of the seed (and three lessons beyond it), each
+//! opening with the Python it ports; `tasks.rs` holds the functions sent to processes.
 //!
 //! `ALL` is the one list that the page, the JS API and the tests all walk.
 

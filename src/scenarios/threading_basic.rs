@@ -42,7 +42,9 @@ pub static SCENARIO: Scenario = Scenario {
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
     source_file: "threading_basic.rs",
     more_source_files: &[],
-    notice: "The five lines arrive one by one, about 100 ms apart, while the main thread sits in join(): sleep blocks only the thread that calls it. The main thread waits the whole 500 ms because join() waits for Thread-1 to finish.",
+    notice: "The lines arrive one by one, delay_ms apart (100 ms with the seed's values), while the main \
+             thread sits in join(): sleep blocks only the thread that calls it. The main thread waits the \
+             whole time because join() waits for Thread-1 to finish.",
 };
 
 fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {

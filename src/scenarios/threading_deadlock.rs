@@ -90,6 +90,7 @@ impl Locks {
         let me = current_lane();
         let start_ms = clock::now_ms();
         let mut record = self.record.lock().unwrap();
+        let mut waited = false;
         let outcome = loop {
             // Once the watchdog has stopped the run, nobody takes a lock any more, even one
             // that has just been freed by a thread giving up.
@@ -102,11 +103,14 @@ impl Locks {
                 break Ok(());
             }
             record.waiting_for.insert(me.clone(), lock);
+            waited = true;
             record = self.changed.wait(record).unwrap();
         };
         record.waiting_for.remove(&me);
         drop(record);
-        ctx.span("lock-wait", start_ms, format!("waiting for {lock}"));
+        if waited {
+            ctx.span("lock-wait", start_ms, format!("waiting for {lock}"));
+        }
         outcome
     }
 
@@ -119,18 +123,21 @@ impl Locks {
 
     /// A cycle of waits, if there is one: "Thread-A holds lock1 and waits for lock2; ...".
     fn cycle(record: &Record) -> Option<String> {
-        for start in record.waiting_for.keys() {
+        // Follow "waits for a lock held by" from each waiting thread; a walk that comes back to
+        // where it started is a cycle. A walk that ends (a lock just freed) or loops elsewhere
+        // proves nothing about its start: try the next one.
+        'starts: for start in record.waiting_for.keys() {
             let mut thread = start.clone();
             let mut steps = Vec::new();
             while let Some(&lock) = record.waiting_for.get(&thread) {
-                let holder = record.holder.get(lock)?.clone();
+                let Some(holder) = record.holder.get(lock).cloned() else { continue 'starts };
                 let held: Vec<&str> = record.holder.iter().filter(|(_, h)| **h == thread).map(|(l, _)| *l).collect();
                 steps.push(format!("{thread} holds {} and waits for {lock}", held.join(", ")));
                 if holder == *start {
                     return Some(steps.join("; "));
                 }
                 if steps.len() > record.waiting_for.len() {
-                    return None;
+                    continue 'starts;
                 }
                 thread = holder;
             }

@@ -50,9 +50,9 @@ pub static SCENARIO: Scenario = Scenario {
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
     source_file: "threading_gil.rs",
     more_source_files: &[],
-    notice: "Without a GIL, 4 threads on 2 cores finish in about the time of 2 shares: true parallelism. \
-             With the GIL they take turns (see the orange waits on the timeline) and need as long as one \
-             thread doing all the work. That is why the seed's CPU-bound work uses processes: each has its \
+    notice: "Without a GIL, threads compute at the same time on different cores: the speed-up grows with \
+             the cores the browser offers. With the GIL they take turns (the red waits on the timeline) and \
+             need about as long as one thread doing all the work. That is why the seed's CPU-bound work uses processes: each has its \
              own interpreter and its own GIL.",
 };
 

@@ -126,13 +126,26 @@ struct StartLine {
     threads: usize,
     arrived: AtomicUsize,
     go: AtomicBool,
+    /// When the threads were released, on the shared clock (f64 bits): the race's time
+    /// counts from here, not from the spawns.
+    released_ms: AtomicU64,
 }
 
 const SETTLE_MS: f64 = 2.0;
 
 impl StartLine {
     fn new(threads: usize) -> StartLine {
-        StartLine { threads, arrived: AtomicUsize::new(0), go: AtomicBool::new(false) }
+        StartLine { threads, arrived: AtomicUsize::new(0), go: AtomicBool::new(false), released_ms: AtomicU64::new(0) }
+    }
+
+    /// Releases whoever waits, e.g. when a later thread could not be started.
+    fn release(&self) {
+        self.released_ms.store(clock::now_ms().to_bits(), Ordering::SeqCst);
+        self.go.store(true, Ordering::SeqCst);
+    }
+
+    fn released_ms(&self) -> f64 {
+        f64::from_bits(self.released_ms.load(Ordering::SeqCst))
     }
 
     fn wait(&self) {
@@ -141,7 +154,7 @@ impl StartLine {
             while clock::now_ms() < settled {
                 std::hint::spin_loop();
             }
-            self.go.store(true, Ordering::SeqCst);
+            self.release();
         }
         while !self.go.load(Ordering::SeqCst) {
             std::hint::spin_loop();
@@ -200,7 +213,7 @@ impl LockWaits {
     }
 }
 
-/// One variant's outcome: the final counter and the time from the barrier to the last join.
+/// One variant's outcome: the final counter and the time from the start line to the last join.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Outcome {
     pub total: u64,
@@ -232,12 +245,12 @@ pub fn race(ctx: &Ctx, variant: Variant, threads: usize, iterations: u64) -> Res
                 waits.report(&thread_ctx);
             })
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    let started = clock::now_ms();
+        .collect::<Result<Vec<_>, _>>()
+        .inspect_err(|_| start_line.release())?; // the threads already started must not spin for ever
     for handle in handles {
         handle.join()?; // py: for t in threads: t.join()
     }
-    Ok(Outcome { total: counter.total(variant), ms: clock::now_ms() - started })
+    Ok(Outcome { total: counter.total(variant), ms: clock::now_ms() - start_line.released_ms() })
 }
 
 fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {

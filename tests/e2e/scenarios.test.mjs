@@ -3,7 +3,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, openPage, printedLines, runInPage, startServer } from './harness.mjs';
-import { cpythonLines, normalisePids } from './seed.mjs';
+import { existsSync, readFileSync } from 'node:fs';
+import { SEED, SHARED_SEED, cpythonLines, normalisePids } from './seed.mjs';
 
 let server;
 let browser;
@@ -134,4 +135,8 @@ test('the API rejects unknown scenarios and parameters, and a second run of a ru
   assert.match(outcome.unknownParam, /unknown parameter "thread"; this scenario takes threads, iterations/);
   assert.match(outcome.nonNumber, /threads must be a whole number from 1 to 16; got "NaN"/);
   assert.match(outcome.second, /threading-basic is already running/);
+});
+
+test('the seed in the repo is the team\'s cheat sheet, word for word (where shared/ is beside the clone)', { skip: !existsSync(SHARED_SEED) }, () => {
+  assert.equal(readFileSync(SEED, 'utf8'), readFileSync(SHARED_SEED, 'utf8'), 'copy shared/seed/async-and-concurrency.md into seed/');
 });

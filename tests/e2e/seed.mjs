@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from './harness.mjs';
 
-const SEED = join(ROOT, '..', 'shared', 'seed', 'async-and-concurrency.md');
+// The cheat sheet, kept in the repo (seed/) so a clone tests without anything beside it.
+export const SEED = join(ROOT, 'seed', 'async-and-concurrency.md');
+/** The team's shared copy, where it exists (beside the clone); the repo's must equal it. */
+export const SHARED_SEED = join(ROOT, '..', 'shared', 'seed', 'async-and-concurrency.md');
 
 export const normalisePids = (line) => line.replace(/^Process \d+ /, 'Process <pid> ');
 

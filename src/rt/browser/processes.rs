@@ -61,7 +61,7 @@ pub async fn call(handle: &Handle, task: &str) -> Result<u128, RtError> {
 }
 
 /// Tells the page the process is done; the page ends its worker.
-pub fn exit(handle: Handle) {
+pub fn exit(handle: &Handle) {
     post(&message_object(&[("type", "process-exit".into()), ("procId", handle.proc_id.into())]));
 }
 

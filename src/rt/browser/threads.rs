@@ -33,12 +33,6 @@ pub fn submit(job: Job) -> Result<(), RtError> {
     Ok(())
 }
 
-/// How many thread workers wait for a job right now.
-pub fn idle_workers() -> usize {
-    let pool = POOL.lock().unwrap();
-    pool.waiting - pool.jobs.len()
-}
-
 /// The body of a thread worker: waits for jobs and runs them, forever. `ready` runs once the
 /// worker counts as waiting, so the page never sends a run before its threads can start.
 pub fn worker_loop(ready: impl FnOnce()) -> ! {
