@@ -7,9 +7,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; "
+// The pages' Content-Security-Policy: only embed.html may be framed by other sites (course
+// pages); the full page may only be framed by itself, against clickjacking. (The dev server,
+// server/src/lib.rs, and the pages' <meta> tags carry their own copies of the policy.)
+const csp = (frameAncestors) => "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; "
   + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-  + 'frame-ancestors *'; // course sites anywhere may embed embed.html
+  + `frame-ancestors ${frameAncestors}`;
 
 export const HEADERS = [
   ['Cross-Origin-Opener-Policy', 'same-origin'],
@@ -18,17 +21,28 @@ export const HEADERS = [
   ['Cross-Origin-Resource-Policy', 'cross-origin'],
   // Isolates the page even inside a non-isolated course page's frame (Chromium).
   ['Document-Isolation-Policy', 'isolate-and-require-corp'],
-  ['Content-Security-Policy', CSP],
   ['X-Content-Type-Options', 'nosniff'],
 ];
 
+/** Per-path additions: [path, [[header, value]...]]. */
+const PAGES = [
+  ['/', [['Content-Security-Policy', csp("'self'")]]],
+  ['/index.html', [['Content-Security-Policy', csp("'self'")]]],
+  ['/embed.html', [['Content-Security-Policy', csp('*')]]],
+  ['/*.wasm', [['Content-Type', 'application/wasm']]],
+];
+
 const out = process.argv[2];
-const headersFile = ['/*', ...HEADERS.map(([k, v]) => `  ${k}: ${v}`), '/*.wasm', '  Content-Type: application/wasm', ''].join('\n');
+const rule = (path, headers) => [path, ...headers.map(([k, v]) => `  ${k}: ${v}`)];
+const headersFile = [...rule('/*', HEADERS), ...PAGES.flatMap(([path, headers]) => rule(path, headers)), ''].join('\n');
 writeFileSync(join(out, '_headers'), headersFile);
 const serveJson = {
   headers: [
     { source: '**/*', headers: HEADERS.map(([key, value]) => ({ key, value })) },
-    { source: '**/*.wasm', headers: [{ key: 'Content-Type', value: 'application/wasm' }] },
+    ...PAGES.map(([path, headers]) => ({
+      source: path === '/' ? '/' : path.replace(/^\//, '').replace('*.wasm', '**/*.wasm'),
+      headers: headers.map(([key, value]) => ({ key, value })),
+    })),
   ],
 };
 writeFileSync(join(out, 'serve.json'), `${JSON.stringify(serveJson, null, 2)}\n`);

@@ -27,7 +27,8 @@ pub struct Options {
     pub document_isolation: bool,
     /// Serve `coi-serviceworker.js`; when false it is 404, as if service workers were blocked.
     pub service_worker: bool,
-    /// The CSP `frame-ancestors` value: who may frame the pages (`'self'`, or `*` for embeds).
+    /// The CSP `frame-ancestors` value for `embed.html`: who may frame the embed (`'self'`, or
+    /// `*` for course sites). Every other page may only be framed by the site itself.
     pub frame_ancestors: String,
 }
 
@@ -55,7 +56,7 @@ pub fn content_security_policy(frame_ancestors: &str) -> String {
 /// Headers on every response, files and errors alike. COOP + COEP make a top-level page
 /// cross-origin isolated, which is what lets it share memory between workers (wasm threads);
 /// Document-Isolation-Policy does the same for a page inside a frame (Chromium).
-pub fn security_headers(options: &Options) -> Vec<(HeaderName, HeaderValue)> {
+pub fn security_headers(options: &Options, path: &str) -> Vec<(HeaderName, HeaderValue)> {
     let mut headers = vec![
         (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
         (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
@@ -68,7 +69,8 @@ pub fn security_headers(options: &Options) -> Vec<(HeaderName, HeaderValue)> {
             (HeaderName::from_static("cross-origin-embedder-policy"), HeaderValue::from_static("require-corp")),
             (HeaderName::from_static("cross-origin-resource-policy"), HeaderValue::from_static("same-origin")),
         ]);
-        if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&options.frame_ancestors)) {
+        let frame_ancestors = if path == "/embed.html" { options.frame_ancestors.as_str() } else { "'self'" };
+        if let Ok(csp) = HeaderValue::from_str(&content_security_policy(frame_ancestors)) {
             headers.push((header::CONTENT_SECURITY_POLICY, csp));
         }
         if options.document_isolation {
@@ -170,7 +172,7 @@ async fn add_headers_and_log(State(site): State<Arc<Site>>, request: Request, ne
     let started = Instant::now();
     let (method, path) = (request.method().clone(), request.uri().path().to_string());
     let mut response = next.run(request).await;
-    for (name, value) in security_headers(&site.options) {
+    for (name, value) in security_headers(&site.options, &path) {
         response.headers_mut().insert(name, value);
     }
     let shown: String = path.chars().take(200).collect();
@@ -183,9 +185,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_the_embed_may_be_framed_by_other_sites() {
+        let options = Options { frame_ancestors: "*".into(), ..Options::default() };
+        let csp = |path| {
+            security_headers(&options, path)
+                .into_iter()
+                .find(|(n, _)| n == header::CONTENT_SECURITY_POLICY)
+                .map(|(_, v)| v.to_str().unwrap().to_string())
+                .unwrap()
+        };
+        assert!(csp("/embed.html").ends_with("frame-ancestors *"));
+        assert!(csp("/").ends_with("frame-ancestors 'self'"));
+        assert!(csp("/index.html").ends_with("frame-ancestors 'self'"));
+    }
+
+    #[test]
     fn without_isolation_headers_nothing_isolating_is_sent() {
         let options = Options { isolation_headers: false, ..Options::default() };
-        let names: Vec<String> = security_headers(&options).iter().map(|(n, _)| n.to_string()).collect();
+        let names: Vec<String> = security_headers(&options, "/").iter().map(|(n, _)| n.to_string()).collect();
         assert!(!names.iter().any(|n| n.starts_with("cross-origin") || n.contains("isolation")), "{names:?}");
     }
 

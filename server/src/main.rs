@@ -1,7 +1,8 @@
 //! `playground-server [--root DIR] [--host ADDR] [--port N] [--no-isolation-headers]
 //! [--no-document-isolation] [--no-service-worker] [--frame-ancestors VALUE]`: serves the
 //! playground with the cross-origin isolation headers until Ctrl-C. Binds 127.0.0.1:8080
-//! unless told otherwise. The `--no-*` flags imitate hosts that cannot do as much.
+//! unless told otherwise. The `--no-*` flags imitate hosts that cannot do as much;
+//! `--frame-ancestors` says who may frame `embed.html` (other pages: only the site itself).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
