@@ -78,7 +78,14 @@ export function codePair(python, rust, moreRust = []) {
   const blocks = [py.pre, rs.pre, ...extra.map((b) => b.pre)];
   const light = (line, on) => {
     for (const id of line?.dataset.pairs?.split(' ') ?? []) {
-      for (const pre of blocks) pre.querySelectorAll(`[data-pairs~="${id}"]`).forEach((el) => el.classList.toggle('lit', on));
+      for (const pre of blocks) {
+        const partners = pre.querySelectorAll(`[data-pairs~="${id}"]`);
+        partners.forEach((el) => el.classList.toggle('lit', on));
+        // Bring the partner into view in the other column, which may be scrolled elsewhere.
+        if (on && partners.length > 0 && !pre.contains(line)) {
+          pre.scrollTo({ top: partners[0].offsetTop - pre.clientHeight / 3, behavior: 'smooth' });
+        }
+      }
     }
   };
   for (const pre of blocks) {
