@@ -71,7 +71,8 @@ where
     // counts itself free again *before* handing over, so a thread spawned right after `join`
     // returns always finds a free worker.
     let job = move || -> Publish {
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(panic_message);
+        let result =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| panic_message(&*payload));
         Box::new(move || {
             *filled.result.lock().unwrap() = Some(result);
             filled.finished.notify_all();
@@ -81,7 +82,8 @@ where
     Ok(JoinHandle { name: name.to_string(), slot, ctx: None })
 }
 
-fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+/// The text a panic was raised with (`panic!("...")` gives a `&str` or a `String`).
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())

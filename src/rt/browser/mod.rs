@@ -26,10 +26,7 @@ thread_local! {
 pub fn init_worker(name: &str) {
     WORKER_NAME.with(|w| *w.borrow_mut() = name.to_string());
     std::panic::set_hook(Box::new(|info| {
-        let message = match info.payload().downcast_ref::<&str>() {
-            Some(s) => s.to_string(),
-            None => info.payload().downcast_ref::<String>().cloned().unwrap_or_default(),
-        };
+        let message = crate::rt::thread::panic_message(info.payload());
         let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         // Panics abort in this build, so this message is the last thing the worker says.
         post(&message_object(&[
