@@ -223,7 +223,7 @@ class Playground {
     if (record.state !== 'queued') return; // cancelled while it waited its turn
     record.state = 'starting';
     try {
-      await this.world.ready;
+      await this.#readyWorld();
       await this.world.ensureThreads(record.checked.threadsNeeded);
     } catch (error) {
       this.#fail(record, `could not start the workers: ${error.message}`);
@@ -264,6 +264,19 @@ class Playground {
     this.world.terminate();
     this.#processes.endAll();
     this.world = this.#newWorld();
+  }
+
+  // The world is started ahead of the run that uses it (at load, or right after a reset). If it
+  // failed to start back then (a network blip, a script that was briefly unavailable), this run
+  // should not inherit that failure: start one fresh world and report only if that fails too.
+  async #readyWorld() {
+    try {
+      await this.world.ready;
+    } catch {
+      this.world.terminate();
+      this.world = this.#newWorld();
+      await this.world.ready;
+    }
   }
 
   #newWorld(coordinator = startWorker('main worker')) {
