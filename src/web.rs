@@ -198,7 +198,8 @@ pub async fn run_bench(name: String, args: JsValue) -> Result<f64, JsValue> {
         "panic-thread" => {
             let handle =
                 ctx.spawn_thread("Thread-1", || -> u32 { panic!("a deliberate panic in a thread") }).map_err(error)?;
-            handle.join().map(f64::from).map_err(error)
+            // The main thread outlives the panic: `join` hands it over as an error.
+            handle.join().map(f64::from).map_err(|e| JsValue::from_str(&format!("join returned an error: {e}")))
         }
         "panic-task" => Ok(ctx.spawn_task("Task-1", async { panic!("a deliberate panic in an async task") }).await),
         "panic-process" => {

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use concurrency_playground::rt::{Ctx, thread};
+use concurrency_playground::rt::{Ctx, RtError, thread};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -99,6 +99,16 @@ async fn two_threads_on_shared_memory_add_into_one_counter() {
     let workers: std::collections::HashSet<String> =
         out.lines().iter().map(|l| l.split(" on ").nth(1).unwrap().to_string()).collect();
     assert_eq!(workers.len(), 2, "the two threads ran on two different workers: {workers:?}");
+}
+
+/// Panics abort in this build, so nothing unwinds; still `join` on a thread that panicked
+/// returns the panic as an error, as on the host, and the joining thread goes on.
+#[wasm_bindgen_test]
+async fn join_on_a_panicked_thread_returns_the_panic_as_an_error() {
+    with_thread_workers(1).await;
+    let (ctx, _) = Ctx::collecting();
+    let handle = ctx.spawn_thread("doomed", || -> u32 { panic!("boom in a worker") }).expect("a waiting thread worker");
+    assert_eq!(handle.join(), Err(RtError::Panicked { lane: "doomed".into(), message: "boom in a worker".into() }));
 }
 
 /// The mutex and the atomic variants of the lock scenario are exact on real threads.

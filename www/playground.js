@@ -101,6 +101,7 @@ class Playground {
   #current = null; // the run the world is executing
   #nextRunId = 1;
   #processes;
+  #panickedThreads = new WeakSet(); // thread workers that died of a panic their join reports
 
   #runTimeoutMs;
 
@@ -208,6 +209,7 @@ class Playground {
         if (this.#current === record) {
           this.#current = null;
           this.#processes.endAll(); // a finished program leaves no child process behind
+          if (this.world.lostThreads > 0) this.#resetWorld();
         }
         const result = { lines: record.lines, events: record.events, t0: record.t0, ...outcome };
         if (outcome.status === 'error') reject(new RunError(outcome.message, result));
@@ -249,13 +251,15 @@ class Playground {
   #cancel(record) {
     if (record.state === 'settled') return;
     const wasRunning = this.#current === record;
+    const world = this.world;
     record.settle({ status: 'cancelled', elapsedMs: record.t0 ? now() - record.t0 : 0, value: undefined });
-    if (wasRunning) this.#resetWorld();
+    if (wasRunning && this.world === world) this.#resetWorld();
   }
 
   #fail(record, message) {
+    const world = this.world;
     record.settle({ status: 'error', message, elapsedMs: record.t0 ? now() - record.t0 : 0 });
-    this.#resetWorld();
+    if (this.world === world) this.#resetWorld(); // unless settling replaced it already
   }
 
   // A cancelled or failed run may leave a thread holding a lock in the shared memory. Rather
@@ -283,21 +287,23 @@ class Playground {
     return new World(this.#module, this.capabilities.sharedMemory, coordinator, (worker, msg) => this.#onMessage(worker, msg));
   }
 
+  #deliver(record, events) {
+    for (const event of events) {
+      record.events.push(event);
+      record.onEvent(event);
+      if (event.kind === 'line') {
+        record.lines.push(event.text);
+        record.onLine(event.text, event);
+      }
+    }
+  }
+
   #onMessage(worker, msg) {
     const record = this.#current;
     switch (msg.type) {
-      case 'events': {
-        if (!record || msg.runId !== record.runId) return; // late events of an ended run
-        for (const event of msg.events) {
-          record.events.push(event);
-          record.onEvent(event);
-          if (event.kind === 'line') {
-            record.lines.push(event.text);
-            record.onLine(event.text, event);
-          }
-        }
+      case 'events':
+        if (record && msg.runId === record.runId) this.#deliver(record, msg.events); // else: a late event of an ended run
         return;
-      }
       case 'run-started':
         if (record && msg.runId === record.runId) {
           record.t0 = msg.t0;
@@ -312,8 +318,25 @@ class Playground {
       case 'run-failed':
         if (record && msg.runId === record.runId) this.#fail(record, msg.message);
         return;
-      case 'panic':
+      case 'thread-panic':
+        // A thread died of a panic. Its `join` returns the panic as an error, and the program
+        // decides what that means, as in Rust (and in Python, where the thread's exception is
+        // printed and the program goes on). Its worker is gone, so its world is replaced
+        // once the run ends.
+        this.#panickedThreads.add(worker);
+        if (!this.world.threads.includes(worker)) return; // of a world already replaced
+        this.world.lostThreads += 1;
+        if (record) {
+          this.#deliver(record, [
+            { t: msg.t, lane: msg.lane, kind: 'note', text: `thread '${msg.lane}' panicked: ${msg.message}` },
+            { t: msg.t, lane: msg.lane, kind: 'lane-end' },
+          ]);
+        } else this.#resetWorld();
+        return;
       case 'worker-failed':
+        if (this.#panickedThreads.has(worker)) return; // the end of a thread that panicked (above)
+        // falls through
+      case 'panic':
         if (record) this.#fail(record, `${msg.lane ?? msg.role} failed: ${msg.message}`);
         return;
       // Answers go back to the main worker that asked, and only while its world is current:
@@ -357,6 +380,7 @@ class World {
     this.module = module;
     this.onMessage = onMessage;
     this.threads = [];
+    this.lostThreads = 0; // thread workers that died (of a panic) while the world ran
     this.threadsReady = Promise.resolve();
     this.coordinator = this.#listen(coordinator, 'main worker');
     this.ready = new Promise((resolve, reject) => {

@@ -19,6 +19,13 @@ struct Slot<T> {
     finished: Condvar,
 }
 
+impl<T> Slot<T> {
+    fn fill(&self, result: Result<T, String>) {
+        *self.result.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
+        self.finished.notify_all();
+    }
+}
+
 /// A started thread; `join` waits for it like Python's `Thread.join`.
 pub struct JoinHandle<T> {
     name: String,
@@ -71,12 +78,17 @@ where
     // counts itself free again *before* handing over, so a thread spawned right after `join`
     // returns always finds a free worker.
     let job = move || -> Publish {
+        // In the browser a panic aborts (this build has no unwinding), so `catch_unwind` below
+        // never returns an error there. Instead the worker's panic hook hands the message to
+        // the joiner just before the worker dies.
+        #[cfg(target_arch = "wasm32")]
+        let _panics_go_to_join = {
+            let slot = filled.clone();
+            super::browser::threads::PanicReport::to(Box::new(move |message| slot.fill(Err(message))))
+        };
         let result =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| panic_message(&*payload));
-        Box::new(move || {
-            *filled.result.lock().unwrap() = Some(result);
-            filled.finished.notify_all();
-        })
+        Box::new(move || filled.fill(result))
     };
     start(name, Box::new(job))?;
     Ok(JoinHandle { name: name.to_string(), slot, ctx: None })

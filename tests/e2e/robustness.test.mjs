@@ -105,21 +105,31 @@ test('the Stop button: status cancelled, lines kept, the page usable', async () 
   assert.equal((await printedLines(page, 'threading-basic')).length, 5);
 });
 
-test('a panic anywhere ends the run with its message, and the next run works', async () => {
+test('a panic anywhere ends the run with its message, join returns a thread\'s panic, and the next runs work', async () => {
   const results = await page.evaluate(async () => {
     const pg = window.playground;
     const out = {};
     for (const where of ['panic-main', 'panic-thread', 'panic-task', 'panic-process']) {
-      out[where] = await pg.bench(where, { threads: 1 }).then(() => 'no error', (e) => `${e.name}: ${e.message}`);
-      out[`${where} then`] = (await pg.run('multiprocessing-process', { n: 1000 }).done).status;
+      out[where] = await pg.bench(where, { threads: 1 }).then(() => 'no error', (e) => {
+        out[`${where} notes`] = e.events.filter((event) => event.kind === 'note').map((event) => event.text);
+        return `${e.name}: ${e.message}`;
+      });
+      // Next: a run on threads and one on a process, so a broken world or pool would show.
+      out[`${where} then`] = [(await pg.run('threading-basic', { count: 2, delay_ms: 1 }).done).status,
+        (await pg.run('multiprocessing-process', { n: 1000 }).done).status];
     }
     return out;
   });
   assert.match(results['panic-main'], /RunError: .*a deliberate panic on the main thread at src\/web\.rs/);
-  assert.match(results['panic-thread'], /RunError: Thread-1 failed: a deliberate panic in a thread/);
+  // join() returned the panic as an error, and the main thread went on to report it; the
+  // thread's own panic is in the output, where Rust's panic hook would print it.
+  assert.equal(results['panic-thread'], 'RunError: join returned an error: Thread-1 panicked: a deliberate panic in a thread');
+  assert.match(results['panic-thread notes'].join('\n'), /^thread 'Thread-1' panicked: a deliberate panic in a thread at src\/web\.rs:\d+/);
   assert.match(results['panic-task'], /RunError: .*a deliberate panic in an async task/);
   assert.match(results['panic-process'], /RunError: .*a deliberate panic in process \d+/);
-  for (const where of ['panic-main', 'panic-thread', 'panic-task', 'panic-process']) assert.equal(results[`${where} then`], 'done');
+  for (const where of ['panic-main', 'panic-thread', 'panic-task', 'panic-process']) {
+    assert.deepEqual(results[`${where} then`], ['done', 'done'], `runs after ${where}`);
+  }
 });
 
 test('the watchdog stops a run past its limit with a clear message', async () => {

@@ -28,13 +28,21 @@ pub fn init_worker(name: &str) {
     std::panic::set_hook(Box::new(|info| {
         let message = crate::rt::thread::panic_message(info.payload());
         let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
-        // Panics abort in this build, so this message is the last thing the worker says.
+        // Panics abort in this build, so these are the last things the worker does. A thread
+        // started by `spawn` has a joiner to tell, and the run goes on without it, as in
+        // Python and in Rust; a panic anywhere else ends the run.
+        let joiner = threads::take_panic_report();
+        let kind = if joiner.is_some() { "thread-panic" } else { "panic" };
         post(&message_object(&[
-            ("type", "panic".into()),
+            ("type", kind.into()),
+            ("t", super::clock::now_ms().into()),
             ("lane", super::current_lane().into()),
             ("worker", worker_name().into()),
             ("message", format!("{message}{location}").into()),
         ]));
+        if let Some(tell_joiner) = joiner {
+            tell_joiner(message);
+        }
     }));
 }
 

@@ -7,6 +7,7 @@
 //! hands a job to a waiting worker at once, or fails at once if none waits: it never queues,
 //! because a Python thread that waited for another to finish would not be a thread.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex};
 
@@ -54,4 +55,30 @@ pub fn worker_loop(ready: impl FnOnce()) -> ! {
         publish();
         pool = POOL.lock().unwrap();
     }
+}
+
+thread_local! {
+    static ON_PANIC: RefCell<Option<Box<dyn FnOnce(String)>>> = const { RefCell::new(None) };
+}
+
+/// While a thread's job runs, where a panic of it is reported: to the thread's `join`.
+/// Dropping the report (the job returned) forgets it.
+pub struct PanicReport(());
+
+impl PanicReport {
+    pub fn to(report: Box<dyn FnOnce(String)>) -> PanicReport {
+        ON_PANIC.with(|r| *r.borrow_mut() = Some(report));
+        PanicReport(())
+    }
+}
+
+impl Drop for PanicReport {
+    fn drop(&mut self) {
+        ON_PANIC.with(|r| r.borrow_mut().take());
+    }
+}
+
+/// For the panic hook: the report of the job this worker is running, if it runs one.
+pub(super) fn take_panic_report() -> Option<Box<dyn FnOnce(String)>> {
+    ON_PANIC.with(|r| r.borrow_mut().take())
 }
