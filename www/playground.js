@@ -75,7 +75,16 @@ async function compile(url) {
 
 /** Every worker runs worker.js; its first message gives it its role. */
 function startWorker(name) {
-  return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name });
+  return noteStartFailure(new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name }));
+}
+
+/**
+ * A worker whose script fails to load says so once, possibly before anyone listens (the main
+ * worker starts while the module still compiles): keep that as `worker.startFailure`.
+ */
+function noteStartFailure(worker) {
+  worker.addEventListener('error', (e) => { worker.startFailure ??= e.message || 'script error'; }, { once: true });
+  return worker;
 }
 
 /** Values as text, the one form the Rust validator takes from the page, URLs and the API. */
@@ -391,6 +400,7 @@ class World {
         } else if (data.type === 'worker-failed') reject(new Error(data.message));
       });
       this.coordinator.addEventListener('error', (e) => reject(new Error(e.message || 'the main worker failed to start')));
+      if (coordinator.startFailure) reject(new Error(`the main worker failed to start: ${coordinator.startFailure}`));
     });
     this.coordinator.postMessage({ role: 'coordinator', module });
   }

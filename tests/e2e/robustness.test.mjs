@@ -256,6 +256,17 @@ test('a recycled process worker starts each process fresh: its global starts at 
   assert.equal(new Set(seen.map((s) => s.pid)).size, 6, 'a new pid for every process');
 });
 
+test('a main worker that cannot start at all: the page says so instead of waiting', async () => {
+  const context = await browser.newContext();
+  await context.route('**/worker.js', (route) => route.fulfill({ contentType: 'text/javascript', body: 'this is not javascript(' }));
+  const broken = await context.newPage();
+  await broken.goto(server.url);
+  const line = broken.locator('[data-role="capabilities"][data-state="error"]');
+  await line.waitFor({ timeout: 10_000 });
+  assert.match(await line.textContent(), /The playground could not start: .*main worker/);
+  await context.close();
+});
+
 test('a worker that fails to start is reported, not waited for, and the next run starts afresh', async () => {
   const { page: broken, context } = await openPage(browser, server.url);
   // From now on the worker script is broken: the next thread worker cannot start.
