@@ -116,3 +116,82 @@ test('Firefox, not isolated (dist/ with no headers, no service worker): says so;
   assert.match(result.threads, /needs threads on shared memory/);
   assert.match(result.notice, /not cross-origin isolated/);
 });
+
+/** Waits until `script` (a sync script's body) returns true in the current browsing context. */
+async function until(script, what, { tries = 150 } = {}) {
+  for (let i = 0; i < tries; i++) {
+    if (await webdriver('POST', `/session/${session}/execute/sync`, { script, args: [] }).catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`never: ${what}`);
+}
+
+test('Firefox, dist on a host with no headers: the service worker isolates the page after one reload', async () => {
+  const swServer = await startServer({ root: join(ROOT, 'dist'), flags: ['--no-isolation-headers'] });
+  try {
+    await webdriver('POST', `/session/${session}/url`, { url: swServer.url });
+    await until('return self.crossOriginIsolated === true && document.body.dataset.ready === "true";', 'isolated and ready');
+    const result = await inPage(`
+      const r = await pg.run('threading-lock', { threads: 2, iterations: 1000 }).done;
+      return { navigation: performance.getEntriesByType('navigation')[0].type, lines: r.lines };`);
+    assert.equal(result.navigation, 'reload', 'it took one reload');
+    assert.deepEqual(result.lines, ['Final counter: 2000']);
+  } finally {
+    swServer.stop();
+  }
+});
+
+test('Firefox, embedded in a course page of another origin: not isolated (Firefox has no Document-Isolation-Policy), says so, asyncio runs', async () => {
+  const playground = await startServer({ root: join(ROOT, 'dist'), flags: ['--frame-ancestors', '*'] });
+  const course = await startServer({ root: join(ROOT, 'tests', 'e2e', 'fixtures'), flags: ['--no-isolation-headers'] });
+  try {
+    const src = new URL('embed.html?scenario=threading-lock&threads=3', playground.url).href;
+    await webdriver('POST', `/session/${session}/url`, { url: `${course.url}course.html?src=${encodeURIComponent(src)}` });
+    await until('return document.querySelector("iframe") !== null;', 'the frame');
+    await webdriver('POST', `/session/${session}/frame`, { id: 0 });
+    await until('return document.body.dataset.ready === "true";', 'the embed ready');
+    const threads = await inPage(`
+      return { isolated: self.crossOriginIsolated, newTab: document.querySelector('[data-role="new-tab"]')?.href,
+        notice: document.querySelector('[data-role="isolation-notice"]')?.textContent };`);
+    assert.equal(threads.isolated, false);
+    assert.match(threads.notice, /needs threads that share memory/);
+    const link = new URL(threads.newTab);
+    assert.equal(link.origin, new URL(playground.url).origin);
+    assert.equal(link.searchParams.get('threads'), '3', 'the new-tab link keeps the parameters');
+    // The same frame, now with a scenario that needs no shared memory.
+    const asyncio = new URL('embed.html?scenario=asyncio-gather&delay_ms=50', playground.url).href;
+    await webdriver('POST', `/session/${session}/execute/sync`, { script: 'location.assign(arguments[0]);', args: [asyncio] });
+    await until(`return location.href === ${JSON.stringify(asyncio)} && document.body.dataset.ready === "true";`, 'the asyncio embed ready');
+    const gather = await inPage(`const r = await pg.run('asyncio-gather', { delay_ms: 50 }).done;
+      return { isolated: self.crossOriginIsolated, framed: window.top !== window, lines: r.lines.length };`);
+    assert.deepEqual(gather, { isolated: false, framed: true, lines: 9 });
+  } finally {
+    await webdriver('POST', `/session/${session}/frame`, { id: null }).catch(() => {});
+    playground.stop();
+    course.stop();
+  }
+});
+
+test('Firefox, embedded from a host that sends no headers (GitHub Pages): no reload loop, not isolated, asyncio runs', async () => {
+  const playground = await startServer({ root: join(ROOT, 'dist'), flags: ['--no-isolation-headers', '--frame-ancestors', '*'] });
+  const course = await startServer({ root: join(ROOT, 'tests', 'e2e', 'fixtures'), flags: ['--no-isolation-headers'] });
+  try {
+    const src = new URL('embed.html?scenario=asyncio-gather&delay_ms=50', playground.url).href;
+    await webdriver('POST', `/session/${session}/url`, { url: `${course.url}course.html?src=${encodeURIComponent(src)}` });
+    await until('return document.querySelector("iframe") !== null;', 'the frame');
+    await webdriver('POST', `/session/${session}/frame`, { id: 0 });
+    await until('return document.body.dataset.ready === "true";', 'the embed ready');
+    // The service worker may reload the frame once; it cannot isolate a frame whose parent is not.
+    await new Promise((r) => setTimeout(r, 1500));
+    await until('return document.body.dataset.ready === "true";', 'the embed ready again');
+    const first = await inPage('return performance.timeOrigin;');
+    await new Promise((r) => setTimeout(r, 1000));
+    const result = await inPage(`const r = await pg.run('asyncio-gather', { delay_ms: 50 }).done;
+      return { origin: performance.timeOrigin, isolated: self.crossOriginIsolated, lines: r.lines.length };`);
+    assert.deepEqual(result, { origin: first, isolated: false, lines: 9 });
+  } finally {
+    await webdriver('POST', `/session/${session}/frame`, { id: null }).catch(() => {});
+    playground.stop();
+    course.stop();
+  }
+});

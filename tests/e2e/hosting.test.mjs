@@ -105,6 +105,23 @@ test('embedded without Document-Isolation-Policy: not isolated, a notice with a 
   await context.close();
 });
 
+test('embedded from a host that sends no headers (GitHub Pages): no reload loop, not isolated, a notice, asyncio runs', async () => {
+  const { page, context, frame, playground } = await embedIn(['--no-isolation-headers', '--frame-ancestors', '*'], 'scenario=asyncio-gather&delay_ms=50');
+  // The service worker may reload the frame once; it cannot isolate a frame whose parent is not.
+  const origin = () => page.frames().find((f) => f.url().startsWith(playground)).evaluate(() => performance.timeOrigin);
+  const before = await origin();
+  await page.waitForTimeout(1500);
+  await frame.locator('body[data-ready="true"]').waitFor();
+  const inner = page.frames().find((f) => f.url().startsWith(playground));
+  assert.equal(await inner.evaluate(() => performance.timeOrigin), before, 'the frame stopped reloading');
+  assert.equal(await inner.evaluate(() => self.crossOriginIsolated), false);
+  assert.match(await frame.locator('[data-role="capabilities"]').textContent(), /not cross-origin isolated/);
+  await frame.locator('[data-action="run"]').click();
+  await frame.locator('[data-role="status"][data-state="done"]').waitFor({ timeout: 30_000 });
+  assert.equal((await frame.locator('[data-role="output"] .text').allTextContents()).length, 9);
+  await context.close();
+});
+
 test('hostile URL parameters are shown as text, with the field messages, and run nothing', async () => {
   const url = await serve(DIST, ['--frame-ancestors', '*']);
   const hostile = new URLSearchParams({ scenario: 'threading-lock', threads: '<script>window.pwned=1</script>', iterations: '1e300', bogus: '<img src=x onerror="window.pwned=2">' });
