@@ -141,46 +141,50 @@ test('Firefox, dist on a host with no headers: the service worker isolates the p
   }
 });
 
-test('Firefox, embedded in a course page of another origin: not isolated (Firefox has no Document-Isolation-Policy), says so, asyncio runs', async () => {
-  const playground = await startServer({ root: join(ROOT, 'dist'), flags: ['--frame-ancestors', '*'] });
+/**
+ * Serves dist/ (with the playground server's `flags`) and a course page on another port,
+ * opens the course page with `embed.html?query` in its frame, switches WebDriver into the
+ * frame, and runs `body(playgroundUrl)` there; then leaves the frame and stops both servers.
+ */
+async function inCourseFrame(flags, query, body) {
+  const playground = await startServer({ root: join(ROOT, 'dist'), flags: ['--frame-ancestors', '*', ...flags] });
   const course = await startServer({ root: join(ROOT, 'tests', 'e2e', 'fixtures'), flags: ['--no-isolation-headers'] });
   try {
-    const src = new URL('embed.html?scenario=threading-lock&threads=3', playground.url).href;
+    const src = new URL(`embed.html?${query}`, playground.url).href;
     await webdriver('POST', `/session/${session}/url`, { url: `${course.url}course.html?src=${encodeURIComponent(src)}` });
     await until('return document.querySelector("iframe") !== null;', 'the frame');
     await webdriver('POST', `/session/${session}/frame`, { id: 0 });
     await until('return document.body.dataset.ready === "true";', 'the embed ready');
+    await body(playground.url);
+  } finally {
+    await webdriver('POST', `/session/${session}/frame`, { id: null }).catch(() => {});
+    playground.stop();
+    course.stop();
+  }
+}
+
+test('Firefox, embedded in a course page of another origin: not isolated (Firefox has no Document-Isolation-Policy), says so, asyncio runs', async () => {
+  await inCourseFrame([], 'scenario=threading-lock&threads=3', async (playgroundUrl) => {
     const threads = await inPage(`
       return { isolated: self.crossOriginIsolated, newTab: document.querySelector('[data-role="new-tab"]')?.href,
         notice: document.querySelector('[data-role="isolation-notice"]')?.textContent };`);
     assert.equal(threads.isolated, false);
     assert.match(threads.notice, /needs threads that share memory/);
     const link = new URL(threads.newTab);
-    assert.equal(link.origin, new URL(playground.url).origin);
+    assert.equal(link.origin, new URL(playgroundUrl).origin);
     assert.equal(link.searchParams.get('threads'), '3', 'the new-tab link keeps the parameters');
     // The same frame, now with a scenario that needs no shared memory.
-    const asyncio = new URL('embed.html?scenario=asyncio-gather&delay_ms=50', playground.url).href;
+    const asyncio = new URL('embed.html?scenario=asyncio-gather&delay_ms=50', playgroundUrl).href;
     await webdriver('POST', `/session/${session}/execute/sync`, { script: 'location.assign(arguments[0]);', args: [asyncio] });
     await until(`return location.href === ${JSON.stringify(asyncio)} && document.body.dataset.ready === "true";`, 'the asyncio embed ready');
     const gather = await inPage(`const r = await pg.run('asyncio-gather', { delay_ms: 50 }).done;
       return { isolated: self.crossOriginIsolated, framed: window.top !== window, lines: r.lines.length };`);
     assert.deepEqual(gather, { isolated: false, framed: true, lines: 9 });
-  } finally {
-    await webdriver('POST', `/session/${session}/frame`, { id: null }).catch(() => {});
-    playground.stop();
-    course.stop();
-  }
+  });
 });
 
 test('Firefox, embedded from a host that sends no headers (GitHub Pages): no reload loop, not isolated, asyncio runs', async () => {
-  const playground = await startServer({ root: join(ROOT, 'dist'), flags: ['--no-isolation-headers', '--frame-ancestors', '*'] });
-  const course = await startServer({ root: join(ROOT, 'tests', 'e2e', 'fixtures'), flags: ['--no-isolation-headers'] });
-  try {
-    const src = new URL('embed.html?scenario=asyncio-gather&delay_ms=50', playground.url).href;
-    await webdriver('POST', `/session/${session}/url`, { url: `${course.url}course.html?src=${encodeURIComponent(src)}` });
-    await until('return document.querySelector("iframe") !== null;', 'the frame');
-    await webdriver('POST', `/session/${session}/frame`, { id: 0 });
-    await until('return document.body.dataset.ready === "true";', 'the embed ready');
+  await inCourseFrame(['--no-isolation-headers'], 'scenario=asyncio-gather&delay_ms=50', async () => {
     // The service worker may reload the frame once; it cannot isolate a frame whose parent is not.
     await new Promise((r) => setTimeout(r, 1500));
     await until('return document.body.dataset.ready === "true";', 'the embed ready again');
@@ -189,9 +193,5 @@ test('Firefox, embedded from a host that sends no headers (GitHub Pages): no rel
     const result = await inPage(`const r = await pg.run('asyncio-gather', { delay_ms: 50 }).done;
       return { origin: performance.timeOrigin, isolated: self.crossOriginIsolated, lines: r.lines.length };`);
     assert.deepEqual(result, { origin: first, isolated: false, lines: 9 });
-  } finally {
-    await webdriver('POST', `/session/${session}/frame`, { id: null }).catch(() => {});
-    playground.stop();
-    course.stop();
-  }
+  });
 });
