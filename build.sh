@@ -180,9 +180,10 @@ write_npm_package() {
 JSON
 }
 
-# Builds examples/course-site with its own bundler (Vite) against dist/npm.
+# Builds examples/course-site with its own bundler (Vite) against dist/npm. `npm ci`: its
+# committed lockfile pins Vite's whole dependency tree, so the test builds the same bundle.
 build_course_site_example() {
-  ( cd examples/course-site && npm install --no-audit --no-fund --silent && npx vite build --logLevel warn )
+  ( cd examples/course-site && npm ci --no-audit --no-fund --silent && npx vite build --logLevel warn )
 }
 
 cmd_serve() {
