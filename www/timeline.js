@@ -11,6 +11,7 @@ export const STATES = {
   run: 'running',
   sleep: 'sleeping (time.sleep)',
   await: 'awaiting (asyncio.sleep)',
+  'await-task': 'awaiting a task (await, gather)',
   join: 'waiting in join()',
   wait: 'at the start line',
   'lock-wait': 'waiting for a lock',

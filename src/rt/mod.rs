@@ -180,6 +180,15 @@ impl Ctx {
         self.emit(EventKind::Span { state: "await", start_ms, label: format!("asyncio.sleep({:?})", duration) });
     }
 
+    /// `await task` or `await asyncio.gather(...)`: awaits `future`, and draws the time this
+    /// coroutine was suspended waiting for it on the timeline.
+    pub async fn await_task<T>(&self, label: &str, future: impl Future<Output = T>) -> T {
+        let start_ms = clock::now_ms();
+        let output = future.await;
+        self.emit(EventKind::Span { state: "await-task", start_ms, label: label.to_string() });
+        output
+    }
+
     /// `threading.Thread(target=f, name=name).start()`: runs `f` on its own thread now.
     pub fn spawn_thread<T, F>(&self, name: &str, f: F) -> Result<thread::JoinHandle<T>, RtError>
     where

@@ -52,7 +52,7 @@ pub static SCENARIO: Scenario = Scenario {
     run: |ctx, params| Box::pin(async move { main(ctx, &params).await }),
     source_file: "asyncio_gather.rs",
     more_source_files: &[],
-    notice: "gather takes about 1 s, not 2 s: while one task waits in asyncio.sleep the event loop runs the other, on the same single thread. Awaiting task1 and then task2 also takes 1 s in all, because both were already running.",
+    notice: "gather takes one delay, not two (1 s, not 2 s, with the seed's numbers): while one task waits in asyncio.sleep the event loop runs the other, on the same single thread. Awaiting task1 and then task2 also takes one delay in all, because both were already running; on the timeline the main thread is suspended in await meanwhile.",
 };
 
 async fn fetch_data(ctx: Ctx, id: u128, delay: Duration) -> Value {
@@ -69,17 +69,17 @@ async fn main(ctx: Ctx, params: &Params) -> Result<Value, RtError> {
 
     let task1 = ctx.spawn_task("task1: fetch_data(1)", fetch_data(ctx.clone(), 1, delay)); // py: task1 = asyncio.create_task(fetch_data(1))
     let task2 = ctx.spawn_task("task2: fetch_data(2)", fetch_data(ctx.clone(), 2, delay)); // py: task2 = asyncio.create_task(fetch_data(2))
-    let res1 = task1.await; // py: res1 = await task1
-    let res2 = task2.await; // py: res2 = await task2
+    let res1 = ctx.await_task("await task1", task1).await; // py: res1 = await task1
+    let res2 = ctx.await_task("await task2", task2).await; // py: res2 = await task2
     let both_tasks_ms = clock::now_ms() - started;
 
     // gather wraps each coroutine in a task of its own, then waits for all of them.
-    let gathered = join_all([
+    let gather = join_all([
         // py: results = await asyncio.gather(fetch_data(3), fetch_data(4))
         ctx.spawn_task("gather: fetch_data(3)", fetch_data(ctx.clone(), 3, delay)),
         ctx.spawn_task("gather: fetch_data(4)", fetch_data(ctx.clone(), 4, delay)),
-    ])
-    .await;
+    ]);
+    let gathered = ctx.await_task("await asyncio.gather(...)", gather).await;
     let results = Value::List(gathered);
     ctx.print(results.py_repr()); // py: print(results)
 
