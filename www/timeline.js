@@ -13,6 +13,8 @@ export const STATES = {
   await: 'awaiting (asyncio.sleep)',
   'await-task': 'awaiting a task (await, gather)',
   join: 'waiting in join()',
+  'map-wait': 'waiting for the pool (map)',
+  start: 'starting a process',
   wait: 'at the start line',
   'lock-wait': 'waiting for a lock',
   'gil-wait': 'waiting for the GIL',
@@ -34,7 +36,11 @@ function svg(tag, attrs = {}, text) {
 
 const fmt = (ms) => (ms < 10 ? ms.toFixed(2) : ms < 1000 ? ms.toFixed(1) : ms.toFixed(0));
 
-/** Lanes in order of first appearance: `{ name, what, start, end, spans, ticks }`. */
+/**
+ * The run's lanes, `{ name, what, start, end, spans, ticks }`. A lane starts at its earliest
+ * event: events reach the page from several workers, not in time order (a process's first
+ * line can arrive before the main thread reports having started it).
+ */
 export function lanesOf(events, t0, endT) {
   const lanes = new Map();
   const lane = (name, t) => {
@@ -45,7 +51,7 @@ export function lanesOf(events, t0, endT) {
     const l = lane(ev.lane, ev.kind === 'span' ? ev.start : ev.t);
     if (ev.kind === 'lane-start') { l.start = Math.min(l.start, ev.t); l.what = ev.what; }
     else if (ev.kind === 'lane-end') l.end = ev.t;
-    else if (ev.kind === 'span') l.spans.push(ev);
+    else if (ev.kind === 'span') { l.spans.push(ev); l.start = Math.min(l.start, ev.start); }
     else if (ev.kind === 'line') l.ticks.push(ev);
   }
   for (const l of lanes.values()) {
@@ -54,9 +60,21 @@ export function lanesOf(events, t0, endT) {
     // Waits drawn over a running bar must come after it to stay visible.
     l.spans.sort((a, b) => OVERLAYS.has(a.state) - OVERLAYS.has(b.state) || a.start - b.start);
   }
-  // The main thread first, then lanes in the order they started.
-  return [...lanes.values()].sort((a, b) => (b.name === 'MainThread') - (a.name === 'MainThread') || a.start - b.start);
+  // The main thread first, then lanes in the order they started; lanes started together (a
+  // pool's workers, asked for at once) in the order of their names, PoolWorker-1 first.
+  const byStart = [...lanes.values()].filter((l) => l.name !== 'MainThread').sort((a, b) => a.start - b.start);
+  const ordered = lanes.has('MainThread') ? [lanes.get('MainThread')] : [];
+  for (let i = 0; i < byStart.length;) {
+    let j = i + 1;
+    while (j < byStart.length && byStart[j].start - byStart[i].start < TOGETHER_MS) j++;
+    ordered.push(...byStart.slice(i, j).sort((a, b) => NAMES.compare(a.name, b.name)));
+    i = j;
+  }
+  return ordered;
 }
+
+const TOGETHER_MS = 2;
+const NAMES = new Intl.Collator('en', { numeric: true });
 
 /**
  * Draws the timeline of `events` into `host` (replacing what was there). `t0` is the run's

@@ -36,12 +36,16 @@ pub struct Process {
 
 impl Process {
     pub(super) async fn start(ctx: Ctx, name: &str) -> Result<Process, RtError> {
+        let requested_ms = super::clock::now_ms();
         #[cfg(target_arch = "wasm32")]
         let (handle, pid) = super::browser::processes::start(name).await?;
         #[cfg(not(target_arch = "wasm32"))]
         let pid = native_pid();
 
+        // The lane begins when the process was asked for: starting one is part of its cost
+        // (a fresh worker and instance, unless a warm spare was waiting).
         let outer = super::set_lane(name.to_string());
+        ctx.emit(EventKind::Span { state: "start", start_ms: requested_ms, label: format!("starting process {pid}") });
         ctx.emit(EventKind::LaneStart { what: format!("process, pid {pid}") });
         super::set_lane(outer);
         Ok(Process {
@@ -116,9 +120,10 @@ pub struct Mapped {
     pub ms: u64,
 }
 
-/// `Pool(processes).map(f, inputs)`: starts `processes` processes named `name_prefix-1`...,
-/// hands each the next input as soon as it is free (chunksize 1, as Pool picks for short
-/// lists), and returns the results in input order. The processes end afterwards.
+/// `Pool(processes).map(f, inputs)`: starts `processes` processes named `name_prefix-1`...
+/// (as `Pool()` does before `map` is called), hands each the next input as soon as it is free
+/// (chunksize 1, as Pool picks for short lists), and returns the results in input order. The
+/// processes end afterwards. The caller's lane shows the time it waited, start-up included.
 pub async fn pool_map<T: ProcessTask + Clone>(
     ctx: &Ctx,
     name_prefix: &str,
@@ -127,6 +132,7 @@ pub async fn pool_map<T: ProcessTask + Clone>(
 ) -> Result<Vec<Mapped>, RtError> {
     use std::cell::{Cell, RefCell};
 
+    let waiting_since = super::clock::now_ms();
     let starting = (1..=processes).map(|i| async move { ctx.start_process(&format!("{name_prefix}-{i}")).await });
     let pool: Vec<Process> = futures::future::try_join_all(starting).await?;
     let next = Cell::new(0usize);
@@ -147,5 +153,10 @@ pub async fn pool_map<T: ProcessTask + Clone>(
     let outcome = futures::future::try_join_all(workers).await;
     pool.into_iter().for_each(Process::exit);
     outcome?;
+    ctx.emit(EventKind::Span {
+        state: "map-wait",
+        start_ms: waiting_since,
+        label: format!("waiting for the pool: {processes} processes started, {} calls mapped", calls.len()),
+    });
     Ok(results.into_inner().into_iter().map(|r| r.expect("every input was mapped")).collect())
 }

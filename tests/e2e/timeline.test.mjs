@@ -45,6 +45,11 @@ test('the timeline shows measured states: sleeps, lock waits, awaits, process ru
   assert.ok(await bars('threading-basic', 'join') >= 1, 'the main thread waited in join()');
   assert.ok(await bars('asyncio-gather', 'await') === 4);
   assert.equal(await bars('multiprocessing-pool', 'run'), 3, 'one bar per task in the pool');
+  assert.equal(await bars('multiprocessing-pool', 'start'), 4, 'each of the pool\'s processes shows its start');
+  assert.equal(await bars('multiprocessing-pool', 'map-wait'), 1, 'the main thread waits in map()');
+  assert.equal(await bars('asyncio-gather', 'await-task'), 3, 'main() awaits task1, task2 and gather');
+  const poolLanes = await page.locator('section[data-scenario="multiprocessing-pool"] [data-role="timeline"] [data-lane]').evaluateAll((ls) => ls.map((l) => l.dataset.lane));
+  assert.deepEqual(poolLanes, ['MainThread', 'PoolWorker-1', 'PoolWorker-2', 'PoolWorker-3', 'PoolWorker-4'], 'lanes started together, in name order');
   assert.equal(await bars('threading-lock', 'run'), 6, 'two threads × three variants');
 });
 
