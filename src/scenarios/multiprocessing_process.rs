@@ -25,7 +25,7 @@ use std::sync::atomic::Ordering;
 use super::Scenario;
 use super::tasks::{Call, GLOBAL_COUNTER};
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rt::{Ctx, RtError};
+use crate::rt::{Ctx, RtError, clock};
 use crate::value::Value;
 
 pub static SCENARIO: Scenario = Scenario {
@@ -43,16 +43,18 @@ pub static SCENARIO: Scenario = Scenario {
     run: |ctx, params| Box::pin(async move { run(&ctx, &params).await }),
     source_file: "multiprocessing_process.rs",
     more_source_files: &["tasks.rs"],
-    notice: "The child prints its own pid, and the global it changes is its own copy: the parent still reads 0, because processes share no memory. The result comes back as a message, not through a shared variable.",
+    notice: "The child prints its own pid, and the global it changes is its own copy: the parent still reads 0, because processes share no memory. The result comes back as a message, not through a shared variable. Starting the process (the tan bar: a new worker with a fresh instance of the module) costs more than this small task; CPython pays for starting one too.",
 };
 
 async fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     let n = params.int("n");
+    let waiting_since = clock::now_ms();
     let p1 = ctx.start_process("Process-1").await?; // py: p1.start()
     let result = p1.call(Call::ComputeHeavy(n)).await?; // py: p1 = multiprocessing.Process(target=compute_heavy_task
     let child_counter = p1.call(Call::BumpGlobal).await?;
     let pid = p1.pid();
     p1.exit(); // py: p1.join()
+    ctx.span("join", waiting_since, "p1.start() to p1.join(): the parent waits for its child");
     let parent_counter = GLOBAL_COUNTER.load(Ordering::SeqCst);
 
     ctx.note(format!(
