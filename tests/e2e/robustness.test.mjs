@@ -4,7 +4,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { OUTPUT, launchBrowser, openPage, printedLines, runInPage, startServer } from './harness.mjs';
 
@@ -270,19 +269,14 @@ test('a main worker that cannot start at all: the page says so instead of waitin
 test('a worker that fails to start is reported, not waited for, and the next run starts afresh', async () => {
   const { page: broken, context } = await openPage(browser, server.url);
   // From now on the worker script is broken: the next thread worker cannot start.
-  let brokenServed = 0;
-  await context.route('**/worker.js', (route) => {
-    brokenServed += 1;
-    return route.fulfill({ contentType: 'text/javascript', body: 'this is not javascript(' });
-  });
+  await context.route('**/worker.js', (route) => route.fulfill({ contentType: 'text/javascript', body: 'this is not javascript(' }));
   const message = await broken.evaluate(() => window.playground.run('threading-lock', { threads: 16, iterations: 10 }).done
     .then(() => 'ran', (e) => e.message));
   assert.match(message, /could not start the workers/);
-  // The failed run's world is replaced at once, in the background: let that replacement fetch
-  // the broken script too, so the next run meets a world that already failed to start.
-  const servedAtFailure = brokenServed;
-  for (let waited = 0; brokenServed === servedAtFailure && waited < 5000; waited += 50) await sleep(50);
-  assert.ok(brokenServed > servedAtFailure, 'the replacement world asked for the worker script');
+  // The failed run's world is replaced at once, in the background, from the same broken script:
+  // wait until that replacement has failed too, so the next run meets a world that is dead.
+  const replacement = await broken.evaluate(() => window.playground.world.ready.then(() => 'started', () => 'failed'));
+  assert.equal(replacement, 'failed');
   await context.unroute('**/worker.js');
   const after = await broken.evaluate(() => window.playground.run('asyncio-gather', { delay_ms: 5 }).done.then((r) => r.status, (e) => e.message));
   assert.equal(after, 'done', 'the page stays usable');
