@@ -123,9 +123,16 @@ pub async fn run_scenario(run_id: u32, id: String, pairs: JsValue) -> Result<JsV
     let (scenario, params) = checked(&id, &pairs)?;
     let ctx = Ctx::new(Arc::new(PostSink { run_id }));
     let outcome = scenario.start(ctx, params).await;
-    browser::flush_events(run_id);
+    browser::flush_events();
     let value = outcome.map_err(|e| JsValue::from_str(&e.to_string()))?;
     Ok(message_object(&[("value", value_to_js(&value)), ("repr", value.py_repr().into())]))
+}
+
+/// Coordinator worker: how many thread workers of this world died (of a panic); the page
+/// replaces a world that lost any.
+#[wasm_bindgen]
+pub fn lost_thread_workers() -> u32 {
+    browser::threads::lost_workers()
 }
 
 /// Coordinator worker: an answer from the page to a process request.
@@ -158,7 +165,7 @@ pub fn process_call(run_id: u32, pid: u32, lane: String, call: &str) -> Result<S
     set_lane(lane);
     let ctx = Ctx::new(Arc::new(PostSink { run_id }));
     let outcome = crate::rt::process::run_in_this_process(&call, &ctx, pid);
-    browser::flush_events(run_id);
+    browser::flush_events();
     outcome.map(|v| v.to_string()).map_err(|e| JsValue::from_str(&e))
 }
 
@@ -179,13 +186,14 @@ fn value_to_js(value: &Value) -> JsValue {
     }
 }
 
-/// Coordinator worker: one measurement for `./build.sh bench` (see `crate::bench`). Events go
-/// to an in-memory sink, as on the host, so both sides pay the same for them.
+/// Coordinator worker: one measurement for `./build.sh bench` (see `crate::bench`), as run
+/// `run_id`. A measurement's events go to an in-memory sink, as on the host, so both sides pay
+/// the same for them; a failure drill's go to the page, like a scenario's.
 #[wasm_bindgen]
-pub async fn run_bench(name: String, args: JsValue) -> Result<f64, JsValue> {
+pub async fn run_bench(run_id: u32, name: String, args: JsValue) -> Result<f64, JsValue> {
     let arg = |key: &str| Reflect::get(&args, &key.into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
     let text = |key: &str| Reflect::get(&args, &key.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
-    let (ctx, _events) = Ctx::collecting();
+    let ctx = if name.starts_with("panic-") { Ctx::new(Arc::new(PostSink { run_id })) } else { Ctx::collecting().0 };
     let error = |e: crate::rt::RtError| JsValue::from_str(&e.to_string());
     match name.as_str() {
         "sum" => Ok(crate::bench::sum_ms(arg("n") as u64)),

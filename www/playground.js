@@ -282,7 +282,9 @@ class Playground {
   // The world is started ahead of the run that uses it (at load, or right after a reset). If it
   // failed to start back then (a network blip, a script that was briefly unavailable), this run
   // should not inherit that failure: start one fresh world and report only if that fails too.
+  // Nor should it inherit a world that lost a thread worker since its last run ended.
   async #readyWorld() {
+    if (this.world.lostThreads > 0) this.#resetWorld(); // a thread died after its run ended
     try {
       await this.world.ready;
     } catch {
@@ -296,23 +298,27 @@ class Playground {
     return new World(this.#module, this.capabilities.sharedMemory, coordinator, (worker, msg) => this.#onMessage(worker, msg));
   }
 
-  #deliver(record, events) {
-    for (const event of events) {
-      record.events.push(event);
-      record.onEvent(event);
-      if (event.kind === 'line') {
-        record.lines.push(event.text);
-        record.onLine(event.text, event);
-      }
-    }
+  // The main worker counts its world's dead thread workers and says so at each run's end:
+  // the thread workers' own messages may reach the page after that.
+  #noteLostThreads(worker, msg) {
+    if (worker === this.world.coordinator) this.world.lostThreads = Math.max(this.world.lostThreads, msg.lostThreads ?? 0);
   }
 
   #onMessage(worker, msg) {
     const record = this.#current;
     switch (msg.type) {
-      case 'events':
-        if (record && msg.runId === record.runId) this.#deliver(record, msg.events); // else: a late event of an ended run
+      case 'events': {
+        if (!record || msg.runId !== record.runId) return; // late events of an ended run
+        for (const event of msg.events) {
+          record.events.push(event);
+          record.onEvent(event);
+          if (event.kind === 'line') {
+            record.lines.push(event.text);
+            record.onLine(event.text, event);
+          }
+        }
         return;
+      }
       case 'run-started':
         if (record && msg.runId === record.runId) {
           record.t0 = msg.t0;
@@ -320,27 +326,22 @@ class Playground {
         }
         return;
       case 'run-done':
+        this.#noteLostThreads(worker, msg);
         if (record && msg.runId === record.runId) {
           record.settle({ status: 'done', value: msg.value, repr: msg.repr, elapsedMs: msg.elapsedMs });
         }
         return;
       case 'run-failed':
+        this.#noteLostThreads(worker, msg);
         if (record && msg.runId === record.runId) this.#fail(record, msg.message);
         return;
       case 'thread-panic':
-        // A thread died of a panic. Its `join` returns the panic as an error, and the program
-        // decides what that means, as in Rust (and in Python, where the thread's exception is
-        // printed and the program goes on). Its worker is gone, so its world is replaced
-        // once the run ends.
+        // A thread died of a panic. Its `join` returns the panic (and puts it in the run's
+        // output); the program decides what follows, as in Rust, and in Python, where the
+        // thread's exception is printed and the program goes on. The worker is gone: its world
+        // is replaced once the run ends, or before the next run if this comes later.
         this.#panickedThreads.add(worker);
-        if (!this.world.threads.includes(worker)) return; // of a world already replaced
-        this.world.lostThreads += 1;
-        if (record) {
-          this.#deliver(record, [
-            { t: msg.t, lane: msg.lane, kind: 'note', text: `thread '${msg.lane}' panicked: ${msg.message}` },
-            { t: msg.t, lane: msg.lane, kind: 'lane-end' },
-          ]);
-        } else this.#resetWorld();
+        if (this.world.threads.includes(worker)) this.world.lostThreads += 1;
         return;
       case 'worker-failed':
         if (this.#panickedThreads.has(worker)) return; // the end of a thread that panicked (above)

@@ -38,20 +38,20 @@ async function run({ runId, id, pairs }) {
   try {
     const { value, repr } = await wasm.run_scenario(runId, id, pairs);
     const elapsedMs = performance.timeOrigin + performance.now() - t0;
-    postMessage({ type: 'run-done', runId, value, repr, elapsedMs });
+    postMessage({ type: 'run-done', runId, value, repr, elapsedMs, lostThreads: wasm.lost_thread_workers() });
   } catch (error) {
     const elapsedMs = performance.timeOrigin + performance.now() - t0;
     const message = Array.isArray(error) ? error.map((e) => e.message).join('; ') : String(error?.message ?? error);
-    postMessage({ type: 'run-failed', runId, message, elapsedMs });
+    postMessage({ type: 'run-failed', runId, message, elapsedMs, lostThreads: wasm.lost_thread_workers() });
   }
 }
 
 async function bench({ runId, name, args }) {
   try {
-    const value = await wasm.run_bench(name, args);
-    postMessage({ type: 'run-done', runId, value, repr: String(value), elapsedMs: value });
+    const value = await wasm.run_bench(runId, name, args);
+    postMessage({ type: 'run-done', runId, value, repr: String(value), elapsedMs: value, lostThreads: wasm.lost_thread_workers() });
   } catch (error) {
-    postMessage({ type: 'run-failed', runId, message: String(error?.message ?? error), elapsedMs: 0 });
+    postMessage({ type: 'run-failed', runId, message: String(error?.message ?? error), elapsedMs: 0, lostThreads: wasm.lost_thread_workers() });
   }
 }
 

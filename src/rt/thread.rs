@@ -49,8 +49,18 @@ impl<T> JoinHandle<T> {
             result = self.slot.finished.wait(result).unwrap();
         };
         drop(result);
-        if let (true, Some(ctx)) = (waited, &self.ctx) {
-            ctx.emit(super::EventKind::Span { state: "join", start_ms, label: format!("{}.join()", self.name) });
+        if let Some(ctx) = &self.ctx {
+            if waited {
+                ctx.emit(super::EventKind::Span { state: "join", start_ms, label: format!("{}.join()", self.name) });
+            }
+            if let Err(message) = &done {
+                // What Rust's default hook prints to stderr, in the run's output; and the
+                // thread's lane ends here, since its worker died before it could say so.
+                ctx.note(format!("thread '{}' panicked: {message}", self.name));
+                let outer = super::set_lane(self.name.clone());
+                ctx.emit(super::EventKind::LaneEnd);
+                super::set_lane(outer);
+            }
         }
         done.map_err(|message| RtError::Panicked { lane: self.name, message })
     }

@@ -30,18 +30,21 @@ pub fn init_worker(name: &str) {
         let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         // Panics abort in this build, so these are the last things the worker does. A thread
         // started by `spawn` has a joiner to tell, and the run goes on without it, as in
-        // Python and in Rust; a panic anywhere else ends the run.
-        let joiner = threads::take_panic_report();
-        let kind = if joiner.is_some() { "thread-panic" } else { "panic" };
-        post(&message_object(&[
-            ("type", kind.into()),
-            ("t", super::clock::now_ms().into()),
-            ("lane", super::current_lane().into()),
-            ("worker", worker_name().into()),
-            ("message", format!("{message}{location}").into()),
-        ]));
-        if let Some(tell_joiner) = joiner {
-            tell_joiner(message);
+        // Python and in Rust (the joiner puts the panic in the run's output); a panic anywhere
+        // else ends the run.
+        flush_events();
+        match threads::take_panic_report() {
+            Some(tell_joiner) => {
+                threads::count_lost_worker();
+                post(&message_object(&[("type", "thread-panic".into())]));
+                tell_joiner(format!("{message}{location}"));
+            }
+            None => post(&message_object(&[
+                ("type", "panic".into()),
+                ("lane", super::current_lane().into()),
+                ("worker", worker_name().into()),
+                ("message", format!("{message}{location}").into()),
+            ])),
         }
     }));
 }
@@ -75,23 +78,39 @@ pub struct PostSink {
     pub run_id: u32,
 }
 
+/// This thread's events not posted yet, and the run they belong to.
+struct Pending {
+    run_id: u32,
+    events: Vec<JsValue>,
+}
+
 thread_local! {
-    static PENDING_EVENTS: RefCell<Vec<JsValue>> = const { RefCell::new(Vec::new()) };
+    static PENDING_EVENTS: RefCell<Pending> = const { RefCell::new(Pending { run_id: 0, events: Vec::new() }) };
 }
 
 impl Sink for PostSink {
     fn emit(&self, event: Event) {
         let urgent = matches!(event.kind, EventKind::Line(_) | EventKind::Note(_) | EventKind::LaneEnd);
-        PENDING_EVENTS.with(|p| p.borrow_mut().push(event_to_js(&event)));
+        PENDING_EVENTS.with(|p| {
+            let mut pending = p.borrow_mut();
+            if pending.run_id != self.run_id {
+                pending.events.clear(); // left over from an ended run
+                pending.run_id = self.run_id;
+            }
+            pending.events.push(event_to_js(&event));
+        });
         if urgent {
-            flush_events(self.run_id);
+            flush_events();
         }
     }
 }
 
-/// Posts this thread's buffered events of run `run_id`, if any, as one message.
-pub fn flush_events(run_id: u32) {
-    let events: Array = PENDING_EVENTS.with(|p| p.borrow_mut().drain(..).collect());
+/// Posts this thread's buffered events, if any, as one message.
+pub fn flush_events() {
+    let (run_id, events) = PENDING_EVENTS.with(|p| {
+        let mut pending = p.borrow_mut();
+        (pending.run_id, pending.events.drain(..).collect::<Array>())
+    });
     if events.length() > 0 {
         post(&message_object(&[("type", "events".into()), ("runId", run_id.into()), ("events", events.into())]));
     }

@@ -9,6 +9,7 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Condvar, Mutex};
 
 use crate::rt::RtError;
@@ -81,4 +82,17 @@ impl Drop for PanicReport {
 /// For the panic hook: the report of the job this worker is running, if it runs one.
 pub(super) fn take_panic_report() -> Option<Box<dyn FnOnce(String)>> {
     ON_PANIC.with(|r| r.borrow_mut().take())
+}
+
+/// Thread workers of this memory that died (of a panic) since it was created. The main worker
+/// reports the count with each run's end, so the page replaces a world with dead workers
+/// before the next run, whatever order the workers' messages reach it in.
+static LOST_WORKERS: AtomicU32 = AtomicU32::new(0);
+
+pub(super) fn count_lost_worker() {
+    LOST_WORKERS.fetch_add(1, Ordering::SeqCst);
+}
+
+pub fn lost_workers() -> u32 {
+    LOST_WORKERS.load(Ordering::SeqCst)
 }
