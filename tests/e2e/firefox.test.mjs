@@ -79,11 +79,18 @@ test('Firefox: processes, the pool and asyncio', async () => {
     const pool = await pg.run('multiprocessing-pool', { inputs: '10**6, 10**7' }).done;
     const process = await pg.run('multiprocessing-process', {}).done;
     const gather = await pg.run('asyncio-gather', { delay_ms: 200 }).done;
-    return { pool: pool.value.map(String), process: process.events.filter((e) => e.kind === 'note').map((e) => e.text), gather: gather.lines.at(-1), gatherMs: gather.elapsedMs };`);
+    return { pool: pool.value.map(String), process: process.events.filter((e) => e.kind === 'note').map((e) => e.text), gather: gather.lines.at(-1),
+      sleeps: gather.events.filter((e) => e.kind === 'span' && e.state === 'await').map((e) => [e.lane, e.start, e.t]) };`);
   assert.deepEqual(result.pool, ['333332833333500000', '333333283333335000000']);
   assert.ok(result.process.some((n) => /in the parent it is 0/.test(n)), JSON.stringify(result.process));
   assert.equal(result.gather, "[{'id': 3, 'data': 'success'}, {'id': 4, 'data': 'success'}]");
-  assert.ok(result.gatherMs >= 380 && result.gatherMs < 1000, `${result.gatherMs} ms for two rounds of 200 ms`);
+  // The tasks' sleeps overlap in time, pairwise: task1 with task2, and the gathered two.
+  const sleepOf = (lane) => result.sleeps.find(([l]) => l.startsWith(lane));
+  for (const [a, b] of [['task1', 'task2'], ['gather: fetch_data(3)', 'gather: fetch_data(4)']]) {
+    const [, startA, endA] = sleepOf(a);
+    const [, startB, endB] = sleepOf(b);
+    assert.ok(Math.max(startA, startB) < Math.min(endA, endB), `${a} and ${b} slept at the same time: ${JSON.stringify(result.sleeps)}`);
+  }
 });
 
 test('Firefox: a cancelled run, then a clean one; bad input refused', async () => {
