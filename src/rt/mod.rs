@@ -170,14 +170,14 @@ impl Ctx {
     pub fn sleep(&self, duration: Duration) {
         let start_ms = clock::now_ms();
         thread::sleep(duration);
-        self.emit(EventKind::Span { state: "sleep", start_ms, label: format!("sleep({:?})", duration) });
+        self.span("sleep", start_ms, format!("sleep({:?})", duration));
     }
 
     /// `await asyncio.sleep`: suspends this task on a timer, leaving the thread free.
     pub async fn sleep_async(&self, duration: Duration) {
         let start_ms = clock::now_ms();
         task::sleep(duration).await;
-        self.emit(EventKind::Span { state: "await", start_ms, label: format!("asyncio.sleep({:?})", duration) });
+        self.span("await", start_ms, format!("asyncio.sleep({:?})", duration));
     }
 
     /// `await task` or `await asyncio.gather(...)`: awaits `future`, and draws the time this
@@ -185,7 +185,7 @@ impl Ctx {
     pub async fn await_task<T>(&self, label: &str, future: impl Future<Output = T>) -> T {
         let start_ms = clock::now_ms();
         let output = future.await;
-        self.emit(EventKind::Span { state: "await-task", start_ms, label: label.to_string() });
+        self.span("await-task", start_ms, label);
         output
     }
 

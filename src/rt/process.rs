@@ -45,7 +45,7 @@ impl Process {
         // The lane begins when the process was asked for: starting one is part of its cost
         // (a fresh worker and instance, unless a warm spare was waiting).
         let outer = super::set_lane(name.to_string());
-        ctx.emit(EventKind::Span { state: "start", start_ms: requested_ms, label: format!("starting process {pid}") });
+        ctx.span("start", requested_ms, format!("starting process {pid}"));
         ctx.emit(EventKind::LaneStart { what: format!("process, pid {pid}") });
         super::set_lane(outer);
         Ok(Process {
@@ -153,10 +153,7 @@ pub async fn pool_map<T: ProcessTask + Clone>(
     let outcome = futures::future::try_join_all(workers).await;
     pool.into_iter().for_each(Process::exit);
     outcome?;
-    ctx.emit(EventKind::Span {
-        state: "map-wait",
-        start_ms: waiting_since,
-        label: format!("waiting for the pool: {processes} processes started, {} calls mapped", calls.len()),
-    });
+    let label = format!("waiting for the pool: {processes} processes started, {} calls mapped", calls.len());
+    ctx.span("map-wait", waiting_since, label);
     Ok(results.into_inner().into_iter().map(|r| r.expect("every input was mapped")).collect())
 }

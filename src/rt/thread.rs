@@ -51,7 +51,7 @@ impl<T> JoinHandle<T> {
         drop(result);
         if let Some(ctx) = &self.ctx {
             if waited {
-                ctx.emit(super::EventKind::Span { state: "join", start_ms, label: format!("{}.join()", self.name) });
+                ctx.span("join", start_ms, format!("{}.join()", self.name));
             }
             if let Err(message) = &done {
                 // What Rust's default hook prints to stderr, in the run's output; and the

@@ -31,7 +31,7 @@ use std::sync::{Arc, Mutex};
 
 use super::Scenario;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rt::{Ctx, EventKind, RtError, clock};
+use crate::rt::{Ctx, RtError, clock};
 use crate::value::{Value, decimal};
 
 pub static SCENARIO: Scenario = Scenario {
@@ -204,11 +204,7 @@ impl LockWaits {
 
     fn report(self, ctx: &Ctx) {
         for (start, end) in self.spans {
-            ctx.emit(EventKind::Span {
-                state: "lock-wait",
-                start_ms: start,
-                label: format!("waiting for the lock, {} ms", decimal(end - start, 2)),
-            });
+            ctx.span("lock-wait", start, format!("waiting for the lock, {} ms", decimal(end - start, 2)));
         }
     }
 }
