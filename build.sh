@@ -6,7 +6,8 @@
 #                                               none (service worker), N+2 with neither
 #   ./build.sh test                             every test suite (host, wasm in Chromium and Firefox,
 #                                               end to end)
-#   ./build.sh build                            build the wasm package into www/pkg/
+#   ./build.sh build [--drills]                 build the wasm package into www/pkg/ (--drills:
+#                                               with the benchmarks and failure drills)
 #   ./build.sh dist                             the whole site as static files in dist/
 #   ./build.sh bench [--quick]                  measure: browser vs native vs CPython vs Pyodide
 #
@@ -100,16 +101,21 @@ setup_build() { ensure_rust; ensure_wasm_bindgen; ensure_npm; }
 
 # --- build --------------------------------------------------------------------------------
 
+# `build_wasm` builds the module the page ships; `build_wasm drills` the one the tests and the
+# bench load, which also has the benchmarks and failure drills (cargo feature `drills`). Cargo
+# keeps both builds, so switching between them costs a copy, not a compile.
 build_wasm() {
-  say "building the threaded wasm module"
-  cargo build --release --lib --target "$WASM_TARGET" "${BUILD_STD[@]}"
+  local variant=${1:-production} features=()
+  [ "$variant" = drills ] && features=(--features drills)
+  say "building the threaded wasm module ($variant)"
+  cargo build --release --lib --target "$WASM_TARGET" "${BUILD_STD[@]}" "${features[@]}"
   node tools/check-shared-memory.mjs "$WASM_OUT"
   # Served from the site itself: it makes the page isolated on hosts that send no headers.
   cp -p node_modules/coi-serviceworker/coi-serviceworker.js www/coi-serviceworker.js
   local stamp=$PKG/.built-from
-  if [ -f "$stamp" ] && [ "$stamp" -nt "$WASM_OUT" ] && [ -f "$PKG/${CRATE}_bg.wasm" ]; then
+  if [ -f "$stamp" ] && [ "$stamp" -nt "$WASM_OUT" ] && [ "$(cat "$stamp")" = "$variant" ] && [ -f "$PKG/${CRATE}_bg.wasm" ]; then
     copy_sources
-    return # the package is newer than the module: nothing changed
+    return # the package is newer than the module, and of the same variant: nothing changed
   fi
   rm -rf "$PKG.tmp"
   # The reset function lets a process worker start a fresh process (new instance, new memory).
@@ -120,12 +126,12 @@ build_wasm() {
     "$PKG.tmp/${CRATE}_bg.wasm" -o "$PKG.tmp/${CRATE}_bg.opt.wasm"
   mv "$PKG.tmp/${CRATE}_bg.opt.wasm" "$PKG.tmp/${CRATE}_bg.wasm"
   node tools/check-shared-memory.mjs "$PKG.tmp/${CRATE}_bg.wasm" >/dev/null
-  rm -rf "$PKG" && mv "$PKG.tmp" "$PKG" && touch "$stamp"
+  rm -rf "$PKG" && mv "$PKG.tmp" "$PKG" && echo "$variant" > "$stamp"
   copy_sources
   local raw gz
   raw=$(stat -c %s "$PKG/${CRATE}_bg.wasm")
   gz=$(gzip -9c "$PKG/${CRATE}_bg.wasm" | wc -c)
-  say "wasm: $raw bytes raw, $gz bytes gzip"
+  say "wasm ($variant): $raw bytes raw, $gz bytes gzip"
 }
 
 # The scenarios' source files, beside the module built from them: the page shows them.
@@ -142,7 +148,13 @@ SERVER=target/release/playground-server
 
 # --- commands -----------------------------------------------------------------------------
 
-cmd_build() { setup_build; build_wasm; }
+cmd_build() {
+  case ${1:-} in
+    "") setup_build; build_wasm ;;
+    --drills) setup_build; build_wasm drills ;;
+    *) die "build: unknown option $1 (only --drills)" ;;
+  esac
+}
 
 cmd_dist() {
   setup_build
@@ -164,7 +176,9 @@ write_npm_package() {
   version=$(awk -F'"' '/^version = /{ print $2; exit }' Cargo.toml)
   rm -rf "$out" && mkdir -p "$out/pkg"
   cp www/playground.js www/worker.js "$out/"
+  cp www/protocol.js "$out/"
   cp "$PKG/$CRATE.js" "$PKG/${CRATE}_bg.wasm" "$PKG/$CRATE.d.ts" "$out/pkg/"
+  cp -r "$PKG/snippets" "$out/pkg/" # protocol.js as the module imports it
   cat > "$out/package.json" <<JSON
 {
   "name": "concurrency-playground",
@@ -173,7 +187,7 @@ write_npm_package() {
   "type": "module",
   "main": "./playground.js",
   "exports": { ".": "./playground.js", "./worker.js": "./worker.js" },
-  "files": ["playground.js", "worker.js", "pkg/"],
+  "files": ["playground.js", "worker.js", "protocol.js", "pkg/"],
   "license": "MIT OR Apache-2.0",
   "sideEffects": false
 }
@@ -221,21 +235,23 @@ cmd_test() {
   ensure_wasm_pack
   local failed=()
 
-  say "host tests (cargo test)"
-  cargo test --workspace || failed+=("cargo test")
+  say "host tests (cargo test, with and without the drills)"
+  cargo test --workspace --all-features || failed+=("cargo test")
+  cargo test --lib --quiet || failed+=("cargo test (without drills)")
 
   say "wasm tests in headless Chromium (wasm-pack test)"
   # `wasm-pack test` runs no wasm-opt; the page's module is optimised by build_wasm only,
   # with npm's binaryen, so an old wasm-opt on PATH is never used.
   WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60} \
-    wasm-pack test --headless --chrome -- "${BUILD_STD[@]}" || failed+=("wasm-pack test (Chromium)")
+    wasm-pack test --headless --chrome -- "${BUILD_STD[@]}" --features drills || failed+=("wasm-pack test (Chromium)")
   say "wasm tests in headless Firefox ESR (wasm-pack test)"
   WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60} \
-    wasm-pack test --headless --firefox -- "${BUILD_STD[@]}" || failed+=("wasm-pack test (Firefox)")
+    wasm-pack test --headless --firefox -- "${BUILD_STD[@]}" --features drills || failed+=("wasm-pack test (Firefox)")
 
   say "end-to-end tests (playwright-core + Chromium against the dev server and dist/)"
-  cmd_dist
+  cmd_dist # the production module: dist/, the npm package and the hosting tests use it
   build_course_site_example || failed+=("course-site example build")
+  build_wasm drills # www/: the page the other end-to-end tests and the bench drive
   build_server
   say "the bench still works (./build.sh bench --quick; figures not asserted)"
   node tools/bench.mjs --quick > /dev/null || failed+=("bench --quick")
@@ -251,7 +267,7 @@ cmd_test() {
 cmd_bench() {
   setup_build
   ensure_browser
-  build_wasm
+  build_wasm drills
   build_server
   say "benchmarks (${1:-full})"
   node tools/bench.mjs "$@"

@@ -9,7 +9,7 @@ fn main() {} // wasm-pack test builds every example; this one is for the host
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     use concurrency_playground::bench;
-    use concurrency_playground::rt::{Ctx, task::block_on};
+    use concurrency_playground::rt::{Ctx, backend::block_on};
 
     let mut args = std::env::args().skip(1);
     let (mut n, mut reps, mut workers, mut iterations, mut tasks) =

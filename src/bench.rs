@@ -1,11 +1,16 @@
 //! Measurements for `./build.sh bench`: the same Rust core timed natively (examples/bench_native)
-//! and in the browser (through the coordinator worker), so the two can be divided.
+//! and in the browser (through the main worker), so the two can be divided; and the failure
+//! drills the robustness tests use. Built only with the cargo feature `drills`: the module
+//! the page loads in production carries neither.
 //!
 //! Each function runs one measurement and returns milliseconds (or nanoseconds per operation);
-//! repetition, medians and ratios are the bench script's job (tools/bench.mjs).
+//! repetition, medians and ratios are the bench script's job (tools/bench.mjs). In the browser
+//! a measurement is named and its arguments are checked like a scenario's parameters
+//! (`BENCHES`), so `bench('lock-mutex', { threads: 1e6 })` is refused, not run.
 
 use std::time::Duration;
 
+use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError, clock};
 use crate::scenarios::tasks::{sum_of_squares_between, warm_up};
 use crate::scenarios::threading_lock::{Variant, race};
@@ -43,10 +48,71 @@ pub async fn gather_ms(ctx: &Ctx, tasks: usize) -> f64 {
     let started = clock::now_ms();
     let handles: Vec<_> = (0..tasks)
         .map(|i| {
-            let ctx = ctx.clone();
-            ctx.clone().spawn_task(&format!("t{i}"), async move { ctx.sleep_async(Duration::ZERO).await })
+            let task_ctx = ctx.clone();
+            ctx.spawn_task(&format!("t{i}"), async move { task_ctx.sleep_async(Duration::ZERO).await })
         })
         .collect();
     futures::future::join_all(handles).await;
     clock::now_ms() - started
+}
+
+/// A measurement or drill the browser can run: its name, its arguments (checked by the one
+/// validator), and the thread workers it needs started first.
+pub struct Bench {
+    pub name: &'static str,
+    pub params: &'static [ParamSpec],
+    pub threads_needed: fn(&Params) -> usize,
+}
+
+const fn int(name: &'static str, label: &'static str, min: u64, max: u64, default: &'static str) -> ParamSpec {
+    ParamSpec { name, label, kind: ParamKind::Int { min, max }, default }
+}
+
+const N: ParamSpec = int("n", "squares summed", 1, 10_000_000_000, "100000000");
+const THREADS: ParamSpec = int("threads", "threads", 1, 16, "2");
+const ITERATIONS: ParamSpec = int("iterations", "increments per thread", 1, 10_000_000, "1000000");
+const DRILL_THREADS: ParamSpec = int("threads", "thread workers started first", 0, 1, "1");
+
+fn none(_: &Params) -> usize {
+    0
+}
+fn threads(p: &Params) -> usize {
+    p.int("threads") as usize
+}
+
+pub static BENCHES: &[Bench] = &[
+    Bench { name: "sum", params: &[N], threads_needed: none },
+    Bench {
+        name: "split",
+        params: &[N, int("workers", "threads the sum is split over", 1, 16, "2")],
+        threads_needed: |p| p.int("workers") as usize,
+    },
+    Bench { name: "lock-no-lock", params: &[THREADS, ITERATIONS], threads_needed: threads },
+    Bench { name: "lock-mutex", params: &[THREADS, ITERATIONS], threads_needed: threads },
+    Bench { name: "lock-atomic", params: &[THREADS, ITERATIONS], threads_needed: threads },
+    Bench { name: "gather", params: &[int("tasks", "tasks gathered", 1, 100_000, "10000")], threads_needed: none },
+    // Failure drills for the robustness tests: a panic where a scenario could panic.
+    Bench { name: "panic-main", params: &[DRILL_THREADS], threads_needed: threads },
+    Bench { name: "panic-thread", params: &[DRILL_THREADS], threads_needed: threads },
+    Bench { name: "panic-task", params: &[DRILL_THREADS], threads_needed: threads },
+    Bench { name: "panic-process", params: &[DRILL_THREADS], threads_needed: threads },
+];
+
+pub fn find(name: &str) -> Option<&'static Bench> {
+    BENCHES.iter().find(|b| b.name == name)
+}
+
+/// Runs measurement `name` with checked `params`: ms, or ns per increment for the locks.
+/// (The drills are run by `web.rs`, whose file name their panic locations show.)
+pub async fn run(ctx: &Ctx, name: &str, params: &Params) -> Result<f64, RtError> {
+    let lock = |variant| lock_ns(ctx, variant, params.int("threads") as usize, params.int("iterations"));
+    match name {
+        "sum" => Ok(sum_ms(params.int("n"))),
+        "split" => split_ms(ctx, params.int("n"), params.int("workers") as usize),
+        "lock-no-lock" => lock("no-lock"),
+        "lock-mutex" => lock("mutex"),
+        "lock-atomic" => lock("atomic"),
+        "gather" => Ok(gather_ms(ctx, params.int("tasks") as usize).await),
+        other => Err(RtError::Unsupported(format!("unknown bench {other:?}"))),
+    }
 }

@@ -25,6 +25,7 @@
 //! browser and a host implementation; [`params`] validates parameters for the page and the JS
 //! API alike; `web` is the thin `#[wasm_bindgen]` surface that `www/` calls.
 
+#[cfg(feature = "drills")]
 pub mod bench;
 pub mod params;
 pub mod rt;

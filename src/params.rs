@@ -11,6 +11,10 @@ use std::fmt;
 /// parsing.
 pub const MAX_TEXT_LEN: usize = 2_000;
 
+/// The most (name, text) pairs accepted in one call: every scenario has a handful, so more is
+/// not a mistake worth reading through.
+pub const MAX_PARAMS: usize = 32;
+
 /// What a parameter holds and which values are allowed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ParamKind {
@@ -113,6 +117,10 @@ pub fn describe(kind: &ParamKind) -> String {
 /// Checks `given` (name, text) pairs against `specs`. Missing parameters take their default;
 /// every problem is reported, not just the first.
 pub fn validate(specs: &[ParamSpec], given: &[(String, String)]) -> Result<Params, Vec<ParamError>> {
+    if given.len() > MAX_PARAMS {
+        let message = format!("at most {MAX_PARAMS} parameters are accepted, got {}", given.len());
+        return Err(vec![ParamError { param: "params".into(), message }]);
+    }
     let mut errors = Vec::new();
     for (name, _) in given {
         if !specs.iter().any(|s| s.name == name) {

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::params::{self, ParamKind, ParamValue, Params};
-use crate::rt::browser::{self, PostSink, message_object, pairs_from_js};
-use crate::rt::{Ctx, set_lane};
+use crate::params::{self, ParamKind, ParamSpec, ParamValue, Params};
+use crate::rt::backend::{self as browser, PostSink, message_object};
+use crate::rt::{Ctx, SpanState, set_lane};
 use crate::scenarios::{self, Scenario, tasks::Call};
 use crate::value::Value;
 
@@ -38,10 +38,32 @@ fn param_errors(errors: &[params::ParamError]) -> JsValue {
 
 fn checked(id: &str, pairs: &JsValue) -> Result<(&'static Scenario, Params), JsValue> {
     let scenario = scenario(id)?;
+    Ok((scenario, checked_params(scenario.params, pairs)?))
+}
+
+fn checked_params(specs: &[ParamSpec], pairs: &JsValue) -> Result<Params, JsValue> {
     let given =
         pairs_from_js(pairs).map_err(|m| param_errors(&[params::ParamError { param: "params".into(), message: m }]))?;
-    let params = params::validate(scenario.params, &given).map_err(|e| param_errors(&e))?;
-    Ok((scenario, params))
+    params::validate(specs, &given).map_err(|e| param_errors(&e))
+}
+
+/// `[[name, text], ...]` from JS into Rust pairs. No scenario has more than a handful of
+/// parameters, so a long list is refused before anything is copied out of it.
+pub fn pairs_from_js(pairs: &JsValue) -> Result<Vec<(String, String)>, String> {
+    let array: &Array = pairs.dyn_ref().ok_or("parameters must be an array of [name, text] pairs")?;
+    if array.length() > params::MAX_PARAMS as u32 {
+        return Err(format!("at most {} parameters are accepted, got {}", params::MAX_PARAMS, array.length()));
+    }
+    array
+        .iter()
+        .map(|pair| {
+            let pair: Array = pair.dyn_into().map_err(|_| "each parameter must be a [name, text] pair".to_string())?;
+            match (pair.get(0).as_string(), pair.get(1).as_string()) {
+                (Some(name), Some(text)) => Ok((name, text)),
+                _ => Err("each parameter must be a [name, text] pair of strings".to_string()),
+            }
+        })
+        .collect()
 }
 
 /// Every scenario with its parameters, Python and Rust source, for the page and the JS API.
@@ -50,32 +72,56 @@ pub fn scenarios() -> JsValue {
     scenarios::ALL
         .iter()
         .map(|s| {
-            let params = Object::new();
-            for p in s.params {
-                let (min, max, max_len) = match p.kind {
-                    ParamKind::Int { min, max } => (min, max, None),
-                    ParamKind::IntList { min, max, max_len } => (min, max, Some(max_len)),
-                };
-                let spec = message_object(&[
-                    ("default", p.default.into()),
-                    ("min", (min as f64).into()),
-                    ("max", (max as f64).into()),
-                    ("list", max_len.is_some().into()),
-                    ("maxItems", max_len.map(|n| n as f64).into()),
-                    ("label", p.label.into()),
-                    ("range", params::describe(&p.kind).into()),
-                ]);
-                Reflect::set(&params, &p.name.into(), &spec).unwrap();
-            }
             message_object(&[
                 ("id", s.id.into()),
                 ("title", s.title.into()),
                 ("seedSection", s.seed_section.into()),
-                ("params", params.into()),
+                ("fromSeed", s.from_seed.into()),
+                ("params", params_to_js(s.params)),
+                ("views", s.views.iter().map(|v| JsValue::from_str(v)).collect::<Array>().into()),
                 ("needsSharedMemory", s.needs_shared_memory.into()),
                 ("rustFile", s.source_file.into()),
                 ("moreRustFiles", s.more_source_files.iter().map(|t| JsValue::from_str(t)).collect::<Array>().into()),
                 ("notice", s.notice.into()),
+            ])
+        })
+        .collect::<Array>()
+        .into()
+}
+
+/// `{ name: { default, min, max, list, maxItems, label, range } }` for the page and the API.
+fn params_to_js(specs: &[ParamSpec]) -> JsValue {
+    let params = Object::new();
+    for p in specs {
+        let (min, max, max_len) = match p.kind {
+            ParamKind::Int { min, max } => (min, max, None),
+            ParamKind::IntList { min, max, max_len } => (min, max, Some(max_len)),
+        };
+        let spec = message_object(&[
+            ("default", p.default.into()),
+            ("min", (min as f64).into()),
+            ("max", (max as f64).into()),
+            ("list", max_len.is_some().into()),
+            ("maxItems", max_len.map(|n| n as f64).into()),
+            ("label", p.label.into()),
+            ("range", params::describe(&p.kind).into()),
+        ]);
+        Reflect::set(&params, &p.name.into(), &spec).unwrap();
+    }
+    params.into()
+}
+
+/// The states a lane's time is drawn in (`[{ name, label, overlay }]`), from `SpanState`, their
+/// one source: the timeline and its legend read them here.
+#[wasm_bindgen]
+pub fn span_states() -> JsValue {
+    SpanState::ALL
+        .iter()
+        .map(|s| {
+            message_object(&[
+                ("name", s.name().into()),
+                ("label", s.label().into()),
+                ("overlay", s.is_overlay().into()),
             ])
         })
         .collect::<Array>()
@@ -88,6 +134,12 @@ pub fn scenarios() -> JsValue {
 #[wasm_bindgen]
 pub fn validate(id: &str, pairs: &JsValue) -> Result<JsValue, JsValue> {
     let (scenario, params) = checked(id, pairs)?;
+    Ok(checked_to_js(&params, (scenario.threads_needed)(&params)))
+}
+
+/// `{ params, pairs, threadsNeeded }`: the normalised parameters, as numbers and as the text
+/// the validator takes back, and the thread workers a run needs started first.
+fn checked_to_js(params: &Params, threads_needed: usize) -> JsValue {
     let normalised = Object::new();
     for (name, value) in params.iter() {
         let js: JsValue = match value {
@@ -97,16 +149,16 @@ pub fn validate(id: &str, pairs: &JsValue) -> Result<JsValue, JsValue> {
         Reflect::set(&normalised, &name.into(), &js).unwrap();
     }
     let text: Array = params.to_text().into_iter().map(|(n, t)| Array::of2(&n.into(), &t.into())).collect();
-    Ok(message_object(&[
+    message_object(&[
         ("params", normalised.into()),
         ("pairs", text.into()),
-        ("threadsNeeded", ((scenario.threads_needed)(&params) as f64).into()),
-    ]))
+        ("threadsNeeded", (threads_needed as f64).into()),
+    ])
 }
 
-/// Coordinator worker: names it and routes its panics to the page.
+/// Main worker: names it and routes its panics to the page.
 #[wasm_bindgen]
-pub fn coordinator_init() {
+pub fn main_worker_init() {
     browser::init_worker("main worker");
 }
 
@@ -116,11 +168,12 @@ pub fn shared_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
-/// Coordinator worker: runs scenario `id` as run `run_id`. Its events are posted to the page
+/// Main worker: runs scenario `id` as run `run_id`. Its events are posted to the page
 /// as they happen; the promise resolves to `{ value, repr }` or rejects with a message.
 #[wasm_bindgen]
 pub async fn run_scenario(run_id: u32, id: String, pairs: JsValue) -> Result<JsValue, JsValue> {
     let (scenario, params) = checked(&id, &pairs)?;
+    browser::begin_run(run_id);
     let ctx = Ctx::new(Arc::new(PostSink { run_id }));
     let outcome = scenario.start(ctx, params).await;
     browser::flush_events();
@@ -128,27 +181,25 @@ pub async fn run_scenario(run_id: u32, id: String, pairs: JsValue) -> Result<JsV
     Ok(message_object(&[("value", value_to_js(&value)), ("repr", value.py_repr().into())]))
 }
 
-/// Coordinator worker: how many thread workers of this world died (of a panic); the page
+/// Main worker: how many thread workers of this world died (of a panic); the page
 /// replaces a world that lost any.
 #[wasm_bindgen]
 pub fn lost_thread_workers() -> u32 {
     browser::threads::lost_workers()
 }
 
-/// Coordinator worker: an answer from the page to a process request.
+/// Main worker: the page's answer to a process request.
 #[wasm_bindgen]
-pub fn deliver_to_coordinator(answer: JsValue) {
+pub fn deliver_to_main_worker(answer: JsValue) {
     browser::processes::deliver(answer);
 }
 
-/// Thread worker: waits for jobs on the shared memory forever; posts `ready` to the page first.
+/// Thread worker: waits for jobs on the shared memory forever; tells the page it is ready first.
 #[wasm_bindgen]
 pub fn thread_worker_main(index: u32) {
     let name = format!("thread worker {index}");
     browser::init_worker(&name);
-    browser::threads::worker_loop(|| {
-        browser::post(&message_object(&[("type", "ready".into()), ("index", index.into())]));
-    });
+    browser::threads::worker_loop(|| browser::post(&browser::protocol::thread_ready(index)));
 }
 
 /// Process worker: names it after its pid.
@@ -186,34 +237,80 @@ fn value_to_js(value: &Value) -> JsValue {
     }
 }
 
-/// Coordinator worker: one measurement for `./build.sh bench` (see `crate::bench`), as run
-/// `run_id`. A measurement's events go to an in-memory sink, as on the host, so both sides pay
-/// the same for them; a failure drill's go to the page, like a scenario's.
+/// Main worker: measurement or drill `name` (see `crate::bench`) as run `run_id`, with
+/// arguments checked like a scenario's parameters. A measurement's events go to an in-memory
+/// sink, as on the host, so both sides pay the same for them; a drill's go to the page, like a
+/// scenario's. A module built without the `drills` feature has none, and says so.
 #[wasm_bindgen]
-pub async fn run_bench(run_id: u32, name: String, args: JsValue) -> Result<f64, JsValue> {
-    let arg = |key: &str| Reflect::get(&args, &key.into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
-    let text = |key: &str| Reflect::get(&args, &key.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
-    let ctx = if name.starts_with("panic-") { Ctx::new(Arc::new(PostSink { run_id })) } else { Ctx::collecting().0 };
-    let error = |e: crate::rt::RtError| JsValue::from_str(&e.to_string());
-    match name.as_str() {
-        "sum" => Ok(crate::bench::sum_ms(arg("n") as u64)),
-        "split" => crate::bench::split_ms(&ctx, arg("n") as u64, (arg("workers") as usize).clamp(1, 16)).map_err(error),
-        "lock" => crate::bench::lock_ns(&ctx, &text("variant"), arg("threads") as usize, arg("iterations") as u64)
-            .map_err(error),
-        "gather" => Ok(crate::bench::gather_ms(&ctx, arg("tasks") as usize).await),
-        // Failure drills for the robustness tests: a panic where a scenario could panic.
-        "panic-main" => panic!("a deliberate panic on the main thread"),
-        "panic-thread" => {
-            let handle =
-                ctx.spawn_thread("Thread-1", || -> u32 { panic!("a deliberate panic in a thread") }).map_err(error)?;
-            // The main thread outlives the panic: `join` hands it over as an error.
-            handle.join().map(f64::from).map_err(|e| JsValue::from_str(&format!("join returned an error: {e}")))
+pub async fn run_bench(run_id: u32, name: String, pairs: JsValue) -> Result<f64, JsValue> {
+    #[cfg(feature = "drills")]
+    {
+        let params = checked_params(bench_spec(&name)?.params, &pairs)?;
+        browser::begin_run(run_id);
+        let ctx =
+            if name.starts_with("panic-") { Ctx::new(Arc::new(PostSink { run_id })) } else { Ctx::collecting().0 };
+        let error = |e: crate::rt::RtError| JsValue::from_str(&e.to_string());
+        match name.as_str() {
+            // Failure drills for the robustness tests: a panic where a scenario could panic.
+            "panic-main" => panic!("a deliberate panic on the main thread"),
+            "panic-thread" => {
+                let handle = ctx
+                    .spawn_thread("Thread-1", |_| -> u32 { panic!("a deliberate panic in a thread") })
+                    .map_err(error)?;
+                // The main thread outlives the panic: `join` hands it over as an error.
+                handle.join().map(f64::from).map_err(|e| JsValue::from_str(&format!("join returned an error: {e}")))
+            }
+            "panic-task" => Ok(ctx.spawn_task("Task-1", async { panic!("a deliberate panic in an async task") }).await),
+            "panic-process" => {
+                let process = ctx.start_process("Process-1").await.map_err(error)?;
+                process.call(Call::Panic).await.map(|v| v as f64).map_err(error)
+            }
+            _ => crate::bench::run(&ctx, &name, &params).await.map_err(error),
         }
-        "panic-task" => Ok(ctx.spawn_task("Task-1", async { panic!("a deliberate panic in an async task") }).await),
-        "panic-process" => {
-            let process = ctx.start_process("Process-1").await.map_err(error)?;
-            process.call(Call::Panic).await.map(|v| v as f64).map_err(error)
-        }
-        other => Err(JsValue::from_str(&format!("unknown bench {other:?}"))),
     }
+    #[cfg(not(feature = "drills"))]
+    {
+        let _ = (run_id, pairs);
+        Err(no_drills(&name))
+    }
+}
+
+/// Checks the arguments of measurement `name`: `{ params, pairs, threadsNeeded }`, or the
+/// errors naming each bad argument and its range.
+#[wasm_bindgen]
+pub fn validate_bench(name: &str, pairs: &JsValue) -> Result<JsValue, JsValue> {
+    #[cfg(feature = "drills")]
+    {
+        let bench = bench_spec(name)?;
+        let params = checked_params(bench.params, pairs)?;
+        Ok(checked_to_js(&params, (bench.threads_needed)(&params)))
+    }
+    #[cfg(not(feature = "drills"))]
+    {
+        let _ = pairs;
+        Err(no_drills(name))
+    }
+}
+
+#[cfg(feature = "drills")]
+fn bench_spec(name: &str) -> Result<&'static crate::bench::Bench, JsValue> {
+    crate::bench::find(name).ok_or_else(|| {
+        let known: Vec<&str> = crate::bench::BENCHES.iter().map(|b| b.name).collect();
+        let name: String = name.chars().take(40).collect();
+        param_errors(&[params::ParamError {
+            param: "bench".into(),
+            message: format!("unknown bench {name:?}; known: {}", known.join(", ")),
+        }])
+    })
+}
+
+#[cfg(not(feature = "drills"))]
+fn no_drills(name: &str) -> JsValue {
+    let name: String = name.chars().take(40).collect();
+    param_errors(&[params::ParamError {
+        param: "bench".into(),
+        message: format!(
+            "bench {name:?}: this module was built without benchmarks and drills (cargo feature `drills`)"
+        ),
+    }])
 }

@@ -31,7 +31,7 @@ export function start_thread_workers(count, module, memory) {
   return Promise.all(Array.from({ length: count }, (_, i) => new Promise((resolve, reject) => {
     const worker = new Worker(url, { type: 'module' });
     kept.push(worker);
-    worker.onmessage = ({ data }) => { if (data.type === 'ready') resolve(); };
+    worker.onmessage = ({ data }) => { if (data.type === 'pg:thread-ready') resolve(); };
     worker.onerror = (e) => reject(new Error(e.message));
     worker.postMessage({ module, memory, index: 100 + kept.length });
   })));
@@ -81,15 +81,13 @@ async fn two_threads_on_shared_memory_add_into_one_counter() {
     let handles: Vec<_> = (0..2)
         .map(|i| {
             let counter = counter.clone();
-            let ctx = ctx.clone();
-            ctx.clone()
-                .spawn_thread(&format!("adder-{i}"), move || {
-                    for _ in 0..100_000 {
-                        counter.fetch_add(1, Ordering::SeqCst);
-                    }
-                    ctx.print(format!("adder-{i} done on {}", thread::worker_name()));
-                })
-                .expect("a waiting thread worker")
+            ctx.spawn_thread(&format!("adder-{i}"), move |ctx| {
+                for _ in 0..100_000 {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                }
+                ctx.print(format!("adder-{i} done on {}", thread::worker_name()));
+            })
+            .expect("a waiting thread worker")
         })
         .collect();
     for h in handles {
@@ -107,7 +105,8 @@ async fn two_threads_on_shared_memory_add_into_one_counter() {
 async fn join_on_a_panicked_thread_returns_the_panic_as_an_error() {
     with_thread_workers(1).await;
     let (ctx, _) = Ctx::collecting();
-    let handle = ctx.spawn_thread("doomed", || -> u32 { panic!("boom in a worker") }).expect("a waiting thread worker");
+    let handle =
+        ctx.spawn_thread("doomed", |_| -> u32 { panic!("boom in a worker") }).expect("a waiting thread worker");
     match handle.join() {
         Err(RtError::Panicked { lane, message }) => {
             assert_eq!(lane, "doomed");

@@ -46,15 +46,13 @@ async function native() {
 // --- CPython ---------------------------------------------------------------------------------
 const SEED = readFileSync(join(ROOT, 'seed', 'async-and-concurrency.md'), 'utf8');
 const BLOCKS = [...SEED.matchAll(/```python\n([\s\S]*?)```/g)].map((m) => m[1]);
-const SECTION_TO_SCENARIO = {
-  'Basic Threading': 'threading-basic',
-  'Race Conditions & Locks': 'threading-lock',
-  'Parallel Execution': 'multiprocessing-process',
-  'Using a Pool': 'multiprocessing-pool',
-  'Async/Await Basics': 'asyncio-gather',
-  'Running Tasks Concurrently': 'asyncio-gather',
-  'Unified Interface for Pools': 'concurrent-futures',
-};
+/** The seed's headings (`# --- Using a Pool ---`) -> scenario id, from the Rust registry:
+ * a seed scenario's `seedSection` is "Group: Heading, Heading". */
+async function sectionToScenario() {
+  const { stdout } = await run(join(ROOT, 'target/release/examples/native_run'), ['--list']);
+  const scenarios = stdout.trim().split('\n').map((line) => JSON.parse(line)).filter((s) => s.fromSeed);
+  return Object.fromEntries(scenarios.flatMap((s) => s.seedSection.split(': ')[1].split(', ').map((h) => [h, s.id])));
+}
 
 /** Runs a seed block with a timer at each `# --- Section ---` marker; {section: seconds}. */
 async function timeSeedBlock(code) {
@@ -115,6 +113,7 @@ if __name__ == "__main__":
             t = time.perf_counter(); p.map(part, bounds); out[f"split:{k}"] = (time.perf_counter() - t) * 1000
     print(json.dumps(out))`);
   log('CPython: the whole seed (the 10**8 pool takes a while)');
+  const SECTION_TO_SCENARIO = await sectionToScenario();
   const seed = {};
   for (const block of BLOCKS) {
     for (const [section, ms] of Object.entries(await timeSeedBlock(block))) {
@@ -147,7 +146,7 @@ async function browserFigures() {
     await measure('sum', 'sum', { n: N });
     for (let k = 1; k <= CORES; k++) await measure(`split:${k}`, 'split', { n: N, workers: k });
     for (const [variant, threads] of [['no-lock', 2], ['mutex', 2], ['mutex', 4], ['atomic', 2]]) {
-      await measure(`lock:${variant}:${threads}`, 'lock', { variant, threads, iterations: ITERATIONS });
+      await measure(`lock:${variant}:${threads}`, `lock-${variant}`, { threads, iterations: ITERATIONS });
     }
     await measure('gather', 'gather', { tasks: TASKS });
 
@@ -161,7 +160,8 @@ async function browserFigures() {
     });
 
     const seed = {};
-    for (const id of new Set(Object.values(SECTION_TO_SCENARIO))) {
+    const seedIds = await page.evaluate(() => window.playground.scenarios.filter((s) => s.fromSeed).map((s) => s.id));
+    for (const id of seedIds) {
       seed[id] = await page.evaluate((sid) => window.playground.run(sid, {}).done.then((r) => r.elapsedMs), id);
     }
     const pyodide = await pyodideFigures(browser);
@@ -262,7 +262,7 @@ function markdown(rows, meta) {
 }
 
 const started = Date.now();
-execFileSync('cargo', ['build', '--release', '--quiet', '--example', 'bench_native', '--example', 'native_run'], { cwd: ROOT, stdio: 'inherit' });
+execFileSync('cargo', ['build', '--release', '--quiet', '--features', 'drills', '--example', 'bench_native', '--example', 'native_run'], { cwd: ROOT, stdio: 'inherit' });
 const nat = await native();
 const py = await cpython();
 const web = await browserFigures();

@@ -2,12 +2,13 @@
 //   embed.html?scenario=threading-lock&threads=4
 // It tells the parent page its height (`{ type: 'concurrency-playground:height', height }`)
 // whenever that changes, so the frame can fit its content.
-import { load } from './playground.js';
-import { describeCapabilities, el, scenarioSection } from './section.js';
+import { boot } from './boot.js';
+import { el } from './dom.js';
+import { scenarioSection } from './section.js';
 import { pageUrl, paramsFromUrl } from './url.js';
 
-const capabilitiesLine = document.querySelector('[data-role="capabilities"]');
 const main = document.getElementById('scenarios');
+const wanted = paramsFromUrl();
 
 function reportHeight() {
   const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
@@ -15,17 +16,10 @@ function reportHeight() {
   window.parent?.postMessage({ type: 'concurrency-playground:height', height, scenario: wanted.id }, '*');
 }
 
-const wanted = paramsFromUrl();
 new ResizeObserver(reportHeight).observe(document.documentElement);
 
 async function start() {
-  const pg = await load().catch((error) => {
-    capabilitiesLine.textContent = `The playground could not start: ${error.message}`;
-    throw error;
-  });
-  window.playground = pg;
-  capabilitiesLine.textContent = describeCapabilities(pg.capabilities);
-  capabilitiesLine.dataset.isolated = String(pg.capabilities.crossOriginIsolated);
+  const pg = await boot();
   const scenario = pg.scenarios.find((s) => s.id === wanted.id);
   if (!scenario) {
     const known = pg.scenarios.map((s) => s.id).join(', ');

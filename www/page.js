@@ -1,9 +1,8 @@
 // The playground page: one section per scenario, built on the same JS API course sites use.
-import { load } from './playground.js';
-import { describeCapabilities, scenarioSection } from './section.js';
+import { boot } from './boot.js';
+import { scenarioSection } from './section.js';
 import { paramsFromUrl } from './url.js';
 
-const capabilitiesLine = document.querySelector('[data-role="capabilities"]');
 const main = document.getElementById('scenarios');
 
 /** The native Rust and CPython figures of the last full bench (www/reference.json), if any. */
@@ -16,19 +15,9 @@ async function referenceFigures() {
   }
 }
 
-async function main_() {
+async function start() {
   const referencePromise = referenceFigures(); // fetched while the module loads
-  let pg;
-  try {
-    pg = await load();
-  } catch (error) {
-    capabilitiesLine.textContent = `The playground could not start: ${error.message}`;
-    capabilitiesLine.dataset.state = 'error';
-    throw error;
-  }
-  window.playground = pg; // for the console and the end-to-end tests
-  capabilitiesLine.textContent = describeCapabilities(pg.capabilities);
-  capabilitiesLine.dataset.isolated = String(pg.capabilities.crossOriginIsolated);
+  const pg = await boot();
   const wanted = paramsFromUrl();
   const reference = await referencePromise;
   for (const scenario of pg.scenarios) {
@@ -45,4 +34,4 @@ async function main_() {
   document.body.dataset.ready = 'true';
 }
 
-main_();
+start();

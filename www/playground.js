@@ -8,14 +8,18 @@
 //   const { lines, events, elapsedMs, value } = await run.done;
 //   run.cancel();
 //
-// This module only starts workers and routes their messages; the programs, the parameter
-// rules and the shared state live in Rust (src/web.rs). The page's main thread never blocks.
+// This module only starts workers and routes their messages (every message is defined in
+// protocol.js); the programs, the parameter rules and the shared state live in Rust
+// (src/web.rs). The page's main thread never blocks.
 //
 // URLs of the worker and the wasm are written `new URL('./…', import.meta.url)` in place, the
 // form bundlers (Vite, webpack, Parcel) recognise, so the module also works from a course
 // site's own bundle.
 
 import initGlue, * as glue from './pkg/concurrency_playground.js';
+import * as msg from './protocol.js';
+
+const { T } = msg;
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -47,16 +51,16 @@ export async function load({
   runTimeoutMs = 5 * 60_000,
 } = {}) {
   // The main worker starts loading its scripts now, while the module compiles here.
-  const coordinator = startWorker('main worker');
+  const main = startWorker('main worker');
   let playground;
   try {
     const module = await compile(wasmUrl);
     // The page's own instance: it validates and describes, and never shares its memory.
     await initGlue({ module_or_path: module });
-    playground = new Playground(glue, module, coordinator, runTimeoutMs);
+    playground = new Playground(glue, module, main, runTimeoutMs);
     await playground.world.ready;
   } catch (error) {
-    coordinator.terminate();
+    main.terminate();
     playground?.world.terminate();
     throw error;
   }
@@ -87,6 +91,15 @@ function noteStartFailure(worker) {
   return worker;
 }
 
+/** Calls a Rust validator; what it rejects with (`[{ param, message }]`) becomes a ParamError. */
+function checked(validate) {
+  try {
+    return validate();
+  } catch (errors) {
+    throw new ParamError(Array.isArray(errors) ? errors : [{ param: 'params', message: String(errors?.message ?? errors) }]);
+  }
+}
+
 /** Values as text, the one form the Rust validator takes from the page, URLs and the API. */
 function toPairs(params) {
   if (params === undefined || params === null) return [];
@@ -114,7 +127,7 @@ class Playground {
 
   #runTimeoutMs;
 
-  constructor(glue, module, coordinator, runTimeoutMs) {
+  constructor(glue, module, main, runTimeoutMs) {
     this.#glue = glue;
     this.#runTimeoutMs = runTimeoutMs;
     this.#module = module;
@@ -124,8 +137,10 @@ class Playground {
       hardwareConcurrency: navigator.hardwareConcurrency || 1,
     };
     this.scenarios = glue.scenarios();
-    this.#processes = new ProcessWorkers(module, (worker, msg) => this.#onMessage(worker, msg));
-    this.world = this.#newWorld(coordinator);
+    /** `[{ name, label, overlay }]`: the states a lane's time is drawn in (Rust's SpanState). */
+    this.spanStates = glue.span_states();
+    this.#processes = new ProcessWorkers(module, (worker, data) => this.#onMessage(worker, data));
+    this.world = this.#newWorld(main);
   }
 
   /**
@@ -156,12 +171,7 @@ class Playground {
 
   /** The normalised parameters, or a ParamError naming every bad one. */
   validate(id, params) {
-    try {
-      return this.#glue.validate(id, toPairs(params));
-    } catch (errors) {
-      if (errors instanceof ParamError) throw errors;
-      throw new ParamError(Array.isArray(errors) ? errors : [{ param: 'params', message: String(errors) }]);
-    }
+    return checked(() => this.#glue.validate(id, toPairs(params)));
   }
 
   /** Starts scenario `id`; returns `{ done, cancel }`. Runs never mix: they queue. */
@@ -190,14 +200,21 @@ class Playground {
   }
 
   /**
-   * One measurement of `./build.sh bench` (tools/bench.mjs), run on the coordinator like a
-   * scenario and queued with the runs: `await pg.bench('sum', { n: 1e8 })` gives ms.
+   * One measurement of `./build.sh bench` (tools/bench.mjs) or a failure drill, run on the
+   * main worker like a scenario and queued with the runs: `await pg.bench('sum', { n: 1e8 })`
+   * gives ms. Its arguments are checked like parameters (a ParamError names a bad one). Only a
+   * module built with the `drills` feature has them (the tests' and the bench's).
    */
   bench(name, args = {}) {
-    const threadsNeeded = Math.max(args.threads ?? 0, args.workers ?? 0);
+    let verdict;
+    try {
+      verdict = checked(() => this.#glue.validate_bench(String(name), toPairs(args)));
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const nothing = () => {};
     const { done } = this.#enqueue({
-      id: `bench:${name}`, bench: { name, args }, checked: { threadsNeeded },
+      id: `bench:${name}`, bench: String(name), checked: verdict,
       onLine: nothing, onEvent: nothing, onStart: nothing,
     });
     return done.then((r) => r.value);
@@ -250,11 +267,8 @@ class Playground {
       this.#fail(record, `${record.id} ran longer than ${record.timeoutMs / 1000} s, the limit, and was stopped `
         + '(pass { timeoutMs } to run() to allow longer)');
     }, limit);
-    if (record.bench) {
-      this.world.coordinator.postMessage({ type: 'bench', runId: record.runId, ...record.bench });
-    } else {
-      this.world.coordinator.postMessage({ type: 'run', runId: record.runId, id: record.id, pairs: record.checked.pairs });
-    }
+    const { runId, checked: { pairs } } = record;
+    this.world.main.postMessage(record.bench ? msg.bench(runId, record.bench, pairs) : msg.run(runId, record.id, pairs));
   }
 
   #cancel(record) {
@@ -294,116 +308,111 @@ class Playground {
     }
   }
 
-  #newWorld(coordinator = startWorker('main worker')) {
-    return new World(this.#module, this.capabilities.sharedMemory, coordinator, (worker, msg) => this.#onMessage(worker, msg));
+  #newWorld(main = startWorker('main worker')) {
+    return new World(this.#module, this.capabilities.sharedMemory, main, (worker, data) => this.#onMessage(worker, data));
   }
 
   // The main worker counts its world's dead thread workers and says so at each run's end:
   // the thread workers' own messages may reach the page after that.
-  #noteLostThreads(worker, msg) {
-    if (worker === this.world.coordinator) this.world.lostThreads = Math.max(this.world.lostThreads, msg.lostThreads ?? 0);
+  #noteLostThreads(worker, data) {
+    if (worker === this.world.main) this.world.lostThreads = Math.max(this.world.lostThreads, data.lostThreads ?? 0);
   }
 
-  #onMessage(worker, msg) {
+  /** The record of the run the world executes, if `runId` is its id (else a late message). */
+  #running(runId) {
     const record = this.#current;
-    switch (msg.type) {
-      case 'events': {
-        if (!record || msg.runId !== record.runId) return; // late events of an ended run
-        for (const event of msg.events) {
-          record.events.push(event);
-          record.onEvent(event);
-          if (event.kind === 'line') {
-            record.lines.push(event.text);
-            record.onLine(event.text, event);
-          }
-        }
-        return;
-      }
-      case 'run-started':
-        if (record && msg.runId === record.runId) {
-          record.t0 = msg.t0;
-          record.onStart({ t0: msg.t0 });
-        }
-        return;
-      case 'run-done':
-        this.#noteLostThreads(worker, msg);
-        if (record && msg.runId === record.runId) {
-          record.settle({ status: 'done', value: msg.value, repr: msg.repr, elapsedMs: msg.elapsedMs });
-        }
-        return;
-      case 'run-failed':
-        this.#noteLostThreads(worker, msg);
-        if (record && msg.runId === record.runId) this.#fail(record, msg.message);
-        return;
-      case 'thread-panic':
-        // A thread died of a panic. Its `join` returns the panic (and puts it in the run's
-        // output); the program decides what follows, as in Rust, and in Python, where the
-        // thread's exception is printed and the program goes on. The worker is gone: its world
-        // is replaced once the run ends, or before the next run if this comes later.
-        this.#panickedThreads.add(worker);
-        if (this.world.threads.includes(worker)) this.world.lostThreads += 1;
-        return;
-      case 'worker-failed':
-        if (this.#panickedThreads.has(worker)) return; // the end of a thread that panicked (above)
-        // falls through
-      case 'panic':
-        if (record) this.#fail(record, `${msg.lane ?? msg.role} failed: ${msg.message}`);
-        return;
-      // Answers go back to the main worker that asked, and only while its world is current:
-      // a world reset in the meantime means the request belongs to a run that has ended.
-      case 'process-start': {
-        const world = this.world;
-        const answer = (reply) => { if (this.world === world) worker.postMessage({ reqId: msg.reqId, ...reply }); };
-        this.#processes.start(msg.name).then(
-          ({ procId, pid }) => {
-            if (this.world === world) answer({ procId, pid });
-            else this.#processes.kill(procId);
-          },
-          (error) => answer({ error: error.message }),
-        );
-        return;
-      }
-      case 'process-call': {
-        const world = this.world;
-        const answer = (reply) => { if (this.world === world) worker.postMessage({ reqId: msg.reqId, ...reply }); };
-        this.#processes.call(msg.procId, record?.runId ?? 0, msg.task).then(
-          (value) => answer({ value }),
-          (error) => answer({ error: error.message }),
-        );
-        return;
-      }
-      case 'process-exit':
-        this.#processes.end(msg.procId);
-        return;
-      case 'coordinator-ready':
-      case 'ready':
-        return; // handled by World, which waits for them
-      default:
-        console.warn('playground: unexpected message', msg);
-    }
+    return record && record.runId === runId ? record : null;
   }
+
+  #onMessage(worker, data) {
+    msg.dispatch(this.#handlers, data, worker);
+  }
+
+  // One handler per message a worker sends the page (see protocol.js).
+  #handlers = {
+    [T.EVENTS]: ({ runId, events }) => {
+      const record = this.#running(runId);
+      if (!record) return; // late events of an ended run
+      for (const event of events) {
+        record.events.push(event);
+        record.onEvent(event);
+        if (event.kind === 'line') {
+          record.lines.push(event.text);
+          record.onLine(event.text, event);
+        }
+      }
+    },
+    [T.RUN_STARTED]: ({ runId, t0 }) => {
+      const record = this.#running(runId);
+      if (!record) return;
+      record.t0 = t0;
+      record.onStart({ t0 });
+    },
+    [T.RUN_DONE]: (data, worker) => {
+      this.#noteLostThreads(worker, data);
+      this.#running(data.runId)?.settle({ status: 'done', value: data.value, repr: data.repr, elapsedMs: data.elapsedMs });
+    },
+    [T.RUN_FAILED]: (data, worker) => {
+      this.#noteLostThreads(worker, data);
+      const record = this.#running(data.runId);
+      if (record) this.#fail(record, data.message);
+    },
+    // A thread died of a panic. Its `join` returns the panic (and puts it in the run's
+    // output); the program decides what follows, as in Rust, and in Python, where the thread's
+    // exception is printed and the program goes on. The worker is gone: its world is replaced
+    // once the run ends, or before the next run if this comes later.
+    [T.THREAD_PANIC]: (_, worker) => {
+      this.#panickedThreads.add(worker);
+      if (this.world.threads.includes(worker)) this.world.lostThreads += 1;
+    },
+    [T.WORKER_FAILED]: (data, worker) => {
+      if (this.#panickedThreads.has(worker)) return; // the end of a thread that panicked (above)
+      if (this.#current) this.#fail(this.#current, `${data.role} failed: ${data.message}`);
+    },
+    [T.PANIC]: ({ lane, message }) => {
+      if (this.#current) this.#fail(this.#current, `${lane} failed: ${message}`);
+    },
+    // The answer goes back to the main worker that asked, and only while its world is current:
+    // a world reset in the meantime means the request belongs to a run that has ended. The
+    // answer carries a port to the process; calls then go straight between the two.
+    [T.PROCESS_START]: ({ reqId, name }, worker) => {
+      const world = this.world;
+      this.#processes.start(name).then(
+        ({ procId, pid, port }) => {
+          if (this.world !== world) this.#processes.kill(procId);
+          else worker.postMessage(msg.processStarted(reqId, { procId, pid, port }), [port]);
+        },
+        (error) => { if (this.world === world) worker.postMessage(msg.processStarted(reqId, { error: error.message })); },
+      );
+    },
+    [T.PROCESS_EXIT]: ({ procId }) => this.#processes.end(procId),
+    // Handled by World and ProcessWorkers, which wait for them.
+    [T.MAIN_READY]: () => {},
+    [T.THREAD_READY]: () => {},
+    [T.PROCESS_READY]: () => {},
+  };
 }
 
-/** A run's world: the coordinator (the program's main thread) and its thread workers. */
+/** A run's world: the main worker (the program's main thread) and its thread workers. */
 class World {
-  constructor(module, sharedMemory, coordinator, onMessage) {
+  constructor(module, sharedMemory, main, onMessage) {
     this.module = module;
     this.onMessage = onMessage;
     this.threads = [];
     this.lostThreads = 0; // thread workers that died (of a panic) while the world ran
     this.threadsReady = Promise.resolve();
-    this.coordinator = this.#listen(coordinator, 'main worker');
+    this.main = this.#listen(main, 'main worker');
     this.ready = new Promise((resolve, reject) => {
-      this.coordinator.addEventListener('message', ({ data }) => {
-        if (data.type === 'coordinator-ready') {
+      this.main.addEventListener('message', ({ data }) => {
+        if (data.type === T.MAIN_READY) {
           this.memory = sharedMemory ? data.memory : null;
           resolve();
-        } else if (data.type === 'worker-failed') reject(new Error(data.message));
+        } else if (data.type === T.WORKER_FAILED) reject(new Error(data.message));
       });
-      this.coordinator.addEventListener('error', (e) => reject(new Error(e.message || 'the main worker failed to start')));
-      if (coordinator.startFailure) reject(new Error(`the main worker failed to start: ${coordinator.startFailure}`));
+      this.main.addEventListener('error', (e) => reject(new Error(e.message || 'the main worker failed to start')));
+      if (main.startFailure) reject(new Error(`the main worker failed to start: ${main.startFailure}`));
     });
-    this.coordinator.postMessage({ role: 'coordinator', module });
+    this.main.postMessage(msg.startMain(module));
   }
 
   #spawn(name) {
@@ -414,7 +423,7 @@ class World {
     worker.addEventListener('message', ({ data }) => this.onMessage(worker, data));
     worker.addEventListener('error', (e) => {
       e.preventDefault();
-      this.onMessage(worker, { type: 'worker-failed', role: name, message: e.message || 'script error' });
+      this.onMessage(worker, msg.workerFailed(name, e.message || 'script error'));
     });
     return worker;
   }
@@ -431,18 +440,18 @@ class World {
       this.threads.push(worker);
       starting.push(
         new Promise((resolve, reject) => {
-          worker.addEventListener('message', ({ data }) => (data.type === 'ready' ? resolve() : null));
+          worker.addEventListener('message', ({ data }) => (data.type === T.THREAD_READY ? resolve() : null));
           worker.addEventListener('error', (e) => reject(new Error(e.message || `thread worker ${index} failed`)));
         }),
       );
-      worker.postMessage({ role: 'thread', module: this.module, memory: this.memory, index });
+      worker.postMessage(msg.startThread(this.module, this.memory, index));
     }
     this.threadsReady = Promise.all([this.threadsReady, ...starting]);
     return this.threadsReady;
   }
 
   terminate() {
-    this.coordinator.terminate();
+    this.main.terminate();
     this.threads.forEach((t) => t.terminate());
   }
 }
@@ -452,19 +461,20 @@ const MAX_SPARE_PROCESSES = 4;
 
 /**
  * Process workers: each holds its own instance and memory. Spares are kept started and
- * instantiated, so a new process costs a message, not a worker start. When a process exits
- * normally its worker is recycled: it throws its instance away and makes a fresh one with a
- * fresh memory (wasm-bindgen's reset), gets a new pid, and waits as a spare; nothing of the
- * old process survives. A process of a cancelled or failed run is terminated instead.
+ * instantiated, so a new process costs a message, not a worker start. A started process gets
+ * one end of a MessageChannel, the main worker that asked for it the other: calls go between
+ * them directly, and the page only starts, recycles and kills. When a process exits normally
+ * its worker is recycled: it throws its instance away and makes a fresh one with a fresh
+ * memory (wasm-bindgen's reset), gets a new pid, and waits as a spare; nothing of the old
+ * process survives. A process of a cancelled or failed run is terminated instead.
  */
 class ProcessWorkers {
   #module;
   #onMessage;
   #spares = [];
-  #running = new Map(); // procId -> { worker, pid, name, pending: Map(reqId -> {resolve, reject}) }
+  #running = new Map(); // procId -> { worker, pid, name }
   #nextPid = 1001;
   #nextProcId = 1;
-  #nextReq = 1;
 
   constructor(module, onMessage) {
     this.#module = module;
@@ -474,21 +484,20 @@ class ProcessWorkers {
   #spawnSpare() {
     const pid = this.#nextPid++;
     const worker = startWorker(`process ${pid}`);
-    const spare = { worker, pid, pending: new Map() };
+    const spare = { worker, pid };
     worker.addEventListener('message', ({ data }) => {
-      if (data.type === 'process-ready') spare.resolveReady();
-      else if (data.type === 'call-result') this.#answer(spare, data);
-      else if (data.type === 'worker-failed') spare.rejectReady(new Error(data.message));
-      else this.#onMessage(worker, data);
+      if (data.type === T.PROCESS_READY) spare.resolveReady();
+      else if (data.type === T.WORKER_FAILED) spare.rejectReady(new Error(data.message));
+      else this.#onMessage(worker, data); // its run's events, or its panic
     });
     worker.addEventListener('error', (e) => {
       e.preventDefault();
-      const error = new Error(`process ${spare.pid} failed: ${e.message || 'script error'}`);
-      spare.rejectReady(error);
-      for (const { reject } of spare.pending.values()) reject(error);
+      const message = `process ${spare.pid} failed: ${e.message || 'script error'}`;
+      spare.rejectReady(new Error(message));
+      this.#onMessage(worker, msg.workerFailed(`process ${spare.pid}`, e.message || 'script error'));
     });
     this.#expectReady(spare);
-    worker.postMessage({ role: 'process', module: this.#module, pid });
+    worker.postMessage(msg.startProcess(this.#module, pid));
     return spare;
   }
 
@@ -504,9 +513,8 @@ class ProcessWorkers {
       return;
     }
     proc.pid = this.#nextPid++;
-    proc.pending = new Map();
     this.#expectReady(proc);
-    proc.worker.postMessage({ reqId: 0, reset: true, pid: proc.pid });
+    proc.worker.postMessage(msg.processReset(proc.pid));
     this.#spares.push(proc);
   }
 
@@ -527,33 +535,17 @@ class ProcessWorkers {
     return { processes: this.#running.size, spares: this.#spares.length };
   }
 
-  /** A started process named `name`: `{ procId, pid }`. */
+  /** A started process named `name`: `{ procId, pid, port }`, `port` its caller's end. */
   async start(name) {
     const spare = this.#spares.shift() ?? this.#spawnSpare();
     if (this.#spares.length === 0) this.#spares.push(this.#spawnSpare()); // the next one is warm too
     await spare.ready;
     const procId = this.#nextProcId++;
-    Object.assign(spare, { name, procId, pending: new Map() });
+    Object.assign(spare, { name, procId });
     this.#running.set(procId, spare);
-    return { procId, pid: spare.pid };
-  }
-
-  call(procId, runId, call) {
-    const proc = this.#running.get(procId);
-    if (!proc) return Promise.reject(new Error(`no process ${procId}`));
-    const reqId = this.#nextReq++;
-    return new Promise((resolve, reject) => {
-      proc.pending.set(reqId, { resolve, reject });
-      proc.worker.postMessage({ reqId, runId, lane: proc.name, call });
-    });
-  }
-
-  #answer(proc, { reqId, value, error }) {
-    const waiter = proc.pending?.get(reqId);
-    if (!waiter) return;
-    proc.pending.delete(reqId);
-    if (error !== undefined) waiter.reject(new Error(error));
-    else waiter.resolve(value);
+    const { port1, port2 } = new MessageChannel();
+    spare.worker.postMessage(msg.processAttach(port1), [port1]);
+    return { procId, pid: spare.pid, port: port2 };
   }
 
   /** The process exited (its program asked): recycle its worker. */
@@ -563,13 +555,12 @@ class ProcessWorkers {
     if (proc) this.#recycle(proc);
   }
 
-  /** Terminates a process at once (its run has ended); its pending calls fail. */
+  /** Terminates a process at once (its run has ended). */
   kill(procId) {
     const proc = this.#running.get(procId);
     if (!proc) return;
     this.#running.delete(procId);
     proc.worker.terminate();
-    for (const { reject } of proc.pending.values()) reject(new Error(`process ${proc.pid} was ended`));
   }
 
   /** Terminates every running process (a cancelled or failed run); spares stay. */

@@ -4,35 +4,22 @@
 // with one clock: `lane-start` / `lane-end` bound a lane's life, `span` events are stretches
 // in one state (run, sleep, await, waiting for a lock...), and each printed `line` is a tick.
 
-const SVG = 'http://www.w3.org/2000/svg';
+//
+// The states, their words and which are drawn over a running bar come from Rust's SpanState
+// (`pg.spanStates`); the CSS gives each state's colour (light and dark).
+import { svg } from './dom.js';
 
-/** Bar colours and words for each state; the CSS gives the colours (light and dark). */
-export const STATES = {
-  run: 'running',
-  sleep: 'sleeping (time.sleep)',
-  await: 'awaiting (asyncio.sleep)',
-  'await-task': 'awaiting a task (await, gather)',
-  join: 'waiting in join()',
-  'map-wait': 'waiting for the pool (map)',
-  start: 'starting a process',
-  wait: 'at the start line',
-  'lock-wait': 'waiting for a lock',
-  'gil-wait': 'waiting for the GIL',
-};
-
-/** States drawn as a thinner bar over the lane's running bar (a wait inside a run). */
-const OVERLAYS = new Set(['lock-wait', 'gil-wait']);
+/** `{ labels: Map(name -> words), overlays: Set(name) }` from `pg.spanStates`. */
+export function stateTable(spanStates) {
+  return {
+    labels: new Map(spanStates.map((s) => [s.name, s.label])),
+    overlays: new Set(spanStates.filter((s) => s.overlay).map((s) => s.name)),
+  };
+}
 
 const LANE_HEIGHT = 34;
 const AXIS_HEIGHT = 26;
 const PAD_X = 8;
-
-function svg(tag, attrs = {}, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 const fmt = (ms) => (ms < 10 ? ms.toFixed(2) : ms < 1000 ? ms.toFixed(1) : ms.toFixed(0));
 
@@ -41,7 +28,7 @@ const fmt = (ms) => (ms < 10 ? ms.toFixed(2) : ms < 1000 ? ms.toFixed(1) : ms.to
  * event: events reach the page from several workers, not in time order (a process's first
  * line can arrive before the main thread reports having started it).
  */
-export function lanesOf(events, t0, endT) {
+export function lanesOf(events, t0, endT, overlays = new Set()) {
   const lanes = new Map();
   const lane = (name, t) => {
     if (!lanes.has(name)) lanes.set(name, { name, what: '', start: t, end: null, spans: [], ticks: [] });
@@ -58,7 +45,7 @@ export function lanesOf(events, t0, endT) {
     l.start = Math.max(l.start, t0);
     if (l.end === null) l.end = endT;
     // Waits drawn over a running bar must come after it to stay visible.
-    l.spans.sort((a, b) => OVERLAYS.has(a.state) - OVERLAYS.has(b.state) || a.start - b.start);
+    l.spans.sort((a, b) => overlays.has(a.state) - overlays.has(b.state) || a.start - b.start);
   }
   // The main thread first, then lanes in the order they started; lanes started together (a
   // pool's workers, asked for at once) in the order of their names, PoolWorker-1 first.
@@ -78,12 +65,12 @@ const NAMES = new Intl.Collator('en', { numeric: true });
 
 /**
  * Draws the timeline of `events` into `host` (replacing what was there). `t0` is the run's
- * start, `endT` its end (or now, while it runs). `onDetail(text)` gets the description of the
- * bar or tick under the pointer or keyboard focus.
+ * start, `endT` its end (or now, while it runs), `states` the `stateTable`. `onDetail(text)`
+ * gets the description of the bar or tick under the pointer or keyboard focus.
  */
-export function drawTimeline(host, events, { t0, endT, onDetail = () => {} }) {
+export function drawTimeline(host, events, { t0, endT, states, onDetail = () => {} }) {
   const width = Math.max(300, host.clientWidth || 600);
-  const lanes = lanesOf(events, t0, endT);
+  const lanes = lanesOf(events, t0, endT, states.overlays);
   let last = endT; // a loop: spreading tens of thousands of events into Math.max can throw
   for (const e of events) if (e.t > last) last = e.t;
   const span = Math.max(1, last - t0);
@@ -102,12 +89,12 @@ export function drawTimeline(host, events, { t0, endT, onDetail = () => {} }) {
     g.append(svg('line', { x1: x(lane.start), x2: Math.max(x(lane.end), x(lane.start) + 1), y1: barY + 7, y2: barY + 7, class: 'alive' }));
     for (const s of lane.spans) {
       const from = x(s.start);
-      const overlay = OVERLAYS.has(s.state);
+      const overlay = states.overlays.has(s.state);
       const rect = svg('rect', {
         x: from, y: overlay ? barY + 7 : barY, width: Math.max(1.5, x(s.t) - from), height: overlay ? 7 : 14, rx: 2,
         class: `bar state-${s.state}`, 'data-kind': 'span', 'data-state': s.state, tabindex: 0,
       });
-      const detail = `${lane.name}: ${STATES[s.state] ?? s.state}, ${s.label}, ${fmt(s.t - s.start)} ms (from +${fmt(s.start - t0)} ms)`;
+      const detail = `${lane.name}: ${states.labels.get(s.state) ?? s.state}, ${s.label}, ${fmt(s.t - s.start)} ms (from +${fmt(s.start - t0)} ms)`;
       rect.append(svg('title', {}, detail));
       rect.dataset.detail = detail;
       g.append(rect);
@@ -149,9 +136,9 @@ export function drawTimeline(host, events, { t0, endT, onDetail = () => {} }) {
 }
 
 /** The legend: a swatch per state that occurs in `events`, plus the tick. */
-export function legend(events) {
+export function legend(events, states) {
   const seen = new Set(events.filter((e) => e.kind === 'span').map((e) => e.state));
-  const items = Object.entries(STATES).filter(([state]) => seen.has(state));
+  const items = [...states.labels].filter(([state]) => seen.has(state));
   const ul = document.createElement('ul');
   ul.className = 'timeline-legend';
   for (const [state, words] of [...items, ['tick', 'a printed line']]) {
@@ -162,30 +149,4 @@ export function legend(events) {
     ul.append(li);
   }
   return ul;
-}
-
-/** A speed-up chart: measured points against the ideal line (`rows`: {workers, speedup}). */
-export function drawSpeedup(host, rows) {
-  const width = Math.max(280, Math.min(host.clientWidth || 480, 560));
-  const height = 220;
-  const pad = { l: 40, r: 12, t: 12, b: 34 };
-  const maxWorkers = Math.max(...rows.map((r) => r.workers));
-  const maxY = Math.max(maxWorkers, ...rows.map((r) => r.speedup));
-  const x = (w) => pad.l + ((w - 1) / Math.max(1, maxWorkers - 1)) * (width - pad.l - pad.r);
-  const y = (s) => height - pad.b - (s / maxY) * (height - pad.t - pad.b);
-  const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'speedup-svg', role: 'img',
-    'aria-label': `Speed-up: ${rows.map((r) => `${r.workers} workers ${r.speedup.toFixed(2)}×`).join(', ')}` });
-  root.append(svg('line', { x1: x(1), y1: y(1), x2: x(maxWorkers), y2: y(maxWorkers), class: 'ideal' }));
-  root.append(svg('polyline', { points: rows.map((r) => `${x(r.workers)},${y(r.speedup)}`).join(' '), class: 'measured' }));
-  for (const r of rows) {
-    const dot = svg('circle', { cx: x(r.workers), cy: y(r.speedup), r: 4, class: 'point', tabindex: 0 });
-    dot.append(svg('title', {}, `${r.workers} workers: ${r.ms} ms, speed-up ${r.speedup.toFixed(2)}×`));
-    root.append(dot);
-    root.append(svg('text', { x: x(r.workers), y: height - pad.b + 16, 'text-anchor': 'middle', class: 'axis-text' }, String(r.workers)));
-  }
-  for (let s = 0; s <= maxY; s += Math.max(1, Math.ceil(maxY / 4))) {
-    root.append(svg('text', { x: pad.l - 6, y: y(s) + 4, 'text-anchor': 'end', class: 'axis-text' }, `${s}×`));
-  }
-  root.append(svg('text', { x: (width + pad.l) / 2, y: height - 4, 'text-anchor': 'middle', class: 'axis-text' }, 'workers (dashed: ideal)'));
-  host.replaceChildren(root);
 }

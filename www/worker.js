@@ -1,84 +1,92 @@
-// One script for every worker of the playground; the first message says which role it has.
+// One script for every worker of the playground; the first message gives it its role.
 //
-//   coordinator  a run's main thread: runs scenarios, may block, owns the shared memory
-//   thread       a thread on that shared memory: waits for jobs forever (never returns)
-//   process      its own instance and memory: runs calls sent to it, like a child process
+//   main     a run's main thread: runs scenarios, may block, owns the shared memory
+//   thread   a thread on that shared memory: waits for jobs forever (never returns)
+//   process  its own instance and memory: runs calls sent to it, like a child process
 //
-// playground.js starts all of them and routes their messages; the state lives in Rust.
+// playground.js starts all of them; every message is defined in protocol.js; the state lives
+// in Rust. This file only connects messages to the module's entry points.
 import init, * as wasm from './pkg/concurrency_playground.js';
+import * as msg from './protocol.js';
+
+const { T } = msg;
+const now = () => performance.timeOrigin + performance.now();
+const errorText = (error) => (Array.isArray(error) ? error.map((e) => e.message).join('; ') : String(error?.message ?? error));
+
+const ROLES = {
+  [T.START_MAIN]: ['main worker', startMain],
+  [T.START_THREAD]: ['thread worker', startThread],
+  [T.START_PROCESS]: ['process worker', startProcess],
+};
 
 self.onmessage = async ({ data }) => {
+  const [role, start] = ROLES[data?.type] ?? ['worker', () => { throw new Error(`no worker role for ${data?.type}`); }];
   try {
-    if (data.role === 'coordinator') await startCoordinator(data);
-    else if (data.role === 'thread') await startThread(data);
-    else if (data.role === 'process') await startProcess(data);
-    else throw new Error(`unknown worker role ${data.role}`);
+    await start(data);
   } catch (error) {
-    postMessage({ type: 'worker-failed', role: data.role, message: String(error?.message ?? error) });
+    postMessage(msg.workerFailed(role, errorText(error)));
   }
 };
 
-async function startCoordinator({ module }) {
+async function startMain({ module }) {
   // No memory is passed: this instance creates the shared memory the thread workers join.
   await init({ module_or_path: module });
-  wasm.coordinator_init();
-  self.onmessage = ({ data }) => {
-    if (data.type === 'run') run(data);
-    else if (data.type === 'bench') bench(data);
-    else wasm.deliver_to_coordinator(data);
+  wasm.main_worker_init();
+  const handlers = {
+    [T.RUN]: ({ runId, id, pairs }) => finish(runId, wasm.run_scenario(runId, id, pairs)),
+    [T.BENCH]: ({ runId, name, pairs }) => finish(runId, wasm.run_bench(runId, name, pairs).then((ms) => ({ value: ms, repr: String(ms) }))),
+    [T.PROCESS_STARTED]: (answer) => wasm.deliver_to_main_worker(answer),
   };
+  self.onmessage = ({ data }) => msg.dispatch(handlers, data);
   // Only a cross-origin isolated page may post shared memory; elsewhere threads cannot start.
-  const memory = self.crossOriginIsolated ? wasm.shared_memory() : null;
-  postMessage({ type: 'coordinator-ready', memory });
+  postMessage(msg.mainReady(self.crossOriginIsolated ? wasm.shared_memory() : null));
 }
 
-async function run({ runId, id, pairs }) {
-  const t0 = performance.timeOrigin + performance.now();
-  postMessage({ type: 'run-started', runId, t0 });
+/** Reports a run's start and how it ended, with the thread workers its world has lost. */
+async function finish(runId, running) {
+  const t0 = now();
+  postMessage(msg.runStarted(runId, t0));
   try {
-    const { value, repr } = await wasm.run_scenario(runId, id, pairs);
-    const elapsedMs = performance.timeOrigin + performance.now() - t0;
-    postMessage({ type: 'run-done', runId, value, repr, elapsedMs, lostThreads: wasm.lost_thread_workers() });
+    const { value, repr } = await running;
+    postMessage(msg.runDone(runId, value, repr, now() - t0, wasm.lost_thread_workers()));
   } catch (error) {
-    const elapsedMs = performance.timeOrigin + performance.now() - t0;
-    const message = Array.isArray(error) ? error.map((e) => e.message).join('; ') : String(error?.message ?? error);
-    postMessage({ type: 'run-failed', runId, message, elapsedMs, lostThreads: wasm.lost_thread_workers() });
-  }
-}
-
-async function bench({ runId, name, args }) {
-  try {
-    const value = await wasm.run_bench(runId, name, args);
-    postMessage({ type: 'run-done', runId, value, repr: String(value), elapsedMs: value, lostThreads: wasm.lost_thread_workers() });
-  } catch (error) {
-    postMessage({ type: 'run-failed', runId, message: String(error?.message ?? error), elapsedMs: 0, lostThreads: wasm.lost_thread_workers() });
+    postMessage(msg.runFailed(runId, errorText(error), now() - t0, wasm.lost_thread_workers()));
   }
 }
 
 async function startThread({ module, memory, index }) {
   await init({ module_or_path: module, memory });
-  wasm.thread_worker_main(index); // posts {type: 'ready'} and never returns
+  wasm.thread_worker_main(index); // says THREAD_READY and never returns
 }
 
 async function startProcess({ module, pid: firstPid }) {
   let pid = firstPid;
+  let port = null; // to the main worker whose process this is, while it is one
   // Without `memory` the instance gets a fresh one of its own: nothing is shared.
   await init({ module_or_path: module });
   wasm.process_init(pid);
-  self.onmessage = ({ data: { reqId, runId, lane, call, reset, pid: newPid } }) => {
-    if (reset) {
-      // The process exited: a fresh instance with a fresh memory, for the next process.
+  const onCall = ({ data: { reqId, runId, lane, task } }) => {
+    try {
+      port.postMessage(msg.callResult(reqId, { value: wasm.process_call(runId, pid, lane, task) }));
+    } catch (error) {
+      port.postMessage(msg.callResult(reqId, { error: errorText(error) }));
+    }
+  };
+  const handlers = {
+    [T.PROCESS_ATTACH]: ({ port: given }) => {
+      port = given;
+      port.onmessage = onCall;
+    },
+    // The process exited: a fresh instance with a fresh memory, for the next process.
+    [T.PROCESS_RESET]: ({ pid: newPid }) => {
+      port?.close();
+      port = null;
       wasm.__wbg_reset_state();
       pid = newPid;
       wasm.process_init(pid);
-      postMessage({ type: 'process-ready', pid });
-      return;
-    }
-    try {
-      postMessage({ type: 'call-result', reqId, value: wasm.process_call(runId, pid, lane, call) });
-    } catch (error) {
-      postMessage({ type: 'call-result', reqId, error: String(error?.message ?? error) });
-    }
+      postMessage(msg.processReady(pid));
+    },
   };
-  postMessage({ type: 'process-ready', pid });
+  self.onmessage = ({ data }) => msg.dispatch(handlers, data);
+  postMessage(msg.processReady(pid));
 }

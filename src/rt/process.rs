@@ -5,7 +5,7 @@
 //! as with `multiprocessing`. Tasks go to it and results come back as messages. On the host a
 //! std thread stands in for it (same messages, shared statics), enough to test the logic.
 
-use super::{Ctx, EventKind, RtError};
+use super::{Ctx, EventKind, RtError, SpanState, backend};
 
 /// Work that can be sent to a process: it crosses as text, like a pickled call.
 pub trait ProcessTask: Send + 'static {
@@ -21,7 +21,7 @@ pub trait ProcessTask: Send + 'static {
 pub fn run_in_this_process(task: &dyn ProcessTask, ctx: &Ctx, pid: u32) -> Result<u128, String> {
     let start_ms = super::clock::now_ms();
     let result = task.run(ctx, pid);
-    ctx.span("run", start_ms, task.label());
+    ctx.span(SpanState::Run, start_ms, task.label());
     result
 }
 
@@ -30,31 +30,19 @@ pub struct Process {
     ctx: Ctx,
     name: String,
     pid: u32,
-    #[cfg(target_arch = "wasm32")]
-    handle: super::browser::processes::Handle,
+    handle: backend::ProcessHandle,
 }
 
 impl Process {
     pub(super) async fn start(ctx: Ctx, name: &str) -> Result<Process, RtError> {
         let requested_ms = super::clock::now_ms();
-        #[cfg(target_arch = "wasm32")]
-        let (handle, pid) = super::browser::processes::start(name).await?;
-        #[cfg(not(target_arch = "wasm32"))]
-        let pid = native_pid();
-
+        let (handle, pid) = backend::start_process(name).await?;
         // The lane begins when the process was asked for: starting one is part of its cost
         // (a fresh worker and instance, unless a warm spare was waiting).
-        let outer = super::set_lane(name.to_string());
-        ctx.span("start", requested_ms, format!("starting process {pid}"));
-        ctx.emit(EventKind::LaneStart { what: format!("process, pid {pid}") });
-        super::set_lane(outer);
-        Ok(Process {
-            ctx,
-            name: name.to_string(),
-            pid,
-            #[cfg(target_arch = "wasm32")]
-            handle,
-        })
+        let label = format!("starting process {pid}");
+        ctx.emit_on(name, EventKind::Span { state: SpanState::Start, start_ms: requested_ms, label });
+        ctx.emit_on(name, EventKind::LaneStart { what: format!("process, pid {pid}") });
+        Ok(Process { ctx, name: name.to_string(), pid, handle })
     }
 
     /// The process id, Python's `os.getpid()` inside it.
@@ -66,25 +54,16 @@ impl Process {
         &self.name
     }
 
-    /// Runs `task` in the process and waits (asynchronously) for its result.
+    /// Runs `task` in the process and waits (asynchronously) for its result. The task crosses
+    /// as text to a browser process; the host backend runs it on a thread of its own.
     pub async fn call(&self, task: impl ProcessTask) -> Result<u128, RtError> {
-        #[cfg(target_arch = "wasm32")]
-        {
-            super::browser::processes::call(&self.handle, &task.encode()).await
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let (ctx, name, pid) = (self.ctx.clone(), self.name.clone(), self.pid);
-            let (send, result) = futures::channel::oneshot::channel();
-            std::thread::spawn(move || {
-                super::set_lane(name);
-                let _ = send.send(run_in_this_process(&task, &ctx, pid));
-            });
-            result
-                .await
-                .map_err(|_| RtError::Process("the process ended without a result".into()))?
-                .map_err(RtError::Process)
-        }
+        let encoded = task.encode();
+        let (ctx, name, pid) = (self.ctx.clone(), self.name.clone(), self.pid);
+        let run_here = Box::new(move || {
+            super::set_lane(name);
+            run_in_this_process(&task, &ctx, pid)
+        });
+        backend::call_process(&self.handle, encoded, run_here).await
     }
 
     /// Ends the process (Python's `join` after its target returned).
@@ -97,19 +76,9 @@ impl Process {
 /// so the page can recycle its worker at once.
 impl Drop for Process {
     fn drop(&mut self) {
-        let outer = super::set_lane(self.name.clone());
-        self.ctx.emit(EventKind::LaneEnd);
-        super::set_lane(outer);
-        #[cfg(target_arch = "wasm32")]
-        super::browser::processes::exit(&self.handle);
+        self.ctx.emit_on(&self.name, EventKind::LaneEnd);
+        backend::exit_process(&self.handle);
     }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn native_pid() -> u32 {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static NEXT: AtomicU32 = AtomicU32::new(1000);
-    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// What one task of a pool map gave, and which process ran it.
@@ -154,6 +123,6 @@ pub async fn pool_map<T: ProcessTask + Clone>(
     pool.into_iter().for_each(Process::exit);
     outcome?;
     let label = format!("waiting for the pool: {processes} processes started, {} calls mapped", calls.len());
-    ctx.span("map-wait", waiting_since, label);
+    ctx.span(SpanState::MapWait, waiting_since, label);
     Ok(results.into_inner().into_iter().map(|r| r.expect("every input was mapped")).collect())
 }

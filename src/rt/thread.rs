@@ -7,11 +7,11 @@
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use super::RtError;
+use super::core::Publish;
+use super::{Ctx, EventKind, RtError, SpanState, backend, panic_message};
 
-/// Work for a thread: runs the thread's body and returns the step that publishes its result.
-pub type Job = Box<dyn FnOnce() -> Publish + Send>;
-pub type Publish = Box<dyn FnOnce() + Send>;
+/// Which worker (browser) or OS thread (host) the caller runs on, for the timeline.
+pub use super::backend::worker_name;
 
 /// Where a thread leaves its result (or its panic message) for `join`.
 struct Slot<T> {
@@ -31,7 +31,7 @@ pub struct JoinHandle<T> {
     name: String,
     slot: Arc<Slot<T>>,
     /// Where to report the time `join` waited, for the timeline.
-    ctx: Option<super::Ctx>,
+    ctx: Option<Ctx>,
 }
 
 impl<T> JoinHandle<T> {
@@ -51,22 +51,20 @@ impl<T> JoinHandle<T> {
         drop(result);
         if let Some(ctx) = &self.ctx {
             if waited {
-                ctx.span("join", start_ms, format!("{}.join()", self.name));
+                ctx.span(SpanState::Join, start_ms, format!("{}.join()", self.name));
             }
             if let Err(message) = &done {
                 // What Rust's default hook prints to stderr, in the run's output; and the
                 // thread's lane ends here, since its worker died before it could say so.
                 ctx.note(format!("thread '{}' panicked: {message}", self.name));
-                let outer = super::set_lane(self.name.clone());
-                ctx.emit(super::EventKind::LaneEnd);
-                super::set_lane(outer);
+                ctx.emit_on(&self.name, EventKind::LaneEnd);
             }
         }
         done.map_err(|message| RtError::Panicked { lane: self.name, message })
     }
 
     /// Reports the time `join` waits to `ctx`'s timeline.
-    pub(crate) fn reporting_to(mut self, ctx: super::Ctx) -> Self {
+    pub(crate) fn reporting_to(mut self, ctx: Ctx) -> Self {
         self.ctx = Some(ctx);
         self
     }
@@ -84,65 +82,27 @@ where
 {
     let slot = Arc::new(Slot { result: Mutex::new(None), finished: Condvar::new() });
     let filled = slot.clone();
-    // The job runs `f` and returns how to hand its result over. A browser thread worker
-    // counts itself free again *before* handing over, so a thread spawned right after `join`
-    // returns always finds a free worker.
+    // The job runs `f` and returns how to hand its result over (see `Job`).
     let job = move || -> Publish {
-        // In the browser a panic aborts (this build has no unwinding), so `catch_unwind` below
+        // In the browser a panic aborts (that build has no unwinding), so `catch_unwind` below
         // never returns an error there. Instead the worker's panic hook hands the message to
-        // the joiner just before the worker dies.
-        #[cfg(target_arch = "wasm32")]
+        // the joiner just before the worker dies; on the host the guard does nothing.
         let _panics_go_to_join = {
             let slot = filled.clone();
-            super::browser::threads::PanicReport::to(Box::new(move |message| slot.fill(Err(message))))
+            backend::report_panics_to(Box::new(move |message| slot.fill(Err(message))))
         };
         let result =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| panic_message(&*payload));
         Box::new(move || filled.fill(result))
     };
-    start(name, Box::new(job))?;
+    backend::start_thread(name, Box::new(job))?;
     Ok(JoinHandle { name: name.to_string(), slot, ctx: None })
-}
-
-/// The text a panic was raised with (`panic!("...")` gives a `&str` or a `String`).
-pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic with a non-text payload".to_string())
 }
 
 /// `time.sleep`: blocks the calling thread. In the browser that works only in a worker,
 /// which is where every scenario's threads and main program run.
 pub fn sleep(duration: Duration) {
     std::thread::sleep(duration);
-}
-
-#[cfg(target_arch = "wasm32")]
-fn start(_name: &str, job: Job) -> Result<(), RtError> {
-    super::browser::threads::submit(job)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn start(name: &str, job: Job) -> Result<(), RtError> {
-    std::thread::Builder::new()
-        .name(name.to_string())
-        .spawn(move || job()())
-        .map(drop)
-        .map_err(|e| RtError::Unsupported(format!("cannot start thread {name}: {e}")))
-}
-
-/// Which worker (browser) or OS thread (host) the caller runs on, for the timeline.
-pub fn worker_name() -> String {
-    #[cfg(target_arch = "wasm32")]
-    {
-        super::browser::worker_name()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        format!("{:?}", std::thread::current().id())
-    }
 }
 
 #[cfg(test)]

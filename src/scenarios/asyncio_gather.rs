@@ -41,6 +41,7 @@ pub static SCENARIO: Scenario = Scenario {
     id: "asyncio-gather",
     title: "asyncio: tasks and gather",
     seed_section: "Asyncio: Async/Await Basics, Running Tasks Concurrently",
+    from_seed: true,
     params: &[ParamSpec {
         name: "delay_ms",
         label: "asyncio.sleep in each task (ms)",
@@ -52,6 +53,7 @@ pub static SCENARIO: Scenario = Scenario {
     run: |ctx, params| Box::pin(async move { main(ctx, &params).await }),
     source_file: "asyncio_gather.rs",
     more_source_files: &[],
+    views: &[],
     notice: "gather takes one delay, not two (1 s, not 2 s, with the seed's numbers): while one task waits in asyncio.sleep the event loop runs the other, on the same single thread. Awaiting task1 and then task2 also takes one delay in all, because both were already running; on the timeline the main thread is suspended in await meanwhile.",
 };
 
@@ -97,7 +99,7 @@ async fn main(ctx: Ctx, params: &Params) -> Result<Value, RtError> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::rt::task::block_on;
+    use crate::rt::backend::block_on;
 
     #[test]
     fn prints_what_cpython_prints_in_the_same_order() {

@@ -37,6 +37,7 @@ pub static SCENARIO: Scenario = Scenario {
     id: "concurrent-futures",
     title: "Thread and process executors",
     seed_section: "Concurrent Futures: Unified Interface for Pools",
+    from_seed: true,
     params: &[
         ParamSpec {
             name: "max_workers",
@@ -62,6 +63,7 @@ pub static SCENARIO: Scenario = Scenario {
     run: |ctx, params| Box::pin(async move { run(&ctx, &params).await }),
     source_file: "concurrent_futures.rs",
     more_source_files: &["tasks.rs"],
+    views: &[],
     notice: "submit returns a future at once; result() waits for it. Trivial tasks often all run on the first thread, because it is free again before the others wake. map returns results in input order, whichever process ran them.",
 };
 
@@ -113,7 +115,7 @@ impl ThreadPoolExecutor {
             .map(|i| {
                 let queue = queue.clone();
                 // Python names these threads ThreadPoolExecutor-<executor>_<worker>.
-                ctx.spawn_thread(&format!("ThreadPoolExecutor-0_{i}"), move || worker(&queue))
+                ctx.spawn_thread(&format!("ThreadPoolExecutor-0_{i}"), move |_| worker(&queue))
             })
             .collect::<Result<_, _>>()?;
         Ok(ThreadPoolExecutor { queue, workers })
@@ -186,7 +188,7 @@ async fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::rt::task::block_on;
+    use crate::rt::backend::block_on;
 
     #[test]
     fn both_executors_give_the_seeds_results() {

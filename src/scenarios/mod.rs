@@ -18,7 +18,10 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::params::{ParamSpec, Params};
-use crate::rt::{Ctx, RtError};
+use crate::rt::{Ctx, EventKind, RtError};
+
+/// The lane of a program's main thread, as Python names it.
+pub const MAIN_LANE: &str = "MainThread";
 use crate::value::Value;
 
 /// What a scenario's main program returns.
@@ -30,6 +33,9 @@ pub struct Scenario {
     pub title: &'static str,
     /// The seed's heading(s) this scenario ports.
     pub seed_section: &'static str,
+    /// A program of the seed (false: a lesson beyond it). The end-to-end tests compare the
+    /// seed's programs with CPython's output.
+    pub from_seed: bool,
     pub params: &'static [ParamSpec],
     /// Whether it needs threads on shared memory (so cross-origin isolation).
     pub needs_shared_memory: bool,
@@ -44,6 +50,10 @@ pub struct Scenario {
     pub source_file: &'static str,
     /// Other source files the scenario calls into (e.g. `tasks.rs`), shown after its own.
     pub more_source_files: &'static [&'static str],
+    /// Pictures beyond the timeline that the page draws from the run's value, by name (e.g.
+    /// `"speedup-chart"`, drawn by `www/views/speedup-chart.js`): the page finds a scenario's
+    /// views here, never by its id.
+    pub views: &'static [&'static str],
     /// "What to notice", for a learner: the point of the run, in two or three sentences.
     pub notice: &'static str,
 }
@@ -51,11 +61,11 @@ pub struct Scenario {
 impl Scenario {
     /// Runs the main program as the lane "MainThread", from its start to its end.
     pub async fn start(&self, ctx: Ctx, params: Params) -> Result<Value, RtError> {
-        crate::rt::set_lane("MainThread".to_string());
-        ctx.emit(crate::rt::EventKind::LaneStart { what: "the program's main thread".into() });
+        crate::rt::set_lane(MAIN_LANE.to_string());
+        ctx.emit(EventKind::LaneStart { what: "the program's main thread".into() });
         let outcome = (self.run)(ctx.clone(), params).await;
-        crate::rt::set_lane("MainThread".to_string());
-        ctx.emit(crate::rt::EventKind::LaneEnd);
+        // Tasks swap their lanes in and out; the main program's end is on its own lane.
+        ctx.emit_on(MAIN_LANE, EventKind::LaneEnd);
         outcome
     }
 }

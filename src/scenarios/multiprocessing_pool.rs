@@ -26,6 +26,7 @@ pub static SCENARIO: Scenario = Scenario {
     id: "multiprocessing-pool",
     title: "A pool of processes",
     seed_section: "Multiprocessing: Using a Pool",
+    from_seed: true,
     params: &[
         ParamSpec {
             name: "processes",
@@ -45,6 +46,7 @@ pub static SCENARIO: Scenario = Scenario {
     run: |ctx, params| Box::pin(async move { run(&ctx, &params).await }),
     source_file: "multiprocessing_pool.rs",
     more_source_files: &["tasks.rs"],
+    views: &[],
     notice: "Each task runs in one of the pool's processes, in parallel; results come back in the order of the inputs however they finish. A pool of 4 with 3 tasks leaves one worker idle. The pool's processes start first (tan bars), and the main thread waits in map() until the last result is back. The sums are exact: Python's ints, like Rust's u128 here, do not overflow.",
 };
 
@@ -64,7 +66,7 @@ async fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::rt::task::block_on;
+    use crate::rt::backend::block_on;
 
     #[test]
     fn results_are_exact_and_in_input_order() {

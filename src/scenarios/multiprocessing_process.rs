@@ -25,13 +25,14 @@ use std::sync::atomic::Ordering;
 use super::Scenario;
 use super::tasks::{Call, GLOBAL_COUNTER};
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rt::{Ctx, RtError, clock};
+use crate::rt::{Ctx, RtError, SpanState, clock};
 use crate::value::Value;
 
 pub static SCENARIO: Scenario = Scenario {
     id: "multiprocessing-process",
     title: "A process with memory of its own",
     seed_section: "Multiprocessing: Parallel Execution",
+    from_seed: true,
     params: &[ParamSpec {
         name: "n",
         label: "compute_heavy_task(n)",
@@ -43,6 +44,7 @@ pub static SCENARIO: Scenario = Scenario {
     run: |ctx, params| Box::pin(async move { run(&ctx, &params).await }),
     source_file: "multiprocessing_process.rs",
     more_source_files: &["tasks.rs"],
+    views: &[],
     notice: "The child prints its own pid, and the global it changes is its own copy: the parent still reads 0, because processes share no memory. The result comes back as a message, not through a shared variable. The tan bar is the process starting: a worker with a fresh instance of the module. The first start on a page is the slowest (tens of ms, more than this small task); after it the playground keeps a spare worker warm, so later starts take a few ms.",
 };
 
@@ -54,7 +56,7 @@ async fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     let child_counter = p1.call(Call::BumpGlobal).await?;
     let pid = p1.pid();
     p1.exit(); // py: p1.join()
-    ctx.span("join", waiting_since, "p1.start() to p1.join(): the parent waits for its child");
+    ctx.span(SpanState::Join, waiting_since, "p1.start() to p1.join(): the parent waits for its child");
     let parent_counter = GLOBAL_COUNTER.load(Ordering::SeqCst);
 
     ctx.note(format!(
@@ -70,7 +72,7 @@ async fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::rt::task::block_on;
+    use crate::rt::backend::block_on;
 
     #[test]
     fn the_child_prints_its_pid_and_returns_the_exact_sum() {

@@ -24,7 +24,8 @@ pub enum Call {
     /// Adds one to this process's `GLOBAL_COUNTER` and returns it: shows that a child's
     /// globals are its own.
     BumpGlobal,
-    /// Panics in the process: a failure drill for the robustness tests.
+    /// Panics in the process: a failure drill for the robustness tests (feature `drills`).
+    #[cfg(feature = "drills")]
     Panic,
 }
 
@@ -113,6 +114,7 @@ impl Call {
             "compute_heavy_task" => Ok(Call::ComputeHeavy(arg()?)),
             "task" => Ok(Call::Double(arg()?)),
             "bump_global" => Ok(Call::BumpGlobal),
+            #[cfg(feature = "drills")]
             "panic" => Ok(Call::Panic),
             _ => Err(format!("unknown call {text:?}")),
         }
@@ -125,6 +127,7 @@ impl ProcessTask for Call {
             Call::ComputeHeavy(n) => format!("compute_heavy_task {n}"),
             Call::Double(n) => format!("task {n}"),
             Call::BumpGlobal => "bump_global".to_string(),
+            #[cfg(feature = "drills")]
             Call::Panic => "panic".to_string(),
         }
     }
@@ -134,6 +137,7 @@ impl ProcessTask for Call {
             Call::ComputeHeavy(n) => format!("compute_heavy_task({n})"),
             Call::Double(n) => format!("task({n})"),
             Call::BumpGlobal => "GLOBAL_COUNTER += 1".to_string(),
+            #[cfg(feature = "drills")]
             Call::Panic => "panic()".to_string(),
         }
     }
@@ -146,6 +150,7 @@ impl ProcessTask for Call {
             }
             Call::Double(n) => Ok(u128::from(n) * 2),
             Call::BumpGlobal => Ok(u128::from(GLOBAL_COUNTER.fetch_add(1, Ordering::SeqCst) + 1)),
+            #[cfg(feature = "drills")]
             Call::Panic => panic!("a deliberate panic in process {pid}"),
         }
     }
@@ -165,7 +170,7 @@ mod tests {
 
     #[test]
     fn calls_round_trip_through_text() {
-        for call in [Call::ComputeHeavy(10), Call::Double(7), Call::BumpGlobal, Call::Panic] {
+        for call in [Call::ComputeHeavy(10), Call::Double(7), Call::BumpGlobal] {
             assert_eq!(Call::decode(&call.encode()), Ok(call));
         }
         assert!(Call::decode("rm -rf /").is_err());

@@ -28,6 +28,7 @@ pub static SCENARIO: Scenario = Scenario {
     id: "threading-basic",
     title: "A thread that sleeps, and join",
     seed_section: "Threading: Basic Threading",
+    from_seed: true,
     params: &[
         ParamSpec { name: "count", label: "numbers printed", kind: ParamKind::Int { min: 0, max: 50 }, default: "5" },
         ParamSpec {
@@ -42,6 +43,7 @@ pub static SCENARIO: Scenario = Scenario {
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
     source_file: "threading_basic.rs",
     more_source_files: &[],
+    views: &[],
     notice: "The lines arrive one by one, delay_ms apart (100 ms with the seed's values), while the main \
              thread sits in join(): sleep blocks only the thread that calls it. The main thread waits the \
              whole time because join() waits for Thread-1 to finish.",
@@ -51,14 +53,11 @@ fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     let count = params.int("count");
     let delay = Duration::from_millis(params.int("delay_ms"));
 
-    let print_numbers = {
-        let ctx = ctx.clone();
-        move || {
-            for i in 0..count {
-                // py: for i in range(5):
-                ctx.sleep(delay); // py: time.sleep(0.1)
-                ctx.print(format!("Thread: {i}")); // py: print(f"Thread: {i}")
-            }
+    let print_numbers = move |ctx: &Ctx| {
+        for i in 0..count {
+            // py: for i in range(5):
+            ctx.sleep(delay); // py: time.sleep(0.1)
+            ctx.print(format!("Thread: {i}")); // py: print(f"Thread: {i}")
         }
     };
     let started = crate::rt::clock::now_ms();

@@ -34,13 +34,14 @@ use std::time::Duration;
 
 use super::Scenario;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rt::{Ctx, RtError, clock, current_lane};
+use crate::rt::{Ctx, RtError, SpanState, clock, current_lane};
 use crate::value::{Value, decimal};
 
 pub static SCENARIO: Scenario = Scenario {
     id: "threading-deadlock",
     title: "Deadlock, caught by a watchdog",
     seed_section: "Threading: Race Conditions & Locks (what locks can do wrong)",
+    from_seed: false,
     params: &[
         ParamSpec {
             name: "ordered",
@@ -60,6 +61,7 @@ pub static SCENARIO: Scenario = Scenario {
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
     source_file: "threading_deadlock.rs",
     more_source_files: &[],
+    views: &[],
     notice: "Each thread holds one lock and waits for the other's: a cycle, so neither can ever move. \
              Taking the locks in one agreed order (lock1, then lock2, everywhere) makes a cycle impossible. \
              Python has no watchdog: its program would simply hang at join().",
@@ -109,7 +111,7 @@ impl Locks {
         record.waiting_for.remove(&me);
         drop(record);
         if waited {
-            ctx.span("lock-wait", start_ms, format!("waiting for {lock}"));
+            ctx.span(SpanState::LockWait, start_ms, format!("waiting for {lock}"));
         }
         outcome
     }
@@ -172,9 +174,9 @@ fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     let handles = [("Thread-A", ("lock1", "lock2")), ("Thread-B", order_b)]
         .into_iter()
         .map(|(name, (first, second))| {
-            let (ctx, locks) = (ctx.clone(), locks.clone());
-            ctx.clone().spawn_thread(name, move || {
-                let outcome = take_both(&ctx, &locks, first, second);
+            let locks = locks.clone();
+            ctx.spawn_thread(name, move |ctx| {
+                let outcome = take_both(ctx, &locks, first, second);
                 locks.finish();
                 outcome
             })
@@ -203,7 +205,7 @@ fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
         record = locks.changed.wait_timeout(record, Duration::from_millis(50)).unwrap().0;
     }
     drop(record);
-    ctx.span("wait", watching_since, "the watchdog watches the locks");
+    ctx.span(SpanState::Wait, watching_since, "the watchdog watches the locks");
 
     let outcomes: Vec<Result<(), String>> = handles.into_iter().map(|h| h.join()).collect::<Result<_, _>>()?; // py: for t in threads: t.join()
     match outcomes.iter().find_map(|o| o.as_ref().err()) {

@@ -24,13 +24,14 @@ use std::sync::{Arc, Condvar, Mutex};
 use super::Scenario;
 use super::tasks::{sum_of_squares_between, warm_up};
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rt::{Ctx, RtError, clock};
+use crate::rt::{Ctx, RtError, SpanState, clock};
 use crate::value::{Value, decimal};
 
 pub static SCENARIO: Scenario = Scenario {
     id: "threading-gil",
     title: "The GIL, made visible",
     seed_section: "Multiprocessing: why the seed uses processes for CPU-bound work",
+    from_seed: false,
     params: &[
         ParamSpec {
             name: "threads",
@@ -50,6 +51,7 @@ pub static SCENARIO: Scenario = Scenario {
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
     source_file: "threading_gil.rs",
     more_source_files: &[],
+    views: &[],
     notice: "Without a GIL, threads compute at the same time on different cores: the speed-up grows with \
              the cores the browser offers. With the GIL they take turns (the red waits on the timeline) and \
              need about as long as one thread doing all the work. That is why the seed's CPU-bound work uses processes: each has its \
@@ -86,7 +88,7 @@ impl Gil {
             tickets = self.handed_over.wait(tickets).unwrap();
         }
         if clock::now_ms() - start_ms > 0.05 {
-            ctx.span("gil-wait", start_ms, "waiting for the GIL");
+            ctx.span(SpanState::GilWait, start_ms, "waiting for the GIL");
         }
     }
 
@@ -109,7 +111,7 @@ fn compute_under_gil(ctx: &Ctx, gil: &Gil, n: u64) -> u128 {
             sum += sum_of_squares_between(i, end);
             i = end;
         }
-        ctx.span("run", held_from, "computing, holding the GIL");
+        ctx.span(SpanState::Run, held_from, "computing, holding the GIL");
         gil.release();
     }
     sum
@@ -120,13 +122,13 @@ fn round(ctx: &Ctx, threads: usize, n: u64, gil: Option<Arc<Gil>>) -> Result<f64
     let started = clock::now_ms();
     let handles = (1..=threads)
         .map(|i| {
-            let (ctx, gil) = (ctx.clone(), gil.clone());
-            ctx.clone().spawn_thread(&format!("Thread-{i} (compute_heavy_task)"), move || match gil {
-                Some(gil) => compute_under_gil(&ctx, &gil, n), // py: threads = [threading.Thread(target=compute_heavy_task, args=(10**7,))
+            let gil = gil.clone();
+            ctx.spawn_thread(&format!("Thread-{i} (compute_heavy_task)"), move |ctx| match gil {
+                Some(gil) => compute_under_gil(ctx, &gil, n), // py: threads = [threading.Thread(target=compute_heavy_task, args=(10**7,))
                 None => {
                     let start_ms = clock::now_ms();
                     let sum = sum_of_squares_between(0, n);
-                    ctx.span("run", start_ms, format!("compute_heavy_task({n}), no GIL"));
+                    ctx.span(SpanState::Run, start_ms, format!("compute_heavy_task({n}), no GIL"));
                     sum
                 }
             })
@@ -177,7 +179,9 @@ mod tests {
         let (ctx, out) = Ctx::collecting();
         let gil = Gil::new();
         assert_eq!(compute_under_gil(&ctx, &gil, 1_000_000), 333_332_833_333_500_000);
-        assert!(out.events().iter().any(|e| matches!(e.kind, crate::rt::EventKind::Span { state: "run", .. })));
+        assert!(
+            out.events().iter().any(|e| matches!(e.kind, crate::rt::EventKind::Span { state: SpanState::Run, .. }))
+        );
     }
 
     #[test]
@@ -188,7 +192,7 @@ mod tests {
             .events()
             .into_iter()
             .filter_map(|e| match e.kind {
-                crate::rt::EventKind::Span { state: "run", start_ms, .. } => Some((start_ms, e.t_ms)),
+                crate::rt::EventKind::Span { state: SpanState::Run, start_ms, .. } => Some((start_ms, e.t_ms)),
                 _ => None,
             })
             .collect();

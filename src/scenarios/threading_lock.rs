@@ -31,13 +31,14 @@ use std::sync::{Arc, Mutex};
 
 use super::Scenario;
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rt::{Ctx, RtError, clock};
+use crate::rt::{Ctx, RtError, SpanState, clock};
 use crate::value::{Value, decimal};
 
 pub static SCENARIO: Scenario = Scenario {
     id: "threading-lock",
     title: "A race, fixed by a lock",
     seed_section: "Threading: Race Conditions & Locks",
+    from_seed: true,
     params: &[
         ParamSpec {
             name: "threads",
@@ -57,6 +58,7 @@ pub static SCENARIO: Scenario = Scenario {
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
     source_file: "threading_lock.rs",
     more_source_files: &[],
+    views: &[],
     notice: "Without a lock, both threads read the same value and both write value + 1: one of the two updates is lost, over and over. The mutex lets one thread at a time do read-add-write, so none is lost; the atomic add makes read-add-write one indivisible step. On the timeline, the orange bars are the time each thread waited for the lock.",
 };
 
@@ -204,7 +206,7 @@ impl LockWaits {
 
     fn report(self, ctx: &Ctx) {
         for (start, end) in self.spans {
-            ctx.span("lock-wait", start, format!("waiting for the lock, {} ms", decimal(end - start, 2)));
+            ctx.span(SpanState::LockWait, start, format!("waiting for the lock, {} ms", decimal(end - start, 2)));
         }
     }
 }
@@ -249,23 +251,22 @@ pub fn race(ctx: &Ctx, variant: Variant, threads: usize, iterations: u64) -> Res
     let handles = (1..=threads)
         .map(|i| {
             let (counter, start_line) = (counter.clone(), start_line.clone());
-            let thread_ctx = ctx.clone();
             // The same lane names in every variant: the timeline shows Thread-1 and Thread-2
             // running the three variants one after the other.
-            ctx.spawn_thread(&format!("Thread-{i} (increment)"), move || {
+            ctx.spawn_thread(&format!("Thread-{i} (increment)"), move |thread_ctx| {
                 // py: threads = [threading.Thread(target=increment)
                 let arrived_ms = clock::now_ms();
                 start_line.wait();
                 let start_ms = clock::now_ms();
-                thread_ctx.span("wait", arrived_ms, "at the start line");
+                thread_ctx.span(SpanState::Wait, arrived_ms, "at the start line");
                 let mut waits = LockWaits { spans: Vec::new() };
                 for _ in 0..iterations {
                     // py: for _ in range(100000):
                     counter.increment(variant, &mut waits);
                 }
-                thread_ctx.span("run", start_ms, format!("{}: {iterations} increments", variant.label()));
+                thread_ctx.span(SpanState::Run, start_ms, format!("{}: {iterations} increments", variant.label()));
                 let end_ms = clock::now_ms();
-                waits.report(&thread_ctx);
+                waits.report(thread_ctx);
                 (start_ms, end_ms)
             })
         })

@@ -21,13 +21,14 @@
 use super::Scenario;
 use super::tasks::{sum_of_squares_between, warm_up};
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rt::{Ctx, RtError, clock, cpu_count};
+use crate::rt::{Ctx, RtError, SpanState, clock, cpu_count};
 use crate::value::{Value, decimal};
 
 pub static SCENARIO: Scenario = Scenario {
     id: "threading-speedup",
     title: "Speed-up: the same sum on 1, 2, … workers",
     seed_section: "Multiprocessing: Parallel Execution (how much faster?)",
+    from_seed: false,
     params: &[ParamSpec {
         name: "n",
         label: "compute_heavy_task(n), split",
@@ -39,6 +40,7 @@ pub static SCENARIO: Scenario = Scenario {
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
     source_file: "threading_speedup.rs",
     more_source_files: &[],
+    views: &["speedup-chart"],
     notice: "The measured speed-up follows the ideal line up to the number of cores the browser offers, \
              then flattens: more workers than cores only take turns. A little is always lost to starting \
              and joining the workers, which is why the points sit just below the line.",
@@ -58,11 +60,14 @@ pub fn split_sum(ctx: &Ctx, n: u64, workers: usize) -> Result<(u128, f64), RtErr
         .map(|k| {
             let start = k as u64 * step;
             let end = if k + 1 == workers { n } else { start + step };
-            let ctx = ctx.clone();
-            ctx.clone().spawn_thread(&format!("Worker-{}", k + 1), move || {
+            ctx.spawn_thread(&format!("Worker-{}", k + 1), move |ctx| {
                 let start_ms = clock::now_ms();
                 let part = sum_of_squares_between(start, end); // py: return sum(i * i for i in range(start, end))
-                ctx.span("run", start_ms, format!("sum of i*i for i in range({start}, {end}), {workers} workers"));
+                ctx.span(
+                    SpanState::Run,
+                    start_ms,
+                    format!("sum of i*i for i in range({start}, {end}), {workers} workers"),
+                );
                 part
             })
         })

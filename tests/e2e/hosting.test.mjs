@@ -47,7 +47,8 @@ test('dist with no headers and no service worker: not isolated, says so, runs wh
   assert.equal(await page.evaluate(() => performance.getEntriesByType('navigation')[0].type), 'navigate', 'no reload loop');
   assert.equal(await isolated(page), false);
   assert.match(await page.locator('[data-role="capabilities"]').textContent(), /not cross-origin isolated/);
-  for (const id of ['threading-basic', 'threading-lock', 'concurrent-futures', 'threading-gil', 'threading-speedup', 'threading-deadlock']) {
+  const scenarios = await page.evaluate(() => window.playground.scenarios.map(({ id, needsSharedMemory }) => ({ id, needsSharedMemory })));
+  for (const { id } of scenarios.filter((s) => s.needsSharedMemory)) {
     const notice = page.locator(`section[data-scenario="${id}"] [data-role="isolation-notice"]`);
     assert.match(await notice.textContent(), /needs threads that share memory/, id);
     const link = new URL(await notice.locator('a').getAttribute('href'));
@@ -55,7 +56,7 @@ test('dist with no headers and no service worker: not isolated, says so, runs wh
   }
   assert.equal(await runInPage(page, 'threading-basic'), 'error');
   assert.match(await page.locator('section[data-scenario="threading-basic"] [data-role="status"]').textContent(), /not cross-origin isolated/);
-  for (const id of ['asyncio-gather', 'multiprocessing-process', 'multiprocessing-pool']) {
+  for (const { id } of scenarios.filter((s) => !s.needsSharedMemory)) {
     assert.equal(await runInPage(page, id, { timeout: 60_000 }), 'done', id);
   }
   assert.match((await page.locator('section[data-scenario="multiprocessing-process"] [data-role="notes"]').textContent()), /in the parent it is 0/);

@@ -27,16 +27,22 @@ const section = (id) => page.locator(`section[data-scenario="${id}"]`);
 const notes = (id) => section(id).locator('[data-role="notes"] .text').allTextContents();
 const api = (fn, ...args) => page.evaluate(fn, ...args);
 
-for (const id of ['threading-basic', 'threading-lock', 'multiprocessing-process', 'multiprocessing-pool', 'asyncio-gather', 'concurrent-futures']) {
-  test(`${id} prints what CPython prints`, async () => {
-    assert.equal(await runInPage(page, id, { timeout: 120_000 }), 'done');
-    const lines = (await printedLines(page, id)).map(normalisePids);
-    assert.deepEqual(lines, reference[id]);
-    const elapsed = Number(await section(id).locator('[data-role="elapsed"]').getAttribute('data-ms'));
-    assert.ok(elapsed > 0, `${id} shows its wall time`);
-    assert.deepEqual(errors, []);
-  });
-}
+// The seed's programs are the registry's scenarios marked `fromSeed`; each must have CPython's
+// lines to be compared with, so a new one cannot slip through untested.
+test('every program of the seed prints what CPython prints', async (t) => {
+  const ids = await api(() => window.playground.scenarios.filter((s) => s.fromSeed).map((s) => s.id));
+  assert.deepEqual(ids.toSorted(), Object.keys(reference).toSorted(), 'the seed scenarios and the CPython reference');
+  for (const id of ids) {
+    await t.test(id, async () => {
+      assert.equal(await runInPage(page, id, { timeout: 120_000 }), 'done');
+      const lines = (await printedLines(page, id)).map(normalisePids);
+      assert.deepEqual(lines, reference[id]);
+      const elapsed = Number(await section(id).locator('[data-role="elapsed"]').getAttribute('data-ms'));
+      assert.ok(elapsed > 0, `${id} shows its wall time`);
+      assert.deepEqual(errors, []);
+    });
+  }
+});
 
 test('the pool returns the exact sums, in input order, from distinct processes', async () => {
   const result = await api(async () => {
@@ -139,4 +145,22 @@ test('the API rejects unknown scenarios and parameters, and a second run of a ru
 
 test('the seed in the repo is the team\'s cheat sheet, word for word (where shared/ is beside the clone)', { skip: !existsSync(SHARED_SEED) }, () => {
   assert.equal(readFileSync(SEED, 'utf8'), readFileSync(SHARED_SEED, 'utf8'), 'copy shared/seed/async-and-concurrency.md into seed/');
+});
+
+test('bench and validate refuse what they cannot do, naming the argument and its range', async () => {
+  const out = await api(async () => {
+    const pg = window.playground;
+    const why = (attempt) => Promise.resolve().then(attempt).then(() => 'accepted', (e) => `${e.name}: ${e.message}`);
+    const many = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`p${i}`, '1']));
+    return {
+      million: await why(() => pg.bench('lock-mutex', { threads: 1e6 })),
+      infinite: await why(() => pg.bench('split', { workers: Infinity })),
+      unknown: await why(() => pg.bench('rm -rf', {})),
+      manyPairs: await why(() => pg.validate('threading-lock', many)),
+    };
+  });
+  assert.match(out.million, /^ParamError: threads must be a whole number from 1 to 16; got "1000000"$/);
+  assert.match(out.infinite, /^ParamError: workers must be a whole number from 1 to 16; got "Infinity"$/);
+  assert.match(out.unknown, /^ParamError: unknown bench "rm -rf"; known: sum, split, /);
+  assert.match(out.manyPairs, /^ParamError: at most 32 parameters are accepted, got 1000$/);
 });

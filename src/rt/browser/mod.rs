@@ -1,22 +1,75 @@
-//! The browser side of the platform layer: the only code that knows about Web Workers.
+//! The browser backend of the platform layer: the only code that knows about Web Workers.
 //!
-//! The page's JS (`www/playground.js`) starts every worker and routes messages; Rust owns the
-//! state. A run lives in one *world*: a coordinator worker (the Python program's main thread)
-//! and thread workers, all instances of the module on one shared memory. Processes are
-//! workers with instances of their own. Every worker posts its run's events straight to the
-//! page, so lines appear while the program still runs, even when its main thread is blocked.
+//! The page's JS (`www/playground.js`) starts every worker; Rust owns the state. A run lives
+//! in one *world*: a main worker (the Python program's main thread) and thread workers, all
+//! instances of the module on one shared memory. Processes are workers with instances of
+//! their own. Every worker posts its run's events straight to the page, so lines appear while
+//! the program still runs, even when its main thread is blocked. Every message is defined in
+//! `www/protocol.js` (see `protocol`).
+//!
+//! It provides the functions the host backend provides (listed in `host/mod.rs`).
 
 pub mod processes;
+pub mod protocol;
 pub mod threads;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::DedicatedWorkerGlobalScope;
 
-use super::{Event, EventKind, Sink};
+pub use self::processes::ProcessHandle;
+pub use self::threads::{report_panics_to, start_thread};
+use super::core::{Event, EventKind, RtError, Sink, current_lane, panic_message};
+
+/// Milliseconds since the Unix epoch on the clock every worker shares.
+pub fn now_ms() -> f64 {
+    #[wasm_bindgen]
+    extern "C" {
+        type Performance;
+        #[wasm_bindgen(thread_local_v2, js_name = performance)]
+        static PERFORMANCE: Performance;
+        #[wasm_bindgen(method)]
+        fn now(this: &Performance) -> f64;
+        #[wasm_bindgen(method, getter, js_name = timeOrigin)]
+        fn time_origin(this: &Performance) -> f64;
+    }
+
+    PERFORMANCE.with(|p| p.time_origin() + p.now())
+}
+
+pub fn spawn_local(fut: impl Future<Output = ()> + 'static) {
+    wasm_bindgen_futures::spawn_local(fut);
+}
+
+thread_local! {
+    /// The run this worker's main program is running: its process calls are tagged with it.
+    static CURRENT_RUN: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Called by the main worker as a run begins.
+pub fn begin_run(run_id: u32) {
+    CURRENT_RUN.with(|r| r.set(run_id));
+}
+
+pub async fn start_process(name: &str) -> Result<(ProcessHandle, u32), RtError> {
+    processes::start(name).await
+}
+
+/// Sends the encoded call to the process (the closure is for the host, which has no process).
+pub async fn call_process(
+    process: &ProcessHandle,
+    encoded: String,
+    _run_here: Box<dyn FnOnce() -> Result<u128, String> + Send>,
+) -> Result<u128, RtError> {
+    processes::call(process, CURRENT_RUN.with(Cell::get), &encoded).await
+}
+
+pub fn exit_process(process: &ProcessHandle) {
+    processes::exit(process);
+}
 
 thread_local! {
     static WORKER_NAME: RefCell<String> = RefCell::new("page".to_string());
@@ -26,7 +79,7 @@ thread_local! {
 pub fn init_worker(name: &str) {
     WORKER_NAME.with(|w| *w.borrow_mut() = name.to_string());
     std::panic::set_hook(Box::new(|info| {
-        let message = crate::rt::thread::panic_message(info.payload());
+        let message = panic_message(info.payload());
         let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         // Panics abort in this build, so these are the last things the worker does. A thread
         // started by `spawn` has a joiner to tell, and the run goes on without it, as in
@@ -36,15 +89,10 @@ pub fn init_worker(name: &str) {
         match threads::take_panic_report() {
             Some(tell_joiner) => {
                 threads::count_lost_worker();
-                post(&message_object(&[("type", "thread-panic".into())]));
+                post(&protocol::thread_panic());
                 tell_joiner(format!("{message}{location}"));
             }
-            None => post(&message_object(&[
-                ("type", "panic".into()),
-                ("lane", super::current_lane().into()),
-                ("worker", worker_name().into()),
-                ("message", format!("{message}{location}").into()),
-            ])),
+            None => post(&protocol::panic(&current_lane(), &worker_name(), &format!("{message}{location}"))),
         }
     }));
 }
@@ -112,7 +160,7 @@ pub fn flush_events() {
         (pending.run_id, pending.events.drain(..).collect::<Array>())
     });
     if events.length() > 0 {
-        post(&message_object(&[("type", "events".into()), ("runId", run_id.into()), ("events", events.into())]));
+        post(&protocol::events(run_id, events));
     }
 }
 
@@ -126,7 +174,7 @@ pub fn event_to_js(event: &Event) -> JsValue {
         EventKind::LaneEnd => fields.push(("kind", "lane-end".into())),
         EventKind::Span { state, start_ms, label } => fields.extend([
             ("kind", "span".into()),
-            ("state", (*state).into()),
+            ("state", state.name().into()),
             ("start", (*start_ms).into()),
             ("label", label.as_str().into()),
         ]),
@@ -147,7 +195,7 @@ extern "C" {
 }
 
 /// `navigator.hardwareConcurrency`, at least 1.
-pub fn hardware_concurrency() -> usize {
+pub fn cpu_count() -> usize {
     NAVIGATOR.with(|n| n.hardware_concurrency()).max(1.0) as usize
 }
 
@@ -158,20 +206,4 @@ pub async fn timer(duration: Duration) {
         set_timeout(&resolve, ms);
     });
     wasm_bindgen_futures::JsFuture::from(promise).await.expect("a timer promise never rejects");
-}
-
-/// `[[name, text], ...]` from JS into Rust pairs; anything else is a programming error of the
-/// caller (playground.js always sends this shape).
-pub fn pairs_from_js(pairs: &JsValue) -> Result<Vec<(String, String)>, String> {
-    let array: &Array = pairs.dyn_ref().ok_or("parameters must be an array of [name, text] pairs")?;
-    array
-        .iter()
-        .map(|pair| {
-            let pair: Array = pair.dyn_into().map_err(|_| "each parameter must be a [name, text] pair".to_string())?;
-            match (pair.get(0).as_string(), pair.get(1).as_string()) {
-                (Some(name), Some(text)) => Ok((name, text)),
-                _ => Err("each parameter must be a [name, text] pair of strings".to_string()),
-            }
-        })
-        .collect()
 }

@@ -3,7 +3,7 @@
 //! A browser cannot start a worker synchronously: `new Worker()` only begins to load once the
 //! creating thread returns to its event loop, which a blocked Python main thread never does.
 //! So the page starts thread workers *before* a run, as many as the scenario declares it
-//! needs; each enters `worker_loop` and waits here, in shared memory, for a job. `submit`
+//! needs; each enters `worker_loop` and waits here, in shared memory, for a job. `start_thread`
 //! hands a job to a waiting worker at once, or fails at once if none waits: it never queues,
 //! because a Python thread that waited for another to finish would not be a thread.
 
@@ -12,8 +12,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Condvar, Mutex};
 
-use crate::rt::RtError;
-use crate::rt::thread::Job;
+use crate::rt::core::{Job, PanicReport, RtError};
 
 struct Pool {
     jobs: VecDeque<Job>,
@@ -25,7 +24,7 @@ static POOL: Mutex<Pool> = Mutex::new(Pool { jobs: VecDeque::new(), waiting: 0 }
 static JOB_READY: Condvar = Condvar::new();
 
 /// Starts `job` on a waiting thread worker now, or says that every worker is busy.
-pub fn submit(job: Job) -> Result<(), RtError> {
+pub fn start_thread(_name: &str, job: Job) -> Result<(), RtError> {
     let mut pool = POOL.lock().unwrap();
     if pool.waiting <= pool.jobs.len() {
         return Err(RtError::NoFreeWorker);
@@ -59,28 +58,27 @@ pub fn worker_loop(ready: impl FnOnce()) -> ! {
 }
 
 thread_local! {
-    static ON_PANIC: RefCell<Option<Box<dyn FnOnce(String)>>> = const { RefCell::new(None) };
+    static ON_PANIC: RefCell<Option<PanicReport>> = const { RefCell::new(None) };
 }
 
-/// While a thread's job runs, where a panic of it is reported: to the thread's `join`.
-/// Dropping the report (the job returned) forgets it.
-pub struct PanicReport(());
+/// While a thread's job runs, where a panic of it is reported: to the thread's `join`. This
+/// build aborts on panic, so the worker's panic hook takes the report (`take_panic_report`)
+/// just before the worker dies. Dropping the guard (the job returned) forgets it.
+pub struct PanicGuard(());
 
-impl PanicReport {
-    pub fn to(report: Box<dyn FnOnce(String)>) -> PanicReport {
-        ON_PANIC.with(|r| *r.borrow_mut() = Some(report));
-        PanicReport(())
-    }
+pub fn report_panics_to(report: PanicReport) -> PanicGuard {
+    ON_PANIC.with(|r| *r.borrow_mut() = Some(report));
+    PanicGuard(())
 }
 
-impl Drop for PanicReport {
+impl Drop for PanicGuard {
     fn drop(&mut self) {
         ON_PANIC.with(|r| r.borrow_mut().take());
     }
 }
 
 /// For the panic hook: the report of the job this worker is running, if it runs one.
-pub(super) fn take_panic_report() -> Option<Box<dyn FnOnce(String)>> {
+pub(super) fn take_panic_report() -> Option<PanicReport> {
     ON_PANIC.with(|r| r.borrow_mut().take())
 }
 

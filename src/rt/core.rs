@@ -1,0 +1,216 @@
+//! The vocabulary every part of the runtime shares: events, span states, sinks, errors, the
+//! job a thread runs, and the lane code runs for. It depends on nothing else in the crate, so
+//! the two backends (`host`, `browser`) and the portable API above them can all use it
+//! without depending on each other.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::sync::Mutex;
+
+/// One thing that happened during a run, stamped with the shared clock and the lane (thread,
+/// process or task) it happened on. The page draws lines and the timeline from these.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// Milliseconds on the shared clock (`performance.timeOrigin + performance.now()` in the
+    /// browser), so events of different workers line up.
+    pub t_ms: f64,
+    pub lane: String,
+    pub kind: EventKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventKind {
+    /// A line the Python program prints.
+    Line(String),
+    /// A line the playground adds: a timing, lost updates, a result the seed only assigns.
+    Note(String),
+    /// A lane starts; `what` says what kind of lane ("thread", "process", "task") and on
+    /// which worker it runs.
+    LaneStart {
+        what: String,
+    },
+    LaneEnd,
+    /// A stretch of time in one state, reported when it ends at `t_ms`.
+    Span {
+        state: SpanState,
+        start_ms: f64,
+        label: String,
+    },
+}
+
+/// The states a lane can spend time in. The names reach the page (`spanStates()` of the JS
+/// API), which colours bars by them and shows the labels in the legend: this enum is their one
+/// source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpanState {
+    Run,
+    Sleep,
+    Await,
+    AwaitTask,
+    Join,
+    MapWait,
+    Start,
+    Wait,
+    LockWait,
+    GilWait,
+}
+
+impl SpanState {
+    pub const ALL: [SpanState; 10] = [
+        SpanState::Run,
+        SpanState::Sleep,
+        SpanState::Await,
+        SpanState::AwaitTask,
+        SpanState::Join,
+        SpanState::MapWait,
+        SpanState::Start,
+        SpanState::Wait,
+        SpanState::LockWait,
+        SpanState::GilWait,
+    ];
+
+    /// The name in events, CSS classes (`state-lock-wait`) and the JS API.
+    pub fn name(self) -> &'static str {
+        match self {
+            SpanState::Run => "run",
+            SpanState::Sleep => "sleep",
+            SpanState::Await => "await",
+            SpanState::AwaitTask => "await-task",
+            SpanState::Join => "join",
+            SpanState::MapWait => "map-wait",
+            SpanState::Start => "start",
+            SpanState::Wait => "wait",
+            SpanState::LockWait => "lock-wait",
+            SpanState::GilWait => "gil-wait",
+        }
+    }
+
+    /// What a learner reads in the legend and in a bar's details.
+    pub fn label(self) -> &'static str {
+        match self {
+            SpanState::Run => "running",
+            SpanState::Sleep => "sleeping (time.sleep)",
+            SpanState::Await => "awaiting (asyncio.sleep)",
+            SpanState::AwaitTask => "awaiting a task (await, gather)",
+            SpanState::Join => "waiting in join()",
+            SpanState::MapWait => "waiting for the pool (map)",
+            SpanState::Start => "starting a process",
+            SpanState::Wait => "at the start line",
+            SpanState::LockWait => "waiting for a lock",
+            SpanState::GilWait => "waiting for the GIL",
+        }
+    }
+
+    /// A wait that happens *inside* a running stretch (a lock or the GIL): drawn as a thinner
+    /// bar over the running bar rather than beside it.
+    pub fn is_overlay(self) -> bool {
+        matches!(self, SpanState::LockWait | SpanState::GilWait)
+    }
+}
+
+/// Where a run's events go: posted to the page in the browser, collected in tests.
+pub trait Sink: Send + Sync {
+    fn emit(&self, event: Event);
+}
+
+/// A sink that keeps every event, for host tests and native benchmarks.
+#[derive(Default)]
+pub struct Collect(Mutex<Vec<Event>>);
+
+impl Collect {
+    pub fn events(&self) -> Vec<Event> {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// The printed lines (what Python would print), in order.
+    pub fn lines(&self) -> Vec<String> {
+        self.texts(|kind| matches!(kind, EventKind::Line(_)))
+    }
+
+    /// The lines the playground added, in order.
+    pub fn notes(&self) -> Vec<String> {
+        self.texts(|kind| matches!(kind, EventKind::Note(_)))
+    }
+
+    fn texts(&self, wanted: impl Fn(&EventKind) -> bool) -> Vec<String> {
+        self.events()
+            .into_iter()
+            .filter(|e| wanted(&e.kind))
+            .filter_map(|e| match e.kind {
+                EventKind::Line(text) | EventKind::Note(text) => Some(text),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+impl Sink for Collect {
+    fn emit(&self, event: Event) {
+        self.0.lock().unwrap().push(event);
+    }
+}
+
+/// Why the platform could not do what a scenario asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RtError {
+    /// Every thread worker is busy: the page starts as many as the scenario said it needs.
+    NoFreeWorker,
+    /// The thread (or task) panicked; the message is the panic's.
+    Panicked { lane: String, message: String },
+    /// A process could not be started or failed.
+    Process(String),
+    /// This browser context cannot do it (e.g. threads without cross-origin isolation).
+    Unsupported(String),
+    /// Threads waited for each other in a cycle; a watchdog stopped them.
+    Deadlock(String),
+}
+
+impl fmt::Display for RtError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RtError::NoFreeWorker => {
+                f.write_str("no free thread worker: the scenario started more threads than it declared")
+            }
+            RtError::Panicked { lane, message } => write!(f, "{lane} panicked: {message}"),
+            RtError::Process(message) => write!(f, "process failed: {message}"),
+            RtError::Unsupported(message) => f.write_str(message),
+            RtError::Deadlock(message) => write!(f, "deadlock, {message}"),
+        }
+    }
+}
+
+impl std::error::Error for RtError {}
+
+/// Work for a thread: runs the thread's body and returns the step that publishes its result.
+/// A browser thread worker counts itself free again *before* publishing, so a thread spawned
+/// right after `join` returns always finds a free worker.
+pub type Job = Box<dyn FnOnce() -> Publish + Send>;
+pub type Publish = Box<dyn FnOnce() + Send>;
+
+/// Where a thread's panic message goes when the thread cannot return it (the browser build
+/// aborts on panic): to the thread's `join`.
+pub type PanicReport = Box<dyn FnOnce(String) + Send>;
+
+/// The text a panic was raised with (`panic!("...")` gives a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic with a non-text payload".to_string())
+}
+
+thread_local! {
+    /// The lane code on this thread is running for. Threads set it when they start; async
+    /// tasks swap it in while they are polled.
+    static LANE: RefCell<String> = RefCell::new("MainThread".to_string());
+}
+
+pub fn current_lane() -> String {
+    LANE.with(|l| l.borrow().clone())
+}
+
+/// Sets this thread's lane and returns the previous one.
+pub fn set_lane(lane: String) -> String {
+    LANE.with(|l| l.replace(lane))
+}

@@ -1,0 +1,27 @@
+// What the full page and the embed share when they start: load the playground, say what this
+// browser can do, and make the API reachable for the console and the end-to-end tests.
+import { load } from './playground.js';
+
+export function describeCapabilities(caps) {
+  const isolation = caps.crossOriginIsolated
+    ? 'This page is cross-origin isolated: threads share memory.'
+    : 'This page is not cross-origin isolated, so the browser gives it no shared memory: thread scenarios cannot run here; asyncio and processes still can.';
+  return `${isolation} The browser offers ${caps.hardwareConcurrency} hardware thread${caps.hardwareConcurrency === 1 ? '' : 's'}.`;
+}
+
+/** Loads the playground and fills `[data-role=capabilities]`; on failure says why there. */
+export async function boot() {
+  const capabilitiesLine = document.querySelector('[data-role="capabilities"]');
+  let pg;
+  try {
+    pg = await load();
+  } catch (error) {
+    capabilitiesLine.textContent = `The playground could not start: ${error.message}`;
+    capabilitiesLine.dataset.state = 'error';
+    throw error;
+  }
+  window.playground = pg;
+  capabilitiesLine.textContent = describeCapabilities(pg.capabilities);
+  capabilitiesLine.dataset.isolated = String(pg.capabilities.crossOriginIsolated);
+  return pg;
+}

@@ -1,0 +1,113 @@
+// One run as the page shows it: the status and elapsed time, the printed lines and the notes
+// as they arrive, the timeline redrawn at most once a frame, and the scenario's own views
+// once the run ends. It knows nothing of particular scenarios.
+import { el, formatMs } from './dom.js';
+import { drawTimeline, legend, stateTable } from './timeline.js';
+
+const now = () => performance.timeOrigin + performance.now();
+
+/** The parts of a section a run writes into. */
+export function runParts() {
+  return {
+    status: el('span', { 'data-role': 'status', 'data-state': 'idle', class: 'status', text: 'Ready' }),
+    elapsed: el('span', { 'data-role': 'elapsed', class: 'elapsed' }),
+    output: el('ol', { 'data-role': 'output', class: 'output', 'aria-live': 'polite', 'aria-label': 'Printed lines' }),
+    notes: el('ul', { 'data-role': 'notes', class: 'notes', 'aria-live': 'polite', 'aria-label': 'What the playground adds' }),
+    timeline: el('div', { class: 'timeline-host', 'data-role': 'timeline' }),
+    timelineDetail: el('p', { class: 'timeline-detail', 'aria-live': 'polite', text: 'Run the scenario to see what ran when. Hover or focus a bar or tick for details.' }),
+    legend: el('div', { class: 'legend-host' }),
+    views: el('div', { class: 'chart-host', 'data-role': 'chart' }),
+  };
+}
+
+/**
+ * Printed lines name the thread or process that printed them; notes all come from the
+ * playground's view of the main program, so they carry only their time.
+ */
+function addLine(list, ev, t0, cls) {
+  const at = t0 ? ev.t - t0 : 0;
+  list.append(el('li', { class: cls, 'data-lane': ev.lane },
+    el('span', { class: 't', text: `+${formatMs(Math.max(0, at))}` }),
+    cls === 'line' ? el('span', { class: 'lane', text: ev.lane, title: ev.lane }) : null,
+    el('span', { class: 'text', text: ev.text })));
+}
+
+/** Loads and draws each view the scenario declares (`views/<name>.js`) from the run's value. */
+async function drawViews(host, names, value) {
+  for (const name of names) {
+    const view = await import(`./views/${name}.js`);
+    const slot = el('div', { class: 'view', 'data-view': name });
+    host.append(slot);
+    view.default(slot, value);
+  }
+}
+
+/**
+ * Runs scenario `id` with `params` and shows it in `parts`. `setState(state, text)` is told of
+ * every change; the promise settles with the run's result (or error) once it has been drawn.
+ * Returns `{ cancel, done, redraw }`.
+ */
+export function showRun(pg, scenario, params, parts, setState) {
+  parts.output.replaceChildren();
+  parts.notes.replaceChildren();
+  parts.elapsed.textContent = '';
+  parts.views.replaceChildren();
+  parts.timeline.replaceChildren();
+  // Runs take turns: until this one starts it waits for the one before it.
+  setState('running', 'Queued: waiting for the run before it…');
+  const states = stateTable(pg.spanStates);
+  let t0 = null; // the program's start on the shared clock: line times count from it
+  let endT = null;
+  const events = [];
+  let drawQueued = false;
+  const draw = () => {
+    drawQueued = false;
+    if (t0 === null) return;
+    drawTimeline(parts.timeline, events, {
+      t0, endT: endT ?? now(), states, onDetail: (text) => { parts.timelineDetail.textContent = text; },
+    });
+    parts.legend.replaceChildren(legend(events, states));
+  };
+  const redraw = () => { if (!drawQueued) { drawQueued = true; requestAnimationFrame(draw); } };
+  const ticker = setInterval(() => {
+    if (t0 !== null) parts.elapsed.textContent = formatMs(now() - t0);
+    redraw();
+  }, 100);
+  const run = pg.run(scenario.id, params, {
+    onStart: (start) => {
+      t0 = start.t0;
+      setState('running', 'Running…');
+    },
+    onEvent: (ev) => {
+      events.push(ev);
+      redraw();
+      if (ev.kind === 'line') addLine(parts.output, ev, t0, 'line');
+      else if (ev.kind === 'note') addLine(parts.notes, ev, t0, 'note');
+    },
+  });
+  const finish = (record) => {
+    clearInterval(ticker);
+    if (record?.elapsedMs !== undefined) {
+      parts.elapsed.textContent = formatMs(record.elapsedMs);
+      parts.elapsed.dataset.ms = String(record.elapsedMs);
+      if (t0 !== null) endT = t0 + record.elapsedMs;
+    }
+    draw();
+  };
+  const done = run.done.then(
+    async (result) => {
+      if (result.status === 'cancelled') setState('cancelled', 'Cancelled: the lines printed so far are kept');
+      else setState('done', 'Done');
+      finish(result);
+      if (result.status !== 'cancelled') await drawViews(parts.views, scenario.views, result.value);
+      return { result, events, t0 };
+    },
+    (error) => {
+      setState('error', `Error: ${error.message}`);
+      addLine(parts.notes, { t: now(), lane: 'error', text: `Error: ${error.message}` }, t0, 'note error');
+      finish(error);
+      return { error, events, t0 };
+    },
+  );
+  return { cancel: () => run.cancel(), done, redraw };
+}
