@@ -52,7 +52,11 @@ ensure_wasm_bindgen() {
   want=$(wasm_bindgen_version)
   [ -n "$want" ] || die "cannot find wasm-bindgen's version in Cargo.lock"
   if ! have wasm-bindgen || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$want" ]; then
-    # Not --locked: a dependency version locked upstream is missing from the registry.
+    # The one tool not installed --locked: its lockfile names webpki-roots 1.0.11, which the
+    # registry here does not have. `cargo install --locked wasm-bindgen-cli --version 0.2.130`
+    # stops at resolution with "failed to select a version for the requirement
+    # `webpki-roots = "^1.0.10"` (locked to 1.0.11) ... required by package `ureq v3.5.0`".
+    # Unlocked, cargo picks the newest compatible versions instead.
     say "installing wasm-bindgen-cli $want (several minutes, once)"
     cargo install wasm-bindgen-cli --version "$want"
   fi
@@ -86,14 +90,18 @@ ensure_firefox() {
   have firefox-esr || apt_install firefox-esr
   if ! have geckodriver || [ "$(geckodriver --version | awk 'NR==1 {print $2}')" != "$GECKODRIVER_VERSION" ]; then
     say "installing geckodriver $GECKODRIVER_VERSION (a few minutes, once)"
-    cargo install geckodriver --version "$GECKODRIVER_VERSION"
+    # --locked: the dependency versions geckodriver was released and tested with (all of them
+    # are in the registry; checked for 0.37.1).
+    cargo install --locked geckodriver --version "$GECKODRIVER_VERSION"
   fi
 }
 
 ensure_wasm_pack() {
   if ! have wasm-pack || [ "$(wasm-pack --version | awk '{print $2}')" != "$WASM_PACK_VERSION" ]; then
     say "installing wasm-pack $WASM_PACK_VERSION"
-    cargo install wasm-pack --version "$WASM_PACK_VERSION"
+    # --locked: the dependency versions wasm-pack was released with (all in the registry;
+    # checked for 0.15.1).
+    cargo install --locked wasm-pack --version "$WASM_PACK_VERSION"
   fi
 }
 
