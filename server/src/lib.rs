@@ -335,7 +335,11 @@ pub fn app(root: &Path, options: Options) -> std::io::Result<Router> {
     validate_frame_ancestors(&options.frame_ancestors)
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let mut allowed_hosts: Vec<String> = LOCAL_HOSTS.iter().map(|h| h.to_string()).collect();
-    allowed_hosts.extend(options.allowed_hosts.iter().filter_map(|h| host_form(h)));
+    for host in options.allowed_hosts.iter().filter_map(|h| host_form(h)) {
+        if !allowed_hosts.contains(&host) {
+            allowed_hosts.push(host);
+        }
+    }
     let site = Arc::new(Site { root: root.canonicalize()?, options, allowed_hosts });
     Ok(Router::new()
         .fallback(serve_file)

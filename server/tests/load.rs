@@ -187,3 +187,27 @@ async fn beyond_the_connection_cap_a_request_waits_for_a_free_slot() {
     assert!(waited >= timeout * 9 / 10, "answered after {waited:?}, before any slot was free");
     assert!(waited < timeout * 5, "answered only after {waited:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_stops_accepting_and_returns_despite_idle_connections() {
+    let root = std::env::temp_dir().join(format!("pg-shutdown-{}", std::process::id()));
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("index.html"), "hi").unwrap();
+    let app = playground_server::app(&root, playground_server::Options::default()).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(playground_server::serve(listener, app, Limits::default(), async {
+        let _ = stopped.await;
+    }));
+    let mut idle = TcpStream::connect(addr).await.unwrap();
+    idle.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n").await.unwrap();
+    let mut first = [0u8; 12];
+    idle.read_exact(&mut first).await.unwrap();
+    let asked = Instant::now();
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), server).await.expect("serve returned").unwrap().unwrap();
+    assert!(asked.elapsed() < Duration::from_secs(2), "an idle keep-alive held shutdown for {:?}", asked.elapsed());
+    assert!(closed_within(&mut idle, Duration::from_secs(2)).await.is_some(), "the idle connection was closed");
+    assert!(TcpStream::connect(addr).await.is_err(), "no longer listening");
+}
