@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Concurrency Playground's one entry point.
 #
-#   ./build.sh serve [--port N] [--host ADDR]   build, then serve at http://127.0.0.1:8080/
+#   ./build.sh serve [--port N] [--host ADDR] [--allow-host NAME]
+#                                               build, then serve at http://127.0.0.1:8080/
 #   ./build.sh serve --dist [--port N]          serve dist/ three ways: N with headers, N+1 with
 #                                               none (service worker), N+2 with neither
 #   ./build.sh test                             every test suite (host, wasm in Chromium and Firefox,
@@ -52,7 +53,11 @@ ensure_wasm_bindgen() {
   want=$(wasm_bindgen_version)
   [ -n "$want" ] || die "cannot find wasm-bindgen's version in Cargo.lock"
   if ! have wasm-bindgen || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$want" ]; then
-    # Not --locked: a dependency version locked upstream is missing from the registry.
+    # The one tool not installed --locked: its lockfile names webpki-roots 1.0.11, which the
+    # registry here does not have. `cargo install --locked wasm-bindgen-cli --version 0.2.130`
+    # stops at resolution with "failed to select a version for the requirement
+    # `webpki-roots = "^1.0.10"` (locked to 1.0.11) ... required by package `ureq v3.5.0`".
+    # Unlocked, cargo picks the newest compatible versions instead.
     say "installing wasm-bindgen-cli $want (several minutes, once)"
     cargo install wasm-bindgen-cli --version "$want"
   fi
@@ -86,14 +91,18 @@ ensure_firefox() {
   have firefox-esr || apt_install firefox-esr
   if ! have geckodriver || [ "$(geckodriver --version | awk 'NR==1 {print $2}')" != "$GECKODRIVER_VERSION" ]; then
     say "installing geckodriver $GECKODRIVER_VERSION (a few minutes, once)"
-    cargo install geckodriver --version "$GECKODRIVER_VERSION"
+    # --locked: the dependency versions geckodriver was released and tested with (all of them
+    # are in the registry; checked for 0.37.1).
+    cargo install --locked geckodriver --version "$GECKODRIVER_VERSION"
   fi
 }
 
 ensure_wasm_pack() {
   if ! have wasm-pack || [ "$(wasm-pack --version | awk '{print $2}')" != "$WASM_PACK_VERSION" ]; then
     say "installing wasm-pack $WASM_PACK_VERSION"
-    cargo install wasm-pack --version "$WASM_PACK_VERSION"
+    # --locked: the dependency versions wasm-pack was released with (all in the registry;
+    # checked for 0.15.1).
+    cargo install --locked wasm-pack --version "$WASM_PACK_VERSION"
   fi
 }
 
@@ -201,29 +210,37 @@ build_course_site_example() {
 }
 
 cmd_serve() {
-  local port=${PORT:-8080} host=127.0.0.1 dist=false
+  local port=${PORT:-8080} host=127.0.0.1 dist=false allow=()
   while [ $# -gt 0 ]; do
     case $1 in
       --port) port=${2:?--port needs a value}; shift 2 ;;
       --host) host=${2:?--host needs a value}; shift 2 ;;
+      --allow-host) allow+=(--allow-host "${2:?--allow-host needs a value}"); shift 2 ;;
       --dist) dist=true; shift ;;
       *) die "serve: unknown option $1" ;;
     esac
   done
+  # Checked before any set-up and before $((port + 1)): bash arithmetic would evaluate a
+  # value like 'a[$(cmd)]'. --dist uses port+2, hence 65533.
+  if ! [[ $port =~ ^[0-9]{1,5}$ ]] || ((10#$port < 1 || 10#$port > 65533)); then
+    printf 'build.sh: serve: --port (or PORT) must be a number from 1 to 65533, got %q\n' "$port" >&2
+    exit 2
+  fi
+  port=$((10#$port))
   if [ "$dist" = false ]; then
     setup_build
     build_wasm
     build_server
-    exec "$SERVER" --root www --host "$host" --port "$port"
+    exec "$SERVER" --root www --host "$host" --port "$port" "${allow[@]}"
   fi
   cmd_dist
   build_server
   # Three hosts a course author may have: one that sends the headers, one that sends none
   # (the service worker isolates the page after one reload), one where that worker is blocked.
   local pids=()
-  "$SERVER" --root dist --host "$host" --port "$port" --frame-ancestors '*' & pids+=($!)
-  "$SERVER" --root dist --host "$host" --port $((port + 1)) --no-isolation-headers & pids+=($!)
-  "$SERVER" --root dist --host "$host" --port $((port + 2)) --no-isolation-headers --no-service-worker & pids+=($!)
+  "$SERVER" --root dist --host "$host" --port "$port" --frame-ancestors '*' "${allow[@]}" & pids+=($!)
+  "$SERVER" --root dist --host "$host" --port $((port + 1)) --no-isolation-headers "${allow[@]}" & pids+=($!)
+  "$SERVER" --root dist --host "$host" --port $((port + 2)) --no-isolation-headers --no-service-worker "${allow[@]}" & pids+=($!)
   trap 'kill "${pids[@]}" 2>/dev/null' EXIT INT TERM
   wait
 }
@@ -279,5 +296,5 @@ case ${1:-} in
   build) shift; cmd_build "$@" ;;
   dist) shift; cmd_dist "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,9 +1,12 @@
-//! `playground-server [--root DIR] [--host ADDR] [--port N] [--no-isolation-headers]
-//! [--no-document-isolation] [--no-service-worker] [--frame-ancestors VALUE]`: serves the
-//! playground with the cross-origin isolation headers until Ctrl-C. Binds 127.0.0.1:8080
-//! unless told otherwise. The `--no-*` flags imitate hosts that cannot do as much;
-//! `--frame-ancestors` says who may frame `embed.html` (other pages: only the site itself).
+//! `playground-server [--root DIR] [--host ADDR] [--port N] [--allow-host NAME]...
+//! [--no-isolation-headers] [--no-document-isolation] [--no-service-worker]
+//! [--frame-ancestors VALUE]`: serves the playground with the cross-origin isolation headers
+//! until Ctrl-C. Binds 127.0.0.1:8080 unless told otherwise. The `--no-*` flags imitate hosts
+//! that cannot do as much; `--frame-ancestors` says who may frame `embed.html` (other pages:
+//! only the site itself). It answers only to `Host: localhost`, `127.0.0.1`, `[::1]`, the
+//! `--host` value and each `--allow-host` name.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,6 +17,10 @@ struct Options {
     port: u16,
     site: playground_server::Options,
 }
+
+const USAGE: &str = "usage: playground-server [--root DIR] [--host ADDR] [--port N] [--allow-host NAME]... \
+                     [--no-isolation-headers] [--no-document-isolation] [--no-service-worker] \
+                     [--frame-ancestors VALUE]";
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut options =
@@ -28,14 +35,30 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
                 options.port =
                     text.parse().map_err(|_| format!("--port must be a number from 0 to 65535, got {text:?}"))?;
             }
+            "--allow-host" => {
+                let name = value()?;
+                let valid = !name.is_empty()
+                    && name.len() <= 253
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c));
+                if !valid {
+                    return Err(format!("--allow-host needs a host name or IP address, got {name:?}"));
+                }
+                options.site.allowed_hosts.push(name);
+            }
             "--no-isolation-headers" => options.site.isolation_headers = false,
             "--no-document-isolation" => options.site.document_isolation = false,
             "--no-service-worker" => options.site.service_worker = false,
-            "--frame-ancestors" => options.site.frame_ancestors = value()?,
+            "--frame-ancestors" => {
+                let text = value()?;
+                playground_server::validate_frame_ancestors(&text)?;
+                options.site.frame_ancestors = text;
+            }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option {other:?}")),
         }
     }
+    // The name it was asked to listen on is a name it answers to (0.0.0.0 names nothing).
+    options.site.allowed_hosts.push(options.host.clone());
     Ok(options)
 }
 
@@ -47,10 +70,7 @@ async fn main() -> ExitCode {
             if !message.is_empty() {
                 eprintln!("playground-server: {message}");
             }
-            eprintln!(
-                "usage: playground-server [--root DIR] [--host ADDR] [--port N] [--no-isolation-headers] \
-                 [--no-document-isolation] [--no-service-worker] [--frame-ancestors VALUE]"
-            );
+            eprintln!("{USAGE}");
             return ExitCode::from(2);
         }
     };
@@ -74,11 +94,13 @@ async fn main() -> ExitCode {
         }
     };
     let bound = listener.local_addr().map(|a| a.to_string()).unwrap_or(address);
-    println!("Serving {} at http://{bound}/ (Ctrl-C stops)", options.root.display());
+    // Not println!: with stdout closed (`serve | head -1`) that panics; the server goes on.
+    let _ = writeln!(std::io::stdout().lock(), "Serving {} at http://{bound}/ (Ctrl-C stops)", options.root.display());
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+    let limits = playground_server::Limits::default();
+    if let Err(e) = playground_server::serve(listener, app, limits, shutdown).await {
         eprintln!("playground-server: {e}");
         return ExitCode::FAILURE;
     }

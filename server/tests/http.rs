@@ -1,5 +1,6 @@
-//! The dev server over real sockets: headers on every kind of file, and paths that try to
-//! leave the root. Requests are written by hand so that `..` reaches the server unnormalised.
+//! The dev server over real sockets: headers on every kind of file, paths that try to leave
+//! the root or reach a dotfile, `Host` names it must refuse, and HEAD. Requests are written by
+//! hand so that `..` reaches the server unnormalised.
 
 use std::path::PathBuf;
 
@@ -14,18 +15,29 @@ async fn serve_fixture() -> (std::net::SocketAddr, PathBuf) {
     std::fs::write(root.join("app.js"), "export {}").unwrap();
     std::fs::write(root.join("pkg/m_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     std::fs::write(base.join("secret.txt"), "outside the root").unwrap();
-    let app = playground_server::app(&root, playground_server::Options::default()).unwrap();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::write(root.join(".git/config"), "a dotfile").unwrap();
+    std::fs::write(root.join(".env"), "a dotfile").unwrap();
+    #[cfg(unix)]
+    let _ = std::os::unix::fs::symlink(root.join(".git"), root.join("git-link"));
+    let options = playground_server::Options { allowed_hosts: vec!["pg.example.org".into()], ..Default::default() };
+    let app = playground_server::app(&root, options).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let limits = playground_server::Limits::default();
+    tokio::spawn(playground_server::serve(listener, app, limits, std::future::pending()));
     (addr, base)
 }
 
-/// Sends `request_line` and returns (status, lower-cased header block, body).
+/// Sends a GET for `target` and returns (status, lower-cased header block, body).
 async fn get(addr: std::net::SocketAddr, target: &str) -> (u16, String, String) {
+    request(addr, &format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")).await
+}
+
+/// Sends `raw` and returns (status, lower-cased header block, body).
+async fn request(addr: std::net::SocketAddr, raw: &str) -> (u16, String, String) {
     let mut stream = TcpStream::connect(addr).await.unwrap();
-    let request = format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
+    stream.write_all(raw.as_bytes()).await.unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).await.unwrap();
     let text = String::from_utf8_lossy(&response).to_string();
@@ -43,7 +55,8 @@ async fn every_file_carries_the_isolation_headers_and_its_mime_type() {
         assert!(head.contains(&format!("content-type: {mime}")), "{path}: {head}");
         assert!(head.contains("cross-origin-opener-policy: same-origin"), "{path}");
         assert!(head.contains("cross-origin-embedder-policy: require-corp"), "{path}");
-        assert!(head.contains("cross-origin-resource-policy: same-origin"), "{path}");
+        assert!(head.contains("cross-origin-resource-policy: cross-origin"), "{path}");
+        assert!(head.contains("referrer-policy: no-referrer"), "{path}");
         assert!(
             head.contains("content-security-policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"),
             "{path}"
@@ -77,8 +90,64 @@ async fn paths_outside_the_root_are_not_found() {
 async fn other_methods_are_refused() {
     let (addr, _) = serve_fixture().await;
     let mut stream = TcpStream::connect(addr).await.unwrap();
-    stream.write_all(b"DELETE /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+    stream.write_all(b"DELETE /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await.unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).await.unwrap();
     assert!(response.starts_with("HTTP/1.1 405"), "{response}");
+}
+
+#[tokio::test]
+async fn dotfiles_and_dot_folders_are_not_found() {
+    let (addr, _) = serve_fixture().await;
+    for target in ["/.git/config", "/.env", "/%2egit/config", "/pkg/../.env", "/./index.html", "/git-link/config"] {
+        let (status, _, body) = get(addr, target).await;
+        assert_eq!(status, 404, "{target} gave {status}: {body}");
+        assert!(!body.contains("a dotfile"), "{target}");
+    }
+    assert_eq!(get(addr, "/app.js").await.0, 200, "other files are still served");
+}
+
+#[tokio::test]
+async fn only_the_machine_and_the_configured_names_are_answered() {
+    let (addr, _) = serve_fixture().await;
+    let port = addr.port();
+    let with_host = |host: String| format!("GET /index.html HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    for host in [
+        "localhost".to_string(),
+        format!("localhost:{port}"),
+        "LOCALHOST".into(),
+        "127.0.0.1".into(),
+        format!("127.0.0.1:{port}"),
+        "[::1]".into(),
+        format!("[::1]:{port}"),
+        "pg.example.org:8080".into(),
+    ] {
+        let (status, _, body) = request(addr, &with_host(host.clone())).await;
+        assert_eq!(status, 200, "Host {host}: {body}");
+    }
+    // A DNS-rebinding page's requests carry its own name.
+    for host in ["attacker.example", "attacker.example:8080", "localhost.attacker.example", "127.0.0.1.nip.io", "x"] {
+        let (status, head, body) = request(addr, &with_host(host.into())).await;
+        assert_eq!(status, 421, "Host {host}: {body}");
+        assert!(body.contains("answers only to") && body.contains(host), "{body}");
+        assert!(!body.contains("<title>"), "no file for Host {host}");
+        assert!(head.contains("content-security-policy"), "refusals carry the headers too");
+    }
+    let absolute = "GET http://attacker.example/index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    assert_eq!(request(addr, absolute).await.0, 421, "an absolute-form target names the host");
+}
+
+#[tokio::test]
+async fn head_answers_the_files_real_length_without_a_body() {
+    let (addr, base) = serve_fixture().await;
+    let length = std::fs::metadata(base.join("www/pkg/m_bg.wasm")).unwrap().len();
+    let (status, head, body) =
+        request(addr, "HEAD /pkg/m_bg.wasm HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await;
+    assert_eq!(status, 200);
+    assert!(
+        head.contains(&format!("content-length: {length}\r\n")) || head.ends_with(&format!("content-length: {length}")),
+        "{head}"
+    );
+    assert!(head.contains("content-type: application/wasm"), "{head}");
+    assert_eq!(body, "", "a HEAD answer has no body");
 }
