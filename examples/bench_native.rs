@@ -34,7 +34,7 @@ fn main() {
     for k in 1..=workers {
         measure(format!("split:{k}"), Box::new(|| bench::split_ms(&ctx, n, k).unwrap()));
     }
-    for (variant, threads) in [("no-lock", 2), ("mutex", 2), ("mutex", 4), ("atomic", 2)] {
+    for (variant, threads) in [("no-lock", 2), ("plain-store", 2), ("mutex", 2), ("mutex", 4), ("atomic", 2)] {
         measure(
             format!("lock:{variant}:{threads}"),
             Box::new(|| bench::lock_ns(&ctx, variant, threads, iterations).unwrap()),

@@ -37,6 +37,7 @@ pub fn lock_ns(ctx: &Ctx, variant: &str, threads: usize, iterations: u64) -> Res
         "no-lock" => Variant::NoLock,
         "mutex" => Variant::Mutex,
         "atomic" => Variant::Atomic,
+        "plain-store" => Variant::PlainStore,
         other => return Err(RtError::Unsupported(format!("unknown lock variant {other:?}"))),
     };
     let outcome = race(ctx, variant, threads, iterations)?;
@@ -90,6 +91,7 @@ pub static BENCHES: &[Bench] = &[
     Bench { name: "lock-no-lock", params: &[THREADS, ITERATIONS], threads_needed: threads },
     Bench { name: "lock-mutex", params: &[THREADS, ITERATIONS], threads_needed: threads },
     Bench { name: "lock-atomic", params: &[THREADS, ITERATIONS], threads_needed: threads },
+    Bench { name: "lock-plain-store", params: &[THREADS, ITERATIONS], threads_needed: threads },
     Bench { name: "gather", params: &[int("tasks", "tasks gathered", 1, 100_000, "10000")], threads_needed: none },
     // Failure drills for the robustness tests: a panic where a scenario could panic.
     Bench { name: "panic-main", params: &[DRILL_THREADS], threads_needed: threads },
@@ -112,6 +114,7 @@ pub async fn run(ctx: &Ctx, name: &str, params: &Params) -> Result<f64, RtError>
         "lock-no-lock" => lock("no-lock"),
         "lock-mutex" => lock("mutex"),
         "lock-atomic" => lock("atomic"),
+        "lock-plain-store" => lock("plain-store"),
         "gather" => Ok(gather_ms(ctx, params.int("tasks") as usize).await),
         other => Err(RtError::Unsupported(format!("unknown bench {other:?}"))),
     }

@@ -3,10 +3,12 @@
 
 /// A Python-like value. Integers are u128: Python's ints do not overflow, and the seed's
 /// largest sum (333333328333333350000000) needs more than 64 bits.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     None,
     Int(u128),
+    /// A measured time or ratio (not a Python int): a number in JS, three decimals in repr.
+    Float(f64),
     Str(String),
     List(Vec<Value>),
     /// Keys in insertion order, as Python's dicts keep them.
@@ -19,6 +21,7 @@ impl Value {
         match self {
             Value::None => "None".to_string(),
             Value::Int(i) => i.to_string(),
+            Value::Float(x) => decimal(*x, 3),
             Value::Str(s) => py_str_repr(s),
             Value::List(items) => {
                 let inner: Vec<String> = items.iter().map(Value::py_repr).collect();

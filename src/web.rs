@@ -225,6 +225,7 @@ fn value_to_js(value: &Value) -> JsValue {
     match value {
         Value::None => JsValue::NULL,
         Value::Int(i) => js_sys::BigInt::new(&JsValue::from_str(&i.to_string())).unwrap().into(),
+        Value::Float(x) => (*x).into(),
         Value::Str(s) => s.as_str().into(),
         Value::List(items) => items.iter().map(value_to_js).collect::<Array>().into(),
         Value::Dict(entries) => {

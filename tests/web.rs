@@ -127,6 +127,23 @@ async fn the_lock_scenarios_mutex_and_atomic_are_exact_on_web_workers() {
     }
 }
 
+/// The no-lock race's ledger on Web Workers: expected - final == lost == the sum over every
+/// store of (overwrote - read), whatever the threads did, for 2 to 4 threads.
+#[wasm_bindgen_test]
+async fn the_no_lock_ledger_accounts_for_every_lost_update_on_web_workers() {
+    use concurrency_playground::scenarios::threading_lock::{Variant, race};
+    with_thread_workers(4).await;
+    let (ctx, _) = Ctx::collecting();
+    for threads in [2, 3, 4, 2, 3, 4] {
+        let outcome = race(&ctx, Variant::NoLock, threads, 50_000).unwrap();
+        let ledger = outcome.ledger.expect("the no-lock race keeps books");
+        assert_eq!(ledger.final_count, outcome.total);
+        assert_eq!(ledger.expected - ledger.final_count, ledger.lost);
+        assert_eq!(i128::from(ledger.lost), ledger.wiped_sum, "{threads} threads: {ledger:?}");
+        assert_eq!(ledger.stores, threads as u64 * 50_000);
+    }
+}
+
 /// A process is a separate instance: the global it bumps is its own, ours stays untouched,
 /// and compute_heavy_task is exact there too.
 #[wasm_bindgen_test]

@@ -145,7 +145,7 @@ async function browserFigures() {
     };
     await measure('sum', 'sum', { n: N });
     for (let k = 1; k <= CORES; k++) await measure(`split:${k}`, 'split', { n: N, workers: k });
-    for (const [variant, threads] of [['no-lock', 2], ['mutex', 2], ['mutex', 4], ['atomic', 2]]) {
+    for (const [variant, threads] of [['no-lock', 2], ['plain-store', 2], ['mutex', 2], ['mutex', 4], ['atomic', 2]]) {
       await measure(`lock:${variant}:${threads}`, `lock-${variant}`, { threads, iterations: ITERATIONS });
     }
     await measure('gather', 'gather', { tasks: TASKS });
@@ -227,7 +227,11 @@ function report(nat, py, web) {
     row(`2. speed-up on ${k} worker(s) (speed-up / workers)`, `${fmt(sWeb, 2)}× (${fmt(sWeb / k, 2)})`, `${fmt(sNat, 2)}× (${fmt(sNat / k, 2)})`,
       `${fmt(sPy, 2)}× (${fmt(sPy / k, 2)}, processes)`, 'cannot run (no processes)', `efficiency ${fmt(sWeb / k, 2)}`, '≥ 0.9');
   }
-  for (const key of ['lock:no-lock:2', 'lock:mutex:2', 'lock:mutex:4', 'lock:atomic:2']) {
+  // The ledger's cost: the no-lock race with its swap against the same race with a plain store.
+  const ledgerCost = ratio(med(web.samples['lock:no-lock:2']), med(web.samples['lock:plain-store:2']));
+  row('3. no-lock with the ledger (swap) / plain store, 2 threads', `${fmt(ledgerCost, 2)}×`,
+    `${fmt(ratio(med(nat.samples['lock:no-lock:2']), med(nat.samples['lock:plain-store:2'])), 2)}×`, '–', '–', 'same run', '≤ 1.2');
+  for (const key of ['lock:no-lock:2', 'lock:plain-store:2', 'lock:mutex:2', 'lock:mutex:4', 'lock:atomic:2']) {
     const [, variant, threads] = key.split(':');
     row(`3. ${variant}, ${threads} threads, ns per increment`, fmt(med(web.samples[key])), fmt(med(nat.samples[key])),
       py.lock[key] ? fmt(py.lock[key]) : '–', 'cannot run (no threads)', `wasm/native ${fmt(ratio(med(web.samples[key]), med(nat.samples[key])), 2)}`,

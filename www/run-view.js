@@ -33,21 +33,22 @@ function addLine(list, ev, t0, cls) {
 }
 
 /** Loads and draws each view the scenario declares (`views/<name>.js`) from the run's value. */
-async function drawViews(host, names, value) {
+async function drawViews(host, names, value, actions) {
   for (const name of names) {
     const view = await import(`./views/${name}.js`);
     const slot = el('div', { class: 'view', 'data-view': name });
     host.append(slot);
-    view.default(slot, value);
+    view.default(slot, value, actions);
   }
 }
 
 /**
  * Runs scenario `id` with `params` and shows it in `parts`. `setState(state, text)` is told of
  * every change; the promise settles with the run's result (or error) once it has been drawn.
+ * `actions` are offered to the views (`rerun(params)`: run again with some parameters changed).
  * Returns `{ cancel, done, redraw }`.
  */
-export function showRun(pg, scenario, params, parts, setState) {
+export function showRun(pg, scenario, params, parts, setState, actions = {}) {
   parts.output.replaceChildren();
   parts.notes.replaceChildren();
   parts.elapsed.textContent = '';
@@ -99,7 +100,7 @@ export function showRun(pg, scenario, params, parts, setState) {
       if (result.status === 'cancelled') setState('cancelled', 'Cancelled: the lines printed so far are kept');
       else setState('done', 'Done');
       finish(result);
-      if (result.status !== 'cancelled') await drawViews(parts.views, scenario.views, result.value);
+      if (result.status !== 'cancelled') await drawViews(parts.views, scenario.views, result.value, actions);
       return { result, events, t0 };
     },
     (error) => {

@@ -136,6 +136,15 @@ export function scenarioSection(pg, scenario, { initial = {}, compact = false, r
     return params;
   };
 
+  // A view may offer to run again with some parameters changed (e.g. more rounds): the fields
+  // show the new values, and the run goes through the same checks as a typed one.
+  const rerun = (changed) => {
+    for (const [name, value] of Object.entries(changed)) {
+      const input = form.querySelector(`input[name="${CSS.escape(name)}"]`);
+      if (input) input.value = value;
+    }
+    form.requestSubmit(runButton);
+  };
   let current = null;
   let redrawTimeline = () => {}; // the last run's drawing, redone when the width changes
   new ResizeObserver(() => redrawTimeline()).observe(parts.timeline);
@@ -145,7 +154,7 @@ export function scenarioSection(pg, scenario, { initial = {}, compact = false, r
     const params = validParams();
     if (!params) return;
     compare.clear();
-    current = showRun(pg, scenario, params, parts, setState);
+    current = showRun(pg, scenario, params, parts, setState, { rerun });
     redrawTimeline = current.redraw;
     current.done.then(({ result }) => {
       if (result?.status === 'done') compare.show(result.elapsedMs, params);

@@ -31,7 +31,7 @@ const fmt = (ms) => (ms < 10 ? ms.toFixed(2) : ms < 1000 ? ms.toFixed(1) : ms.to
 export function lanesOf(events, t0, endT, overlays = new Set()) {
   const lanes = new Map();
   const lane = (name, t) => {
-    if (!lanes.has(name)) lanes.set(name, { name, what: '', start: t, end: null, spans: [], ticks: [] });
+    if (!lanes.has(name)) lanes.set(name, { name, what: '', start: t, end: null, spans: [], ticks: [], marks: [] });
     return lanes.get(name);
   };
   for (const ev of events) {
@@ -40,6 +40,7 @@ export function lanesOf(events, t0, endT, overlays = new Set()) {
     else if (ev.kind === 'lane-end') l.end = ev.t;
     else if (ev.kind === 'span') { l.spans.push(ev); l.start = Math.min(l.start, ev.start); }
     else if (ev.kind === 'line') l.ticks.push(ev);
+    else if (ev.kind === 'marks') l.marks.push(ev);
   }
   for (const l of lanes.values()) {
     l.start = Math.max(l.start, t0);
@@ -104,6 +105,22 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
         const text = s.label.length > room ? `${s.label.slice(0, room - 1)}…` : s.label;
         g.append(svg('text', { x: from + 3, y: barY + 10.5, class: `bar-label on-${s.state}`, 'aria-hidden': 'true' }, text));
       }
+    }
+    // Marks (e.g. the no-lock race's lost updates): a strip under the bar, darker where more
+    // fell in the same block of time, so where along the run they happened is seen.
+    if (lane.marks.length > 0) {
+      const most = lane.marks.reduce((m, k) => Math.max(m, k.count), 1);
+      const total = lane.marks.reduce((n, k) => n + k.count, 0);
+      const strip = svg('g', { class: 'marks', 'data-kind': 'marks', tabindex: 0 });
+      const detail = `${lane.name}: ${total} stores that wiped out updates of another thread, in ${lane.marks.length} stretches (darker: more)`;
+      strip.append(svg('title', {}, detail));
+      strip.dataset.detail = detail;
+      for (const k of lane.marks) {
+        const from = x(k.start);
+        strip.append(svg('rect', { x: from, y: barY + 15, width: Math.max(1, x(k.t) - from), height: 4,
+          class: 'mark', 'fill-opacity': (0.25 + 0.75 * (k.count / most)).toFixed(2) }));
+      }
+      g.append(strip);
     }
     for (const t of lane.ticks) {
       const tick = svg('line', { x1: x(t.t), x2: x(t.t), y1: barY - 3, y2: barY + 17, class: 'tick', 'data-kind': 'tick', tabindex: 0 });

@@ -36,6 +36,13 @@ pub enum EventKind {
         start_ms: f64,
         label: String,
     },
+    /// `count` things of one kind (`what`, e.g. "lost-updates") happened on this lane between
+    /// `start_ms` and `t_ms`: where along time they fell, which a bar alone cannot show.
+    Marks {
+        what: &'static str,
+        start_ms: f64,
+        count: u64,
+    },
 }
 
 /// The states a lane can spend time in. The names reach the page (`spanStates()` of the JS

@@ -19,7 +19,10 @@
 //! Three variants run one after the other on real threads sharing one memory:
 //! * no lock: `counter += 1` as Python runs it, a load and then a store. Two threads can load
 //!   the same value and both store value + 1: one update is lost. (Atomic loads and stores keep
-//!   this safe Rust; what is lost is the read-modify-write as a whole.)
+//!   this safe Rust; what is lost is the read-modify-write as a whole.) The store is a `swap`,
+//!   which stores exactly as a store does and also says what it replaced: each store that
+//!   replaced more than it read wiped out `overwrote - read` updates of other threads, and
+//!   those add up to *exactly* the updates lost (the ledger; see `Ledger`).
 //! * a mutex, as the seed does: exact, since one thread at a time holds the lock.
 //! * an atomic add (`fetch_add`): exact without a lock; the hardware makes the
 //!   read-modify-write one indivisible step.
@@ -27,9 +30,12 @@
 //! All threads wait at a start line and are released together, so they really overlap.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+
+use crate::rt::EventKind;
 use std::sync::{Arc, Mutex};
 
 use super::Scenario;
+use crate::params::group;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError, SpanState, clock};
 use crate::value::{Value, decimal};
@@ -52,13 +58,19 @@ pub static SCENARIO: Scenario = Scenario {
             kind: ParamKind::Int { min: 1, max: 1_000_000 },
             default: "100000",
         },
+        ParamSpec {
+            name: "rounds",
+            label: "no-lock rounds at most, repeated until one loses an update",
+            kind: ParamKind::Int { min: 1, max: 1_000 },
+            default: "1",
+        },
     ],
     needs_shared_memory: true,
     threads_needed: |p| p.int("threads") as usize,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
     source_file: "threading_lock.rs",
     more_source_files: &[],
-    views: &[],
+    views: &["race-ledger"],
     notice: "Without a lock, both threads read the same value and both write value + 1: one of the two updates is lost, over and over. The mutex lets one thread at a time do read-add-write, so none is lost; the atomic add makes read-add-write one indivisible step. On the timeline, the orange bars are the time each thread waited for the lock.",
 };
 
@@ -68,12 +80,16 @@ pub enum Variant {
     NoLock,
     Mutex,
     Atomic,
+    /// The no-lock race with a plain store instead of the swap that keeps the ledger: what the
+    /// ledger costs is measured against it (`./build.sh bench`).
+    PlainStore,
 }
 
 impl Variant {
     fn label(self) -> &'static str {
         match self {
             Variant::NoLock => "no lock",
+            Variant::PlainStore => "no lock, plain store",
             Variant::Mutex => "mutex",
             Variant::Atomic => "atomic add",
         }
@@ -92,10 +108,10 @@ impl Counter {
     /// into `waits`.
     fn increment(&self, variant: Variant, waits: &mut LockWaits) {
         match variant {
-            Variant::NoLock => {
+            // Another thread may store between our load and our store: its update is lost.
+            Variant::NoLock | Variant::PlainStore => {
                 let seen = self.plain.load(Ordering::Relaxed);
                 let next = bytecode_work(seen) + 1;
-                // Another thread may have stored since our load: its update is overwritten.
                 self.plain.store(next, Ordering::Relaxed);
             }
             Variant::Mutex => {
@@ -112,7 +128,7 @@ impl Counter {
     fn total(&self, variant: Variant) -> u64 {
         match variant {
             Variant::Mutex => *self.locked.lock().unwrap(),
-            Variant::NoLock | Variant::Atomic => self.plain.load(Ordering::SeqCst),
+            Variant::NoLock | Variant::PlainStore | Variant::Atomic => self.plain.load(Ordering::SeqCst),
         }
     }
 }
@@ -211,14 +227,190 @@ impl LockWaits {
     }
 }
 
+/// One store of the no-lock race that replaced something other than what its thread had read:
+/// the thread read `read`, stored `read + 1`, and the swap says the counter held `overwrote`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Wipe {
+    pub read: u64,
+    pub overwrote: u64,
+    /// When, on the shared clock, and in which of the thread's increments (from 0).
+    pub t_ms: f64,
+    pub iteration: u64,
+}
+
+impl Wipe {
+    /// Updates of other threads this store wiped out (negative: a stale store had lowered the
+    /// counter, and this one raised it again).
+    pub fn wiped(&self) -> i128 {
+        i128::from(self.overwrote) - i128::from(self.read)
+    }
+}
+
+/// Wipes recorded with their time per thread; the sums cover every store.
+const CAUGHT_PER_THREAD: usize = 20;
+/// Increments between two readings of the clock: where along time the wipes fell is known to
+/// within one block (a few tens of microseconds), at the cost of one clock reading per block.
+const BLOCK: u64 = 1024;
+
+/// What one thread's no-lock stores did. Each thread keeps its own while it races, so the
+/// accounting adds no sharing to the race it accounts for.
+#[derive(Default)]
+struct ThreadLedger {
+    stores: u64,
+    wiped: i128,
+    wipes: u64,
+    lowered: u64,
+    largest: Option<Wipe>,
+    caught: Vec<Wipe>,
+}
+
+impl ThreadLedger {
+    /// Records a store whose swap replaced `overwrote` after the thread had read `read`.
+    /// Called only when the two differ, so the common case costs one comparison.
+    #[cold]
+    fn record(&mut self, read: u64, overwrote: u64, iteration: u64) -> u64 {
+        let wipe = Wipe { read, overwrote, t_ms: 0.0, iteration };
+        self.wiped += wipe.wiped();
+        if overwrote <= read {
+            return 0;
+        }
+        self.wipes += 1;
+        if overwrote - read >= 2 {
+            self.lowered += 1; // it wrote read + 1 over more than that: the counter went down
+        }
+        if self.largest.is_none_or(|l| wipe.wiped() > l.wiped()) {
+            self.largest = Some(wipe);
+        }
+        if self.caught.len() < CAUGHT_PER_THREAD {
+            self.caught.push(Wipe { t_ms: clock::now_ms(), ..wipe });
+        }
+        1
+    }
+}
+
+/// The no-lock race's books, for every store of every thread: `lost = expected - final`, and
+/// `lost` equals the sum over all stores of `overwrote - read` (`wiped_sum`), exactly. The
+/// swaps of all threads form one order, in which each store changes the counter from
+/// `overwrote` to `read + 1`; adding that up from 0 gives the final counter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ledger {
+    pub expected: u64,
+    pub final_count: u64,
+    pub lost: u64,
+    pub wiped_sum: i128,
+    pub stores: u64,
+    /// Stores that wiped at least one update; `lowered` of them wiped two or more, so the
+    /// counter went down.
+    pub wipes: u64,
+    pub lowered: u64,
+    pub largest: Option<(String, Wipe)>,
+    /// The first wipes in time, with their thread (at most `CAUGHT_PER_THREAD` per thread).
+    pub caught: Vec<(String, Wipe)>,
+}
+
+impl Ledger {
+    fn new(expected: u64, final_count: u64, threads: Vec<(String, ThreadLedger)>) -> Ledger {
+        let mut ledger = Ledger {
+            expected,
+            final_count,
+            lost: expected - final_count,
+            wiped_sum: 0,
+            stores: 0,
+            wipes: 0,
+            lowered: 0,
+            largest: None,
+            caught: Vec::new(),
+        };
+        for (lane, t) in threads {
+            ledger.wiped_sum += t.wiped;
+            ledger.stores += t.stores;
+            ledger.wipes += t.wipes;
+            ledger.lowered += t.lowered;
+            if let Some(w) = t.largest.filter(|w| ledger.largest.as_ref().is_none_or(|(_, l)| w.wiped() > l.wiped())) {
+                ledger.largest = Some((lane.clone(), w));
+            }
+            ledger.caught.extend(t.caught.into_iter().map(|w| (lane.clone(), w)));
+        }
+        // In time order (at most 16 threads x 20): an insertion sort keeps the module small.
+        let caught = &mut ledger.caught;
+        for i in 1..caught.len() {
+            let mut j = i;
+            while j > 0 && caught[j - 1].1.t_ms > caught[j].1.t_ms {
+                caught.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        caught.truncate(CAUGHT_PER_THREAD);
+        ledger
+    }
+
+    /// The ledger as the JS API returns it (`value.ledger`, see the design's contract).
+    fn value(&self, started_ms: f64) -> Value {
+        let wipe = |lane: &str, w: &Wipe, with_time: bool| {
+            let mut fields = vec![
+                ("lane".to_string(), Value::Str(lane.to_string())),
+                ("read".to_string(), Value::Int(w.read.into())),
+                ("wrote".to_string(), Value::Int((w.read + 1).into())),
+                ("overwrote".to_string(), Value::Int(w.overwrote.into())),
+            ];
+            if with_time {
+                fields.push(("iteration".to_string(), Value::Int(w.iteration.into())));
+                fields.push(("tMs".to_string(), Value::Float(w.t_ms - started_ms)));
+            }
+            Value::Dict(fields)
+        };
+        Value::Dict(vec![
+            ("expected".into(), Value::Int(self.expected.into())),
+            ("final".into(), Value::Int(self.final_count.into())),
+            ("lost".into(), Value::Int(self.lost.into())),
+            ("stores".into(), Value::Int(self.stores.into())),
+            ("wipes".into(), Value::Int(self.wipes.into())),
+            ("lowered".into(), Value::Int(self.lowered.into())),
+            ("largest".into(), self.largest.as_ref().map_or(Value::None, |(lane, w)| wipe(lane, w, false))),
+            ("caught".into(), Value::List(self.caught.iter().map(|(lane, w)| wipe(lane, w, true)).collect())),
+        ])
+    }
+
+    /// The notes' account of every lost update.
+    fn explained(&self) -> String {
+        if self.lost == 0 && self.wipes == 0 {
+            return "no store overwrote an update of another thread".to_string();
+        }
+        let single = self.wipes - self.lowered;
+        let mut text = format!(
+            "the ledger accounts for every one: {} stores each wiped out 1 update of another thread",
+            group(single)
+        );
+        if let Some((lane, w)) = &self.largest {
+            if w.wiped() > 1 {
+                text += &format!(
+                    ", {} wiped out more, the largest {} at once ({lane} wrote {} over {})",
+                    group(self.lowered),
+                    group(w.overwrote - w.read),
+                    group(w.read + 1),
+                    group(w.overwrote)
+                );
+            }
+        }
+        if self.lowered > 0 {
+            text += &format!("; the counter went down {} times", group(self.lowered));
+        }
+        text
+    }
+}
+
 /// One variant's outcome: the final counter, the time from the start line to the last join,
 /// and how long at least two threads were incrementing at the same time: updates can only be
-/// lost while they overlap, and on a busy 2-core machine they sometimes barely do.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// lost while they overlap, and on a busy 2-core machine they sometimes barely do. The
+/// no-lock variant also keeps its books.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
     pub total: u64,
     pub ms: f64,
     pub overlap_ms: f64,
+    pub ledger: Option<Ledger>,
+    /// When the threads were released, on the shared clock.
+    pub released_ms: f64,
 }
 
 /// How long at least two of the `(start, end)` stretches run at once.
@@ -244,6 +436,32 @@ fn overlap_ms(stretches: &[(f64, f64)]) -> f64 {
     overlap
 }
 
+/// `iterations` increments without a lock, keeping the books; where the wipes fell goes to the
+/// timeline, one mark per block of increments that had any.
+fn increment_without_lock(ctx: &Ctx, counter: &Counter, iterations: u64) -> ThreadLedger {
+    let mut ledger = ThreadLedger { stores: iterations, ..ThreadLedger::default() };
+    let mut block_start = 0;
+    while block_start < iterations {
+        let block_end = iterations.min(block_start + BLOCK);
+        let started_ms = clock::now_ms();
+        let mut wiped_here = 0;
+        for i in block_start..block_end {
+            // py: counter += 1   (LOAD counter, the bytecodes between, STORE counter)
+            let read = counter.plain.load(Ordering::Relaxed);
+            let next = bytecode_work(read) + 1;
+            let overwrote = counter.plain.swap(next, Ordering::Relaxed);
+            if overwrote != read {
+                wiped_here += ledger.record(read, overwrote, i);
+            }
+        }
+        if wiped_here > 0 {
+            ctx.emit(EventKind::Marks { what: "lost-updates", start_ms: started_ms, count: wiped_here });
+        }
+        block_start = block_end;
+    }
+    ledger
+}
+
 /// Runs `threads` threads of `iterations` increments each, all released at once.
 pub fn race(ctx: &Ctx, variant: Variant, threads: usize, iterations: u64) -> Result<Outcome, RtError> {
     let counter = Arc::new(Counter { plain: AtomicU64::new(0), locked: Mutex::new(0) });
@@ -253,40 +471,70 @@ pub fn race(ctx: &Ctx, variant: Variant, threads: usize, iterations: u64) -> Res
             let (counter, start_line) = (counter.clone(), start_line.clone());
             // The same lane names in every variant: the timeline shows Thread-1 and Thread-2
             // running the three variants one after the other.
-            ctx.spawn_thread(&format!("Thread-{i} (increment)"), move |thread_ctx| {
+            let lane = format!("Thread-{i} (increment)");
+            ctx.spawn_thread(&lane.clone(), move |thread_ctx| {
                 // py: threads = [threading.Thread(target=increment)
                 let arrived_ms = clock::now_ms();
                 start_line.wait();
                 let start_ms = clock::now_ms();
                 thread_ctx.span(SpanState::Wait, arrived_ms, "at the start line");
                 let mut waits = LockWaits { spans: Vec::new() };
-                for _ in 0..iterations {
-                    // py: for _ in range(100000):
-                    counter.increment(variant, &mut waits);
-                }
+                let ledger = if variant == Variant::NoLock {
+                    Some(increment_without_lock(thread_ctx, &counter, iterations))
+                } else {
+                    for _ in 0..iterations {
+                        // py: for _ in range(100000):
+                        counter.increment(variant, &mut waits);
+                    }
+                    None
+                };
                 thread_ctx.span(SpanState::Run, start_ms, format!("{}: {iterations} increments", variant.label()));
                 let end_ms = clock::now_ms();
                 waits.report(thread_ctx);
-                (start_ms, end_ms)
+                ((start_ms, end_ms), ledger.map(|l| (lane, l)))
             })
         })
         .collect::<Result<Vec<_>, _>>()
         .inspect_err(|_| start_line.release())?; // the threads already started must not spin for ever
-    let stretches = handles
+    let (stretches, books): (Vec<_>, Vec<_>) = handles
         .into_iter()
         .map(|handle| handle.join()) // py: for t in threads: t.join()
-        .collect::<Result<Vec<_>, _>>()?;
-    let ms = clock::now_ms() - start_line.released_ms();
-    Ok(Outcome { total: counter.total(variant), ms, overlap_ms: overlap_ms(&stretches) })
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .unzip();
+    let released_ms = start_line.released_ms();
+    let ms = clock::now_ms() - released_ms;
+    let total = counter.total(variant);
+    let books: Vec<_> = books.into_iter().flatten().collect();
+    let ledger = (!books.is_empty()).then(|| Ledger::new(threads as u64 * iterations, total, books));
+    Ok(Outcome { total, ms, overlap_ms: overlap_ms(&stretches), ledger, released_ms })
+}
+
+/// The no-lock round, repeated (at most `rounds` times) until one loses an update.
+fn race_until_lost(ctx: &Ctx, threads: usize, iterations: u64, rounds: u64) -> Result<(Outcome, u64), RtError> {
+    let mut round = 1;
+    loop {
+        let outcome = race(ctx, Variant::NoLock, threads, iterations)?;
+        if outcome.ledger.as_ref().is_some_and(|l| l.lost > 0) || round >= rounds {
+            return Ok((outcome, round));
+        }
+        round += 1;
+    }
 }
 
 fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     let threads = params.int("threads") as usize;
     let iterations = params.int("iterations");
+    let rounds = params.int("rounds");
     let expected = threads as u64 * iterations;
     let mut totals = Vec::new();
+    let mut ledger_value = None;
     for variant in [Variant::NoLock, Variant::Mutex, Variant::Atomic] {
-        let Outcome { total, ms, overlap_ms } = race(ctx, variant, threads, iterations)?;
+        let (outcome, rounds_run) = match variant {
+            Variant::NoLock => race_until_lost(ctx, threads, iterations, rounds)?,
+            _ => (race(ctx, variant, threads, iterations)?, 1),
+        };
+        let Outcome { total, ms, overlap_ms, .. } = outcome;
         if variant == Variant::Mutex {
             ctx.print(format!("Final counter: {total}")); // py: print(f"Final counter: {counter}")
         }
@@ -294,16 +542,28 @@ fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
             "exact".to_string()
         } else {
             let lost = expected - total;
-            format!("{lost} updates lost ({}%)", decimal(lost as f64 * 100.0 / expected as f64, 1))
+            format!("{} updates lost ({}%)", group(lost), decimal(lost as f64 * 100.0 / expected as f64, 1))
         };
         let mut note =
             format!("{}: Final counter: {total} of {expected}, {verdict}, in {} ms", variant.label(), decimal(ms, 1));
-        if variant == Variant::NoLock {
+        if let Some(ledger) = &outcome.ledger {
+            if ledger.lost > 0 {
+                note += &format!("; {}", ledger.explained());
+            }
             note += &race_explained(total == expected, threads, overlap_ms);
+            if rounds > 1 {
+                note += &match (rounds_run, ledger.lost > 0) {
+                    (1, _) => "; the first round already lost updates".to_string(),
+                    (n, true) => format!("; it took {n} rounds until one lost an update"),
+                    (n, false) => format!("; none of {n} rounds lost an update"),
+                };
+            }
+            ledger_value = Some(ledger.value(outcome.released_ms));
         }
         ctx.note(note);
         totals.push((variant.label().replace(' ', "_"), Value::Int(u128::from(total))));
     }
+    totals.extend(ledger_value.map(|l| ("ledger".to_string(), l)));
     Ok(Value::Dict(totals))
 }
 
@@ -350,6 +610,36 @@ mod tests {
     }
 
     #[test]
+    fn the_ledger_accounts_for_every_lost_update_exactly() {
+        let (ctx, _) = Ctx::collecting();
+        for threads in 2..=8 {
+            for _ in 0..4 {
+                let outcome = race(&ctx, Variant::NoLock, threads, 20_000).unwrap();
+                let l = outcome.ledger.expect("the no-lock race keeps books");
+                assert_eq!(l.expected, threads as u64 * 20_000);
+                assert_eq!(l.final_count, outcome.total);
+                assert_eq!(l.expected - l.final_count, l.lost);
+                assert_eq!(i128::from(l.lost), l.wiped_sum, "{threads} threads: {l:?}");
+                assert_eq!(l.stores, l.expected);
+                assert!(l.lowered <= l.wipes && l.caught.len() <= 20);
+                assert!(l.caught.windows(2).all(|w| w[0].1.t_ms <= w[1].1.t_ms), "caught in time order");
+                if l.lost > 0 {
+                    let (_, largest) = l.largest.unwrap();
+                    assert!(largest.overwrote > largest.read);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_round_that_loses_nothing_is_repeated_up_to_the_limit() {
+        // One thread alone never loses an update: every one of the rounds runs.
+        let (ctx, _) = Ctx::collecting();
+        let (outcome, rounds) = race_until_lost(&ctx, 1, 1000, 3).unwrap();
+        assert_eq!((outcome.total, rounds), (1000, 3));
+    }
+
+    #[test]
     fn prints_the_seeds_line_and_one_note_per_variant() {
         let (ctx, out) = Ctx::collecting();
         let params = crate::params::validate(SCENARIO.params, &[]).unwrap();
@@ -364,6 +654,11 @@ mod tests {
             })
             .collect();
         assert_eq!(notes.len(), 3);
+        let no_lock = &notes[0];
+        assert!(no_lock.starts_with("no lock: Final counter: "), "{no_lock}");
+        if !no_lock.contains("exact") {
+            assert!(no_lock.contains("the ledger accounts for every one: "), "{no_lock}");
+        }
         assert!(notes[1].starts_with("mutex: Final counter: 200000 of 200000, exact"), "{}", notes[1]);
     }
 }

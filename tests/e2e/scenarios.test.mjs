@@ -164,3 +164,37 @@ test('bench and validate refuse what they cannot do, naming the argument and its
   assert.match(out.unknown, /^ParamError: unknown bench "rm -rf"; known: sum, split, /);
   assert.match(out.manyPairs, /^ParamError: at most 32 parameters are accepted, got 1000$/);
 });
+
+test('the no-lock ledger reaches the API as exact integers, for 2 to 8 threads', async () => {
+  const books = await api(async () => {
+    const out = [];
+    for (const threads of [2, 3, 5, 8]) {
+      const { value } = await window.playground.run('threading-lock', { threads, iterations: 20000 }).done;
+      const l = value.ledger;
+      out.push({
+        threads, types: [l.expected, l.final, l.lost, l.stores, l.wipes].map((x) => typeof x),
+        expected: String(l.expected), final: String(l.final), lost: String(l.lost), noLock: String(value.no_lock),
+        stores: String(l.stores), wipes: String(l.wipes), caught: l.caught.map((c) => ({ lane: c.lane, read: String(c.read), wrote: String(c.wrote), overwrote: String(c.overwrote), tMs: c.tMs })),
+      });
+    }
+    return out;
+  });
+  for (const b of books) {
+    assert.deepEqual(b.types, ['bigint', 'bigint', 'bigint', 'bigint', 'bigint']);
+    assert.equal(b.expected, String(b.threads * 20000));
+    assert.equal(b.final, b.noLock, 'the ledger\'s final counter is the no-lock result');
+    assert.equal(BigInt(b.expected) - BigInt(b.final), BigInt(b.lost));
+    assert.equal(b.stores, b.expected, 'every increment stored once');
+    assert.ok(b.caught.length <= 20);
+    for (const c of b.caught) {
+      assert.equal(BigInt(c.wrote), BigInt(c.read) + 1n);
+      assert.ok(BigInt(c.overwrote) > BigInt(c.read), `a caught store overwrote others' updates: ${JSON.stringify(c)}`);
+      assert.ok(c.tMs >= 0 && Number.isFinite(c.tMs));
+    }
+    if (BigInt(b.lost) > 0n) assert.ok(BigInt(b.wipes) > 0n && b.caught.length > 0);
+  }
+  // The page shows the ledger and the caught stores of its own run.
+  assert.equal(await runInPage(page, 'threading-lock'), 'done');
+  const ledger = await section('threading-lock').locator('[data-role="ledger"]').textContent();
+  assert.match(ledger, /updates lost\. Every one of the 200,000 stores reported what it overwrote/);
+});

@@ -172,6 +172,12 @@ pub fn event_to_js(event: &Event) -> JsValue {
         EventKind::Note(text) => fields.extend([("kind", "note".into()), ("text", text.as_str().into())]),
         EventKind::LaneStart { what } => fields.extend([("kind", "lane-start".into()), ("what", what.as_str().into())]),
         EventKind::LaneEnd => fields.push(("kind", "lane-end".into())),
+        EventKind::Marks { what, start_ms, count } => fields.extend([
+            ("kind", "marks".into()),
+            ("what", (*what).into()),
+            ("start", (*start_ms).into()),
+            ("count", (*count as f64).into()),
+        ]),
         EventKind::Span { state, start_ms, label } => fields.extend([
             ("kind", "span".into()),
             ("state", state.name().into()),
