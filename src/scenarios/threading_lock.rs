@@ -377,25 +377,20 @@ impl Ledger {
             return "no store overwrote an update of another thread".to_string();
         }
         let single = self.wipes - self.lowered;
-        let mut text = format!(
-            "the ledger accounts for every one: {} stores each wiped out 1 update of another thread",
-            group(single)
-        );
-        if let Some((lane, w)) = &self.largest {
-            if w.wiped() > 1 {
-                text += &format!(
-                    ", {} wiped out more, the largest {} at once ({lane} wrote {} over {})",
-                    group(self.lowered),
-                    group(w.overwrote - w.read),
-                    group(w.read + 1),
-                    group(w.overwrote)
-                );
-            }
+        let mut parts = Vec::new();
+        if single > 0 {
+            parts.push(format!("{} stores each wiped out 1 update of another thread", group(single)));
         }
-        if self.lowered > 0 {
-            text += &format!("; the counter went down {} times", group(self.lowered));
+        if let Some((lane, w)) = self.largest.as_ref().filter(|_| self.lowered > 0) {
+            parts.push(format!(
+                "{} stores wiped out more and set the counter back, the largest {} at once ({lane} wrote {} over {})",
+                group(self.lowered),
+                group(w.overwrote - w.read),
+                group(w.read + 1),
+                group(w.overwrote)
+            ));
         }
-        text
+        format!("the ledger accounts for every one: {}", parts.join(", "))
     }
 }
 
