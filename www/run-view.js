@@ -2,6 +2,7 @@
 // as they arrive, the timeline redrawn at most once a frame, and the scenario's own views
 // once the run ends. It knows nothing of particular scenarios.
 import { el, formatMs } from './dom.js';
+import { replayBar } from './replay.js';
 import { drawTimeline, legend, stateTable } from './timeline.js';
 
 const now = () => performance.timeOrigin + performance.now();
@@ -17,6 +18,7 @@ export function runParts() {
     timelineDetail: el('p', { class: 'timeline-detail', 'aria-live': 'polite', text: 'Run the scenario to see what ran when. Hover or focus a bar or tick for details.' }),
     legend: el('div', { class: 'legend-host' }),
     views: el('div', { class: 'chart-host', 'data-role': 'chart' }),
+    replay: replayBar(), // a controller; its `node` goes into the section
   };
 }
 
@@ -26,7 +28,7 @@ export function runParts() {
  */
 function addLine(list, ev, t0, cls) {
   const at = t0 ? ev.t - t0 : 0;
-  list.append(el('li', { class: cls, 'data-lane': ev.lane },
+  return list.appendChild(el('li', { class: cls, 'data-lane': ev.lane },
     el('span', { class: 't', text: `+${formatMs(Math.max(0, at))}` }),
     cls === 'line' ? el('span', { class: 'lane', text: ev.lane, title: ev.lane }) : null,
     el('span', { class: 'text', text: ev.text })));
@@ -54,19 +56,21 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}) {
   parts.elapsed.textContent = '';
   parts.views.replaceChildren();
   parts.timeline.replaceChildren();
+  parts.replay.reset();
   // Runs take turns: until this one starts it waits for the one before it.
   setState('running', 'Queued: waiting for the run before it…');
   const states = stateTable(pg.spanStates);
   let t0 = null; // the program's start on the shared clock: line times count from it
   let endT = null;
   const events = [];
+  const lines = []; // [event, its element]: the replay dims the lines after its cursor
   let drawQueued = false;
   const draw = () => {
     drawQueued = false;
     if (t0 === null) return;
-    drawTimeline(parts.timeline, events, {
+    parts.replay.drawn(drawTimeline(parts.timeline, events, {
       t0, endT: endT ?? now(), states, onDetail: (text) => { parts.timelineDetail.textContent = text; },
-    });
+    }));
     parts.legend.replaceChildren(legend(events, states));
   };
   const redraw = () => { if (!drawQueued) { drawQueued = true; requestAnimationFrame(draw); } };
@@ -82,8 +86,8 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}) {
     onEvent: (ev) => {
       events.push(ev);
       redraw();
-      if (ev.kind === 'line') addLine(parts.output, ev, t0, 'line');
-      else if (ev.kind === 'note') addLine(parts.notes, ev, t0, 'note');
+      if (ev.kind === 'line') lines.push([ev, addLine(parts.output, ev, t0, 'line')]);
+      else if (ev.kind === 'note') lines.push([ev, addLine(parts.notes, ev, t0, 'note')]);
     },
   });
   const finish = (record) => {
@@ -94,6 +98,7 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}) {
       if (t0 !== null) endT = t0 + record.elapsedMs;
     }
     draw();
+    if (t0 !== null) parts.replay.load({ events, t0, endT, states, lines });
   };
   const done = run.done.then(
     async (result) => {

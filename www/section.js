@@ -110,7 +110,7 @@ export function scenarioSection(pg, scenario, { initial = {}, compact = false, r
       el('figure', { class: 'added' }, el('figcaption', { text: 'Added by the playground' }), parts.notes)),
     el('figure', { class: 'timeline' },
       el('figcaption', { text: 'What ran when (one lane per thread, process or task; one clock)' }),
-      parts.legend, parts.timeline, parts.timelineDetail),
+      parts.legend, parts.timeline, parts.timelineDetail, parts.replay.node),
     parts.views,
     compact ? null : el('aside', { class: 'what-to-notice' }, el('h3', { text: 'What to notice' }), el('p', { text: scenario.notice })),
     compact ? null : codeDetails(scenario));

@@ -149,7 +149,8 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
   root.addEventListener('pointerover', show);
   root.addEventListener('focusin', show);
   host.replaceChildren(root);
-  return { lanes: lanes.length, ticks: lanes.reduce((n, l) => n + l.ticks.length, 0) };
+  // The scale and the lanes' extent, for what is drawn over the timeline (the replay cursor).
+  return { lanes: lanes.length, ticks: lanes.reduce((n, l) => n + l.ticks.length, 0), svg: root, x, lanesHeight: lanes.length * LANE_HEIGHT };
 }
 
 /** The legend: a swatch per state that occurs in `events`, plus the tick. */

@@ -1,0 +1,263 @@
+// Replay a finished run from its events: the slider steps event by event (native range keys),
+// lines after the cursor are marked future, each lane's state is told, Play re-enacts the run;
+// with 10 000 synthetic events a step stays well within a frame. Screenshots of a section
+// with the cursor mid-run go to test-output/ to be looked at.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { OUTPUT, launchBrowser, openPage, runInPage, startServer } from './harness.mjs';
+
+let server;
+let browser;
+let page;
+let errors;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  ({ page, errors } = await openPage(browser, server.url));
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const ID = 'threading-basic';
+const section = () => page.locator(`section[data-scenario="${ID}"]`);
+const slider = () => section().locator('input[type=range][data-role=replay]');
+/** Two animation frames: the replay applies a move in the next one. */
+const frames = (p = page) => p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+const futureLines = () => section().locator('[data-role=output] li[data-replay=future]').count();
+const cursorX = () => section().locator('.replay-cursor .mark').getAttribute('x1').then(Number);
+const states = () => section().locator('[data-role=replay-state] li').allTextContents();
+
+test('before a run the replay is hidden; after it the slider steps through the events', async () => {
+  assert.equal(await slider().isVisible(), false);
+  assert.equal(await slider().isDisabled(), true);
+  assert.equal(await runInPage(page, ID), 'done');
+  await frames();
+  assert.equal(await slider().isVisible(), true);
+  assert.equal(await slider().isEnabled(), true);
+  // Its accessible name comes from its label; its value text gives the time and the event.
+  assert.equal(await section().getByRole('slider', { name: 'Replay the run, event by event' }).count(), 1);
+  const max = Number(await slider().getAttribute('max'));
+  assert.ok(max >= 16, `${max} events`);
+  assert.equal(await slider().getAttribute('min'), '0');
+  assert.equal(await slider().getAttribute('step'), '1');
+  assert.equal(Number(await slider().inputValue()), max, 'it opens at the end');
+  assert.match(await slider().getAttribute('aria-valuetext'), new RegExp(`^\\+\\d+\\.\\d ms of \\d+\\.\\d ms, event ${max} of ${max}$`));
+  assert.equal(await section().locator('[data-replay]').count(), 0, 'at the end nothing is future');
+  assert.equal(await section().locator('.replay-cursor .mark').count(), 1, 'a cursor on the timeline');
+});
+
+test('Home marks every printed line future, End none; ArrowRight steps one event at a time', async () => {
+  await slider().focus();
+  await page.keyboard.press('Home');
+  await frames();
+  assert.equal(await slider().inputValue(), '0');
+  assert.equal(await futureLines(), 5, 'all five lines are after the start');
+  assert.equal(await section().locator('[data-role=notes] li[data-replay=future]').count(), 1, 'and the note');
+  assert.match(await slider().getAttribute('aria-valuetext'), /^\+0\.0 ms of \d+\.\d ms, event 0 of \d+$/);
+  assert.ok((await states()).every((s) => s.endsWith('not started yet')), (await states()).join(' | '));
+  const startX = await cursorX();
+
+  await page.keyboard.press('End');
+  await frames();
+  assert.equal(await futureLines(), 0);
+  assert.ok(await cursorX() > startX, 'the cursor moved right');
+
+  await page.keyboard.press('Home');
+  const max = Number(await slider().getAttribute('max'));
+  const counts = [];
+  const seen = new Set();
+  for (let i = 1; i <= max; i++) {
+    await page.keyboard.press('ArrowRight');
+    await frames();
+    assert.equal(Number(await slider().inputValue()), i, 'one event per key');
+    counts.push(await futureLines());
+    for (const s of await states()) seen.add(s);
+  }
+  for (let i = 1; i < counts.length; i++) assert.ok(counts[i] <= counts[i - 1], `monotonic: ${counts.join()}`);
+  assert.equal(counts.at(-1), 0);
+  assert.deepEqual([...new Set(counts)], [5, 4, 3, 2, 1, 0], 'each printed line passes the cursor once');
+  const told = [...seen].join('\n');
+  assert.match(told, /^MainThread: waiting in join\(\) since \+\d+\.\d ms$/m);
+  assert.match(told, /^Thread-1 \(print_numbers\): sleeping \(time\.sleep\) since \+\d+\.\d ms$/m);
+  assert.match(told, /^Thread-1 \(print_numbers\): running since \+\d+\.\d ms$/m);
+  assert.match(told, /^Thread-1 \(print_numbers\): finished at \+\d+\.\d ms$/m);
+  assert.equal(await section().locator('[data-role=replay-state]').getAttribute('aria-live'), 'polite');
+});
+
+test('Play re-enacts the run at the chosen speed; a hand on the slider pauses it', async () => {
+  const play = section().locator('[data-action=replay-play]');
+  assert.equal(await section().locator('[data-role=replay-speed]').inputValue(), '0.1', 'a run under 1 s plays at 0.1×');
+  await slider().focus();
+  await page.keyboard.press('Home');
+  await frames();
+  const startX = await cursorX();
+  await play.click();
+  assert.equal(await play.textContent(), 'Pause');
+  await page.waitForTimeout(700);
+  // 700 ms at 0.1× is 70 ms of the run: past the threads' start, before the first line.
+  const value = Number(await slider().inputValue());
+  assert.ok(value >= 2, `the cursor advanced to event ${value}`);
+  assert.ok(value < Number(await slider().getAttribute('max')), 'not yet at the end');
+  assert.ok(await cursorX() > startX, 'the timeline cursor moves with it');
+  await slider().focus();
+  await page.keyboard.press('ArrowRight');
+  await frames();
+  assert.equal(await play.textContent(), 'Play', 'paused by the key');
+  const paused = Number(await slider().inputValue());
+  await page.waitForTimeout(300);
+  assert.equal(Number(await slider().inputValue()), paused);
+
+  // At 1× the half-second run plays to its end and stops there.
+  await section().locator('[data-role=replay-speed]').selectOption('1');
+  await play.click();
+  await page.waitForFunction((id) => document.querySelector(`section[data-scenario="${id}"] [data-action=replay-play]`).textContent === 'Play', ID, { timeout: 5000 });
+  assert.equal(await slider().inputValue(), await slider().getAttribute('max'));
+  assert.equal(await futureLines(), 0);
+});
+
+test('the cursor follows a redraw of the timeline; a new run resets the replay', async () => {
+  await slider().focus();
+  await page.keyboard.press('Home');
+  await frames();
+  await page.setViewportSize({ width: 900, height: 800 });
+  await page.waitForTimeout(300);
+  assert.equal(await section().locator('[data-role=timeline] svg .replay-cursor').count(), 1);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await section().locator('[data-action=run]').click();
+  await page.waitForFunction((id) => document.querySelector(`section[data-scenario="${id}"] [data-role=replay]`).disabled, ID);
+  assert.equal(await section().locator('[data-replay]').count(), 0);
+  await page.waitForFunction((id) => document.querySelector(`section[data-scenario="${id}"] [data-role=status]`).dataset.state === 'done', ID);
+  await frames();
+  assert.equal(await slider().isEnabled(), true);
+  assert.equal(await slider().inputValue(), await slider().getAttribute('max'));
+  assert.deepEqual(errors, []);
+});
+
+test('10 000 events: a step of the slider stays far within a frame', async () => {
+  const result = await page.evaluate(async () => {
+    const { replayBar } = await import('./replay.js');
+    const { drawTimeline, stateTable } = await import('./timeline.js');
+    const { el } = await import('./dom.js');
+    // A synthetic run: 8 lanes, each repeatedly running (with a lock wait inside), printing
+    // and sleeping; each lane's events come together, as workers post them, not in time order.
+    const t0 = 1000;
+    const events = [];
+    const lanes = ['MainThread', ...Array.from({ length: 7 }, (_, i) => `Thread-${i + 1}`)];
+    const groups = Math.floor((10_000 - 2 * lanes.length) / 4 / lanes.length);
+    let end = t0;
+    lanes.forEach((lane, k) => {
+      let t = t0 + 0.1 + k * 0.3;
+      events.push({ t, lane, kind: 'lane-start', what: 'synthetic' });
+      for (let g = 0; g < groups; g++) {
+        const runFrom = t;
+        events.push({ t: t + 0.2, lane, kind: 'span', state: 'lock-wait', start: t + 0.05, label: 'lock' });
+        t += 0.4 + (g % 3) * 0.1;
+        events.push({ t, lane, kind: 'span', state: 'run', start: runFrom, label: `step ${g}` });
+        events.push({ t, lane, kind: 'line', text: `${lane} step ${g}` });
+        events.push({ t: t + 0.3, lane, kind: 'span', state: 'sleep', start: t, label: 'sleep' });
+        t += 0.3;
+      }
+      events.push({ t, lane, kind: 'lane-end' });
+      end = Math.max(end, t);
+    });
+    const output = el('ol', { 'data-role': 'output', class: 'output' });
+    const timeline = el('div', { class: 'timeline-host' });
+    const replay = replayBar();
+    const host = el('section', { class: 'scenario', 'data-scenario': 'synthetic' }, output, timeline, replay.node);
+    document.getElementById('scenarios').prepend(host);
+    const lines = [];
+    for (const ev of events.filter((e) => e.kind === 'line').sort((a, b) => a.t - b.t)) {
+      lines.push([ev, output.appendChild(el('li', { class: 'line' }, el('span', { class: 't', text: '+0' }), el('span', { class: 'text', text: ev.text })))]);
+    }
+    const states = stateTable(window.playground.spanStates);
+    replay.drawn(drawTimeline(timeline, events, { t0, endT: end, states }));
+    const loadStart = performance.now();
+    replay.load({ events, t0, endT: end, states, lines });
+    const loadMs = performance.now() - loadStart;
+
+    const slider = host.querySelector('[data-role=replay]');
+    const stateList = host.querySelector('[data-role=replay-state]');
+    const n = Number(slider.max);
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    await frame();
+    const work = [];
+    const intervals = [];
+    let lastTs = null;
+    const STEPS = 500;
+    for (let i = 0; i <= STEPS; i++) {
+      const pos = Math.round((i * n) / STEPS);
+      // This frame callback is queued before the replay's, the next one after: between them
+      // is the replay's own work; reading layout at the end adds the style and layout it caused.
+      const before = new Promise((r) => requestAnimationFrame(() => r(performance.now())));
+      const inputStart = performance.now();
+      slider.value = String(pos);
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+      const inputMs = performance.now() - inputStart;
+      const afterP = new Promise((r) => requestAnimationFrame((ts) => { stateList.getBoundingClientRect(); output.lastChild.getBoundingClientRect(); r({ done: performance.now(), ts }); }));
+      const start = await before;
+      const { done, ts } = await afterP;
+      work.push(inputMs + done - start);
+      if (lastTs !== null) intervals.push(ts - lastTs);
+      lastTs = ts;
+    }
+    const future = (pos) => {
+      slider.value = String(pos);
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+      return frame().then(() => output.querySelectorAll('[data-replay=future]').length);
+    };
+    const atEnd = await future(n);
+    const jumpStart = performance.now();
+    const atStart = await future(0);
+    const jumpMs = performance.now() - jumpStart;
+    const told = [...stateList.children].map((li) => li.textContent);
+    await future(Math.round(n / 2));
+    const toldMid = [...stateList.children].map((li) => li.textContent);
+    host.remove();
+    return { n, lines: lines.length, loadMs, work, intervals, atEnd, atStart, jumpMs, told, toldMid };
+  });
+  const stats = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+    return { p50: q(0.5).toFixed(2), p95: q(0.95).toFixed(2), max: s.at(-1).toFixed(2) };
+  };
+  const work = stats(result.work);
+  const frame = stats(result.intervals);
+  console.log(`replay of ${result.n} events (${result.lines} printed lines), load ${result.loadMs.toFixed(1)} ms`);
+  console.log(`  step work (input + replay frame + style/layout), ms: p50 ${work.p50}, p95 ${work.p95}, max ${work.max}`);
+  console.log(`  frame interval, ms: p50 ${frame.p50}, p95 ${frame.p95}, max ${frame.max}`);
+  console.log(`  jump end -> start (all ${result.lines} lines change side), incl. one frame: ${result.jumpMs.toFixed(1)} ms`);
+  assert.equal(result.n, 10_000);
+  assert.equal(result.atEnd, 0);
+  assert.equal(result.atStart, result.lines);
+  assert.ok(result.told.every((s) => s.endsWith('not started yet')), result.told.join(' | '));
+  assert.ok(result.toldMid.some((s) => / since \+/.test(s)), result.toldMid.join(' | '));
+  assert.ok(Number(work.p95) < 50, `p95 step work ${work.p95} ms`);
+});
+
+for (const [name, options] of [
+  ['1280-light', { viewport: { width: 1280, height: 800 }, colorScheme: 'light' }],
+  ['390-dark', { viewport: { width: 390, height: 844 }, colorScheme: 'dark' }],
+]) {
+  test(`screenshot of a section with the cursor mid-run, ${name}`, async () => {
+    const { page: shot, errors: shotErrors, context } = await openPage(browser, server.url, options);
+    for (const id of ['threading-lock', 'threading-basic']) {
+      assert.equal(await runInPage(shot, id), 'done');
+      const s = shot.locator(`section[data-scenario="${id}"]`);
+      const range = s.locator('[data-role=replay]');
+      await range.evaluate((r) => {
+        r.value = String(Math.round(Number(r.max) * 0.45));
+        r.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      await range.focus();
+      await frames(shot);
+      await s.screenshot({ path: join(OUTPUT, `replay-${id}-${name}.png`) });
+    }
+    const overflow = await shot.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling (${overflow} px too wide)`);
+    assert.deepEqual(shotErrors, []);
+    await context.close();
+  });
+}

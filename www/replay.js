@@ -1,0 +1,305 @@
+// Replay a finished run from its recorded events, without running anything again: a slider
+// whose steps are the run's events in time order, a cursor across the timeline, the printed
+// lines after the cursor dimmed, one sentence per lane saying what it was doing, and Play.
+//
+// It must stay smooth with tens of thousands of events, so everything that depends on the
+// whole run is computed once in `load`; a move of the cursor costs a binary search per lane,
+// touches only the printed lines whose side of the cursor changed, moves one SVG line, and
+// happens at most once per animation frame. The timeline itself is never redrawn here.
+import { el, formatMs, svg } from './dom.js';
+import { lanesOf } from './timeline.js';
+
+const SPEEDS = [1, 0.5, 0.1];
+
+/** Index of the first element of the sorted `arr` greater than `x` (so: how many are <= x). */
+function upperBound(arr, x) {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * A lane's spans flattened into consecutive segments `{ from, after, span }` (span null: in no
+ * span). Spans overlap (a lock wait is reported inside the run that contains it), so at each
+ * moment the overlay state wins, then the span that started last (the innermost). A span
+ * covers [start, t] with both ends: the cursor sits on event times, and a sleep is reported
+ * only as it ends, so at that event the lane was still asleep. A segment with `after` set
+ * begins just after `from` (where spans closed).
+ */
+function segmentsOf(spans, overlays) {
+  const opens = spans.filter((s) => s.t > s.start).sort((a, b) => a.start - b.start);
+  const closes = [...opens].sort((a, b) => a.t - b.t);
+  const rank = (x) => (overlays.has(x.state) ? 1 : 0);
+  const active = new Set();
+  const seg = { from: [], after: [], span: [] };
+  const push = (at, after) => {
+    let best = null;
+    for (const s of active) {
+      if (!best || rank(s) > rank(best) || (rank(s) === rank(best) && s.start >= best.start)) best = s;
+    }
+    if (seg.span.length === 0 || seg.span[seg.span.length - 1] !== best) {
+      seg.from.push(at); seg.after.push(after); seg.span.push(best);
+    }
+  };
+  let i = 0;
+  let j = 0;
+  while (i < opens.length || j < closes.length) {
+    const at = Math.min(opens[i]?.start ?? Infinity, closes[j]?.t ?? Infinity);
+    if (i < opens.length && opens[i].start === at) {
+      for (; i < opens.length && opens[i].start === at; i++) active.add(opens[i]);
+      push(at, false);
+    }
+    if (j < closes.length && closes[j].t === at) {
+      for (; j < closes.length && closes[j].t === at; j++) active.delete(closes[j]);
+      push(at, true);
+    }
+  }
+  return { from: Float64Array.from(seg.from), after: Uint8Array.from(seg.after), span: seg.span };
+}
+
+/** The segment in force at time `t`: the last one that began at or (unless `after`) before it. */
+function segmentAt(seg, t) {
+  let lo = 0;
+  let hi = seg.from.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (seg.from[mid] < t || (seg.from[mid] === t && !seg.after[mid])) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/**
+ * A lane's lives: lanes can start and end more than once (threading-lock runs its threads
+ * three times under the same names). `marks` are sorted times; `isEnd[i]` says whether mark i
+ * is an end. A lane that never reports its start starts at its earliest event.
+ */
+function livesOf(laneEvents) {
+  let earliest = Infinity;
+  const marks = [];
+  for (const ev of laneEvents) {
+    earliest = Math.min(earliest, ev.kind === 'span' ? ev.start : ev.t);
+    if (ev.kind === 'lane-start') marks.push({ t: ev.t, end: false });
+    else if (ev.kind === 'lane-end') marks.push({ t: ev.t, end: true });
+  }
+  const firstStart = marks.filter((m) => !m.end).reduce((a, m) => Math.min(a, m.t), Infinity);
+  if (earliest < firstStart) marks.push({ t: earliest, end: false });
+  // An end and a new start at the same instant: the lane is alive again.
+  marks.sort((a, b) => a.t - b.t || b.end - a.end);
+  return { t: Float64Array.from(marks.map((m) => m.t)), isEnd: marks.map((m) => m.end) };
+}
+
+/** What the slider says to a screen reader and shows beside it. */
+function describeEvent(ev, labels) {
+  switch (ev.kind) {
+    case 'line': return `${ev.lane} printed "${ev.text}"`;
+    case 'note': return `note: ${ev.text}`;
+    case 'lane-start': return `${ev.lane} started`;
+    case 'lane-end': return `${ev.lane} finished`;
+    case 'span': return `${ev.lane} stopped ${labels.get(ev.state) ?? ev.state} (${ev.label})`;
+    default: return `${ev.lane}: ${ev.kind}`;
+  }
+}
+
+/**
+ * The replay bar of one section. `node` goes into the page once; `load` prepares a finished
+ * run, `reset` forgets it when a new run starts, `drawn` is told of every timeline drawing so
+ * the cursor follows redraws (on resize). Before the first run the bar is hidden.
+ */
+export function replayBar() {
+  const slider = el('input', {
+    type: 'range', 'data-role': 'replay', class: 'replay-slider', min: 0, max: 0, step: 1, value: 0, disabled: true,
+  });
+  const play = el('button', { type: 'button', 'data-action': 'replay-play', class: 'replay-play', disabled: true }, 'Play');
+  const speed = el('select', { 'data-role': 'replay-speed', disabled: true },
+    ...SPEEDS.map((s) => el('option', { value: s, text: `${s}×` })));
+  const readout = el('p', { class: 'replay-readout', 'data-role': 'replay-readout' });
+  const stateList = el('ul', { class: 'replay-state', 'data-role': 'replay-state', 'aria-live': 'polite', 'aria-label': 'Each lane at the replay cursor' });
+  const node = el('div', { class: 'replay', 'data-role': 'replay-bar', hidden: true },
+    el('div', { class: 'replay-controls' },
+      el('label', { class: 'replay-label' }, el('span', { text: 'Replay the run, event by event' }), slider),
+      play,
+      el('label', { class: 'replay-speed' }, el('span', { text: 'Speed' }), speed)),
+    readout, stateList);
+
+  let run = null; // everything `load` precomputes
+  let drawing = null; // the timeline's last drawing: where the cursor goes
+  let cursor = null; // its SVG group
+  let position = 0; // how many events (in time order) have happened
+  let time = 0; // the cursor's time; between events while playing
+  let futureFrom = 0; // the first printed line (in `run.marks`) that is after the cursor
+  let playing = false;
+  let lastFrame = 0;
+  let frameQueued = false;
+  let dirty = false;
+
+  const at = (t) => `+${formatMs(Math.max(0, t - run.t0))}`;
+  const timeOf = (pos) => (pos === 0 ? run.t0 : run.times[pos - 1]);
+
+  /** Lines `[from, to)` of `run.marks` change side; only those elements are touched. */
+  const markFuture = (from, to, future) => {
+    for (let i = from; i < to; i++) {
+      if (future) run.marks[i].el.dataset.replay = 'future';
+      else delete run.marks[i].el.dataset.replay;
+    }
+  };
+
+  const sentence = (lane) => {
+    const life = upperBound(lane.lives.t, time) - 1;
+    if (life < 0) return `${lane.name}: not started yet`;
+    if (lane.lives.isEnd[life]) return `${lane.name}: finished at ${at(lane.lives.t[life])}`;
+    const lifeStart = lane.lives.t[life];
+    const i = segmentAt(lane.segments, time);
+    const s = i < 0 ? null : lane.segments.span[i];
+    if (s) return `${lane.name}: ${run.labels.get(s.state) ?? s.state} since ${at(s.start)}`;
+    return `${lane.name}: running since ${at(Math.max(lifeStart, i < 0 ? lifeStart : lane.segments.from[i]))}`;
+  };
+
+  const placeCursor = () => {
+    if (!cursor || !drawing) return;
+    const x = drawing.x(time).toFixed(1);
+    for (const line of cursor.children) { line.setAttribute('x1', x); line.setAttribute('x2', x); }
+  };
+
+  const render = () => {
+    const n = run.order.length;
+    const next = upperBound(run.markPos, position - 1);
+    if (next > futureFrom) markFuture(futureFrom, next, false);
+    else if (next < futureFrom) markFuture(next, futureFrom, true);
+    futureFrom = next;
+    slider.value = String(position);
+    const text = `${at(time)} of ${formatMs(run.total)}, event ${position} of ${n}`;
+    slider.setAttribute('aria-valuetext', text);
+    readout.textContent = position === 0 ? `${text}: before anything happened`
+      : `${text}: ${describeEvent(run.order[position - 1], run.labels)}`;
+    run.lanes.forEach((lane, i) => {
+      const words = sentence(lane);
+      if (run.sentences[i] !== words) { run.sentences[i] = words; stateList.children[i].textContent = words; }
+    });
+    placeCursor();
+  };
+
+  const setPlaying = (on) => {
+    playing = on;
+    play.textContent = on ? 'Pause' : 'Play';
+    // While playing the sentences change many times a second: let screen readers wait for the
+    // pause instead of reading every one.
+    stateList.setAttribute('aria-busy', on ? 'true' : 'false');
+    if (on) { lastFrame = performance.now(); schedule(); }
+  };
+
+  const frame = (now) => {
+    frameQueued = false;
+    if (!run) return;
+    if (playing) {
+      time = Math.min(run.end, time + Math.max(0, now - lastFrame) * Number(speed.value));
+      lastFrame = now;
+      position = upperBound(run.times, time);
+      dirty = true;
+      if (time >= run.end) { position = run.order.length; setPlaying(false); }
+      else schedule();
+    }
+    if (dirty) { dirty = false; render(); }
+  };
+  function schedule() {
+    if (!frameQueued) { frameQueued = true; requestAnimationFrame(frame); }
+  }
+
+  const seek = (pos) => {
+    position = Math.max(0, Math.min(run.order.length, pos));
+    time = timeOf(position);
+    dirty = true;
+    schedule();
+  };
+
+  slider.addEventListener('input', () => {
+    if (!run) return;
+    if (playing) setPlaying(false); // a hand on the slider takes over
+    seek(Number(slider.value));
+  });
+  play.addEventListener('click', () => {
+    if (!run) return;
+    if (playing) { setPlaying(false); return; }
+    if (position >= run.order.length) seek(0); // from the end, Play starts over
+    setPlaying(true);
+  });
+
+  const addCursor = () => {
+    cursor?.remove();
+    cursor = null;
+    if (!run || !drawing?.svg) return;
+    const y2 = drawing.lanesHeight;
+    // A halo in the card's colour keeps the line visible over bars of any colour.
+    cursor = svg('g', { class: 'replay-cursor', 'aria-hidden': 'true' });
+    cursor.append(svg('line', { y1: 0, y2, class: 'halo' }), svg('line', { y1: 0, y2, class: 'mark' }));
+    drawing.svg.append(cursor);
+    placeCursor();
+  };
+
+  function reset() {
+    if (playing) setPlaying(false);
+    if (run) markFuture(0, run.marks.length, false);
+    run = null;
+    cursor?.remove();
+    cursor = null;
+    for (const c of [slider, play, speed]) c.disabled = true;
+    slider.removeAttribute('aria-valuetext');
+    readout.textContent = 'The replay is ready when the run ends.';
+    stateList.replaceChildren();
+  }
+
+  return {
+    node,
+    /** Prepares the finished run: `lines` pairs each printed line's or note's event with its element. */
+    load({ events, t0, endT, states, lines = [] }) {
+      const labels = states.labels;
+      // Time order, stable: events reach the page from several workers out of order.
+      const order = events.map((ev, i) => ({ ev, i })).sort((a, b) => a.ev.t - b.ev.t || a.i - b.i).map((x) => x.ev);
+      const times = Float64Array.from(order, (ev) => ev.t);
+      const rank = new Map(order.map((ev, i) => [ev, i]));
+      const marks = lines.filter(([ev]) => rank.has(ev)).map(([ev, element]) => ({ pos: rank.get(ev), el: element }))
+        .sort((a, b) => a.pos - b.pos);
+      const byLane = new Map();
+      for (const ev of order) {
+        if (!byLane.has(ev.lane)) byLane.set(ev.lane, []);
+        byLane.get(ev.lane).push(ev);
+      }
+      const last = times.length ? times[times.length - 1] : t0;
+      const end = Math.max(last, endT ?? last);
+      const lanes = lanesOf(events, t0, end, states.overlays).map(({ name }) => ({
+        name,
+        lives: livesOf(byLane.get(name)),
+        segments: segmentsOf(byLane.get(name).filter((ev) => ev.kind === 'span'), states.overlays),
+      }));
+      reset();
+      run = {
+        t0, order, times, labels, lanes, marks, end: last,
+        markPos: Int32Array.from(marks, (m) => m.pos), total: end - t0, sentences: lanes.map(() => ''),
+      };
+      stateList.replaceChildren(...lanes.map(() => el('li')));
+      slider.max = String(order.length);
+      // Short runs are over in a blink at full speed.
+      speed.value = String(run.total < 1000 ? 0.1 : 1);
+      for (const c of [slider, play, speed]) c.disabled = false;
+      node.hidden = false;
+      // It opens at the end: the whole run, nothing dimmed.
+      position = order.length;
+      time = timeOf(position);
+      futureFrom = marks.length;
+      addCursor();
+      render();
+    },
+    /** A new run starts: nothing to replay until it ends (the bar stays, disabled, once shown). */
+    reset,
+    /** The timeline was drawn again (`drawTimeline`'s result): put the cursor back on it. */
+    drawn(result) {
+      drawing = result;
+      addCursor();
+    },
+  };
+}
