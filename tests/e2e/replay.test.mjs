@@ -251,8 +251,11 @@ for (const [name, options] of [
         r.value = String(Math.round(Number(r.max) * 0.45));
         r.dispatchEvent(new Event('input', { bubbles: true }));
       });
+      // A key on the focused slider, so its focus ring shows as a keyboard user sees it.
       await range.focus();
+      await shot.keyboard.press('ArrowRight');
       await frames(shot);
+      assert.equal(await range.evaluate((r) => r.matches(':focus-visible') && getComputedStyle(r).outlineStyle), 'solid');
       await s.screenshot({ path: join(OUTPUT, `replay-${id}-${name}.png`) });
     }
     const overflow = await shot.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
