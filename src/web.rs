@@ -36,9 +36,32 @@ fn param_errors(errors: &[params::ParamError]) -> JsValue {
         .into()
 }
 
-fn checked(id: &str, pairs: &JsValue) -> Result<(&'static Scenario, Params), JsValue> {
+/// What a run executes: the scenario's program, or one of its actions (`action` non-empty).
+struct Program {
+    run: fn(Ctx, Params) -> scenarios::RunFuture,
+    params: Params,
+    threads_needed: usize,
+}
+
+fn checked(id: &str, action: &str, pairs: &JsValue) -> Result<Program, JsValue> {
     let scenario = scenario(id)?;
-    Ok((scenario, checked_params(scenario.params, pairs)?))
+    if action.is_empty() {
+        let params = checked_params(scenario.params, pairs)?;
+        let threads_needed = (scenario.threads_needed)(&params);
+        return Ok(Program { run: scenario.run, params, threads_needed });
+    }
+    let action = scenario.action(action).ok_or_else(|| {
+        let known: Vec<&str> = scenario.actions.iter().map(|a| a.name).collect();
+        let action: String = action.chars().take(40).collect();
+        let offered = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+        param_errors(&[params::ParamError {
+            param: "action".into(),
+            message: format!("{id} has no action {action:?}; it offers {offered}"),
+        }])
+    })?;
+    let params = checked_params(action.params, pairs)?;
+    let threads_needed = (action.threads_needed)(&params);
+    Ok(Program { run: action.run, params, threads_needed })
 }
 
 fn checked_params(specs: &[ParamSpec], pairs: &JsValue) -> Result<Params, JsValue> {
@@ -79,6 +102,7 @@ pub fn scenarios() -> JsValue {
                 ("fromSeed", s.from_seed.into()),
                 ("params", params_to_js(s.params)),
                 ("views", s.views.iter().map(|v| JsValue::from_str(v)).collect::<Array>().into()),
+                ("actions", s.actions.iter().map(action_to_js).collect::<Array>().into()),
                 ("needsSharedMemory", s.needs_shared_memory.into()),
                 ("rustFile", s.source_file.into()),
                 ("moreRustFiles", s.more_source_files.iter().map(|t| JsValue::from_str(t)).collect::<Array>().into()),
@@ -128,13 +152,24 @@ pub fn span_states() -> JsValue {
         .into()
 }
 
-/// Validates `[[name, text], ...]` for scenario `id`. Resolves to the normalised parameters
+/// Validates `[[name, text], ...]` for scenario `id` (or its action `action`, if not empty). Resolves to the normalised parameters
 /// (`{ name: number | number[] }`) and the thread workers the run needs; rejects with an
 /// array of `{ param, message }`.
 #[wasm_bindgen]
-pub fn validate(id: &str, pairs: &JsValue) -> Result<JsValue, JsValue> {
-    let (scenario, params) = checked(id, pairs)?;
-    Ok(checked_to_js(&params, (scenario.threads_needed)(&params)))
+pub fn validate(id: &str, action: &str, pairs: &JsValue) -> Result<JsValue, JsValue> {
+    let program = checked(id, action, pairs)?;
+    Ok(checked_to_js(&program.params, program.threads_needed))
+}
+
+/// `{ name, label, params, views }` of an action a scenario offers beside Run.
+fn action_to_js(action: &scenarios::Action) -> JsValue {
+    message_object(&[
+        ("name", action.name.into()),
+        ("label", action.label.into()),
+        ("description", action.description.into()),
+        ("params", params_to_js(action.params)),
+        ("views", action.views.iter().map(|v| JsValue::from_str(v)).collect::<Array>().into()),
+    ])
 }
 
 /// `{ params, pairs, threadsNeeded }`: the normalised parameters, as numbers and as the text
@@ -168,14 +203,14 @@ pub fn shared_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
-/// Main worker: runs scenario `id` as run `run_id`. Its events are posted to the page
+/// Main worker: runs scenario `id` (or its action `action`) as run `run_id`. Its events are posted to the page
 /// as they happen; the promise resolves to `{ value, repr }` or rejects with a message.
 #[wasm_bindgen]
-pub async fn run_scenario(run_id: u32, id: String, pairs: JsValue) -> Result<JsValue, JsValue> {
-    let (scenario, params) = checked(&id, &pairs)?;
+pub async fn run_scenario(run_id: u32, id: String, action: String, pairs: JsValue) -> Result<JsValue, JsValue> {
+    let program = checked(&id, &action, &pairs)?;
     browser::begin_run(run_id);
     let ctx = Ctx::new(Arc::new(PostSink { run_id }));
-    let outcome = scenario.start(ctx, params).await;
+    let outcome = scenarios::run_as_main(program.run, ctx, program.params).await;
     browser::flush_events();
     let value = outcome.map_err(|e| JsValue::from_str(&e.to_string()))?;
     Ok(message_object(&[("value", value_to_js(&value)), ("repr", value.py_repr().into())]))

@@ -169,16 +169,22 @@ class Playground {
     };
   }
 
-  /** The normalised parameters, or a ParamError naming every bad one. */
-  validate(id, params) {
-    return checked(() => this.#glue.validate(id, toPairs(params)));
+  /**
+   * The normalised parameters, or a ParamError naming every bad one. `action` names one of the
+   * scenario's `actions` (e.g. threading-lock's 'repeat'), whose parameters are its own.
+   */
+  validate(id, params, action = '') {
+    return checked(() => this.#glue.validate(id, String(action), toPairs(params)));
   }
 
-  /** Starts scenario `id`; returns `{ done, cancel }`. Runs never mix: they queue. */
-  run(id, params = {}, { onLine = () => {}, onEvent = () => {}, onStart = () => {}, timeoutMs = this.#runTimeoutMs } = {}) {
+  /**
+   * Starts scenario `id` (or its action `action`); returns `{ done, cancel }`. Runs never mix:
+   * they queue.
+   */
+  run(id, params = {}, { action = '', onLine = () => {}, onEvent = () => {}, onStart = () => {}, timeoutMs = this.#runTimeoutMs } = {}) {
     let checked;
     try {
-      checked = this.validate(id, params);
+      checked = this.validate(id, params, action);
     } catch (error) {
       return { done: Promise.reject(error), cancel() {} };
     }
@@ -196,7 +202,7 @@ class Playground {
       const error = new Error(`${id} is already running; wait for it to finish or cancel it first`);
       return { done: Promise.reject(error), cancel() {} };
     }
-    return this.#enqueue({ id, checked, onLine, onEvent, onStart, timeoutMs });
+    return this.#enqueue({ id, action: String(action), checked, onLine, onEvent, onStart, timeoutMs });
   }
 
   /**
@@ -220,9 +226,9 @@ class Playground {
     return done.then((r) => r.value);
   }
 
-  #enqueue({ id, checked, onLine, onEvent, onStart, bench, timeoutMs = this.#runTimeoutMs }) {
+  #enqueue({ id, action = '', checked, onLine, onEvent, onStart, bench, timeoutMs = this.#runTimeoutMs }) {
     const record = {
-      runId: this.#nextRunId++, id, checked, bench, onLine, onEvent, onStart, timeoutMs, watchdog: null,
+      runId: this.#nextRunId++, id, action, checked, bench, onLine, onEvent, onStart, timeoutMs, watchdog: null,
       lines: [], events: [], t0: null, state: 'queued', settle: null,
     };
     this.#active.set(id, record);
@@ -268,7 +274,7 @@ class Playground {
         + '(pass { timeoutMs } to run() to allow longer)');
     }, limit);
     const { runId, checked: { pairs } } = record;
-    this.world.main.postMessage(record.bench ? msg.bench(runId, record.bench, pairs) : msg.run(runId, record.id, pairs));
+    this.world.main.postMessage(record.bench ? msg.bench(runId, record.bench, pairs) : msg.run(runId, record.id, pairs, record.action));
   }
 
   #cancel(record) {

@@ -45,7 +45,7 @@ export const T = Object.freeze({
 export const startMain = (module) => ({ type: T.START_MAIN, module });
 export const startThread = (module, memory, index) => ({ type: T.START_THREAD, module, memory, index });
 export const startProcess = (module, pid) => ({ type: T.START_PROCESS, module, pid });
-export const run = (runId, id, pairs) => ({ type: T.RUN, runId, id, pairs });
+export const run = (runId, id, pairs, action = '') => ({ type: T.RUN, runId, id, pairs, action });
 export const bench = (runId, name, pairs) => ({ type: T.BENCH, runId, name, pairs });
 export const processStarted = (reqId, answer) => ({ type: T.PROCESS_STARTED, reqId, ...answer });
 export const processAttach = (port) => ({ type: T.PROCESS_ATTACH, port });

@@ -48,9 +48,10 @@ async function drawViews(host, names, value, actions) {
  * Runs scenario `id` with `params` and shows it in `parts`. `setState(state, text)` is told of
  * every change; the promise settles with the run's result (or error) once it has been drawn.
  * `actions` are offered to the views (`rerun(params)`: run again with some parameters changed).
- * Returns `{ cancel, done, redraw }`.
+ * `action`, if given, is one of the scenario's actions (`{ name, views }`) to run instead of
+ * its program. Returns `{ cancel, done, redraw }`.
  */
-export function showRun(pg, scenario, params, parts, setState, actions = {}) {
+export function showRun(pg, scenario, params, parts, setState, actions = {}, action = null) {
   parts.output.replaceChildren();
   parts.notes.replaceChildren();
   parts.elapsed.textContent = '';
@@ -79,6 +80,7 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}) {
     redraw();
   }, 100);
   const run = pg.run(scenario.id, params, {
+    action: action?.name ?? '',
     onStart: (start) => {
       t0 = start.t0;
       setState('running', 'Running…');
@@ -105,7 +107,8 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}) {
       if (result.status === 'cancelled') setState('cancelled', 'Cancelled: the lines printed so far are kept');
       else setState('done', 'Done');
       finish(result);
-      if (result.status !== 'cancelled') await drawViews(parts.views, scenario.views, result.value, actions);
+      // Also after a Stop: a view drawn from events shows what was measured until then.
+      await drawViews(parts.views, (action ?? scenario).views, result.value, { ...actions, events, params });
       return { result, events, t0 };
     },
     (error) => {

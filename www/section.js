@@ -85,13 +85,31 @@ function isolationNotice(id, form, values) {
 }
 
 /**
+ * A form for one of the scenario's actions (e.g. "Run many times"): its own fields, named
+ * `<action>-<param>` so they never clash with the scenario's, and its button
+ * (`[data-action=<action>]`). The run shows in the section like any other.
+ */
+function actionForm(id, action, initial) {
+  const fields = paramFields({ id, params: action.params }, initial, `${action.name}-`);
+  const button = el('button', { type: 'submit', 'data-action': action.name, class: 'run' }, action.label);
+  const node = el('form', { class: 'params action', novalidate: true, 'aria-label': action.label },
+    el('p', { class: 'action-about', text: action.description }), ...fields.nodes, el('div', { class: 'controls' }, button));
+  return { action, fields, button, node };
+}
+
+/**
  * One scenario's section, following the page contract (run/stop buttons, inputs named after
  * the parameters, output, status, elapsed), with its timeline, notes, views and code.
  * `initial` pre-fills inputs (e.g. from the URL; they are validated like typed values and only
  * ever set as text); `compact` leaves out the code (for embeds).
  */
-export function scenarioSection(pg, scenario, { initial = {}, compact = false, reference = null } = {}) {
+export function scenarioSection(pg, scenario, { initial: given = {}, compact = false, reference = null } = {}) {
   const { id } = scenario;
+  // `repeat-runs=50` in a URL is the parameter `runs` of the action `repeat`.
+  const ofAction = (action) => Object.fromEntries(Object.entries(given)
+    .filter(([name]) => name.startsWith(`${action.name}-`)).map(([name, value]) => [name.slice(action.name.length + 1), value]));
+  const initial = Object.fromEntries(Object.entries(given)
+    .filter(([name]) => !scenario.actions.some((a) => name.startsWith(`${a.name}-`))));
   const fields = paramFields(scenario, initial);
   const parts = runParts();
   const compare = comparison(pg, scenario, reference);
@@ -99,12 +117,14 @@ export function scenarioSection(pg, scenario, { initial = {}, compact = false, r
   const stopButton = el('button', { type: 'button', 'data-action': 'stop', class: 'stop', disabled: true }, 'Stop');
   const form = el('form', { class: 'params', novalidate: true }, ...fields.nodes,
     el('div', { class: 'controls' }, runButton, stopButton, parts.status, parts.elapsed), compare.node);
+  const actionForms = scenario.actions.map((action) => actionForm(id, action, ofAction(action)));
 
   const section = el('section', { 'data-scenario': id, id, class: 'scenario', 'aria-labelledby': `${id}-title` },
     el('header', {},
       el('h2', { id: `${id}-title`, text: scenario.title }),
       el('p', { class: 'seed-section', text: `Seed: ${scenario.seedSection} · id ${id}` })),
     form,
+    ...actionForms.map((a) => a.node),
     el('div', { class: 'results' },
       el('figure', { class: 'printed' }, el('figcaption', { text: 'Printed, as Python prints it' }), parts.output),
       el('figure', { class: 'added' }, el('figcaption', { text: 'Added by the playground' }), parts.notes)),
@@ -120,19 +140,23 @@ export function scenarioSection(pg, scenario, { initial = {}, compact = false, r
     parts.status.dataset.state = state;
     parts.status.textContent = text;
     runButton.disabled = state === 'running';
+    for (const a of actionForms) a.button.disabled = state === 'running';
     stopButton.disabled = state !== 'running';
     section.setAttribute('aria-busy', state === 'running' ? 'true' : 'false');
   };
-  /** The typed parameters if they are valid; otherwise shows why and returns null. */
-  const validParams = () => {
-    const params = fields.values();
+  /**
+   * The typed parameters (and `extra` ones, e.g. unknown names from a URL) if they are valid;
+   * otherwise shows why and returns null.
+   */
+  const validParams = (of, action = '', extra = {}) => {
+    const params = { ...of.values(), ...extra };
     try {
-      pg.validate(id, params);
+      pg.validate(id, params, action);
     } catch (error) {
-      if (error instanceof ParamError) { fields.showErrors(error.errors); return null; }
+      if (error instanceof ParamError) { of.showErrors(error.errors); return null; }
       throw error;
     }
-    fields.showErrors([]);
+    of.showErrors([]);
     return params;
   };
 
@@ -148,27 +172,34 @@ export function scenarioSection(pg, scenario, { initial = {}, compact = false, r
   let current = null;
   let redrawTimeline = () => {}; // the last run's drawing, redone when the width changes
   new ResizeObserver(() => redrawTimeline()).observe(parts.timeline);
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
+  /** Runs the program (or `action`) with the parameters of `of`, if they are valid. */
+  const start = (of, action = null) => {
     if (current) return;
-    const params = validParams();
+    const params = validParams(of, action?.name);
     if (!params) return;
     compare.clear();
-    current = showRun(pg, scenario, params, parts, setState, { rerun });
+    current = showRun(pg, scenario, params, parts, setState, { rerun }, action);
     redrawTimeline = current.redraw;
     current.done.then(({ result }) => {
-      if (result?.status === 'done') compare.show(result.elapsedMs, params);
+      if (result?.status === 'done' && !action) compare.show(result.elapsedMs, params);
     }).finally(() => { current = null; });
+  };
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    start(fields);
   });
+  for (const a of actionForms) {
+    a.node.addEventListener('submit', (e) => {
+      e.preventDefault();
+      start(a.fields, a.action);
+    });
+  }
   stopButton.addEventListener('click', () => current?.cancel());
   // Parameters from a URL are checked at once, like typed ones; nothing runs until Run.
-  if (Object.keys(initial).length > 0) {
-    try {
-      pg.validate(id, { ...fields.values(), ...initial });
-    } catch (error) {
-      if (error instanceof ParamError) fields.showErrors(error.errors);
-      else throw error;
-    }
+  if (Object.keys(initial).length > 0) validParams(fields, '', initial);
+  for (const a of actionForms) {
+    const wanted = ofAction(a.action);
+    if (Object.keys(wanted).length > 0) validParams(a.fields, a.action.name, wanted);
   }
   return section;
 }

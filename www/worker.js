@@ -33,7 +33,7 @@ async function startMain({ module }) {
   await init({ module_or_path: module });
   wasm.main_worker_init();
   const handlers = {
-    [T.RUN]: ({ runId, id, pairs }) => finish(runId, wasm.run_scenario(runId, id, pairs)),
+    [T.RUN]: ({ runId, id, action, pairs }) => finish(runId, wasm.run_scenario(runId, id, action, pairs)),
     [T.BENCH]: ({ runId, name, pairs }) => finish(runId, wasm.run_bench(runId, name, pairs).then((ms) => ({ value: ms, repr: String(ms) }))),
     [T.PROCESS_STARTED]: (answer) => wasm.deliver_to_main_worker(answer),
   };

@@ -43,6 +43,13 @@ pub enum EventKind {
         start_ms: f64,
         count: u64,
     },
+    /// One measured value of a series (`what`, e.g. a repeated run's final counter), sent as
+    /// it is measured, so what was measured before a Stop is kept.
+    Sample {
+        what: &'static str,
+        x: u64,
+        value: u64,
+    },
 }
 
 /// The states a lane can spend time in. The names reach the page (`spanStates()` of the JS

@@ -78,6 +78,23 @@ impl Ctx {
         self.emit(EventKind::Span { state, start_ms, label: label.into() });
     }
 
+    /// Records a stretch that ended at `end_ms`, reported later (e.g. lock waits, gathered
+    /// while a thread races and reported once it is done).
+    pub fn span_ended(&self, state: SpanState, start_ms: f64, end_ms: f64, label: impl Into<String>) {
+        let kind = EventKind::Span { state, start_ms, label: label.into() };
+        self.sink.emit(Event { t_ms: end_ms, lane: current_lane(), kind });
+    }
+
+    /// A context whose events go nowhere: for runs repeated hundreds of times, where only
+    /// their results count.
+    pub fn discarding() -> Ctx {
+        struct Discard;
+        impl Sink for Discard {
+            fn emit(&self, _: Event) {}
+        }
+        Ctx::new(Arc::new(Discard))
+    }
+
     /// `time.sleep`: blocks this thread (never the page) and records the span.
     pub fn sleep(&self, duration: Duration) {
         let start_ms = clock::now_ms();

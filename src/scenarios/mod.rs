@@ -54,20 +54,45 @@ pub struct Scenario {
     /// `"speedup-chart"`, drawn by `www/views/speedup-chart.js`): the page finds a scenario's
     /// views here, never by its id.
     pub views: &'static [&'static str],
+    /// What the section offers beside Run (e.g. threading-lock's "Run many times").
+    pub actions: &'static [Action],
     /// "What to notice", for a learner: the point of the run, in two or three sentences.
     pub notice: &'static str,
+}
+
+/// Something a section offers beside Run, with parameters of its own: it runs like the
+/// scenario (queued, cancellable, its events streamed to the page) and draws its own views.
+pub struct Action {
+    /// Its `data-action` on the page and its name in the JS API (`run(id, params, { action })`).
+    pub name: &'static str,
+    /// The button's words, and a sentence saying what it does.
+    pub label: &'static str,
+    pub description: &'static str,
+    pub params: &'static [ParamSpec],
+    pub threads_needed: fn(&Params) -> usize,
+    pub run: fn(Ctx, Params) -> RunFuture,
+    pub views: &'static [&'static str],
 }
 
 impl Scenario {
     /// Runs the main program as the lane "MainThread", from its start to its end.
     pub async fn start(&self, ctx: Ctx, params: Params) -> Result<Value, RtError> {
-        crate::rt::set_lane(MAIN_LANE.to_string());
-        ctx.emit(EventKind::LaneStart { what: "the program's main thread".into() });
-        let outcome = (self.run)(ctx.clone(), params).await;
-        // Tasks swap their lanes in and out; the main program's end is on its own lane.
-        ctx.emit_on(MAIN_LANE, EventKind::LaneEnd);
-        outcome
+        run_as_main(self.run, ctx, params).await
     }
+
+    pub fn action(&self, name: &str) -> Option<&'static Action> {
+        self.actions.iter().find(|a| a.name == name)
+    }
+}
+
+/// Runs `program` as the lane "MainThread", from its start to its end.
+pub async fn run_as_main(program: fn(Ctx, Params) -> RunFuture, ctx: Ctx, params: Params) -> Result<Value, RtError> {
+    crate::rt::set_lane(MAIN_LANE.to_string());
+    ctx.emit(EventKind::LaneStart { what: "the program's main thread".into() });
+    let outcome = program(ctx.clone(), params).await;
+    // Tasks swap their lanes in and out; the main program's end is on its own lane.
+    ctx.emit_on(MAIN_LANE, EventKind::LaneEnd);
+    outcome
 }
 
 /// In the seed's order.

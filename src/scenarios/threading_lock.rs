@@ -34,7 +34,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use crate::rt::EventKind;
 use std::sync::{Arc, Mutex};
 
-use super::Scenario;
+use super::{Action, Scenario};
 use crate::params::group;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError, SpanState, clock};
@@ -71,6 +71,7 @@ pub static SCENARIO: Scenario = Scenario {
     source_file: "threading_lock.rs",
     more_source_files: &[],
     views: &["race-ledger"],
+    actions: &[REPEAT],
     notice: "Without a lock, both threads read the same value and both write value + 1: one of the two updates is lost, over and over. The mutex lets one thread at a time do read-add-write, so none is lost; the atomic add makes read-add-write one indivisible step. On the timeline, the orange bars are the time each thread waited for the lock.",
 };
 
@@ -142,6 +143,7 @@ impl Counter {
 /// last thread to arrive spins a moment longer (`SETTLE_MS`) before it releases everyone.
 struct StartLine {
     threads: usize,
+    settle_ms: f64,
     arrived: AtomicUsize,
     go: AtomicBool,
     /// When the threads were released, on the shared clock (f64 bits): the race's time
@@ -150,10 +152,19 @@ struct StartLine {
 }
 
 const SETTLE_MS: f64 = 2.0;
+/// The settle of "Run many times": hundreds of short runs cannot afford 2 ms each, and the
+/// threads, woken run after run, mostly find their cores still free.
+const REPEAT_SETTLE_MS: f64 = 0.2;
 
 impl StartLine {
-    fn new(threads: usize) -> StartLine {
-        StartLine { threads, arrived: AtomicUsize::new(0), go: AtomicBool::new(false), released_ms: AtomicU64::new(0) }
+    fn new(threads: usize, settle_ms: f64) -> StartLine {
+        StartLine {
+            threads,
+            settle_ms,
+            arrived: AtomicUsize::new(0),
+            go: AtomicBool::new(false),
+            released_ms: AtomicU64::new(0),
+        }
     }
 
     /// Releases whoever waits, e.g. when a later thread could not be started.
@@ -168,7 +179,7 @@ impl StartLine {
 
     fn wait(&self) {
         if self.arrived.fetch_add(1, Ordering::SeqCst) + 1 == self.threads {
-            let settled = clock::now_ms() + SETTLE_MS;
+            let settled = clock::now_ms() + self.settle_ms;
             while clock::now_ms() < settled {
                 std::hint::spin_loop();
             }
@@ -222,7 +233,8 @@ impl LockWaits {
 
     fn report(self, ctx: &Ctx) {
         for (start, end) in self.spans {
-            ctx.span(SpanState::LockWait, start, format!("waiting for the lock, {} ms", decimal(end - start, 2)));
+            let label = format!("waiting for the lock, {} ms", decimal(end - start, 2));
+            ctx.span_ended(SpanState::LockWait, start, end, label);
         }
     }
 }
@@ -459,8 +471,18 @@ fn increment_without_lock(ctx: &Ctx, counter: &Counter, iterations: u64) -> Thre
 
 /// Runs `threads` threads of `iterations` increments each, all released at once.
 pub fn race(ctx: &Ctx, variant: Variant, threads: usize, iterations: u64) -> Result<Outcome, RtError> {
+    race_settled(ctx, variant, threads, iterations, SETTLE_MS)
+}
+
+fn race_settled(
+    ctx: &Ctx,
+    variant: Variant,
+    threads: usize,
+    iterations: u64,
+    settle_ms: f64,
+) -> Result<Outcome, RtError> {
     let counter = Arc::new(Counter { plain: AtomicU64::new(0), locked: Mutex::new(0) });
-    let start_line = Arc::new(StartLine::new(threads));
+    let start_line = Arc::new(StartLine::new(threads, settle_ms));
     let handles = (1..=threads)
         .map(|i| {
             let (counter, start_line) = (counter.clone(), start_line.clone());
@@ -562,6 +584,73 @@ fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     Ok(Value::Dict(totals))
 }
 
+/// "Run many times": the no-lock round, `runs` times for each loop length of `sweep`, on the
+/// same warm threads. Each run's final counter goes out as it is measured (a `Sample`), so a
+/// Stop keeps what was measured so far; a note per loop length says how many runs lost.
+pub const REPEAT: Action = Action {
+    name: "repeat",
+    label: "Run many times",
+    description: "The no-lock round alone, again and again on the same threads, for each loop length: \
+                  how often does a run lose an update, and how many?",
+    params: &[
+        ParamSpec {
+            name: "threads",
+            label: "threads started together",
+            kind: ParamKind::Int { min: 2, max: 16 },
+            default: "2",
+        },
+        ParamSpec {
+            name: "runs",
+            label: "runs for each loop length",
+            kind: ParamKind::Int { min: 1, max: 5_000 },
+            default: "300",
+        },
+        ParamSpec {
+            name: "sweep",
+            label: "increments per thread, one loop length per item",
+            kind: ParamKind::IntList { min: 1, max: 100_000, max_len: 8 },
+            default: "1, 10, 100, 1000, 10000",
+        },
+    ],
+    threads_needed: |p| p.int("threads") as usize,
+    run: |ctx, params| Box::pin(async move { repeat(&ctx, &params) }),
+    views: &["race-histogram"],
+};
+
+fn repeat(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
+    let threads = params.int("threads") as usize;
+    let runs = params.int("runs");
+    // The runs' own threads report nothing: hundreds of runs would bury the timeline.
+    let quiet = Ctx::discarding();
+    let mut points = Vec::new();
+    for &iterations in params.int_list("sweep") {
+        let started_ms = clock::now_ms();
+        let expected = threads as u64 * iterations;
+        let mut runs_that_lost = 0;
+        for _ in 0..runs {
+            let outcome = race_settled(&quiet, Variant::NoLock, threads, iterations, REPEAT_SETTLE_MS)?;
+            runs_that_lost += u64::from(outcome.total < expected);
+            ctx.emit(EventKind::Sample { what: "final-counter", x: iterations, value: outcome.total });
+        }
+        let ms = clock::now_ms() - started_ms;
+        ctx.span(SpanState::Run, started_ms, format!("{runs} runs of {threads} threads x {iterations} increments"));
+        ctx.note(format!(
+            "{} increment{} per thread: {runs_that_lost} of {runs} runs lost updates ({}%), {} ms for all",
+            group(iterations),
+            if iterations == 1 { "" } else { "s" },
+            decimal(runs_that_lost as f64 * 100.0 / runs as f64, 0),
+            decimal(ms, 0)
+        ));
+        points.push(Value::Dict(vec![
+            ("increments".into(), Value::Int(iterations.into())),
+            ("runs".into(), Value::Int(runs.into())),
+            ("lost_runs".into(), Value::Int(runs_that_lost.into())),
+            ("ms".into(), Value::Float(ms)),
+        ]));
+    }
+    Ok(Value::Dict(vec![("points".into(), Value::List(points))]))
+}
+
 /// Why the no-lock count came out as it did: updates are lost only while threads overlap.
 fn race_explained(exact: bool, threads: usize, overlap_ms: f64) -> String {
     let overlap = decimal(overlap_ms, 1);
@@ -632,6 +721,28 @@ mod tests {
         let (ctx, _) = Ctx::collecting();
         let (outcome, rounds) = race_until_lost(&ctx, 1, 1000, 3).unwrap();
         assert_eq!((outcome.total, rounds), (1000, 3));
+    }
+
+    #[test]
+    fn many_runs_report_every_final_counter_and_a_note_per_loop_length() {
+        let (ctx, out) = Ctx::collecting();
+        let given = [("runs".to_string(), "20".to_string()), ("sweep".to_string(), "1, 1000".to_string())];
+        let params = crate::params::validate(REPEAT.params, &given).unwrap();
+        let value = repeat(&ctx, &params).unwrap();
+        let samples: Vec<(u64, u64)> = out
+            .events()
+            .into_iter()
+            .filter_map(|e| match e.kind {
+                EventKind::Sample { what: "final-counter", x, value } => Some((x, value)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(samples.len(), 40);
+        assert!(samples.iter().all(|&(x, v)| (1..=2 * x).contains(&v)), "{samples:?}");
+        assert_eq!(out.notes().len(), 2);
+        let Value::Dict(fields) = value else { panic!("a dict") };
+        let Value::List(points) = &fields[0].1 else { panic!("points") };
+        assert_eq!(points.len(), 2);
     }
 
     #[test]

@@ -41,6 +41,7 @@ pub static SCENARIO: Scenario = Scenario {
     source_file: "threading_speedup.rs",
     more_source_files: &[],
     views: &["speedup-chart"],
+    actions: &[],
     notice: "The measured speed-up follows the ideal line up to the number of cores the browser offers, \
              then flattens: more workers than cores only take turns. A little is always lost to starting \
              and joining the workers, which is why the points sit just below the line.",

@@ -21,7 +21,7 @@ function caughtInTheAct(wipe) {
       el('li', { class: 'late', text: `${wipe.lane}: STORE counter ← ${n(read + 1n)} (over ${n(overwrote)}: ${n(lost)} update${lost === 1n ? '' : 's'} lost)` })));
 }
 
-export default function draw(host, value, { rerun } = {}) {
+export default function draw(host, value, { rerun, params = {} } = {}) {
   const ledger = value?.ledger;
   if (!ledger) return;
   const lost = BigInt(ledger.lost);
@@ -30,7 +30,9 @@ export default function draw(host, value, { rerun } = {}) {
     `${n(ledger.expected)} increments, final counter ${n(ledger.final)}: ${n(lost)} updates lost. `
     + `Every one of the ${n(ledger.stores)} stores reported what it overwrote; `
     + `${n(ledger.wipes)} of them overwrote updates of another thread, and those add up to exactly ${n(lost)}.` }));
-  if (lost === 0n) {
+  if (lost === 0n && Number(params.threads) === 1) {
+    parts.push(el('p', { text: 'One thread alone has no one to race with: start two or more to see updates lost.' }));
+  } else if (lost === 0n) {
     parts.push(el('p', { text: 'This time the threads never overwrote each other: they barely ran at the same time (another program may have had a core). The bug is still there.' }));
     if (rerun) {
       const again = el('button', { type: 'button', 'data-action': 'until-race' }, 'Run until the race shows');

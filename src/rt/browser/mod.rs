@@ -178,6 +178,12 @@ pub fn event_to_js(event: &Event) -> JsValue {
             ("start", (*start_ms).into()),
             ("count", (*count as f64).into()),
         ]),
+        EventKind::Sample { what, x, value } => fields.extend([
+            ("kind", "sample".into()),
+            ("what", (*what).into()),
+            ("x", (*x as f64).into()),
+            ("value", (*value as f64).into()),
+        ]),
         EventKind::Span { state, start_ms, label } => fields.extend([
             ("kind", "span".into()),
             ("state", state.name().into()),
