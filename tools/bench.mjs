@@ -9,7 +9,9 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { spawn } from 'node:child_process';
 import { ROOT, launchBrowser, openPage, startServer } from '../tests/e2e/harness.mjs';
+import { replayStepTimes } from '../tests/e2e/replay-steps.mjs';
 
 const quick = process.argv.includes('--quick');
 const REPS = quick ? 3 : 7;
@@ -164,12 +166,41 @@ async function browserFigures() {
     for (const id of seedIds) {
       seed[id] = await page.evaluate((sid) => window.playground.run(sid, {}).done.then((r) => r.elapsedMs), id);
     }
+    const race = await raceFigures(page);
+    const replay = await replayStepTimes(page);
     const pyodide = await pyodideFigures(browser);
-    return { samples, loads: stats(loads), startup, lateness, seed, pyodide };
+    return { samples, loads: stats(loads), startup, lateness, seed, race, replay: { work: replay.work, frame: replay.frame, n: replay.n }, pyodide };
   } finally {
     await browser.close();
     server.stop();
   }
+}
+
+/**
+ * The race run many times (threading-lock's 'repeat' action): how fast, and how often the
+ * seed's own parameters (2 threads x 100000) lose updates, on a quiet machine and with one
+ * CPU-bound process beside the browser.
+ */
+async function raceFigures(page) {
+  const repeat = (params) => page.evaluate(async (p) => {
+    const t = performance.now();
+    const { value } = await window.playground.run('threading-lock', p, { action: 'repeat' }).done;
+    const [point] = value.points;
+    return { ms: performance.now() - t, runs: Number(point.runs), lost: Number(point.lost_runs) };
+  }, params);
+  const manyRuns = quick ? 300 : 1000;
+  const fast = await repeat({ runs: manyRuns, sweep: '1000' });
+  const seedRuns = quick ? 10 : 40;
+  const quiet = await repeat({ runs: seedRuns, sweep: '100000' });
+  // One process spinning on a core of its own, as a learner's other programs would.
+  const burner = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+  let busy;
+  try {
+    busy = await repeat({ runs: seedRuns, sweep: '100000' });
+  } finally {
+    burner.kill();
+  }
+  return { manyRuns, fast, quiet, busy };
 }
 
 /** Pyodide (npm `pyodide`, from local files) in the same Chromium: the seed's code where it runs. */
@@ -243,6 +274,15 @@ function report(nat, py, web) {
     fmt(py.gather * 1000 / TASKS, 2), web.pyodide.gather ? fmt(web.pyodide.gather * 1000 / TASKS, 2) : 'n/a', `wasm/native ${fmt(ratio(gWeb, gNat), 2)}`, '–');
   const late = web.lateness;
   row('4. timer accuracy: the 1 s sleeps of asyncio-gather end late by, ms', `${fmt(Math.min(...late))}–${fmt(Math.max(...late))}`, '–', '–', '–', `max ${fmt(Math.max(...late))} ms`, '≤ 20 ms');
+  const { race } = web;
+  row(`3. run many times: ${race.manyRuns} no-lock runs of 2 threads x 1000 increments`, `${fmt(race.fast.ms, 0)} ms (${fmt(race.fast.runs / (race.fast.ms / 1000), 0)} runs/s)`,
+    '–', '–', 'cannot run (no threads)', `${fmt(race.fast.ms / race.manyRuns, 2)} ms per run`, '1000 runs ≤ 3 s');
+  row('3. share of no-lock runs with the seed\'s parameters that lose updates (quiet / one CPU-bound process beside)',
+    `${race.quiet.lost}/${race.quiet.runs} (${fmt((100 * race.quiet.lost) / race.quiet.runs, 0)}%) / ${race.busy.lost}/${race.busy.runs} (${fmt((100 * race.busy.lost) / race.busy.runs, 0)}%)`,
+    '–', '–', '–', '', 'quiet ≥ 95 %');
+  row(`3. replay: one step of the slider over a ${web.replay.n}-event run, ms (p50 / p95 / max)`,
+    `${fmt(web.replay.work.p50, 2)} / ${fmt(web.replay.work.p95, 2)} / ${fmt(web.replay.work.max, 1)}`, '–', '–', '–',
+    `frame interval p95 ${fmt(web.replay.frame.p95, 1)} ms`, '≤ 16 ms');
   const st = (key) => stats(web.startup.map((s) => s[key]));
   row('5. page load to ready, ms', fmt(web.loads.median), '–', '–', '–', `median of ${web.loads.n}`, '≤ 300');
   row('5. start one thread worker, ms', fmt(st('threadWorkerMs').median), '–', '–', '–', '', '–');

@@ -152,9 +152,11 @@ struct StartLine {
 }
 
 const SETTLE_MS: f64 = 2.0;
-/// The settle of "Run many times": hundreds of short runs cannot afford 2 ms each, and the
-/// threads, woken run after run, mostly find their cores still free.
+/// The settle of "Run many times" for short loops: hundreds of runs of a few microseconds
+/// cannot afford 2 ms each. Loops of `FULL_SETTLE_FROM` increments or more (a third of a
+/// millisecond and up) get the full settle, so they race exactly as the scenario's own run.
 const REPEAT_SETTLE_MS: f64 = 0.2;
+const FULL_SETTLE_FROM: u64 = 10_000;
 
 impl StartLine {
     fn new(threads: usize, settle_ms: f64) -> StartLine {
@@ -627,8 +629,9 @@ fn repeat(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
         let started_ms = clock::now_ms();
         let expected = threads as u64 * iterations;
         let mut runs_that_lost = 0;
+        let settle_ms = if iterations >= FULL_SETTLE_FROM { SETTLE_MS } else { REPEAT_SETTLE_MS };
         for _ in 0..runs {
-            let outcome = race_settled(&quiet, Variant::NoLock, threads, iterations, REPEAT_SETTLE_MS)?;
+            let outcome = race_settled(&quiet, Variant::NoLock, threads, iterations, settle_ms)?;
             runs_that_lost += u64::from(outcome.total < expected);
             ctx.emit(EventKind::Sample { what: "final-counter", x: iterations, value: outcome.total });
         }
