@@ -1,6 +1,7 @@
 // The playground page: one section per scenario, built on the same JS API course sites use.
 import { boot } from './boot.js';
-import { scenarioSection } from './section.js';
+import { offerRecorded, scenarioSection } from './section.js';
+import { ShareError, decodeRun } from './share.js';
 import { paramsFromUrl } from './url.js';
 
 const main = document.getElementById('scenarios');
@@ -30,8 +31,31 @@ async function start() {
     target.scrollIntoView({ block: 'start' });
     target.querySelector('[data-action="run"]')?.focus({ preventScroll: true });
   }
+  await openRunInFragment(pg, wanted.id);
+  addEventListener('hashchange', () => openRunInFragment(pg, paramsFromUrl().id));
   document.body.dataset.readyMs = String(performance.now()); // page load to ready, for the bench
   document.body.dataset.ready = 'true';
+}
+
+/**
+ * A shared run in the fragment (`#run=...`) is shown, recorded, in its scenario's section;
+ * nothing runs. What is wrong with a damaged one is said in the section the link names, or
+ * at the top of the page.
+ */
+async function openRunInFragment(pg, id) {
+  if (!location.hash.startsWith('#run=')) return;
+  const pageMessage = document.querySelector('[data-role="page-message"]');
+  pageMessage.hidden = true;
+  try {
+    const record = await decodeRun(location.hash, pg);
+    if (!offerRecorded({ record })) throw new ShareError(`This page has no section for "${record.scenario}".`);
+  } catch (error) {
+    const text = error instanceof ShareError ? error.message : `The run in this link could not be read: ${error.message}`;
+    if (!offerRecorded({ error: text, scenario: id })) {
+      pageMessage.textContent = text;
+      pageMessage.hidden = false;
+    }
+  }
 }
 
 start();

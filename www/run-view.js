@@ -19,6 +19,32 @@ export function runParts() {
     legend: el('div', { class: 'legend-host' }),
     views: el('div', { class: 'chart-host', 'data-role': 'chart' }),
     replay: replayBar(), // a controller; its `node` goes into the section
+    recorded: el('p', { 'data-role': 'recorded', class: 'recorded', hidden: true }),
+  };
+}
+
+/** Forgets what the last run (or recorded run) showed. */
+function clearParts(parts) {
+  parts.output.replaceChildren();
+  parts.notes.replaceChildren();
+  parts.elapsed.textContent = '';
+  delete parts.elapsed.dataset.ms;
+  parts.views.replaceChildren();
+  parts.timeline.replaceChildren();
+  parts.replay.reset();
+  parts.recorded.textContent = '';
+  parts.recorded.hidden = true;
+}
+
+/** Draws the timeline and legend of `events` (`range()` gives `{ t0, endT }`; no t0: nothing). */
+function timelineDrawer(parts, events, states, range) {
+  return () => {
+    const { t0, endT } = range();
+    if (t0 === null) return;
+    parts.replay.drawn(drawTimeline(parts.timeline, events, {
+      t0, endT, states, onDetail: (text) => { parts.timelineDetail.textContent = text; },
+    }));
+    parts.legend.replaceChildren(legend(events, states));
   };
 }
 
@@ -52,12 +78,7 @@ async function drawViews(host, names, value, actions) {
  * its program. Returns `{ cancel, done, redraw }`.
  */
 export function showRun(pg, scenario, params, parts, setState, actions = {}, action = null) {
-  parts.output.replaceChildren();
-  parts.notes.replaceChildren();
-  parts.elapsed.textContent = '';
-  parts.views.replaceChildren();
-  parts.timeline.replaceChildren();
-  parts.replay.reset();
+  clearParts(parts);
   // Runs take turns: until this one starts it waits for the one before it.
   setState('running', 'Queued: waiting for the run before it…');
   const states = stateTable(pg.spanStates);
@@ -66,13 +87,10 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
   const events = [];
   const lines = []; // [event, its element]: the replay dims the lines after its cursor
   let drawQueued = false;
+  const drawNow = timelineDrawer(parts, events, states, () => ({ t0, endT: endT ?? now() }));
   const draw = () => {
     drawQueued = false;
-    if (t0 === null) return;
-    parts.replay.drawn(drawTimeline(parts.timeline, events, {
-      t0, endT: endT ?? now(), states, onDetail: (text) => { parts.timelineDetail.textContent = text; },
-    }));
-    parts.legend.replaceChildren(legend(events, states));
+    drawNow();
   };
   const redraw = () => { if (!drawQueued) { drawQueued = true; requestAnimationFrame(draw); } };
   const ticker = setInterval(() => {
@@ -109,14 +127,41 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
       finish(result);
       // Also after a Stop: a view drawn from events shows what was measured until then.
       await drawViews(parts.views, (action ?? scenario).views, result.value, { ...actions, events, params });
-      return { result, events, t0 };
+      return { result, events, t0, endT };
     },
     (error) => {
       setState('error', `Error: ${error.message}`);
       addLine(parts.notes, { t: now(), lane: 'error', text: `Error: ${error.message}` }, t0, 'note error');
       finish(error);
-      return { error, events, t0 };
+      return { error, events, t0, endT };
     },
   );
   return { cancel: () => run.cancel(), done, redraw };
+}
+
+/**
+ * Shows a recorded run (share.js's checked record) as a finished run is shown: its lines,
+ * notes, timeline and replay, labelled as recorded. Nothing runs. Returns `{ redraw }`.
+ */
+export function showRecorded(pg, record, parts, setState, label) {
+  clearParts(parts);
+  const { events, t0 } = record;
+  const endT = record.endT ?? (t0 === null ? null : t0 + record.elapsedMs);
+  const states = stateTable(pg.spanStates);
+  const lines = [];
+  // In the order they reached the page, as the run showed them.
+  for (const ev of events) {
+    if (ev.kind === 'line') lines.push([ev, addLine(parts.output, ev, t0, 'line')]);
+    else if (ev.kind === 'note') lines.push([ev, addLine(parts.notes, ev, t0, 'note')]);
+  }
+  if (record.status === 'error' && record.message) addLine(parts.notes, { t: endT ?? 0, lane: 'error', text: `Error: ${record.message}` }, t0, 'note error');
+  parts.elapsed.textContent = formatMs(record.elapsedMs);
+  parts.elapsed.dataset.ms = String(record.elapsedMs);
+  parts.recorded.textContent = label;
+  parts.recorded.hidden = false;
+  setState('recorded', `Recorded run (${record.status})`);
+  const draw = timelineDrawer(parts, events, states, () => ({ t0, endT }));
+  draw();
+  if (t0 !== null) parts.replay.load({ events, t0, endT, states, lines });
+  return { redraw: draw };
 }

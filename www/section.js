@@ -6,7 +6,9 @@ import { ParamError } from './playground.js';
 import { codePair } from './code.js';
 import { el, formatMs } from './dom.js';
 import { paramFields } from './fields.js';
-import { runParts, showRun } from './run-view.js';
+import { runParts, showRecorded, showRun } from './run-view.js';
+import { MAX_LINK_CHARS, MAX_UNPACKED_BYTES, ShareError, describeRecorded, parseRun, recordOf, runLink } from './share.js';
+import { toChromeTrace } from './trace.js';
 import { pageUrl } from './url.js';
 
 export { el, formatMs };
@@ -84,6 +86,105 @@ function isolationNotice(id, form, values) {
     link, ' to run it there.');
 }
 
+/** Saves `text` as a file named `name` (a Blob and a click on an `<a download>`). */
+function download(name, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = el('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** 2026-11-28-103105, for file names. */
+const stamp = (iso) => iso.slice(0, 19).replace('T', '-').replace(/:/g, '');
+
+/**
+ * Shows a recorded run in the section of its scenario (or, with `error`, says what was wrong
+ * with one that was meant for `scenario`). Returns whether a section took it.
+ */
+export function offerRecorded(detail) {
+  const message = { ...detail, taken: false };
+  document.dispatchEvent(new CustomEvent('playground:recorded', { detail: message }));
+  return message.taken;
+}
+
+/**
+ * The row under the timeline that takes a finished run elsewhere: its trace for Perfetto, a
+ * link to it, a file of it; and opens a saved one. `last()` is the run shown (a record), or
+ * null; `open(file)` is called with a chosen file.
+ */
+function runTools(id, last, open) {
+  const trace = el('button', { type: 'button', class: 'secondary', 'data-action': 'download-trace', hidden: true }, 'Download trace');
+  const share = el('button', { type: 'button', class: 'secondary', 'data-action': 'share-run', hidden: true }, 'Copy link to this run');
+  const save = el('button', { type: 'button', class: 'secondary', 'data-action': 'save-run', hidden: true }, 'Save run');
+  const file = el('input', { type: 'file', id: `${id}-open-run`, class: 'file-input', accept: '.json,application/json', 'data-action': 'open-run' });
+  const message = el('p', { class: 'share-message', 'data-role': 'share-message', 'aria-live': 'polite' });
+  const link = el('input', { type: 'text', id: `${id}-share-link`, readonly: true, 'data-role': 'share-link', spellcheck: 'false' });
+  const linkField = el('p', { class: 'share-link', hidden: true }, el('label', { for: link.id, text: 'Link to this run' }), link);
+  const node = el('div', { class: 'run-tools', 'data-role': 'run-tools' },
+    el('div', { class: 'run-tools-buttons' }, trace, share, save,
+      file, el('label', { for: file.id, class: 'file-button' }, 'Open a saved run…')),
+    message, linkField);
+  const say = (text, kind = 'ok') => { message.textContent = text; message.dataset.kind = kind; };
+
+  trace.addEventListener('click', () => {
+    const run = last();
+    const file = toChromeTrace(run.events, {
+      t0: run.t0, scenario: id, title: run.title,
+      extra: { params: run.params, status: run.status, elapsedMs: run.elapsedMs, recordedAt: run.recordedAt, browser: run.browser, cores: run.cores },
+    });
+    download(`${id}-${stamp(run.recordedAt)}.trace.json`, JSON.stringify(file), 'application/json');
+    say('Trace saved: open it in ui.perfetto.dev or chrome://tracing.');
+  });
+  share.addEventListener('click', async () => {
+    const { title, ...run } = last();
+    linkField.hidden = true;
+    let href;
+    try {
+      href = await runLink(run, new URL('./', import.meta.url));
+    } catch (error) {
+      say(`The link could not be made: ${error.message}`, 'error');
+      return;
+    }
+    if (href.length > MAX_LINK_CHARS) {
+      say(`This run's link would be ${(href.length / 1024 / 1024).toFixed(1)} MB, more than a link can safely carry (2 MB): use Save run instead.`, 'error');
+      save.focus();
+      return;
+    }
+    link.value = href;
+    linkField.hidden = false;
+    const size = `${Math.ceil(href.length / 1024)} KB`;
+    try {
+      await navigator.clipboard.writeText(href);
+      say(`Link copied (${size}): whoever opens it sees this run, recorded; nothing runs.`);
+    } catch {
+      say(`The browser did not let the page copy the link (${size}): copy it from the field below.`, 'error');
+      link.focus();
+      link.select();
+    }
+  });
+  save.addEventListener('click', () => {
+    const { title, ...run } = last();
+    download(`${id}-${stamp(run.recordedAt)}.run.json`, JSON.stringify(run), 'application/json');
+    say('Run saved: Open a saved run shows it again, here or in another browser.');
+  });
+  file.addEventListener('change', () => {
+    const chosen = file.files?.[0];
+    file.value = ''; // the same file can be opened again
+    if (chosen) open(chosen);
+  });
+  return {
+    node,
+    say,
+    /** Whether the buttons for a shown run are offered. */
+    offer(on) {
+      for (const b of [trace, share, save]) b.hidden = !on;
+      if (!on) linkField.hidden = true;
+    },
+  };
+}
+
 /**
  * A form for one of the scenario's actions (e.g. "Run many times"): its own fields, named
  * `<action>-<param>` so they never clash with the scenario's, and its button
@@ -119,18 +220,23 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     el('div', { class: 'controls' }, runButton, stopButton, parts.status, parts.elapsed), compare.node);
   const actionForms = scenario.actions.map((action) => actionForm(id, action, ofAction(action)));
 
+  let shown = null; // the finished or recorded run on show, as a record
+  const tools = runTools(id, () => shown, (file) => openFile(file));
+  parts.recorded.tabIndex = -1; // focused when a recorded run is opened
   const section = el('section', { 'data-scenario': id, id, class: 'scenario', 'aria-labelledby': `${id}-title` },
     el('header', {},
       el('h2', { id: `${id}-title`, text: scenario.title }),
       el('p', { class: 'seed-section', text: `Seed: ${scenario.seedSection} · id ${id}` })),
     form,
     ...actionForms.map((a) => a.node),
+    parts.recorded,
     el('div', { class: 'results' },
       el('figure', { class: 'printed' }, el('figcaption', { text: 'Printed, as Python prints it' }), parts.output),
       el('figure', { class: 'added' }, el('figcaption', { text: 'Added by the playground' }), parts.notes)),
     el('figure', { class: 'timeline' },
       el('figcaption', { text: 'What ran when (one lane per thread, process or task; one clock)' }),
       parts.legend, parts.timeline, parts.timelineDetail, parts.replay.node),
+    tools.node,
     parts.views,
     compact ? null : el('aside', { class: 'what-to-notice' }, el('h3', { text: 'What to notice' }), el('p', { text: scenario.notice })),
     compact ? null : codeDetails(scenario));
@@ -178,10 +284,19 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     const params = validParams(of, action?.name);
     if (!params) return;
     compare.clear();
+    shown = null;
+    tools.offer(false);
+    tools.say('');
     current = showRun(pg, scenario, params, parts, setState, { rerun }, action);
     redrawTimeline = current.redraw;
-    current.done.then(({ result }) => {
+    current.done.then(({ result, error, events, t0, endT }) => {
       if (result?.status === 'done' && !action) compare.show(result.elapsedMs, params);
+      const outcome = result ?? error;
+      shown = {
+        ...recordOf({ scenario: id, params, events, t0, endT, status: result?.status ?? 'error', elapsedMs: outcome?.elapsedMs ?? 0, message: error?.message }),
+        title: scenario.title,
+      };
+      tools.offer(true);
     }).finally(() => { current = null; });
   };
   form.addEventListener('submit', (e) => {
@@ -194,6 +309,46 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
       start(a.fields, a.action);
     });
   }
+
+  /** Shows a checked record of this scenario: its parameters in the fields, nothing run. */
+  const showRecord = (record) => {
+    if (current) { tools.say('A run is in progress: stop it before opening a recorded one.', 'error'); return; }
+    for (const [name, value] of Object.entries(record.params)) {
+      const input = form.querySelector(`input[name="${CSS.escape(name)}"]`);
+      if (input) input.value = String(value);
+    }
+    fields.showErrors([]);
+    compare.clear();
+    tools.say('');
+    redrawTimeline = showRecorded(pg, record, parts, setState, describeRecorded(record)).redraw;
+    shown = { ...record, title: scenario.title };
+    tools.offer(true);
+  };
+  async function openFile(file) {
+    try {
+      if (file.size > MAX_UNPACKED_BYTES) throw new ShareError(`This file is too large (${(file.size / 1024 / 1024).toFixed(1)} MB); the most this page reads is ${MAX_UNPACKED_BYTES / 1024 / 1024} MB.`);
+      const record = parseRun(await file.text(), pg);
+      if (record.scenario !== id && !offerRecorded({ record })) {
+        throw new ShareError(`This is a run of "${record.scenario}", which this page does not show.`);
+      }
+      if (record.scenario === id) { showRecord(record); parts.recorded.focus(); }
+    } catch (error) {
+      tools.say(error instanceof ShareError ? error.message : `This file could not be read: ${error.message}`, 'error');
+    }
+  }
+  document.addEventListener('playground:recorded', ({ detail }) => {
+    if (detail.taken) return;
+    if (detail.record?.scenario === id) {
+      detail.taken = true;
+      showRecord(detail.record);
+      section.scrollIntoView({ block: 'start' });
+      parts.recorded.focus({ preventScroll: true });
+    } else if (detail.error && detail.scenario === id) {
+      detail.taken = true;
+      tools.say(detail.error, 'error');
+      section.scrollIntoView({ block: 'start' });
+    }
+  });
   stopButton.addEventListener('click', () => current?.cancel());
   // Parameters from a URL are checked at once, like typed ones; nothing runs until Run.
   if (Object.keys(initial).length > 0) validParams(fields, '', initial);

@@ -1,0 +1,233 @@
+// A recorded run, to share or keep: `{ v: 1, scenario, params, events, t0, endT, status,
+// elapsedMs, recordedAt, browser, cores }` as JSON, gzip-compressed and base64url-encoded into
+// a link's fragment (`index.html?scenario=ID#run=...`), or saved as a `.run.json` file.
+//
+// Whatever comes back (a link anyone may craft, a file anyone may edit) is untrusted: it is
+// unpacked within size limits, parsed, and rebuilt field by field after checking each field's
+// type, so the page only ever sees a record of the right shape; its text is only ever shown
+// with textContent. Each failure is a ShareError whose message says what was wrong.
+
+export const VERSION = 1;
+export const MAX_EVENTS = 200_000;
+export const MAX_UNPACKED_BYTES = 20 * 1024 * 1024; // the JSON, once decompressed
+export const MAX_LINK_CHARS = 2 * 1024 * 1024; // longer links are refused by browsers or chat tools
+const MAX_TEXT = 10_000; // one printed line, note or label
+const MAX_NAME = 300; // a lane, a state, a parameter
+const MAX_PARAMS = 20;
+const DAY_MS = 86_400_000;
+const KINDS = new Set(['line', 'note', 'lane-start', 'lane-end', 'span', 'marks']);
+const STATUSES = new Set(['done', 'error', 'cancelled']);
+
+export class ShareError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'ShareError';
+  }
+}
+
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** A short name of this browser, e.g. "Chromium 156" or "Firefox 128". */
+export function browserName(nav = globalThis.navigator) {
+  const brands = nav?.userAgentData?.brands ?? [];
+  const brand = brands.find((b) => !/not.?a.?brand/i.test(b.brand) && b.brand !== 'Chromium')
+    ?? brands.find((b) => b.brand === 'Chromium');
+  if (brand) return `${brand.brand} ${brand.version}`;
+  const ua = nav?.userAgent ?? '';
+  for (const [re, name] of [[/Firefox\/(\d+)/, 'Firefox'], [/Edg\/(\d+)/, 'Edge'], [/Chrom(?:e|ium)\/(\d+)/, 'Chromium'], [/Version\/(\d+).*Safari/, 'Safari']]) {
+    const m = re.exec(ua);
+    if (m) return `${name} ${m[1]}`;
+  }
+  return 'an unknown browser';
+}
+
+/** The record of a finished run, stamped with now, this browser and its cores. */
+export function recordOf({ scenario, params = {}, events, t0, endT = null, status, elapsedMs = 0, message = undefined }) {
+  return {
+    v: VERSION, scenario, params: { ...params }, events, t0, endT, status, elapsedMs,
+    ...(message ? { message: String(message) } : {}),
+    recordedAt: new Date().toISOString(),
+    browser: browserName(),
+    cores: globalThis.navigator?.hardwareConcurrency ?? null,
+  };
+}
+
+// base64url without padding, in chunks (String.fromCharCode(...bytes) overflows the stack).
+export function toBase64Url(bytes) {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function fromBase64Url(text) {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) {
+    throw new ShareError('The link is damaged: its run is not valid base64url text (was it cut short or edited?).');
+  }
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+async function gzip(text) {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/**
+ * Decompresses `bytes`, reading the stream chunk by chunk and giving up as soon as the
+ * output passes `limit` (a small link can unpack to gigabytes).
+ */
+export async function gunzipLimited(bytes, limit = MAX_UNPACKED_BYTES) {
+  if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
+    throw new ShareError('The link is damaged: its run is not gzip-compressed data.');
+  }
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  const chunks = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > limit) {
+        reader.cancel().catch(() => {});
+        throw new ShareError(`This run is too large: it unpacks to more than ${mb(limit)}, the most this page reads.`);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof ShareError) throw error;
+    throw new ShareError('The link is damaged: its compressed run is cut short or corrupt.');
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) { out.set(c, at); at += c.length; }
+  return out;
+}
+
+/** The text that goes after `#run=`. */
+export async function encodeRun(record) {
+  return toBase64Url(await gzip(JSON.stringify(record)));
+}
+
+/** The link to the page of the record's scenario with the run in its fragment. */
+export async function runLink(record, base) {
+  const url = new URL('index.html', base);
+  url.searchParams.set('scenario', record.scenario);
+  for (const [name, value] of Object.entries(record.params)) url.searchParams.set(name, String(value));
+  url.hash = `run=${await encodeRun(record)}`;
+  return url.href;
+}
+
+/** The run in a fragment (`#run=...`, or the text after `run=`), checked; throws a ShareError. */
+export async function decodeRun(fragment, known) {
+  const text = fragment.replace(/^#?(run=)?/, '');
+  if (text.length === 0) throw new ShareError('The link holds no run after "#run=".');
+  // base64 of the compressed data: the compressed size is within 3/4 of it.
+  if (text.length > MAX_UNPACKED_BYTES) throw new ShareError(`This link is too long (${mb(text.length)}); the most this page reads is ${mb(MAX_UNPACKED_BYTES)}.`);
+  const json = new TextDecoder().decode(await gunzipLimited(fromBase64Url(text)));
+  return parseRun(json, known);
+}
+
+/** A saved `.run.json` file's text, checked; throws a ShareError. */
+export function parseRun(json, known) {
+  if (json.length > MAX_UNPACKED_BYTES) throw new ShareError(`This run is too large (${mb(json.length)}); the most this page reads is ${mb(MAX_UNPACKED_BYTES)}.`);
+  let data;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    throw new ShareError('This is not a recorded run: its content is not JSON.');
+  }
+  return checkRun(data, known);
+}
+
+const isObject = (x) => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isTime = (x) => typeof x === 'number' && Number.isFinite(x);
+const str = (x, max) => typeof x === 'string' && x.length <= max;
+
+/**
+ * The record `data` rebuilt from checked fields only. `known` is `{ scenarios: [{ id }],
+ * spanStates: [{ name }] }` (the playground's): a run of an unknown scenario, or with a span
+ * state this page does not know, is refused.
+ */
+export function checkRun(data, { scenarios, spanStates }) {
+  const bad = (what) => { throw new ShareError(`This recorded run is not valid: ${what}.`); };
+  if (!isObject(data)) bad('it is not a JSON object');
+  if (data.v !== VERSION) {
+    throw new ShareError(`This run was recorded by another version of the playground (format ${typeof data.v === 'number' ? data.v : 'unknown'}); this page reads format ${VERSION}.`);
+  }
+  if (typeof data.scenario !== 'string') bad('it names no scenario');
+  if (!scenarios.some((s) => s.id === data.scenario)) {
+    throw new ShareError(`This run is of a scenario this page does not have ("${data.scenario.slice(0, 80)}").`);
+  }
+  if (!isObject(data.params)) bad('its parameters are not an object');
+  const params = Object.create(null);
+  const names = Object.keys(data.params);
+  if (names.length > MAX_PARAMS) bad(`it has ${names.length} parameters`);
+  for (const name of names) {
+    const value = data.params[name];
+    if (!str(name, MAX_NAME) || !(str(value, MAX_TEXT) || isTime(value))) bad(`parameter "${String(name).slice(0, 40)}" is not a short text or number`);
+    params[name] = value;
+  }
+  if (!(data.t0 === null || isTime(data.t0))) bad('its start time t0 is not a number');
+  if (!(data.endT === null || data.endT === undefined || isTime(data.endT))) bad('its end time endT is not a number');
+  if (!STATUSES.has(data.status)) bad('its status is not done, error or cancelled');
+  if (!isTime(data.elapsedMs) || data.elapsedMs < 0 || data.elapsedMs > DAY_MS) bad('its elapsed time is not a number of ms from 0 to a day');
+  if (!str(data.recordedAt, 40) || Number.isNaN(Date.parse(data.recordedAt))) bad('its date recordedAt is not a date');
+  if (!str(data.browser, 100)) bad('its browser is not a short text');
+  if (!(data.cores === null || (Number.isInteger(data.cores) && data.cores >= 1 && data.cores <= 4096))) bad('its number of cores is not a whole number');
+  if (data.message !== undefined && !str(data.message, MAX_TEXT)) bad('its error message is not text');
+  if (!Array.isArray(data.events)) bad('its events are not a list');
+  if (data.events.length > MAX_EVENTS) {
+    throw new ShareError(`This run has too many events (${data.events.length}); the most this page shows is ${MAX_EVENTS}.`);
+  }
+  const states = new Set(spanStates.map((s) => s.name));
+  const t0 = data.t0;
+  const near = (t) => t0 === null || Math.abs(t - t0) <= DAY_MS;
+  const events = data.events.map((ev, i) => {
+    const wrong = (what) => bad(`event ${i} ${what}`);
+    if (!isObject(ev)) wrong('is not an object');
+    if (!isTime(ev.t) || !near(ev.t)) wrong('has no time t within a day of the start');
+    if (!str(ev.lane, MAX_NAME) || ev.lane.length === 0) wrong('has no lane name');
+    if (!KINDS.has(ev.kind)) wrong(`is of an unknown kind (${typeof ev.kind === 'string' ? ev.kind.slice(0, 40) : typeof ev.kind})`);
+    const out = { t: ev.t, lane: ev.lane, kind: ev.kind };
+    switch (ev.kind) {
+      case 'line':
+      case 'note':
+        if (!str(ev.text, MAX_TEXT)) wrong('has a text that is not text');
+        out.text = ev.text;
+        break;
+      case 'lane-start':
+        if (!str(ev.what ?? '', MAX_TEXT)) wrong('has a "what" that is not text');
+        out.what = ev.what ?? '';
+        break;
+      case 'span':
+        if (!states.has(ev.state)) wrong('has an unknown state');
+        if (!isTime(ev.start) || ev.start > ev.t || !near(ev.start)) wrong('has a start that is not a time before its end');
+        if (!str(ev.label, MAX_TEXT)) wrong('has a label that is not text');
+        Object.assign(out, { state: ev.state, start: ev.start, label: ev.label });
+        break;
+      case 'marks':
+        if (!isTime(ev.start) || ev.start > ev.t || !near(ev.start)) wrong('has a start that is not a time before its end');
+        if (!Number.isInteger(ev.count) || ev.count < 0) wrong('has a count that is not a whole number');
+        if (!str(ev.what ?? '', MAX_TEXT)) wrong('has a "what" that is not text');
+        Object.assign(out, { what: ev.what ?? '', start: ev.start, count: ev.count });
+        break;
+      default:
+    }
+    return out;
+  });
+  return {
+    v: VERSION, scenario: data.scenario, params, events, t0, endT: data.endT ?? null, status: data.status,
+    elapsedMs: data.elapsedMs, recordedAt: data.recordedAt, browser: data.browser, cores: data.cores,
+    ...(data.message !== undefined ? { message: data.message } : {}),
+  };
+}
+
+/** "Recorded run of 2026-11-28 in Chromium 156 on 2 cores; nothing was run now." */
+export function describeRecorded(record) {
+  const day = new Date(record.recordedAt).toISOString().slice(0, 10);
+  const cores = record.cores ? ` on ${record.cores} core${record.cores === 1 ? '' : 's'}` : '';
+  return `Recorded run of ${day} in ${record.browser}${cores}; nothing was run now.`;
+}
