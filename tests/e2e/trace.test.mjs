@@ -126,7 +126,8 @@ test('Download trace saves <scenario>-<date>.trace.json that parses', async () =
   assert.equal(await runInPage(page, 'threading-lock'), 'done');
   const section = page.locator('section[data-scenario="threading-lock"]');
   const button = section.locator('[data-action=download-trace]');
-  assert.equal(await button.isVisible(), true);
+  // Offered once the run's views are drawn, a moment after its status says done.
+  await button.waitFor({ state: 'visible', timeout: 10_000 });
   const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
   assert.match(download.suggestedFilename(), /^threading-lock-\d{4}-\d{2}-\d{2}-\d{6}\.trace\.json$/);
   const trace = JSON.parse(await readFile(await download.path(), 'utf8'));
