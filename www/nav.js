@@ -74,7 +74,7 @@ export function scenarioNav(nav, main, scenarios) {
       else link.removeAttribute('aria-current');
     }
     const title = scenarios.find((s) => s.id === id)?.title;
-    current.textContent = title ? ` · ${title}` : '';
+    current.textContent = title ? `· ${title}` : '';
   };
 
   // The current section: the first, in page order, that crosses a thin band a third of the way
