@@ -188,6 +188,9 @@ write_npm_package() {
   cp www/protocol.js "$out/"
   cp "$PKG/$CRATE.js" "$PKG/${CRATE}_bg.wasm" "$PKG/$CRATE.d.ts" "$out/pkg/"
   cp -r "$PKG/snippets" "$out/pkg/" # protocol.js as the module imports it
+  cp npm/README.md LICENSE-MIT LICENSE-APACHE "$out/"
+  # No repository, homepage or bugs: the project has no public URL yet, and an invented one
+  # would point users elsewhere. The README says where the source is.
   cat > "$out/package.json" <<JSON
 {
   "name": "concurrency-playground",
@@ -196,7 +199,7 @@ write_npm_package() {
   "type": "module",
   "main": "./playground.js",
   "exports": { ".": "./playground.js", "./worker.js": "./worker.js" },
-  "files": ["playground.js", "worker.js", "protocol.js", "pkg/"],
+  "files": ["playground.js", "worker.js", "protocol.js", "pkg/", "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
   "license": "MIT OR Apache-2.0",
   "sideEffects": false
 }

@@ -37,20 +37,74 @@ function highlightLine(text, language) {
   return frag;
 }
 
-/** A `<pre>` of numbered, highlighted lines; returns it and its line elements. */
-function codeBlock(source, language, label) {
+/**
+ * The lines `[first, last]` of the ```python block quoted in the `//!` comment that opens a
+ * Rust file (the Python the other column shows), or null.
+ */
+export function quotedPython(lines) {
+  let first = -1;
+  for (let i = 0; i < lines.length && lines[i].startsWith('//!'); i++) {
+    const text = lines[i].replace(/^\/\/! ?/, '').trim();
+    if (first < 0 && text === '```python') first = i;
+    else if (first >= 0 && text === '```') return [first, i];
+  }
+  return null;
+}
+
+let folds = 0;
+
+/**
+ * Lines `[first, last]` folded into one line, a button that shows them (click, Enter or Space)
+ * and hides them again. They stay in the DOM, so pairing sees them.
+ */
+function foldOf(lineEls, [first, last]) {
+  const count = last - first + 1;
+  const body = document.createElement('span');
+  body.className = 'code-folded';
+  body.id = `code-fold-${++folds}`;
+  body.hidden = true;
+  body.append(...lineEls.slice(first, last + 1));
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'code-fold';
+  button.setAttribute('aria-expanded', 'false');
+  button.setAttribute('aria-controls', body.id);
+  const hint = document.createElement('span');
+  hint.className = 'code-fold-hint';
+  const label = () => {
+    hint.textContent = `(quoted Python, ${count} lines: ${body.hidden ? 'show' : 'hide'})`;
+  };
+  button.append(highlightLine('//! ```python … ``` ', 'rust'), hint);
+  label();
+  button.addEventListener('click', () => {
+    body.hidden = !body.hidden;
+    button.setAttribute('aria-expanded', String(!body.hidden));
+    label();
+  });
+  return [button, body];
+}
+
+/**
+ * A `<pre>` of numbered, highlighted lines; returns it and its line elements. `fold(texts)`
+ * may name lines `[first, last]` to show folded.
+ */
+function codeBlock(source, language, label, fold = () => null) {
   const pre = document.createElement('pre');
   pre.className = `code-block lang-${language}`;
   pre.setAttribute('aria-label', label);
   const code = document.createElement('code');
-  const lines = source.replace(/\n$/, '').split('\n').map((text, i) => {
+  const texts = source.replace(/\n$/, '').split('\n');
+  const lines = texts.map((text, i) => {
     const line = document.createElement('span');
     line.className = 'code-line';
     line.dataset.n = String(i + 1);
     line.append(highlightLine(text, language), '\n');
-    code.append(line);
     return { el: line, text };
   });
+  const els = lines.map((l) => l.el);
+  const folded = fold(texts);
+  if (folded) els.splice(folded[0], folded[1] - folded[0] + 1, ...foldOf(els, folded));
+  code.append(...els);
   pre.append(code);
   return { pre, lines };
 }
@@ -61,8 +115,8 @@ function codeBlock(source, language, label) {
  */
 export function codePair(python, rust, moreRust = []) {
   const py = codeBlock(python, 'python', 'Python from the seed');
-  const rs = codeBlock(rust, 'rust', "Rust: this scenario's source file");
-  const extra = moreRust.map((src, i) => codeBlock(src, 'rust', `Rust it calls into, file ${i + 1}`));
+  const rs = codeBlock(rust, 'rust', "Rust: this scenario's source file", quotedPython);
+  const extra = moreRust.map((src, i) => codeBlock(src, 'rust', `Rust it calls into, file ${i + 1}`, quotedPython));
   let pairs = 0;
   for (const r of [rs, ...extra].flatMap((block) => block.lines)) {
     const marker = /\/\/ py: (.+)$/.exec(r.text);

@@ -1,10 +1,12 @@
 // The playground page: one section per scenario, built on the same JS API course sites use.
 import { boot } from './boot.js';
+import { deepLinkTarget, scenarioNav } from './nav.js';
 import { offerRecorded, scenarioSection } from './section.js';
 import { ShareError, decodeRun } from './share.js';
 import { paramsFromUrl } from './url.js';
 
 const main = document.getElementById('scenarios');
+const nav = document.getElementById('scenario-nav');
 
 /** The native Rust and CPython figures of the last full bench (www/reference.json), if any. */
 async function referenceFigures() {
@@ -25,12 +27,10 @@ async function start() {
     const initial = scenario.id === wanted.id ? wanted.params : {};
     main.append(scenarioSection(pg, scenario, { initial, reference }));
   }
-  const target = wanted.id && main.querySelector(`[data-scenario="${CSS.escape(wanted.id)}"]`);
-  if (target) {
-    target.classList.add('selected');
-    target.scrollIntoView({ block: 'start' });
-    target.querySelector('[data-action="run"]')?.focus({ preventScroll: true });
-  }
+  // `#id` or `?scenario=id` (parameters stay in the query): select it, scroll to it, focus Run.
+  const navigation = scenarioNav(nav, main, pg.scenarios);
+  navigation.select(deepLinkTarget(pg.scenarios, wanted.id));
+  // `#run=…`: a recorded run to show, nothing run.
   await openRunInFragment(pg, wanted.id);
   addEventListener('hashchange', () => openRunInFragment(pg, paramsFromUrl().id));
   document.body.dataset.readyMs = String(performance.now()); // page load to ready, for the bench

@@ -20,6 +20,7 @@ export function stateTable(spanStates) {
 const LANE_HEIGHT = 34;
 const AXIS_HEIGHT = 26;
 const PAD_X = 8;
+const LABEL_CHAR = 6.8; // px per character of a lane label (11 px monospace), a little over
 
 const fmt = (ms) => (ms < 10 ? ms.toFixed(2) : ms < 1000 ? ms.toFixed(1) : ms.toFixed(0));
 
@@ -70,7 +71,7 @@ const NAMES = new Intl.Collator('en', { numeric: true });
  * gets the description of the bar or tick under the pointer or keyboard focus.
  */
 export function drawTimeline(host, events, { t0, endT, states, onDetail = () => {} }) {
-  const width = Math.max(300, host.clientWidth || 600);
+  const width = Math.max(160, host.clientWidth || 600); // never wider than its host (a 320 px phone too)
   const lanes = lanesOf(events, t0, endT, states.overlays);
   let last = endT; // a loop: spreading tens of thousands of events into Math.max can throw
   for (const e of events) if (e.t > last) last = e.t;
@@ -78,14 +79,23 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
   const x = (t) => PAD_X + ((t - t0) / span) * (width - 2 * PAD_X);
   const height = lanes.length * LANE_HEIGHT + AXIS_HEIGHT;
   const root = svg('svg', {
-    width, height, viewBox: `0 0 ${width} ${height}`, class: 'timeline-svg', role: 'img',
+    // tabindex -1: Chromium puts an SVG element with a focus listener in the tab order, an
+    // extra stop with no visible focus; Tab goes straight to the bars and ticks.
+    width, height, viewBox: `0 0 ${width} ${height}`, class: 'timeline-svg', role: 'img', tabindex: -1,
     'aria-label': `Timeline of ${lanes.length} lanes over ${fmt(span)} ms`,
   });
 
   lanes.forEach((lane, i) => {
     const y = i * LANE_HEIGHT;
     const g = svg('g', { class: 'lane', 'data-lane': lane.name, transform: `translate(0 ${y})` });
-    g.append(svg('text', { x: PAD_X, y: 11, class: 'lane-label' }, lane.what ? `${lane.name} · ${lane.what}` : lane.name));
+    // A label longer than the timeline is wide ends in "…" (it would widen the page on a
+    // phone); its full text is the label's tooltip and ends each of the lane's details.
+    const full = lane.what ? `${lane.name} · ${lane.what}` : lane.name;
+    const labelRoom = Math.floor((width - 2 * PAD_X) / LABEL_CHAR);
+    const label = svg('text', { x: PAD_X, y: 11, class: 'lane-label' }, full.length > labelRoom ? `${full.slice(0, labelRoom - 1)}…` : full);
+    const laneNote = full.length > labelRoom ? ` (lane: ${full})` : '';
+    if (laneNote) label.append(svg('title', {}, full));
+    g.append(label);
     const barY = 15;
     g.append(svg('line', { x1: x(lane.start), x2: Math.max(x(lane.end), x(lane.start) + 1), y1: barY + 7, y2: barY + 7, class: 'alive' }));
     for (const s of lane.spans) {
@@ -95,7 +105,7 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
         x: from, y: overlay ? barY + 7 : barY, width: Math.max(1.5, x(s.t) - from), height: overlay ? 7 : 14, rx: 2,
         class: `bar state-${s.state}`, 'data-kind': 'span', 'data-state': s.state, tabindex: 0,
       });
-      const detail = `${lane.name}: ${states.labels.get(s.state) ?? s.state}, ${s.label}, ${fmt(s.t - s.start)} ms (from +${fmt(s.start - t0)} ms)`;
+      const detail = `${lane.name}: ${states.labels.get(s.state) ?? s.state}, ${s.label}, ${fmt(s.t - s.start)} ms (from +${fmt(s.start - t0)} ms)${laneNote}`;
       rect.append(svg('title', {}, detail));
       rect.dataset.detail = detail;
       g.append(rect);
@@ -112,7 +122,7 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
       const most = lane.marks.reduce((m, k) => Math.max(m, k.count), 1);
       const total = lane.marks.reduce((n, k) => n + k.count, 0);
       const strip = svg('g', { class: 'marks', 'data-kind': 'marks', tabindex: 0 });
-      const detail = `${lane.name}: ${total} stores that wiped out updates of another thread, in ${lane.marks.length} stretches (darker: more)`;
+      const detail = `${lane.name}: ${total} stores that wiped out updates of another thread, in ${lane.marks.length} stretches (darker: more)${laneNote}`;
       strip.append(svg('title', {}, detail));
       strip.dataset.detail = detail;
       for (const k of lane.marks) {
@@ -124,7 +134,7 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
     }
     for (const t of lane.ticks) {
       const tick = svg('line', { x1: x(t.t), x2: x(t.t), y1: barY - 3, y2: barY + 17, class: 'tick', 'data-kind': 'tick', tabindex: 0 });
-      const detail = `${lane.name} printed "${t.text}" at +${fmt(t.t - t0)} ms`;
+      const detail = `${lane.name} printed "${t.text}" at +${fmt(t.t - t0)} ms${laneNote}`;
       tick.append(svg('title', {}, detail));
       tick.dataset.detail = detail;
       g.append(tick);

@@ -1,0 +1,115 @@
+// The full page's navigation: the scenarios grouped as the seed groups them (Threading,
+// Multiprocessing, Asyncio, Concurrent Futures), then the lessons beyond the seed; deep links
+// by `#id` (alone or with `?scenario=ID&param=…`); the section being read marked
+// `aria-current` while scrolling. Wide screens show it as a sticky side column, narrow ones
+// as a sticky one-line disclosure that names the current section.
+import { el } from './dom.js';
+
+export const BEYOND_SEED = 'Lessons beyond the seed';
+const WIDE = '(min-width: 1100px)';
+
+/** `[{ name, scenarios }]`: seed groups in order of first appearance, then the others. */
+export function groupsOf(scenarios) {
+  const groups = new Map();
+  const beyond = [];
+  for (const s of scenarios) {
+    if (!s.fromSeed) { beyond.push(s); continue; }
+    const name = s.seedSection.split(': ')[0];
+    if (!groups.has(name)) groups.set(name, []);
+    groups.get(name).push(s);
+  }
+  const list = [...groups].map(([name, members]) => ({ name, scenarios: members }));
+  if (beyond.length > 0) list.push({ name: BEYOND_SEED, scenarios: beyond });
+  return list;
+}
+
+/** The scenario id a URL points at: its `#id` if that is a scenario, else `?scenario=`. */
+export function deepLinkTarget(scenarios, queryId, hash = location.hash) {
+  let fromHash = '';
+  try { fromHash = decodeURIComponent(hash.replace(/^#/, '')); } catch { /* a malformed hash */ }
+  const known = (id) => scenarios.some((s) => s.id === id);
+  if (known(fromHash)) return fromHash;
+  return known(queryId) ? queryId : null;
+}
+
+/**
+ * Fills `nav` (a `<nav aria-label="Scenarios">`) with links to the sections in `main`, and
+ * keeps them in step with the URL and the scrolling. Returns `{ select(id, { focus }) }`.
+ */
+export function scenarioNav(nav, main, scenarios) {
+  const links = new Map();
+  const current = el('span', { class: 'nav-current', 'data-role': 'nav-current' });
+  const groups = groupsOf(scenarios).map((group, i) => {
+    const label = el('p', { class: 'nav-group-name', id: `nav-group-${i}`, text: group.name });
+    const list = el('ul', { 'aria-labelledby': label.id }, ...group.scenarios.map((s) => {
+      const link = el('a', { href: `#${s.id}`, 'data-scenario-link': s.id, text: s.title });
+      links.set(s.id, link);
+      return el('li', {}, link);
+    }));
+    return el('div', { class: 'nav-group', 'data-group': group.name }, label, list);
+  });
+  const details = el('details', { class: 'nav-disclosure' },
+    el('summary', {}, el('span', { class: 'nav-title', text: 'Scenarios' }), current),
+    el('div', { class: 'nav-groups' }, ...groups));
+  nav.replaceChildren(details);
+
+  // Wide: always open (the summary is hidden); narrow: closed until asked for.
+  const wide = matchMedia(WIDE);
+  const fit = () => { details.open = wide.matches; };
+  wide.addEventListener('change', fit);
+  fit();
+  const closeIfNarrow = () => { if (!wide.matches) details.open = false; };
+  nav.addEventListener('click', (e) => { if (e.target.closest('a')) closeIfNarrow(); });
+  details.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && details.open && !wide.matches) {
+      details.open = false;
+      details.querySelector('summary').focus();
+    }
+  });
+
+  const sectionOf = (id) => main.querySelector(`section[data-scenario="${CSS.escape(id)}"]`);
+  const mark = (id) => {
+    for (const [sid, link] of links) {
+      if (sid === id) link.setAttribute('aria-current', 'true');
+      else link.removeAttribute('aria-current');
+    }
+    const title = scenarios.find((s) => s.id === id)?.title;
+    current.textContent = title ? `· ${title}` : '';
+  };
+
+  // The current section: the first, in page order, that crosses a thin band a third of the way
+  // down the viewport. Between sections (the band in a gap) the last one stays marked.
+  const crossing = new Set();
+  const order = scenarios.map((s) => s.id);
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      const id = entry.target.dataset.scenario;
+      if (entry.isIntersecting) crossing.add(id);
+      else crossing.delete(id);
+    }
+    const first = order.find((id) => crossing.has(id));
+    if (first) mark(first);
+  }, { rootMargin: '-35% 0px -64% 0px' });
+  for (const id of order) {
+    const section = sectionOf(id);
+    if (section) observer.observe(section);
+  }
+
+  /** Marks section `id` selected, scrolls to it and (optionally) focuses its Run button. */
+  const select = (id, { focus = true, scroll = true } = {}) => {
+    const target = id && sectionOf(id);
+    if (!target) return false;
+    for (const s of main.querySelectorAll('section.selected')) if (s !== target) s.classList.remove('selected');
+    target.classList.add('selected');
+    mark(id);
+    if (scroll) target.scrollIntoView({ block: 'start' });
+    if (focus) target.querySelector('[data-action="run"]')?.focus({ preventScroll: true });
+    return true;
+  };
+  // A nav link or a typed `#id`: the browser scrolls there; the section is selected too.
+  addEventListener('hashchange', () => {
+    const id = deepLinkTarget(scenarios, null);
+    if (id) select(id, { scroll: false });
+  });
+  return { select };
+}
