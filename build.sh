@@ -264,6 +264,15 @@ cmd_test() {
   # with npm's binaryen, so an old wasm-opt on PATH is never used.
   WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60} \
     wasm-pack test --headless --chrome -- "${BUILD_STD[@]}" --features drills || failed+=("wasm-pack test (Chromium)")
+  say "the conventional wasm-pack test, typed without -Z build-std, says which command works"
+  # It cannot link (std must be built with atomics); tools/wasm-link names the right command.
+  local plain_log=target/plain-wasm-pack-test.log
+  if WASM_BINDGEN_TEST_TIMEOUT=60 wasm-pack test --headless --chrome >"$plain_log" 2>&1; then
+    failed+=("plain wasm-pack test linked without build-std: its message is untested")
+  elif ! grep -q -- "wasm-pack test --headless --chrome -- -Z build-std=panic_abort,std --features drills" "$plain_log"; then
+    tail -n 20 "$plain_log" >&2
+    failed+=("plain wasm-pack test failed without naming the command that works")
+  fi
   say "wasm tests in headless Firefox ESR (wasm-pack test)"
   WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60} \
     wasm-pack test --headless --firefox -- "${BUILD_STD[@]}" --features drills || failed+=("wasm-pack test (Firefox)")

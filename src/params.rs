@@ -22,6 +22,8 @@ pub enum ParamKind {
     Int { min: u64, max: u64 },
     /// A list of `1..=max_len` whole numbers, each in `min..=max`.
     IntList { min: u64, max: u64, max_len: usize },
+    /// Yes or no: `true` / `false`, also `1` / `0` (a checkbox on the page).
+    Bool,
 }
 
 /// One parameter of a scenario, as the page shows it and the validator checks it.
@@ -40,6 +42,7 @@ pub struct ParamSpec {
 pub enum ParamValue {
     Int(u64),
     IntList(Vec<u64>),
+    Bool(bool),
 }
 
 /// A bad parameter: which one, and a message that names it and its allowed range.
@@ -69,6 +72,13 @@ impl Params {
         }
     }
 
+    pub fn flag(&self, name: &str) -> bool {
+        match self.get(name) {
+            ParamValue::Bool(v) => *v,
+            other => panic!("parameter {name} is not a yes/no flag: {other:?}"),
+        }
+    }
+
     pub fn int_list(&self, name: &str) -> &[u64] {
         match self.get(name) {
             ParamValue::IntList(v) => v,
@@ -95,6 +105,7 @@ impl Params {
                 let text = match v {
                     ParamValue::Int(i) => i.to_string(),
                     ParamValue::IntList(l) => l.iter().map(u64::to_string).collect::<Vec<_>>().join(", "),
+                    ParamValue::Bool(b) => b.to_string(),
                 };
                 (n, text)
             })
@@ -111,6 +122,7 @@ pub fn describe(kind: &ParamKind) -> String {
         ParamKind::IntList { min, max, max_len } => {
             format!("a list of 1 to {max_len} whole numbers, each from {} to {}", group(min), group(max))
         }
+        ParamKind::Bool => "true or false (or 1 or 0)".to_string(),
     }
 }
 
@@ -176,6 +188,11 @@ fn parse_value(spec: &ParamSpec, text: &str) -> Result<ParamValue, String> {
             }
             Ok(ParamValue::IntList(list))
         }
+        ParamKind::Bool => match trimmed.to_ascii_lowercase().as_str() {
+            "true" | "1" => Ok(ParamValue::Bool(true)),
+            "false" | "0" => Ok(ParamValue::Bool(false)),
+            _ => Err(must(&format!("got {}", quote(trimmed)))),
+        },
     }
 }
 
@@ -313,6 +330,21 @@ mod tests {
         let p = validate(SPECS, &given(&[("threads", "3"), ("inputs", "4 5")])).unwrap();
         let back: Vec<(String, String)> = p.to_text().into_iter().map(|(n, t)| (n.to_string(), t)).collect();
         assert_eq!(validate(SPECS, &back).unwrap(), p);
+    }
+
+    #[test]
+    fn flags_take_true_false_1_0_and_nothing_else() {
+        const FLAG: &[ParamSpec] = &[ParamSpec { name: "ordered", label: "", kind: ParamKind::Bool, default: "false" }];
+        for (text, want) in [("true", true), ("TRUE", true), ("1", true), (" false ", false), ("0", false)] {
+            assert_eq!(validate(FLAG, &given(&[("ordered", text)])).unwrap().flag("ordered"), want, "{text}");
+        }
+        assert!(!validate(FLAG, &[]).unwrap().flag("ordered"));
+        for bad in ["yes", "2", "", "on", "truee", "<b>"] {
+            let err = validate(FLAG, &given(&[("ordered", bad)])).unwrap_err();
+            assert!(err[0].message.starts_with("ordered must be true or false (or 1 or 0)"), "{bad}: {}", err[0].message);
+        }
+        let p = validate(FLAG, &given(&[("ordered", "1")])).unwrap();
+        assert_eq!(p.to_text(), [("ordered", "true".to_string())]);
     }
 
     #[test]

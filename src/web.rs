@@ -117,11 +117,13 @@ pub fn scenarios() -> JsValue {
 fn params_to_js(specs: &[ParamSpec]) -> JsValue {
     let params = Object::new();
     for p in specs {
-        let (min, max, max_len) = match p.kind {
-            ParamKind::Int { min, max } => (min, max, None),
-            ParamKind::IntList { min, max, max_len } => (min, max, Some(max_len)),
+        let (kind, min, max, max_len) = match p.kind {
+            ParamKind::Int { min, max } => ("int", min, max, None),
+            ParamKind::IntList { min, max, max_len } => ("list", min, max, Some(max_len)),
+            ParamKind::Bool => ("bool", 0, 1, None),
         };
         let spec = message_object(&[
+            ("kind", kind.into()),
             ("default", p.default.into()),
             ("min", (min as f64).into()),
             ("max", (max as f64).into()),
@@ -180,6 +182,7 @@ fn checked_to_js(params: &Params, threads_needed: usize) -> JsValue {
         let js: JsValue = match value {
             ParamValue::Int(v) => (*v as f64).into(),
             ParamValue::IntList(l) => l.iter().map(|v| JsValue::from(*v as f64)).collect::<Array>().into(),
+            ParamValue::Bool(b) => (*b).into(),
         };
         Reflect::set(&normalised, &name.into(), &js).unwrap();
     }

@@ -12,7 +12,7 @@ fn int_specs() -> Vec<(&'static str, &'static str, u64, u64)> {
         .flat_map(|s| s.params.iter().map(move |p| (s.id, p)))
         .filter_map(|(id, p)| match p.kind {
             ParamKind::Int { min, max } => Some((id, p.name, min, max)),
-            ParamKind::IntList { .. } => None,
+            ParamKind::IntList { .. } | ParamKind::Bool => None,
         })
         .collect()
 }

@@ -12,6 +12,18 @@ export function paramFields({ id, params }, initial = {}, prefix = '') {
   const inputs = [];
   const nodes = Object.entries(params).map(([param, spec]) => {
     const name = `${prefix}${param}`;
+    if (spec.kind === 'bool') {
+      // A yes/no parameter is a checkbox; its value is the text the validator takes back.
+      const box = el('input', {
+        type: 'checkbox', name, id: `${id}-${name}`, 'data-param': param, 'aria-describedby': `${id}-${name}-error`,
+      });
+      box.checked = ['true', '1'].includes(String(initial[param] ?? spec.default).trim().toLowerCase());
+      box.textValue = () => String(box.checked);
+      inputs.push(box);
+      return el('div', { class: 'field field-flag' },
+        el('label', { for: `${id}-${name}` }, box, ' ', el('code', { text: param }), el('span', { class: 'label-text', text: ` · ${spec.label}` })),
+        el('small', { id: `${id}-${name}-error`, class: 'field-error', 'data-error-for': name, role: 'alert' }));
+    }
     const input = el('input', {
       name, id: `${id}-${name}`, 'data-param': param, value: String(initial[param] ?? spec.default), inputmode: spec.list ? 'text' : 'numeric',
       autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${id}-${name}-help ${id}-${name}-error`,
@@ -30,7 +42,7 @@ export function paramFields({ id, params }, initial = {}, prefix = '') {
   return {
     nodes,
     /** `{ name: text }` as typed. */
-    values: () => Object.fromEntries(inputs.map((i) => [i.dataset.param, i.value])),
+    values: () => Object.fromEntries(inputs.map((i) => [i.dataset.param, i.textValue?.() ?? i.value])),
     /** Shows each `{ param, message }` under its field (or the form), and clears the rest. */
     showErrors(errors) {
       slots().forEach((n) => { n.textContent = ''; });

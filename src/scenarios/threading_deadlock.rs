@@ -25,7 +25,7 @@
 //! The locks here record who holds them and who waits for what. A watchdog on the main thread
 //! looks at that record: when the waits form a cycle and nothing has changed for
 //! `watchdog_ms`, it names the cycle and stops the run by waking the waiting threads with an
-//! error (Python cannot do that; its program just hangs). With `ordered` = 1, both threads
+//! error (Python cannot do that; its program just hangs). With `ordered` on, both threads
 //! take lock1 before lock2: no cycle can form, and the run completes.
 
 use std::collections::HashMap;
@@ -45,9 +45,9 @@ pub static SCENARIO: Scenario = Scenario {
     params: &[
         ParamSpec {
             name: "ordered",
-            label: "1 = both threads take lock1 first",
-            kind: ParamKind::Int { min: 0, max: 1 },
-            default: "0",
+            label: "both threads take lock1 first",
+            kind: ParamKind::Bool,
+            default: "false",
         },
         ParamSpec {
             name: "watchdog_ms",
@@ -168,7 +168,7 @@ fn take_both(ctx: &Ctx, locks: &Locks, first: &'static str, second: &'static str
 }
 
 fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
-    let ordered = params.int("ordered") == 1;
+    let ordered = params.flag("ordered");
     let watchdog_ms = params.int("watchdog_ms") as f64;
     let locks = Arc::new(Locks::default());
     let order_b = if ordered { ("lock1", "lock2") } else { ("lock2", "lock1") };
@@ -230,7 +230,7 @@ mod tests {
     #[test]
     fn opposite_order_deadlocks_and_the_watchdog_names_the_cycle() {
         let (ctx, _) = Ctx::collecting();
-        let Err(RtError::Deadlock(why)) = run(&ctx, &params("0")) else { panic!("expected a deadlock") };
+        let Err(RtError::Deadlock(why)) = run(&ctx, &params("false")) else { panic!("expected a deadlock") };
         assert!(why.contains("holds lock1 and waits for lock2"), "{why}");
         assert!(why.contains("holds lock2 and waits for lock1"), "{why}");
     }
@@ -238,7 +238,7 @@ mod tests {
     #[test]
     fn ordered_locks_complete() {
         let (ctx, out) = Ctx::collecting();
-        run(&ctx, &params("1")).unwrap();
+        run(&ctx, &params("true")).unwrap();
         let mut lines = out.lines();
         lines.sort();
         assert_eq!(lines, ["A has both locks", "B has both locks"]);

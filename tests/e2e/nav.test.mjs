@@ -73,7 +73,7 @@ test('#id works with ?scenario=ID&param=…: the parameters stay in the query an
   // ?scenario= alone: as before, selected, scrolled to, fields filled, Run focused.
   const alone = await openPage(browser, `${server.url}index.html?scenario=threading-deadlock&ordered=1`, WIDE);
   const deadlock = alone.page.locator('section[data-scenario="threading-deadlock"]');
-  assert.equal(await deadlock.locator('input[name="ordered"]').inputValue(), '1');
+  assert.equal(await deadlock.locator('input[name="ordered"]').isChecked(), true);
   assert.equal(await alone.page.locator('section.selected').getAttribute('data-scenario'), 'threading-deadlock');
   assert.equal(await alone.page.evaluate(() => document.activeElement.closest('section')?.dataset.scenario), 'threading-deadlock');
   assert.ok(await deadlock.evaluate((s) => s.getBoundingClientRect().top < innerHeight), 'in view');

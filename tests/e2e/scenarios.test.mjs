@@ -198,3 +198,19 @@ test('the no-lock ledger reaches the API as exact integers, for 2 to 8 threads',
   const ledger = await section('threading-lock').locator('[data-role="ledger"]').textContent();
   assert.match(ledger, /updates lost\. Every one of the 200,000 stores reported what it overwrote/);
 });
+
+test('a yes/no parameter is a checkbox, and takes true, false, 1 or 0 from URLs and the API', async () => {
+  const { page: other, context } = await openPage(browser, `${server.url}?scenario=threading-deadlock&ordered=true`);
+  const box = other.locator('section[data-scenario="threading-deadlock"] input[name="ordered"]');
+  assert.equal(await box.getAttribute('type'), 'checkbox');
+  assert.equal(await box.isChecked(), true);
+  await context.close();
+  const bad = await openPage(browser, `${server.url}?scenario=threading-deadlock&ordered=yes`);
+  assert.match(await bad.page.locator('section[data-scenario="threading-deadlock"] [data-error-for="ordered"]').textContent(),
+    /^ordered must be true or false \(or 1 or 0\); got "yes"$/);
+  await bad.context.close();
+  const normal = await api(() => ['true', 'false', '1', '0', true, false, 1, 0].map((v) => window.playground.validate('threading-deadlock', { ordered: v }).params.ordered));
+  assert.deepEqual(normal, [true, false, true, false, true, false, true, false]);
+  const refused = await api(() => { try { window.playground.validate('threading-deadlock', { ordered: 2 }); return 'accepted'; } catch (e) { return e.message; } });
+  assert.match(refused, /^ordered must be true or false \(or 1 or 0\); got "2"$/);
+});
