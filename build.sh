@@ -110,37 +110,47 @@ setup_build() { ensure_rust; ensure_wasm_bindgen; ensure_npm; }
 
 # --- build --------------------------------------------------------------------------------
 
-# `build_wasm` builds the module the page ships; `build_wasm drills` the one the tests and the
-# bench load, which also has the benchmarks and failure drills (cargo feature `drills`). Cargo
-# keeps both builds, so switching between them costs a copy, not a compile.
+# `build_wasm` builds the modules the page ships: `www/pkg/` (every scenario but the rayon
+# lessons) and `www/pkg-rayon/` (the same with rayon, loaded only when a rayon lesson runs).
+# `build_wasm drills` builds the ones the tests and the bench load, which also have the
+# benchmarks and failure drills (cargo feature `drills`). Cargo keeps every build, so
+# switching between them costs a copy, not a compile.
 build_wasm() {
-  local variant=${1:-production} features=()
-  [ "$variant" = drills ] && features=(--features drills)
-  say "building the threaded wasm module ($variant)"
-  cargo build --release --lib --target "$WASM_TARGET" "${BUILD_STD[@]}" "${features[@]}"
-  node tools/check-shared-memory.mjs "$WASM_OUT"
+  local variant=${1:-production} drills=()
+  [ "$variant" = drills ] && drills=(drills)
   # Served from the site itself: it makes the page isolated on hosts that send no headers.
   cp -p node_modules/coi-serviceworker/coi-serviceworker.js www/coi-serviceworker.js
-  local stamp=$PKG/.built-from
-  if [ -f "$stamp" ] && [ "$stamp" -nt "$WASM_OUT" ] && [ "$(cat "$stamp")" = "$variant" ] && [ -f "$PKG/${CRATE}_bg.wasm" ]; then
-    copy_sources
-    return # the package is newer than the module, and of the same variant: nothing changed
+  build_module "$variant" "$PKG" "${drills[@]}"
+  build_module "$variant" "$PKG-rayon" "${drills[@]}" rayon
+  copy_sources
+}
+
+# build_module VARIANT OUT_DIR [FEATURE...]: one module, bound and optimised into OUT_DIR.
+build_module() {
+  local variant=$1 out=$2 features
+  shift 2
+  features=$(IFS=,; echo "$*")
+  say "building the threaded wasm module into $out ($variant${features:+; features $features})"
+  cargo build --release --lib --target "$WASM_TARGET" "${BUILD_STD[@]}" ${features:+--features "$features"}
+  node tools/check-shared-memory.mjs "$WASM_OUT"
+  local stamp=$out/.built-from
+  if [ -f "$stamp" ] && [ "$stamp" -nt "$WASM_OUT" ] && [ "$(cat "$stamp")" = "$variant $features" ] && [ -f "$out/${CRATE}_bg.wasm" ]; then
+    return # the package is newer than the module, and of the same build: nothing changed
   fi
-  rm -rf "$PKG.tmp"
+  rm -rf "$out.tmp"
   # The reset function lets a process worker start a fresh process (new instance, new memory).
-  wasm-bindgen --target web --experimental-reset-state-function --out-dir "$PKG.tmp" "$WASM_OUT"
+  wasm-bindgen --target web --experimental-reset-state-function --out-dir "$out.tmp" "$WASM_OUT"
   # npm's binaryen, never one that happens to be on PATH.
   node_modules/.bin/wasm-opt -O3 --enable-threads --enable-bulk-memory --enable-reference-types \
     --enable-mutable-globals --enable-nontrapping-float-to-int --enable-sign-ext \
-    "$PKG.tmp/${CRATE}_bg.wasm" -o "$PKG.tmp/${CRATE}_bg.opt.wasm"
-  mv "$PKG.tmp/${CRATE}_bg.opt.wasm" "$PKG.tmp/${CRATE}_bg.wasm"
-  node tools/check-shared-memory.mjs "$PKG.tmp/${CRATE}_bg.wasm" >/dev/null
-  rm -rf "$PKG" && mv "$PKG.tmp" "$PKG" && echo "$variant" > "$stamp"
-  copy_sources
+    "$out.tmp/${CRATE}_bg.wasm" -o "$out.tmp/${CRATE}_bg.opt.wasm"
+  mv "$out.tmp/${CRATE}_bg.opt.wasm" "$out.tmp/${CRATE}_bg.wasm"
+  node tools/check-shared-memory.mjs "$out.tmp/${CRATE}_bg.wasm" >/dev/null
+  rm -rf "$out" && mv "$out.tmp" "$out" && echo "$variant $features" > "$stamp"
   local raw gz
-  raw=$(stat -c %s "$PKG/${CRATE}_bg.wasm")
-  gz=$(gzip -9c "$PKG/${CRATE}_bg.wasm" | wc -c)
-  say "wasm ($variant): $raw bytes raw, $gz bytes gzip"
+  raw=$(stat -c %s "$out/${CRATE}_bg.wasm")
+  gz=$(gzip -9c "$out/${CRATE}_bg.wasm" | wc -c)
+  say "wasm ($out, $variant${features:+, $features}): $raw bytes raw, $gz bytes gzip"
 }
 
 # The scenarios' source files, beside the module built from them: the page shows them.
@@ -172,7 +182,7 @@ cmd_dist() {
   rm -rf dist
   mkdir -p dist
   cp -r www/. dist/
-  rm -f dist/pkg/.built-from dist/pkg/*.d.ts
+  rm -f dist/pkg/.built-from dist/pkg/*.d.ts dist/pkg-rayon/.built-from dist/pkg-rayon/*.d.ts
   node tools/write-host-config.mjs dist
   write_npm_package dist/npm
   say "dist/: $(find dist -type f | wc -l) files, $(du -sh dist | cut -f1)"
@@ -263,7 +273,7 @@ cmd_test() {
   # `wasm-pack test` runs no wasm-opt; the page's module is optimised by build_wasm only,
   # with npm's binaryen, so an old wasm-opt on PATH is never used.
   WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60} \
-    wasm-pack test --headless --chrome -- "${BUILD_STD[@]}" --features drills || failed+=("wasm-pack test (Chromium)")
+    wasm-pack test --headless --chrome -- "${BUILD_STD[@]}" --features drills,rayon || failed+=("wasm-pack test (Chromium)")
   say "the conventional wasm-pack test, typed without -Z build-std, says which command works"
   # It cannot link (std must be built with atomics); tools/wasm-link names the right command.
   local plain_log=target/plain-wasm-pack-test.log
@@ -275,7 +285,7 @@ cmd_test() {
   fi
   say "wasm tests in headless Firefox ESR (wasm-pack test)"
   WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60} \
-    wasm-pack test --headless --firefox -- "${BUILD_STD[@]}" --features drills || failed+=("wasm-pack test (Firefox)")
+    wasm-pack test --headless --firefox -- "${BUILD_STD[@]}" --features drills,rayon || failed+=("wasm-pack test (Firefox)")
 
   say "end-to-end tests (playwright-core + Chromium against the dev server and dist/)"
   cmd_dist # the production module: dist/, the npm package and the hosting tests use it

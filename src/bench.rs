@@ -61,6 +61,8 @@ pub async fn gather_ms(ctx: &Ctx, tasks: usize) -> f64 {
 /// validator), and the thread workers it needs started first.
 pub struct Bench {
     pub name: &'static str,
+    /// Runs in the module built with rayon (see `Scenario::needs_rayon`).
+    pub needs_rayon: bool,
     pub params: &'static [ParamSpec],
     pub threads_needed: fn(&Params) -> usize,
 }
@@ -82,22 +84,29 @@ fn threads(p: &Params) -> usize {
 }
 
 pub static BENCHES: &[Bench] = &[
-    Bench { name: "sum", params: &[N], threads_needed: none },
+    Bench { name: "sum", needs_rayon: false, params: &[N], threads_needed: none },
     Bench {
         name: "split",
+        needs_rayon: false,
         params: &[N, int("workers", "threads the sum is split over", 1, 16, "2")],
         threads_needed: |p| p.int("workers") as usize,
     },
-    Bench { name: "lock-no-lock", params: &[THREADS, ITERATIONS], threads_needed: threads },
-    Bench { name: "lock-mutex", params: &[THREADS, ITERATIONS], threads_needed: threads },
-    Bench { name: "lock-atomic", params: &[THREADS, ITERATIONS], threads_needed: threads },
-    Bench { name: "lock-plain-store", params: &[THREADS, ITERATIONS], threads_needed: threads },
-    Bench { name: "gather", params: &[int("tasks", "tasks gathered", 1, 100_000, "10000")], threads_needed: none },
+    Bench { name: "lock-no-lock", needs_rayon: false, params: &[THREADS, ITERATIONS], threads_needed: threads },
+    Bench { name: "lock-mutex", needs_rayon: false, params: &[THREADS, ITERATIONS], threads_needed: threads },
+    Bench { name: "lock-atomic", needs_rayon: false, params: &[THREADS, ITERATIONS], threads_needed: threads },
+    Bench { name: "lock-plain-store", needs_rayon: false, params: &[THREADS, ITERATIONS], threads_needed: threads },
+    Bench {
+        name: "gather",
+        needs_rayon: false,
+        params: &[int("tasks", "tasks gathered", 1, 100_000, "10000")],
+        threads_needed: none,
+    },
     // Failure drills for the robustness tests: a panic where a scenario could panic.
-    Bench { name: "panic-main", params: &[DRILL_THREADS], threads_needed: threads },
-    Bench { name: "panic-thread", params: &[DRILL_THREADS], threads_needed: threads },
-    Bench { name: "panic-task", params: &[DRILL_THREADS], threads_needed: threads },
-    Bench { name: "panic-process", params: &[DRILL_THREADS], threads_needed: threads },
+    Bench { name: "panic-main", needs_rayon: false, params: &[DRILL_THREADS], threads_needed: threads },
+    Bench { name: "panic-thread", needs_rayon: false, params: &[DRILL_THREADS], threads_needed: threads },
+    Bench { name: "panic-task", needs_rayon: false, params: &[DRILL_THREADS], threads_needed: threads },
+    Bench { name: "panic-process", needs_rayon: false, params: &[DRILL_THREADS], threads_needed: threads },
+    Bench { name: "panic-rayon", needs_rayon: true, params: &[DRILL_THREADS], threads_needed: threads },
 ];
 
 pub fn find(name: &str) -> Option<&'static Bench> {

@@ -16,6 +16,7 @@
 //! | `threading-gil` | (beyond the seed) why CPU-bound work uses processes | [`scenarios::threading_gil`] |
 //! | `threading-speedup` | (beyond the seed) speed-up on 1…n workers | [`scenarios::threading_speedup`] |
 //! | `threading-deadlock` | (beyond the seed) two locks, opposite order | [`scenarios::threading_deadlock`] |
+//! | `rayon-pool` | (beyond the seed) what Rust writes instead of a process pool | [`scenarios::rayon_pool`] |
 //!
 //! The functions the seed sends to processes (`compute_heavy_task`, `task`) are in
 //! [`scenarios::tasks`].

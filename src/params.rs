@@ -341,7 +341,11 @@ mod tests {
         assert!(!validate(FLAG, &[]).unwrap().flag("ordered"));
         for bad in ["yes", "2", "", "on", "truee", "<b>"] {
             let err = validate(FLAG, &given(&[("ordered", bad)])).unwrap_err();
-            assert!(err[0].message.starts_with("ordered must be true or false (or 1 or 0)"), "{bad}: {}", err[0].message);
+            assert!(
+                err[0].message.starts_with("ordered must be true or false (or 1 or 0)"),
+                "{bad}: {}",
+                err[0].message
+            );
         }
         let p = validate(FLAG, &given(&[("ordered", "1")])).unwrap();
         assert_eq!(p.to_text(), [("ordered", "true".to_string())]);

@@ -104,6 +104,7 @@ pub fn scenarios() -> JsValue {
                 ("views", s.views.iter().map(|v| JsValue::from_str(v)).collect::<Array>().into()),
                 ("actions", s.actions.iter().map(action_to_js).collect::<Array>().into()),
                 ("needsSharedMemory", s.needs_shared_memory.into()),
+                ("needsRayon", s.needs_rayon.into()),
                 ("rustFile", s.source_file.into()),
                 ("moreRustFiles", s.more_source_files.iter().map(|t| JsValue::from_str(t)).collect::<Array>().into()),
                 ("notice", s.notice.into()),
@@ -304,6 +305,18 @@ pub async fn run_bench(run_id: u32, name: String, pairs: JsValue) -> Result<f64,
                 let process = ctx.start_process("Process-1").await.map_err(error)?;
                 process.call(Call::Panic).await.map(|v| v as f64).map_err(error)
             }
+            #[cfg(feature = "rayon")]
+            "panic-rayon" => {
+                use rayon::prelude::*;
+                crate::rt::pool::start().await.map_err(error)?;
+                let sum = crate::rt::pool::run(|| {
+                    (0..64u64)
+                        .into_par_iter()
+                        .map(|i| if i == 63 { panic!("a deliberate panic in a rayon task") } else { i })
+                        .sum::<u64>()
+                });
+                sum.map(|s| s as f64).map_err(error)
+            }
             _ => crate::bench::run(&ctx, &name, &params).await.map_err(error),
         }
     }
@@ -322,7 +335,9 @@ pub fn validate_bench(name: &str, pairs: &JsValue) -> Result<JsValue, JsValue> {
     {
         let bench = bench_spec(name)?;
         let params = checked_params(bench.params, pairs)?;
-        Ok(checked_to_js(&params, (bench.threads_needed)(&params)))
+        let verdict = checked_to_js(&params, (bench.threads_needed)(&params));
+        Reflect::set(&verdict, &"needsRayon".into(), &bench.needs_rayon.into()).unwrap();
+        Ok(verdict)
     }
     #[cfg(not(feature = "drills"))]
     {

@@ -158,3 +158,21 @@ async fn a_process_has_its_own_memory() {
     assert_eq!(answers, ["1", "2", "333332833333500000"]);
     assert_eq!(GLOBAL_COUNTER.load(Ordering::SeqCst), 0, "the parent's copy did not move");
 }
+
+/// rayon on Web Workers (wasm-bindgen-rayon's pool on this module and memory): the exact sum of
+/// squares, split by work stealing, from this worker, which may block (the page may not).
+#[cfg(feature = "rayon")]
+#[wasm_bindgen_test]
+async fn a_rayon_pool_on_web_workers_sums_exactly() {
+    use concurrency_playground::rt::pool;
+    use rayon::prelude::*;
+    let threads = pool::start().await.expect("the pool starts");
+    assert!(threads >= 1);
+    let sum = pool::run(|| (0..1_000_000u64).into_par_iter().map(|i| u128::from(i) * u128::from(i)).sum::<u128>())
+        .expect("no panic");
+    assert_eq!(sum, 333_332_833_333_500_000);
+    let workers =
+        pool::run(|| (0..64).into_par_iter().map(|_| pool::worker_index().unwrap_or(usize::MAX)).collect::<Vec<_>>())
+            .unwrap();
+    assert!(workers.iter().all(|&w| w < threads), "every task ran on a pool thread: {workers:?}");
+}

@@ -45,9 +45,12 @@ export class RunError extends Error {
  * Loads the module, starts the workers, and reports what this browser can do (`capabilities`).
  * `runTimeoutMs` is the watchdog's limit for one run (a run can also
  * set its own: `pg.run(id, params, { timeoutMs })`); a run past it is stopped with a message.
+ * `rayonUrl` is the folder of the module built with rayon, loaded only when a rayon lesson
+ * first runs.
  */
 export async function load({
   wasmUrl = new URL('./pkg/concurrency_playground_bg.wasm', import.meta.url),
+  rayonUrl = new URL('./pkg-rayon/', import.meta.url),
   runTimeoutMs = 5 * 60_000,
 } = {}) {
   // The main worker starts loading its scripts now, while the module compiles here.
@@ -57,7 +60,7 @@ export async function load({
     const module = await compile(wasmUrl);
     // The page's own instance: it validates and describes, and never shares its memory.
     await initGlue({ module_or_path: module });
-    playground = new Playground(glue, module, main, runTimeoutMs);
+    playground = new Playground(glue, module, main, runTimeoutMs, rayonUrl);
     await playground.world.ready;
   } catch (error) {
     main.terminate();
@@ -118,6 +121,10 @@ function toPairs(params) {
 class Playground {
   #glue;
   #module;
+  // The worlds runs execute in, by the module they run: 'main' (every scenario but the rayon
+  // lessons, started at load) and 'rayon' (started when a rayon lesson first runs).
+  #worlds = {};
+  #rayon; // { url, module: Promise<WebAssembly.Module> | null }
   #queue = Promise.resolve();
   #active = new Map(); // scenario id -> run record, queued or running
   #current = null; // the run the world is executing
@@ -127,8 +134,9 @@ class Playground {
 
   #runTimeoutMs;
 
-  constructor(glue, module, main, runTimeoutMs) {
+  constructor(glue, module, main, runTimeoutMs, rayonUrl) {
     this.#glue = glue;
+    this.#rayon = { url: rayonUrl, module: null };
     this.#runTimeoutMs = runTimeoutMs;
     this.#module = module;
     this.capabilities = {
@@ -140,7 +148,19 @@ class Playground {
     /** `[{ name, label, overlay }]`: the states a lane's time is drawn in (Rust's SpanState). */
     this.spanStates = glue.span_states();
     this.#processes = new ProcessWorkers(module, (worker, data) => this.#onMessage(worker, data));
-    this.world = this.#newWorld(main);
+    this.#worlds.main = this.#newWorld('main', module, main);
+  }
+
+  /** The world of the main module (the one started at load). */
+  get world() {
+    return this.#worlds.main;
+  }
+
+  /** The rayon module, compiled once, the first time a rayon lesson runs. */
+  #rayonModule() {
+    this.#rayon.module ??= compile(new URL('concurrency_playground_bg.wasm', this.#rayon.url));
+    this.#rayon.module.catch(() => { this.#rayon.module = null; }); // a later run tries again
+    return this.#rayon.module;
   }
 
   /**
@@ -227,8 +247,10 @@ class Playground {
   }
 
   #enqueue({ id, action = '', checked, onLine, onEvent, onStart, bench, timeoutMs = this.#runTimeoutMs }) {
+    // Which module runs it: the rayon lessons run in a world of the module built with rayon.
+    const kind = (bench ? checked.needsRayon : this.scenarios.find((s) => s.id === id)?.needsRayon) ? 'rayon' : 'main';
     const record = {
-      runId: this.#nextRunId++, id, action, checked, bench, onLine, onEvent, onStart, timeoutMs, watchdog: null,
+      runId: this.#nextRunId++, id, kind, action, checked, bench, onLine, onEvent, onStart, timeoutMs, watchdog: null,
       lines: [], events: [], t0: null, state: 'queued', settle: null,
     };
     this.#active.set(id, record);
@@ -241,7 +263,7 @@ class Playground {
         if (this.#current === record) {
           this.#current = null;
           this.#processes.endAll(); // a finished program leaves no child process behind
-          if (this.world.lostThreads > 0) this.#resetWorld();
+          if (this.#worlds[record.kind]?.lostThreads > 0) this.#resetWorld(record.kind);
         }
         const result = { lines: record.lines, events: record.events, t0: record.t0, ...outcome };
         if (outcome.status === 'error') reject(new RunError(outcome.message, result));
@@ -257,8 +279,8 @@ class Playground {
     if (record.state !== 'queued') return; // cancelled while it waited its turn
     record.state = 'starting';
     try {
-      await this.#readyWorld();
-      await this.world.ensureThreads(record.checked.threadsNeeded);
+      await this.#readyWorld(record.kind);
+      await this.#worlds[record.kind].ensureThreads(record.checked.threadsNeeded);
     } catch (error) {
       this.#fail(record, `could not start the workers: ${error.message}`);
       return;
@@ -274,54 +296,63 @@ class Playground {
         + '(pass { timeoutMs } to run() to allow longer)');
     }, limit);
     const { runId, checked: { pairs } } = record;
-    this.world.main.postMessage(record.bench ? msg.bench(runId, record.bench, pairs) : msg.run(runId, record.id, pairs, record.action));
+    this.#worlds[record.kind].main.postMessage(record.bench ? msg.bench(runId, record.bench, pairs) : msg.run(runId, record.id, pairs, record.action));
   }
 
   #cancel(record) {
     if (record.state === 'settled') return;
     const wasRunning = this.#current === record;
-    const world = this.world;
+    const world = this.#worlds[record.kind];
     record.settle({ status: 'cancelled', elapsedMs: record.t0 ? now() - record.t0 : 0, value: undefined });
-    if (wasRunning && this.world === world) this.#resetWorld();
+    if (wasRunning && world && this.#worlds[record.kind] === world) this.#resetWorld(record.kind);
   }
 
   #fail(record, message) {
-    const world = this.world;
+    const world = this.#worlds[record.kind];
     record.settle({ status: 'error', message, elapsedMs: record.t0 ? now() - record.t0 : 0 });
-    if (this.world === world) this.#resetWorld(); // unless settling replaced it already
+    if (world && this.#worlds[record.kind] === world) this.#resetWorld(record.kind); // unless settling replaced it
   }
 
   // A cancelled or failed run may leave a thread holding a lock in the shared memory. Rather
   // than repair that memory, end every worker of the run and start a fresh world.
-  #resetWorld() {
-    this.world.terminate();
+  #resetWorld(kind) {
+    this.#worlds[kind].terminate();
     this.#processes.endAll();
-    this.world = this.#newWorld();
+    this.#worlds[kind] = this.#newWorld(kind, this.#worlds[kind].module);
   }
 
-  // The world is started ahead of the run that uses it (at load, or right after a reset). If it
-  // failed to start back then (a network blip, a script that was briefly unavailable), this run
-  // should not inherit that failure: start one fresh world and report only if that fails too.
-  // Nor should it inherit a world that lost a thread worker since its last run ended.
-  async #readyWorld() {
-    if (this.world.lostThreads > 0) this.#resetWorld(); // a thread died after its run ended
+  // The world is started ahead of the run that uses it (at load, or right after a reset; the
+  // rayon world at its first run). If it failed to start back then (a network blip, a script
+  // that was briefly unavailable), this run should not inherit that failure: start one fresh
+  // world and report only if that fails too. Nor should it inherit a world that lost a thread
+  // worker since its last run ended.
+  async #readyWorld(kind) {
+    if (!this.#worlds[kind]) this.#worlds[kind] = this.#newWorld(kind, await this.#rayonModule());
+    if (this.#worlds[kind].lostThreads > 0) this.#resetWorld(kind); // a thread died after its run ended
     try {
-      await this.world.ready;
+      await this.#worlds[kind].ready;
     } catch {
-      this.world.terminate();
-      this.world = this.#newWorld();
-      await this.world.ready;
+      this.#worlds[kind].terminate();
+      this.#worlds[kind] = this.#newWorld(kind, this.#worlds[kind].module);
+      await this.#worlds[kind].ready;
     }
   }
 
-  #newWorld(main = startWorker('main worker')) {
-    return new World(this.#module, this.capabilities.sharedMemory, main, (worker, data) => this.#onMessage(worker, data));
+  #newWorld(kind, module, main = startWorker(`main worker${kind === 'main' ? '' : ` (${kind})`}`)) {
+    const glue = kind === 'main' ? null : new URL('concurrency_playground.js', this.#rayon.url).href;
+    return new World(module, glue, this.capabilities.sharedMemory, main, (worker, data) => this.#onMessage(worker, data));
+  }
+
+  /** The world whose main worker or thread worker `worker` is. */
+  #worldOf(worker) {
+    return Object.values(this.#worlds).find((w) => w && (w.main === worker || w.threads.includes(worker)));
   }
 
   // The main worker counts its world's dead thread workers and says so at each run's end:
   // the thread workers' own messages may reach the page after that.
   #noteLostThreads(worker, data) {
-    if (worker === this.world.main) this.world.lostThreads = Math.max(this.world.lostThreads, data.lostThreads ?? 0);
+    const world = this.#worldOf(worker);
+    if (world?.main === worker) world.lostThreads = Math.max(world.lostThreads, data.lostThreads ?? 0);
   }
 
   /** The record of the run the world executes, if `runId` is its id (else a late message). */
@@ -369,7 +400,8 @@ class Playground {
     // once the run ends, or before the next run if this comes later.
     [T.THREAD_PANIC]: (_, worker) => {
       this.#panickedThreads.add(worker);
-      if (this.world.threads.includes(worker)) this.world.lostThreads += 1;
+      const world = this.#worldOf(worker);
+      if (world) world.lostThreads += 1;
     },
     [T.WORKER_FAILED]: (data, worker) => {
       if (this.#panickedThreads.has(worker)) return; // the end of a thread that panicked (above)
@@ -382,13 +414,14 @@ class Playground {
     // a world reset in the meantime means the request belongs to a run that has ended. The
     // answer carries a port to the process; calls then go straight between the two.
     [T.PROCESS_START]: ({ reqId, name }, worker) => {
-      const world = this.world;
+      const world = this.#worldOf(worker);
+      const current = () => world && Object.values(this.#worlds).includes(world);
       this.#processes.start(name).then(
         ({ procId, pid, port }) => {
-          if (this.world !== world) this.#processes.kill(procId);
+          if (!current()) this.#processes.kill(procId);
           else worker.postMessage(msg.processStarted(reqId, { procId, pid, port }), [port]);
         },
-        (error) => { if (this.world === world) worker.postMessage(msg.processStarted(reqId, { error: error.message })); },
+        (error) => { if (current()) worker.postMessage(msg.processStarted(reqId, { error: error.message })); },
       );
     },
     [T.PROCESS_EXIT]: ({ procId }) => this.#processes.end(procId),
@@ -401,8 +434,10 @@ class Playground {
 
 /** A run's world: the main worker (the program's main thread) and its thread workers. */
 class World {
-  constructor(module, sharedMemory, main, onMessage) {
+  /** `glue`: the URL of the module's JS glue, if not the main module's. */
+  constructor(module, glue, sharedMemory, main, onMessage) {
     this.module = module;
+    this.glue = glue;
     this.onMessage = onMessage;
     this.threads = [];
     this.lostThreads = 0; // thread workers that died (of a panic) while the world ran
@@ -418,7 +453,7 @@ class World {
       this.main.addEventListener('error', (e) => reject(new Error(e.message || 'the main worker failed to start')));
       if (main.startFailure) reject(new Error(`the main worker failed to start: ${main.startFailure}`));
     });
-    this.main.postMessage(msg.startMain(module));
+    this.main.postMessage(msg.startMain(module, glue));
   }
 
   #spawn(name) {
@@ -450,7 +485,7 @@ class World {
           worker.addEventListener('error', (e) => reject(new Error(e.message || `thread worker ${index} failed`)));
         }),
       );
-      worker.postMessage(msg.startThread(this.module, this.memory, index));
+      worker.postMessage(msg.startThread(this.module, this.memory, index, this.glue));
     }
     this.threadsReady = Promise.all([this.threadsReady, ...starting]);
     return this.threadsReady;

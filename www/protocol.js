@@ -42,8 +42,9 @@ export const T = Object.freeze({
 });
 
 // --- page -> workers ----------------------------------------------------------------------
-export const startMain = (module) => ({ type: T.START_MAIN, module });
-export const startThread = (module, memory, index) => ({ type: T.START_THREAD, module, memory, index });
+// `glue`: the URL of the module's JS glue when it is not the main module's (the rayon module).
+export const startMain = (module, glue = null) => ({ type: T.START_MAIN, module, glue });
+export const startThread = (module, memory, index, glue = null) => ({ type: T.START_THREAD, module, memory, index, glue });
 export const startProcess = (module, pid) => ({ type: T.START_PROCESS, module, pid });
 export const run = (runId, id, pairs, action = '') => ({ type: T.RUN, runId, id, pairs, action });
 export const bench = (runId, name, pairs) => ({ type: T.BENCH, runId, name, pairs });

@@ -6,8 +6,16 @@
 //
 // playground.js starts all of them; every message is defined in protocol.js; the state lives
 // in Rust. This file only connects messages to the module's entry points.
-import init, * as wasm from './pkg/concurrency_playground.js';
+import * as mainGlue from './pkg/concurrency_playground.js';
 import * as msg from './protocol.js';
+
+// The module's JS glue: the main module's, or the one a world of another module names (the
+// rayon lessons run in a module built with rayon).
+let wasm = mainGlue;
+async function init(options, glue) {
+  if (glue) wasm = await import(glue);
+  await wasm.default(options);
+}
 
 const { T } = msg;
 const now = () => performance.timeOrigin + performance.now();
@@ -28,9 +36,9 @@ self.onmessage = async ({ data }) => {
   }
 };
 
-async function startMain({ module }) {
+async function startMain({ module, glue }) {
   // No memory is passed: this instance creates the shared memory the thread workers join.
-  await init({ module_or_path: module });
+  await init({ module_or_path: module }, glue);
   wasm.main_worker_init();
   const handlers = {
     [T.RUN]: ({ runId, id, action, pairs }) => finish(runId, wasm.run_scenario(runId, id, action, pairs)),
@@ -54,8 +62,8 @@ async function finish(runId, running) {
   }
 }
 
-async function startThread({ module, memory, index }) {
-  await init({ module_or_path: module, memory });
+async function startThread({ module, memory, index, glue }) {
+  await init({ module_or_path: module, memory }, glue);
   wasm.thread_worker_main(index); // says THREAD_READY and never returns
 }
 

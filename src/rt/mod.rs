@@ -17,6 +17,8 @@
 
 pub mod clock;
 pub mod core;
+#[cfg(feature = "rayon")]
+pub mod pool;
 pub mod process;
 pub mod task;
 pub mod thread;
@@ -83,6 +85,12 @@ impl Ctx {
     pub fn span_ended(&self, state: SpanState, start_ms: f64, end_ms: f64, label: impl Into<String>) {
         let kind = EventKind::Span { state, start_ms, label: label.into() };
         self.sink.emit(Event { t_ms: end_ms, lane: current_lane(), kind });
+    }
+
+    /// Records what happened on another lane at `t_ms`, measured elsewhere (e.g. by a rayon
+    /// pool thread, whose own events could not reach the page) and reported now.
+    pub fn emit_at(&self, lane: &str, t_ms: f64, kind: EventKind) {
+        self.sink.emit(Event { t_ms, lane: lane.to_string(), kind });
     }
 
     /// A context whose events go nowhere: for runs repeated hundreds of times, where only

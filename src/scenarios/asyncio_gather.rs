@@ -49,6 +49,7 @@ pub static SCENARIO: Scenario = Scenario {
         default: "1000",
     }],
     needs_shared_memory: false,
+    needs_rayon: false,
     threads_needed: |_| 0,
     run: |ctx, params| Box::pin(async move { main(ctx, &params).await }),
     source_file: "asyncio_gather.rs",

@@ -59,6 +59,7 @@ pub static SCENARIO: Scenario = Scenario {
         },
     ],
     needs_shared_memory: true,
+    needs_rayon: false,
     threads_needed: |p| p.int("max_workers") as usize,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params).await }),
     source_file: "concurrent_futures.rs",

@@ -7,6 +7,7 @@ pub mod asyncio_gather;
 pub mod concurrent_futures;
 pub mod multiprocessing_pool;
 pub mod multiprocessing_process;
+pub mod rayon_pool;
 pub mod tasks;
 pub mod threading_basic;
 pub mod threading_deadlock;
@@ -39,6 +40,9 @@ pub struct Scenario {
     pub params: &'static [ParamSpec],
     /// Whether it needs threads on shared memory (so cross-origin isolation).
     pub needs_shared_memory: bool,
+    /// Whether it runs on rayon, which lives in a module of its own (cargo feature `rayon`,
+    /// `www/pkg-rayon/`): the page runs it in a world of that module.
+    pub needs_rayon: bool,
     /// How many thread workers a run with these parameters starts at most; the page starts
     /// them before the run (a blocked main thread cannot start workers).
     pub threads_needed: fn(&Params) -> usize,
@@ -107,6 +111,7 @@ pub static ALL: &[&Scenario] = &[
     &threading_gil::SCENARIO,
     &threading_speedup::SCENARIO,
     &threading_deadlock::SCENARIO,
+    &rayon_pool::SCENARIO,
 ];
 
 pub fn find(id: &str) -> Option<&'static Scenario> {

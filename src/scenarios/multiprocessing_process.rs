@@ -40,6 +40,7 @@ pub static SCENARIO: Scenario = Scenario {
         default: "10**6",
     }],
     needs_shared_memory: false,
+    needs_rayon: false,
     threads_needed: |_| 0,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params).await }),
     source_file: "multiprocessing_process.rs",

@@ -39,6 +39,7 @@ pub static SCENARIO: Scenario = Scenario {
         },
     ],
     needs_shared_memory: true,
+    needs_rayon: false,
     threads_needed: |_| 1,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
     source_file: "threading_basic.rs",

@@ -43,12 +43,7 @@ pub static SCENARIO: Scenario = Scenario {
     seed_section: "Threading: Race Conditions & Locks (what locks can do wrong)",
     from_seed: false,
     params: &[
-        ParamSpec {
-            name: "ordered",
-            label: "both threads take lock1 first",
-            kind: ParamKind::Bool,
-            default: "false",
-        },
+        ParamSpec { name: "ordered", label: "both threads take lock1 first", kind: ParamKind::Bool, default: "false" },
         ParamSpec {
             name: "watchdog_ms",
             label: "watchdog: stop after no progress for (ms)",
@@ -57,6 +52,7 @@ pub static SCENARIO: Scenario = Scenario {
         },
     ],
     needs_shared_memory: true,
+    needs_rayon: false,
     threads_needed: |_| 2,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
     source_file: "threading_deadlock.rs",

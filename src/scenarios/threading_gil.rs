@@ -47,6 +47,7 @@ pub static SCENARIO: Scenario = Scenario {
         },
     ],
     needs_shared_memory: true,
+    needs_rayon: false,
     threads_needed: |p| p.int("threads") as usize,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
     source_file: "threading_gil.rs",

@@ -36,6 +36,7 @@ pub static SCENARIO: Scenario = Scenario {
         default: "10**8",
     }],
     needs_shared_memory: true,
+    needs_rayon: false,
     threads_needed: |_| max_workers(),
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
     source_file: "threading_speedup.rs",

@@ -54,6 +54,30 @@ pub fn begin_run(run_id: u32) {
     CURRENT_RUN.with(|r| r.set(run_id));
 }
 
+/// Starts wasm-bindgen-rayon's pool on this memory, once: one Web Worker per hardware thread,
+/// each an instance of this module on this memory. Its workers are started from here, the main
+/// worker, so rayon never runs on the page.
+#[cfg(feature = "rayon")]
+pub async fn start_pool() -> Result<usize, RtError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // Per memory: a world replaced after a Stop or a panic has a fresh memory, so a fresh pool.
+    static THREADS: AtomicUsize = AtomicUsize::new(0);
+    if THREADS.load(Ordering::SeqCst) == 0 {
+        let threads = cpu_count();
+        wasm_bindgen_futures::JsFuture::from(wasm_bindgen_rayon::init_thread_pool(threads))
+            .await
+            .map_err(|e| RtError::Unsupported(format!("the rayon pool could not start: {e:?}")))?;
+        THREADS.store(threads, Ordering::SeqCst);
+    }
+    Ok(THREADS.load(Ordering::SeqCst))
+}
+
+/// The message of a panic on a pool thread that had no job to hand it to, if one happened.
+#[cfg(feature = "rayon")]
+pub fn pool_panic() -> Option<String> {
+    threads::take_pool_panic()
+}
+
 pub async fn start_process(name: &str) -> Result<(ProcessHandle, u32), RtError> {
     processes::start(name).await
 }
@@ -91,6 +115,13 @@ pub fn init_worker(name: &str) {
                 threads::count_lost_worker();
                 post(&protocol::thread_panic());
                 tell_joiner(format!("{message}{location}"));
+            }
+            // A rayon pool thread: its messages would reach the main worker's Worker object
+            // inside wasm-bindgen-rayon, not the page; the job waiting for the pool reads it.
+            #[cfg(feature = "rayon")]
+            None if rayon::current_thread_index().is_some() => {
+                threads::count_lost_worker();
+                threads::note_pool_panic(format!("{message}{location}"));
             }
             None => post(&protocol::panic(&current_lane(), &worker_name(), &format!("{message}{location}"))),
         }

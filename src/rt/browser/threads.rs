@@ -82,6 +82,20 @@ pub(super) fn take_panic_report() -> Option<PanicReport> {
     ON_PANIC.with(|r| r.borrow_mut().take())
 }
 
+/// A panic on a rayon pool thread outside any job's report (see `crate::rt::pool`).
+#[cfg(feature = "rayon")]
+static POOL_PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+#[cfg(feature = "rayon")]
+pub(super) fn note_pool_panic(message: String) {
+    *POOL_PANIC.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(message);
+}
+
+#[cfg(feature = "rayon")]
+pub(super) fn take_pool_panic() -> Option<String> {
+    POOL_PANIC.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+}
+
 /// Thread workers of this memory that died (of a panic) since it was created. The main worker
 /// reports the count with each run's end, so the page replaces a world with dead workers
 /// before the next run, whatever order the workers' messages reach it in.

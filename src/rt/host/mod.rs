@@ -82,6 +82,18 @@ pub async fn timer(duration: Duration) {
     timer::sleep(duration).await;
 }
 
+/// rayon's global pool, started by rayon itself on first use.
+#[cfg(feature = "rayon")]
+pub async fn start_pool() -> Result<usize, RtError> {
+    Ok(rayon::current_num_threads())
+}
+
+/// The host unwinds: a panic in the pool comes back through `catch_unwind`.
+#[cfg(feature = "rayon")]
+pub fn pool_panic() -> Option<String> {
+    None
+}
+
 /// A host process is only its pid: each call runs on a thread of its own.
 pub struct ProcessHandle;
 
