@@ -8,7 +8,7 @@ import { gradePrediction } from './predictions.js';
 const VERDICT = {
   right: { mark: '✓', text: 'Right' },
   possible: { mark: '≈', text: 'Possible, but not what usually happens' },
-  wrong: { mark: '✗', text: 'Not quite' },
+  wrong: { mark: '✗', text: 'Wrong' },
 };
 
 /**

@@ -35,22 +35,20 @@ const PREDICTIONS = {
       const lost = ledger ? Number(ledger.lost) : null;
       const finalCounter = ledger ? Number(ledger.final) : null;
       const outcome = ledger ? `final counter ${n(finalCounter)} of ${n(expected)}: ${plural(lost, 'update')} lost` : 'no ledger was recorded';
-      const thisTime = ledger
-        ? (lost === 0 ? `This time it ended at exactly ${n(expected)}: the threads barely ran at the same time.`
-          : `This time it ended at ${n(finalCounter)}: ${plural(lost, 'update')} lost.`)
-        : '';
+      // What happened is shown beside the reason; the reason says why, and why a lucky run was lucky.
+      const thisTime = lost === 0 ? `This time it ended at exactly ${n(expected)}: the threads barely ran at the same time.` : '';
       const never = `Each store writes one more than the value its thread read, so the counter can never go above the number of increments (${n(expected)}).`;
       if (params.threads === 1) {
         const verdict = predicted === 'exact' ? 'right' : 'wrong';
         return { final: { verdict, outcome, reason: `One thread alone has no one to race with: nothing overwrites its stores, so it ends at exactly ${n(expected)}. ${predicted === 'more' ? never : ''}`.trim() } };
       }
       if (predicted === 'more') {
-        return { final: { verdict: 'wrong', outcome, reason: `That cannot happen. ${never} ${thisTime}` } };
+        return { final: { verdict: 'wrong', outcome, reason: `That cannot happen. ${never} ${thisTime}`.trim() } };
       }
       if (predicted === 'less') {
-        return { final: { verdict: 'right', outcome, reason: `Updates are lost whenever the threads overlap: two threads read the same value, both store that value + 1, and one increment disappears. ${thisTime}${lost === 0 ? ' The bug is still there: run it again and it usually loses some.' : ''}` } };
+        return { final: { verdict: 'right', outcome, reason: `Updates are lost whenever the threads overlap: two threads read the same value, both store that value + 1, and one increment disappears.${lost === 0 ? ` ${thisTime} The bug is still there: run it again and it usually loses some.` : ''}` } };
       }
-      return { final: { verdict: 'possible', outcome, reason: `Possible, but not what usually happens: the counter is exact only if no thread ever reads it while another is between its LOAD and its STORE. ${thisTime}${lost === 0 ? ' That was luck: run it again and it usually loses some.' : ''}` } };
+      return { final: { verdict: 'possible', outcome, reason: `The counter is exact only if no thread ever reads it while another is between its LOAD and its STORE.${lost === 0 ? ` ${thisTime} That was luck: run it again and it usually loses some.` : ' Usually the threads overlap, as they did this time.'}` } };
     },
   },
 
@@ -77,11 +75,11 @@ const PREDICTIONS = {
     ],
     grade: ({ duration: predictedDuration, first: predictedFirst }, { params, lines, elapsedMs }) => {
       const delay = params.delay_ms;
-      const took = `main() took ${duration(elapsedMs)}`;
+      const took = `main() took ${duration(elapsedMs)}`; // shown beside the reason
       const overlap = `task1 and task2 wait in asyncio.sleep at the same time (one wait of ${duration(delay)}), then gather's two tasks wait at the same time (another ${duration(delay)}): two waits, not four.`;
       const durationGrade = predictedDuration === '2x'
-        ? { verdict: 'right', outcome: took, reason: `${overlap} This run: ${took}.` }
-        : { verdict: 'wrong', outcome: took, reason: `Four waits one after another is what time.sleep would cost, since it blocks the one thread. asyncio.sleep hands the thread back to the event loop, so ${overlap} This run: ${took}.` };
+        ? { verdict: 'right', outcome: took, reason: overlap }
+        : { verdict: 'wrong', outcome: took, reason: `Four waits one after another is what time.sleep would cost, since it blocks the one thread. asyncio.sleep hands the thread back to the event loop, so ${overlap}` };
       const finished = lines.map((line) => /^Task (\d+) finished\.$/.exec(line)?.[1]).filter(Boolean);
       const actual = finished[0];
       const firstOutcome = actual ? `"Task ${actual} finished." was printed first` : 'no task printed "finished"';
