@@ -1,7 +1,9 @@
 // One scenario, compact, for an <iframe> in a course site:
 //   embed.html?scenario=threading-lock&threads=4
 // It tells the parent page its height (`{ type: 'concurrency-playground:height', height }`)
-// whenever that changes, so the frame can fit its content.
+// whenever that changes, so the frame can fit its content. With `&predict=1` Run asks for a
+// prediction first; once it is graded the embed posts `{ type:
+// 'concurrency-playground:prediction', scenario, predicted, outcome, correct }` to the parent.
 import { boot } from './boot.js';
 import { el } from './dom.js';
 import { scenarioSection } from './section.js';
@@ -18,6 +20,13 @@ function reportHeight() {
 
 new ResizeObserver(reportHeight).observe(document.documentElement);
 
+// A graded prediction, for a course site that records them. Nothing secret: the learner's
+// answers and what the run did.
+document.addEventListener('playground:prediction', ({ detail }) => {
+  const { scenario, predicted, outcome, correct } = detail;
+  window.parent?.postMessage({ type: 'concurrency-playground:prediction', scenario, predicted, outcome, correct }, '*');
+});
+
 async function start() {
   const pg = await boot();
   const scenario = pg.scenarios.find((s) => s.id === wanted.id);
@@ -26,8 +35,10 @@ async function start() {
     main.append(el('p', { class: 'notice', role: 'alert', 'data-role': 'embed-error',
       text: `Unknown scenario ${JSON.stringify(String(wanted.id ?? '').slice(0, 40))}: give ?scenario= one of ${known}.` }));
   } else {
-    main.append(scenarioSection(pg, scenario, { initial: wanted.params, compact: true }));
-    document.querySelector('[data-role="full-page"]').href = pageUrl(scenario.id, wanted.params);
+    main.append(scenarioSection(pg, scenario, { initial: wanted.params, compact: true, predict: wanted.predict }));
+    const full = new URL(pageUrl(scenario.id, wanted.params));
+    if (wanted.predict) full.searchParams.set('predict', '1');
+    document.querySelector('[data-role="full-page"]').href = full.href;
   }
   document.body.dataset.ready = 'true';
   reportHeight();

@@ -25,7 +25,7 @@ async function start() {
   const reference = await referencePromise;
   for (const scenario of pg.scenarios) {
     const initial = scenario.id === wanted.id ? wanted.params : {};
-    main.append(scenarioSection(pg, scenario, { initial, reference }));
+    main.append(scenarioSection(pg, scenario, { initial, reference, predict: wanted.predict }));
   }
   // `#id` or `?scenario=id` (parameters stay in the query): select it, scroll to it, focus Run.
   const navigation = scenarioNav(nav, main, pg.scenarios);

@@ -6,6 +6,8 @@ import { ParamError } from './playground.js';
 import { codePair } from './code.js';
 import { el, formatMs } from './dom.js';
 import { paramFields } from './fields.js';
+import { predictionParts } from './predict.js';
+import { predictionFor } from './predictions.js';
 import { runParts, showRecorded, showRun } from './run-view.js';
 import { MAX_LINK_CHARS, MAX_UNPACKED_BYTES, ShareError, describeRecorded, parseRun, recordOf, runLink } from './share.js';
 import { toChromeTrace } from './trace.js';
@@ -202,9 +204,12 @@ function actionForm(id, action, initial) {
  * One scenario's section, following the page contract (run/stop buttons, inputs named after
  * the parameters, output, status, elapsed), with its timeline, notes, views and code.
  * `initial` pre-fills inputs (e.g. from the URL; they are validated like typed values and only
- * ever set as text); `compact` leaves out the code (for embeds).
+ * ever set as text); `compact` leaves out the code (for embeds); `predict` turns "Predict first"
+ * on, in a scenario that has prediction questions (predictions.js): Run then asks first, and
+ * the section dispatches `playground:prediction` (bubbling; `detail`: `{ scenario, predicted,
+ * outcome, correct }`) once the prediction is graded.
  */
-export function scenarioSection(pg, scenario, { initial: given = {}, compact = false, reference = null } = {}) {
+export function scenarioSection(pg, scenario, { initial: given = {}, compact = false, reference = null, predict = false } = {}) {
   const { id } = scenario;
   // `repeat-runs=50` in a URL is the parameter `runs` of the action `repeat`.
   const ofAction = (action) => Object.fromEntries(Object.entries(given)
@@ -214,10 +219,13 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
   const fields = paramFields(scenario, initial);
   const parts = runParts();
   const compare = comparison(pg, scenario, reference);
+  const questions = predictionFor(id);
+  const prediction = questions ? predictionParts(id, { on: predict }) : null;
+  const predictionContext = () => ({ cores: pg.capabilities.hardwareConcurrency });
   const runButton = el('button', { type: 'submit', 'data-action': 'run', class: 'run' }, 'Run');
   const stopButton = el('button', { type: 'button', 'data-action': 'stop', class: 'stop', disabled: true }, 'Stop');
   const form = el('form', { class: 'params', novalidate: true }, ...fields.nodes,
-    el('div', { class: 'controls' }, runButton, stopButton, parts.status, parts.elapsed), compare.node);
+    el('div', { class: 'controls' }, runButton, stopButton, prediction?.toggle, parts.status, parts.elapsed), compare.node);
   const actionForms = scenario.actions.map((action) => actionForm(id, action, ofAction(action)));
 
   let shown = null; // the finished or recorded run on show, as a record
@@ -228,6 +236,7 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
       el('h2', { id: `${id}-title`, text: scenario.title }),
       el('p', { class: 'seed-section', text: `Seed: ${scenario.seedSection} · id ${id}` })),
     form,
+    prediction?.slot,
     ...actionForms.map((a) => a.node),
     parts.recorded,
     el('div', { class: 'results' },
@@ -268,21 +277,27 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
 
   // A view may offer to run again with some parameters changed (e.g. more rounds): the fields
   // show the new values, and the run goes through the same checks as a typed one.
+  let unasked = false; // the next submit runs at once, even with "Predict first" on
   const rerun = (changed) => {
     for (const [name, value] of Object.entries(changed)) {
       const input = form.querySelector(`input[name="${CSS.escape(name)}"]`);
       if (input) input.value = value;
     }
+    unasked = true;
     form.requestSubmit(runButton);
   };
   let current = null;
   let redrawTimeline = () => {}; // the last run's drawing, redone when the width changes
   new ResizeObserver(() => redrawTimeline()).observe(parts.timeline);
-  /** Runs the program (or `action`) with the parameters of `of`, if they are valid. */
-  const start = (of, action = null) => {
+  /**
+   * Runs the program (or `action`) with the parameters of `of`, if they are valid; `predicted`:
+   * a prediction was just made, to be graded once the run ends.
+   */
+  const start = (of, action = null, predicted = false) => {
     if (current) return;
     const params = validParams(of, action?.name);
     if (!params) return;
+    if (!predicted) { prediction?.dismiss(); prediction?.clear(); }
     compare.clear();
     shown = null;
     tools.offer(false);
@@ -297,12 +312,35 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
         title: scenario.title,
       };
       tools.offer(true);
+      if (predicted) {
+        const typed = pg.validate(id, params).params;
+        const grade = prediction.graded({ params: typed, status: result?.status ?? 'error', lines: outcome?.lines ?? [],
+          value: result?.value, elapsedMs: outcome?.elapsedMs ?? 0 }, predictionContext());
+        if (grade) {
+          section.dispatchEvent(new CustomEvent('playground:prediction', { bubbles: true, detail: {
+            scenario: id,
+            predicted: Object.fromEntries(grade.results.map((r) => [r.name, r.predicted])),
+            outcome: Object.fromEntries(grade.results.map((r) => [r.name, r.outcome])),
+            correct: grade.correct,
+          } }));
+        }
+      }
     }).finally(() => { current = null; });
   };
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    start(fields);
+    const ask = prediction?.wanted() && !unasked;
+    unasked = false;
+    if (!ask) { start(fields); return; }
+    if (current) return;
+    if (prediction.isOpen()) { prediction.focusOpen(); return; }
+    const params = validParams(fields);
+    if (!params) return;
+    prediction.ask(questions.questions(pg.validate(id, params).params, predictionContext()),
+      () => start(fields, null, true), () => runButton.focus());
   });
+  // The question is about the parameters it was asked with: changing one takes it away.
+  form.addEventListener('input', (e) => { if (!e.target.closest('.predict-toggle')) prediction?.dismiss(); });
   for (const a of actionForms) {
     a.node.addEventListener('submit', (e) => {
       e.preventDefault();

@@ -1,19 +1,20 @@
 // Scenario and parameters from a URL (`?scenario=threading-lock&threads=4`), and back.
+// `predict=1` (or `true`) is the page's own switch ("Predict first"), not a parameter.
 // Values stay text: they go into inputs as `.value` and through the same validator as typed
 // values, so hostile text is shown as text and runs nothing.
 
 const MAX_PARAMS = 20;
 
-/** `{ id, params }` from a query string; at most MAX_PARAMS parameters are kept. */
+/** `{ id, params, predict }` from a query string; at most MAX_PARAMS parameters are kept. */
 export function paramsFromUrl(search = location.search) {
   const query = new URLSearchParams(search);
   const id = query.get('scenario');
   const params = Object.create(null); // `?__proto__=…` is a parameter name like any other
   for (const [name, value] of query) {
-    if (name === 'scenario' || Object.keys(params).length >= MAX_PARAMS) continue;
+    if (name === 'scenario' || name === 'predict' || Object.keys(params).length >= MAX_PARAMS) continue;
     params[name] = value;
   }
-  return { id, params };
+  return { id, params, predict: ['1', 'true'].includes(query.get('predict')?.trim().toLowerCase()) };
 }
 
 /** The full page's URL for scenario `id` with `params`, e.g. for "open in a new tab". */
