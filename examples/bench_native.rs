@@ -41,6 +41,7 @@ fn main() {
         );
     }
     measure("gather".into(), Box::new(|| block_on(bench::gather_ms(&ctx, tasks))));
+    measure("rayon-sum".into(), Box::new(|| block_on(bench::rayon_sum_ms(n)).unwrap()));
     let body: Vec<String> = figures
         .iter()
         .map(|(k, v)| format!("\"{k}\": [{}]", v.iter().map(|x| format!("{x:.4}")).collect::<Vec<_>>().join(", ")))

@@ -44,6 +44,25 @@ pub fn lock_ns(ctx: &Ctx, variant: &str, threads: usize, iterations: u64) -> Res
     Ok(outcome.ms * 1e6 / (threads as f64 * iterations as f64))
 }
 
+/// `compute_heavy_task(n)` the rayon way: `into_par_iter` over chunks of the range, on the
+/// pool (one thread per core): ms.
+#[cfg(feature = "rayon")]
+pub async fn rayon_sum_ms(n: u64) -> Result<f64, RtError> {
+    use rayon::prelude::*;
+    const CHUNK: u64 = 1 << 18;
+    crate::rt::pool::start().await?;
+    warm_up();
+    let started = clock::now_ms();
+    let sum = crate::rt::pool::run(move || {
+        (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| sum_of_squares_between(c * CHUNK, n.min((c + 1) * CHUNK)))
+            .sum::<u128>()
+    })?;
+    std::hint::black_box(sum);
+    Ok(clock::now_ms() - started)
+}
+
 /// `gather` of `tasks` tasks that each `await asyncio.sleep(0)`: ms for all.
 pub async fn gather_ms(ctx: &Ctx, tasks: usize) -> f64 {
     let started = clock::now_ms();
@@ -95,6 +114,7 @@ pub static BENCHES: &[Bench] = &[
     Bench { name: "lock-mutex", needs_rayon: false, params: &[THREADS, ITERATIONS], threads_needed: threads },
     Bench { name: "lock-atomic", needs_rayon: false, params: &[THREADS, ITERATIONS], threads_needed: threads },
     Bench { name: "lock-plain-store", needs_rayon: false, params: &[THREADS, ITERATIONS], threads_needed: threads },
+    Bench { name: "rayon-sum", needs_rayon: true, params: &[N], threads_needed: none },
     Bench {
         name: "gather",
         needs_rayon: false,
@@ -125,6 +145,8 @@ pub async fn run(ctx: &Ctx, name: &str, params: &Params) -> Result<f64, RtError>
         "lock-atomic" => lock("atomic"),
         "lock-plain-store" => lock("plain-store"),
         "gather" => Ok(gather_ms(ctx, params.int("tasks") as usize).await),
+        #[cfg(feature = "rayon")]
+        "rayon-sum" => rayon_sum_ms(params.int("n")).await,
         other => Err(RtError::Unsupported(format!("unknown bench {other:?}"))),
     }
 }

@@ -133,9 +133,12 @@ async function browserFigures() {
   const browser = await launchBrowser();
   try {
     const loads = [];
+    let firstLoad = [];
     for (let i = 0; i < REPS; i++) {
       const { page, context } = await openPage(browser, server.url);
       loads.push(Number(await page.locator('body').getAttribute('data-ready-ms')));
+      // The whole first load: every file the page fetched until ready (sized below, gzip -9).
+      firstLoad = await page.evaluate(() => [location.pathname, ...performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname)]);
       await context.close();
     }
     const { page } = await openPage(browser, server.url);
@@ -151,6 +154,15 @@ async function browserFigures() {
       await measure(`lock:${variant}:${threads}`, `lock-${variant}`, { threads, iterations: ITERATIONS });
     }
     await measure('gather', 'gather', { tasks: TASKS });
+    await measure('rayon-sum', 'rayon-sum', { n: N });
+    // The rayon lesson in the page, beside the seed's process pool it answers.
+    const rayonLesson = [];
+    for (let i = 0; i < (quick ? 1 : 3); i++) {
+      rayonLesson.push(await page.evaluate(async () => {
+        const { value } = await window.playground.run('rayon-pool', {}).done;
+        return { pool: value.process_pool_ms, parIter: value.par_iter_ms, intoParIter: value.into_par_iter_ms };
+      }));
+    }
 
     const startup = [];
     for (let i = 0; i < REPS; i++) startup.push(await page.evaluate(() => window.playground.startupFigures()));
@@ -169,7 +181,7 @@ async function browserFigures() {
     const race = await raceFigures(page);
     const replay = await replayStepTimes(page);
     const pyodide = await pyodideFigures(browser);
-    return { samples, loads: stats(loads), startup, lateness, seed, race, replay: { work: replay.work, frame: replay.frame, n: replay.n }, pyodide };
+    return { samples, loads: stats(loads), startup, lateness, seed, race, rayonLesson, firstLoad, replay: { work: replay.work, frame: replay.frame, n: replay.n }, pyodide };
   } finally {
     await browser.close();
     server.stop();
@@ -268,6 +280,18 @@ function report(nat, py, web) {
       py.lock[key] ? fmt(py.lock[key]) : '–', 'cannot run (no threads)', `wasm/native ${fmt(ratio(med(web.samples[key]), med(nat.samples[key])), 2)}`,
       variant === 'no-lock' ? '–' : '≤ 2');
   }
+  // rayon: the same sum with into_par_iter, wasm against native, and its efficiency at the
+  // core count (single-threaded time / (rayon time x cores)) for each repetition.
+  const rWeb = med(web.samples['rayon-sum']);
+  const rNat = med(nat.samples['rayon-sum']);
+  const effs = web.samples['rayon-sum'].map((ms, i) => web.samples.sum[i] / (ms * CORES)).sort((a, b) => a - b);
+  row(`2. rayon into_par_iter sum of 10**${Math.log10(N)} on ${CORES} threads, ms`, fmt(rWeb), fmt(rNat), '–', 'cannot run (no threads)',
+    `wasm/native ${fmt(ratio(rWeb, rNat), 2)}`, '≤ 1.3');
+  row(`2. rayon efficiency at ${CORES} cores (single-threaded / (rayon x cores)), per repetition`, `${fmt(median(effs), 2)} (${fmt(effs[0], 2)}–${fmt(effs.at(-1), 2)})`,
+    fmt(med(nat.samples.sum) / (rNat * CORES), 2), '–', '–', `spread of ${effs.length} repetitions`, '≥ 0.9');
+  const lesson = (key) => median(web.rayonLesson.map((r) => r[key]));
+  row('2. rayon-pool lesson in the page: Pool(4).map / par_iter / into_par_iter, ms', `${fmt(lesson('pool'))} / ${fmt(lesson('parIter'))} / ${fmt(lesson('intoParIter'))}`,
+    '–', '–', '–', `pool / into_par_iter ${fmt(lesson('pool') / lesson('intoParIter'), 1)}×`, '–');
   const gWeb = med(web.samples.gather);
   const gNat = med(nat.samples.gather);
   row(`4. gather of ${TASKS} tasks sleeping 0 ms, µs per task`, fmt(gWeb * 1000 / TASKS, 2), fmt(gNat * 1000 / TASKS, 2),
@@ -287,10 +311,18 @@ function report(nat, py, web) {
   row('5. page load to ready, ms', fmt(web.loads.median), '–', '–', '–', `median of ${web.loads.n}`, '≤ 300');
   row('5. start one thread worker, ms', fmt(st('threadWorkerMs').median), '–', '–', '–', '', '–');
   row('5. start one process (warm spare / cold worker), ms', `${fmt(st('processWarmMs').median)} / ${fmt(st('processColdMs').median)}`, '–', '–', '–', 'warm', '≤ 30');
-  const wasmFile = join(ROOT, 'www/pkg/concurrency_playground_bg.wasm');
-  const raw = statSync(wasmFile).size;
-  const gz = gzipSync(readFileSync(wasmFile), { level: 9 }).length;
-  row('5. wasm size (after wasm-opt), KB raw / gzip', `${fmt(raw / 1024)} / ${fmt(gz / 1024)}`, '–', '–', '–', '', '≤ 150 raw');
+  const size = (file) => {
+    const bytes = readFileSync(join(ROOT, 'www', file));
+    return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  };
+  const { raw, gzip: gz } = size('pkg/concurrency_playground_bg.wasm');
+  row('5. wasm size (after wasm-opt; the module the tests and bench load, with drills), KB raw / gzip', `${fmt(raw / 1024)} / ${fmt(gz / 1024)}`, '–', '–', '–', '', '≤ 150 raw');
+  const rayonWasm = size('pkg-rayon/concurrency_playground_bg.wasm');
+  row('5. the rayon module (loaded when a rayon lesson first runs), KB raw / gzip', `${fmt(rayonWasm.raw / 1024)} / ${fmt(rayonWasm.gzip / 1024)}`, '–', '–', '–', 'not in the first load', '–');
+  const files = [...new Set(web.firstLoad.map((p) => (p === '/' ? 'index.html' : p.replace(/^\//, ''))))].filter((p) => !p.endsWith('.json'));
+  const firstLoad = files.reduce((n, f) => n + size(f).gzip, 0);
+  row(`5. the whole first load (${files.length} files: HTML, JS, CSS, wasm), KB gzip`, fmt(firstLoad / 1024), '–', '–', '–',
+    files.some((f) => f.includes('pkg-rayon')) ? 'includes the rayon module!' : 'the rayon module is not in it', '≤ 125');
   for (const [id, ms] of Object.entries(web.seed)) {
     row(`6. ${id}, the seed's parameters, ms`, fmt(ms), fmt(nat.scenarios[id]), fmt(py.seed[id]), '–', `browser/CPython ${fmt(ratio(ms, py.seed[id]), 2)}`, '–');
   }
@@ -306,7 +338,7 @@ function markdown(rows, meta) {
 }
 
 const started = Date.now();
-execFileSync('cargo', ['build', '--release', '--quiet', '--features', 'drills', '--example', 'bench_native', '--example', 'native_run'], { cwd: ROOT, stdio: 'inherit' });
+execFileSync('cargo', ['build', '--release', '--quiet', '--features', 'drills,rayon', '--example', 'bench_native', '--example', 'native_run'], { cwd: ROOT, stdio: 'inherit' });
 const nat = await native();
 const py = await cpython();
 const web = await browserFigures();

@@ -2,7 +2,6 @@
 import { boot } from './boot.js';
 import { deepLinkTarget, scenarioNav } from './nav.js';
 import { offerRecorded, scenarioSection } from './section.js';
-import { ShareError, decodeRun } from './share.js';
 import { paramsFromUrl } from './url.js';
 
 const main = document.getElementById('scenarios');
@@ -44,6 +43,7 @@ async function start() {
  */
 async function openRunInFragment(pg, id) {
   if (!location.hash.startsWith('#run=')) return;
+  const { ShareError, decodeRun } = await import('./share.js'); // only for a link to a recorded run
   const pageMessage = document.querySelector('[data-role="page-message"]');
   pageMessage.hidden = true;
   try {

@@ -3,14 +3,15 @@
 // embed both build it from the same parts: fields.js (parameters), run-view.js (a run),
 // code.js (the code view); nothing here depends on which scenario it is.
 import { ParamError } from './playground.js';
-import { codePair } from './code.js';
 import { el, formatMs } from './dom.js';
 import { paramFields } from './fields.js';
 import { predictionParts } from './predict.js';
 import { predictionFor } from './predictions.js';
 import { runParts, showRecorded, showRun } from './run-view.js';
-import { MAX_LINK_CHARS, MAX_UNPACKED_BYTES, ShareError, describeRecorded, parseRun, recordOf, runLink } from './share.js';
-import { toChromeTrace } from './trace.js';
+
+// Loaded when first needed, not with the page: sharing, trace export and the code view are
+// a click away, and the first load is what every learner waits for.
+const loadShare = () => import('./share.js');
 import { pageUrl } from './url.js';
 
 export { el, formatMs };
@@ -44,6 +45,7 @@ function codeDetails(scenario) {
     pair.dataset.state = 'loading';
     try {
       const [rust, ...more] = await Promise.all([scenario.rustFile, ...scenario.moreRustFiles].map(sourceFile));
+      const { codePair } = await import('./code.js');
       const code = codePair(pythonOf(rust), rust, more);
       pair.dataset.pairs = String(code.pairs);
       pair.append(
@@ -130,8 +132,9 @@ function runTools(id, last, open) {
     message, linkField);
   const say = (text, kind = 'ok') => { message.textContent = text; message.dataset.kind = kind; };
 
-  trace.addEventListener('click', () => {
+  trace.addEventListener('click', async () => {
     const run = last();
+    const { toChromeTrace } = await import('./trace.js');
     const file = toChromeTrace(run.events, {
       t0: run.t0, scenario: id, title: run.title,
       extra: { params: run.params, status: run.status, elapsedMs: run.elapsedMs, recordedAt: run.recordedAt, browser: run.browser, cores: run.cores },
@@ -143,7 +146,10 @@ function runTools(id, last, open) {
     const { title, ...run } = last();
     linkField.hidden = true;
     let href;
+    let runLink;
+    let MAX_LINK_CHARS;
     try {
+      ({ runLink, MAX_LINK_CHARS } = await loadShare());
       href = await runLink(run, new URL('./', import.meta.url));
     } catch (error) {
       say(`The link could not be made: ${error.message}`, 'error');
@@ -304,9 +310,10 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     tools.say('');
     current = showRun(pg, scenario, params, parts, setState, { rerun }, action);
     redrawTimeline = current.redraw;
-    current.done.then(({ result, error, events, t0, endT }) => {
+    current.done.then(async ({ result, error, events, t0, endT }) => {
       if (result?.status === 'done' && !action) compare.show(result.elapsedMs, params);
       const outcome = result ?? error;
+      const { recordOf } = await loadShare();
       shown = {
         ...recordOf({ scenario: id, params, events, t0, endT, status: result?.status ?? 'error', elapsedMs: outcome?.elapsedMs ?? 0, message: error?.message }),
         title: scenario.title,
@@ -349,8 +356,9 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
   }
 
   /** Shows a checked record of this scenario: its parameters in the fields, nothing run. */
-  const showRecord = (record) => {
+  const showRecord = async (record) => {
     if (current) { tools.say('A run is in progress: stop it before opening a recorded one.', 'error'); return; }
+    const { describeRecorded } = await loadShare();
     for (const [name, value] of Object.entries(record.params)) {
       const input = form.querySelector(`input[name="${CSS.escape(name)}"]`);
       if (input) input.value = String(value);
@@ -363,13 +371,14 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     tools.offer(true);
   };
   async function openFile(file) {
+    const { MAX_UNPACKED_BYTES, ShareError, parseRun } = await loadShare();
     try {
       if (file.size > MAX_UNPACKED_BYTES) throw new ShareError(`This file is too large (${(file.size / 1024 / 1024).toFixed(1)} MB); the most this page reads is ${MAX_UNPACKED_BYTES / 1024 / 1024} MB.`);
       const record = parseRun(await file.text(), pg);
       if (record.scenario !== id && !offerRecorded({ record })) {
         throw new ShareError(`This is a run of "${record.scenario}", which this page does not show.`);
       }
-      if (record.scenario === id) { showRecord(record); parts.recorded.focus(); }
+      if (record.scenario === id) { await showRecord(record); parts.recorded.focus(); }
     } catch (error) {
       tools.say(error instanceof ShareError ? error.message : `This file could not be read: ${error.message}`, 'error');
     }
@@ -378,9 +387,10 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     if (detail.taken) return;
     if (detail.record?.scenario === id) {
       detail.taken = true;
-      showRecord(detail.record);
-      section.scrollIntoView({ block: 'start' });
-      parts.recorded.focus({ preventScroll: true });
+      showRecord(detail.record).then(() => {
+        section.scrollIntoView({ block: 'start' });
+        parts.recorded.focus({ preventScroll: true });
+      });
     } else if (detail.error && detail.scenario === id) {
       detail.taken = true;
       tools.say(detail.error, 'error');

@@ -149,7 +149,7 @@ test('threading-speedup: "about 2×" is graded against the measured speed-up and
   await graded(speedup);
   const { cores, two } = await page.evaluate(() => ({
     cores: navigator.hardwareConcurrency,
-    two: /2 workers ([\d.]+)×/.exec(document.querySelector('[data-view="speedup-chart"] svg')?.getAttribute('aria-label') ?? '')?.[1],
+    two: /2 workers: threads ([\d.]+)×/.exec(document.querySelector('[data-view="speedup-chart"] svg')?.getAttribute('aria-label') ?? '')?.[1],
   }));
   const grade = speedup.locator('[data-role="prediction"] .grade');
   const verdict = await grade.getAttribute('data-verdict');
