@@ -50,7 +50,7 @@ export class RunError extends Error {
  */
 export async function load({
   wasmUrl = new URL('./pkg/concurrency_playground_bg.wasm', import.meta.url),
-  rayonUrl = new URL('./pkg-rayon/', import.meta.url),
+  rayonUrl = new URL(/* @vite-ignore */ './pkg-rayon/', import.meta.url), // not bundled: served beside
   runTimeoutMs = 5 * 60_000,
 } = {}) {
   // The main worker starts loading its scripts now, while the module compiles here.
