@@ -38,6 +38,7 @@ pub static SCENARIO: Scenario = Scenario {
             default: "100",
         },
     ],
+    check: None,
     needs_shared_memory: true,
     threads_needed: |_| 1,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),

@@ -56,6 +56,7 @@ pub static SCENARIO: Scenario = Scenario {
             default: "500",
         },
     ],
+    check: None,
     needs_shared_memory: true,
     threads_needed: |_| 2,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
