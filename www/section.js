@@ -268,14 +268,24 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
 
   // A view may offer to run again with some parameters changed (e.g. more rounds): the fields
   // show the new values, and the run goes through the same checks as a typed one.
-  const rerun = (changed) => {
+  const setParams = (changed) => {
     for (const [name, value] of Object.entries(changed)) {
       const input = form.querySelector(`input[name="${CSS.escape(name)}"]`);
       if (input) input.value = value;
     }
+  };
+  const rerun = (changed) => {
+    setParams(changed);
     form.requestSubmit(runButton);
   };
+  // ... or to stop the run on show and start another (e.g. undo a step: replay all but it).
+  const restart = async (changed) => {
+    current?.cancel();
+    await settled;
+    rerun(changed);
+  };
   let current = null;
+  let settled = Promise.resolve(); // once the run on show has ended and been drawn
   let redrawTimeline = () => {}; // the last run's drawing, redone when the width changes
   new ResizeObserver(() => redrawTimeline()).observe(parts.timeline);
   /** Runs the program (or `action`) with the parameters of `of`, if they are valid. */
@@ -287,9 +297,9 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     shown = null;
     tools.offer(false);
     tools.say('');
-    current = showRun(pg, scenario, params, parts, setState, { rerun }, action);
+    current = showRun(pg, scenario, params, parts, setState, { rerun, restart, setParams }, action);
     redrawTimeline = current.redraw;
-    current.done.then(({ result, error, events, t0, endT }) => {
+    settled = current.done.then(({ result, error, events, t0, endT }) => {
       if (result?.status === 'done' && !action) compare.show(result.elapsedMs, params);
       const outcome = result ?? error;
       shown = {
