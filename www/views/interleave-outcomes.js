@@ -34,7 +34,7 @@ export function live(slot, { normalised, rerun }) {
   const outcomes = el('div', { class: 'outcomes', 'data-role': 'outcomes' },
     el('table', { class: 'outcome-table' },
       el('caption', { text: 'Where the counter ends, over every order' }),
-      el('thead', {}, el('tr', {}, ...['final counter', 'orders', 'share', 'one such order (opens it in step mode)']
+      el('thead', {}, el('tr', {}, ...['final counter', 'orders', 'share', 'an example (opens in step mode)']
         .map((text) => el('th', { scope: 'col', text })))),
       body));
   slot.replaceChildren(el('section', { class: 'interleave-explore', 'aria-label': 'Every order, explored' },

@@ -17,6 +17,9 @@ function scheduleUrl(normalised, schedule) {
   return url;
 }
 
+/** A unique id prefix for this view's elements (one section per scenario on a page). */
+const slotId = (slot) => `${slot.closest('section[data-scenario]')?.id ?? 'interleave'}-interleave`;
+
 export function live(slot, { send, normalised, restart, setParams }) {
   const threads = Number(normalised.threads);
   const k = Number(normalised.k);
@@ -48,8 +51,8 @@ export function live(slot, { send, normalised, restart, setParams }) {
   const shared = el('div', { class: 'shared', 'data-role': 'shared', 'aria-live': 'polite', 'data-steps': '0' },
     summary,
     el('p', { class: 'shared-counter' }, 'counter, in shared memory: ', counterCell),
-    el('table', { class: 'registers' },
-      el('caption', { text: 'Each thread\'s own register and its next step' }),
+    el('p', { class: 'registers-about', id: `${slotId(slot)}-registers`, text: 'Each thread\'s own register and its next step:' }),
+    el('table', { class: 'registers', 'aria-labelledby': `${slotId(slot)}-registers` },
       el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'thread' }), el('th', { scope: 'col', text: 'register' }),
         el('th', { scope: 'col', text: 'next step' }))),
       el('tbody', {}, ...[...rows.values()].map((r) => r.row))));
@@ -140,6 +143,8 @@ export function live(slot, { send, normalised, restart, setParams }) {
     finish(value) {
       end();
       reset.disabled = state.schedule.length === 0;
+      // A finished (or stopped) schedule can still be undone: a new run replays all but its last step.
+      undo.disabled = state.schedule.length === 0;
       if (!value?.challenges) return; // stopped, undone or failed: nothing to judge
       summary.textContent = `Every thread has finished. Final counter: ${value.final} of ${value.expected}.`;
       shared.dataset.final = String(value.final);
