@@ -4,8 +4,11 @@
 // (step latency from the click to the updated panel; explorer orders per second).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { OUTPUT, launchBrowser, openPage, startServer } from './harness.mjs';
+import { exploreFigures, stepLatencies } from './interleave-steps.mjs';
 
 let server;
 let browser;
@@ -19,6 +22,14 @@ after(async () => {
 });
 
 const ID = 'threading-interleave';
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe's WCAG A/AA violations on the page, as short lines (the a11y test checks finished runs). */
+async function violations(page) {
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(`${AXE}; 0`);
+  return page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    .then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(', ')))`);
+}
 const sectionOf = (page) => page.locator(`section[data-scenario="${ID}"]`);
 const state = (page) => sectionOf(page).locator('[data-role="status"]').getAttribute('data-state');
 const settled = (page) => page.waitForFunction(
@@ -205,6 +216,7 @@ test('390 px dark: no sideways scroll mid-schedule and after explore (screenshot
   await stepsShown(page, 3);
   const noSideways = () => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
   assert.ok(await noSideways(), 'mid-schedule');
+  assert.deepEqual(await violations(page), [], 'axe, mid-schedule');
   await section.locator('[data-role="shared"]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUTPUT, 'interleave-mid-390-dark.png') });
   await section.locator('[data-action="stop"]').click();
@@ -213,6 +225,7 @@ test('390 px dark: no sideways scroll mid-schedule and after explore (screenshot
   await section.locator('[data-action="explore"]').click();
   await settled(page);
   assert.ok(await noSideways(), 'after explore');
+  assert.deepEqual(await violations(page), [], 'axe, after explore');
   await section.locator('[data-role="outcomes"]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUTPUT, 'interleave-explore-390-dark.png') });
   assert.deepEqual(errors, []);
@@ -220,39 +233,14 @@ test('390 px dark: no sideways scroll mid-schedule and after explore (screenshot
 });
 
 test('figure: step latency from the click to the updated shared panel, p50 and p95 over 40 steps', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}&threads=3&k=5`);
-  const section = sectionOf(page);
-  await section.locator('[data-action="run"]').click();
-  await section.locator('[data-action="step"][data-lane="Thread-1"]').waitFor();
-  const times = await page.evaluate(async (id) => {
-    const root = document.querySelector(`section[data-scenario="${id}"]`);
-    const shared = root.querySelector('[data-role="shared"]');
-    const out = [];
-    for (let i = 0; i < 40; i++) {
-      const lane = `Thread-${(i % 3) + 1}`;
-      const target = String(i + 1);
-      const shown = new Promise((resolve) => {
-        const observer = new MutationObserver(() => {
-          if (shared.dataset.steps === target) { observer.disconnect(); resolve(); }
-        });
-        observer.observe(shared, { attributes: true, attributeFilter: ['data-steps'] });
-      });
-      const t = performance.now();
-      root.querySelector(`[data-action="step"][data-lane="${lane}"]`).click();
-      await shown;
-      out.push(performance.now() - t);
-      await new Promise((r) => requestAnimationFrame(r));
-    }
-    return out;
-  }, ID);
-  const sorted = [...times].sort((a, b) => a - b);
-  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-  console.log(`# step latency over ${times.length} steps: p50 ${pct(50).toFixed(2)} ms, p95 ${pct(95).toFixed(2)} ms, max ${sorted.at(-1).toFixed(2)} ms`);
-  assert.ok(pct(95) <= 50, `p95 ${pct(95)} ms`);
-  await section.locator('[data-action="free"]').click();
-  await settled(page);
-  assert.equal(await state(page), 'done');
-  assert.match((await section.locator('[data-role="output"] .text').allTextContents())[0], /^Final counter: \d+$/);
+  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}`);
+  const latency = await stepLatencies(page, 40);
+  console.log(`# step latency over ${latency.n} steps: p50 ${latency.p50.toFixed(2)} ms, p95 ${latency.p95.toFixed(2)} ms, max ${latency.max.toFixed(2)} ms`);
+  assert.ok(latency.p95 <= 50, `p95 ${latency.p95} ms`);
+  assert.match((await sectionOf(page).locator('[data-role="output"] .text').allTextContents())[0], /^Final counter: \d+$/);
+  const explored = await exploreFigures(page);
+  console.log(`# explorer: ${explored.orders} orders of 2 x 3 in ${explored.ms.toFixed(0)} ms (${explored.perSecond.toFixed(0)} orders/s)`);
+  assert.equal(explored.orders, 924);
   assert.deepEqual(errors, []);
   await context.close();
 });
