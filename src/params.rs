@@ -20,8 +20,9 @@ pub const MAX_PARAMS: usize = 32;
 pub enum ParamKind {
     /// A whole number in `min..=max`.
     Int { min: u64, max: u64 },
-    /// A list of `1..=max_len` whole numbers, each in `min..=max`.
-    IntList { min: u64, max: u64, max_len: usize },
+    /// A list of `min_len..=max_len` whole numbers, each in `min..=max`. `min_len` 0 lets the
+    /// list be empty (e.g. a schedule with no step yet); then empty text is an empty list.
+    IntList { min: u64, max: u64, min_len: usize, max_len: usize },
     /// Yes or no: `true` / `false`, also `1` / `0` (a checkbox on the page).
     Bool,
 }
@@ -119,8 +120,8 @@ pub fn describe(kind: &ParamKind) -> String {
         ParamKind::Int { min, max } => {
             format!("a whole number from {} to {}", group(min), group(max))
         }
-        ParamKind::IntList { min, max, max_len } => {
-            format!("a list of 1 to {max_len} whole numbers, each from {} to {}", group(min), group(max))
+        ParamKind::IntList { min, max, min_len, max_len } => {
+            format!("a list of {min_len} to {max_len} whole numbers, each from {} to {}", group(min), group(max))
         }
         ParamKind::Bool => "true or false (or 1 or 0)".to_string(),
     }
@@ -164,7 +165,8 @@ fn parse_value(spec: &ParamSpec, text: &str) -> Result<ParamValue, String> {
         return Err(must(&format!("got {} bytes of text", text.len())));
     }
     let trimmed = text.trim();
-    if trimmed.is_empty() {
+    let may_be_empty = matches!(spec.kind, ParamKind::IntList { min_len: 0, .. });
+    if trimmed.is_empty() && !may_be_empty {
         return Err(must("it is empty"));
     }
     match spec.kind {
@@ -172,11 +174,11 @@ fn parse_value(spec: &ParamSpec, text: &str) -> Result<ParamValue, String> {
             Some(v) if (min..=max).contains(&v) => Ok(ParamValue::Int(v)),
             _ => Err(must(&format!("got {}", quote(trimmed)))),
         },
-        ParamKind::IntList { min, max, max_len } => {
+        ParamKind::IntList { min, max, min_len, max_len } => {
             let inner = trimmed.strip_prefix('[').and_then(|t| t.strip_suffix(']')).unwrap_or(trimmed);
             let items: Vec<&str> =
                 inner.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).collect();
-            if items.is_empty() || items.len() > max_len {
+            if items.len() < min_len || items.len() > max_len {
                 return Err(must(&format!("got {} items", items.len())));
             }
             let mut list = Vec::with_capacity(items.len());
@@ -263,7 +265,7 @@ mod tests {
         ParamSpec {
             name: "inputs",
             label: "inputs",
-            kind: ParamKind::IntList { min: 0, max: 1_000_000_000, max_len: 16 },
+            kind: ParamKind::IntList { min: 0, max: 1_000_000_000, min_len: 1, max_len: 16 },
             default: "10**6, 10**7, 10**8",
         },
     ];
@@ -349,6 +351,25 @@ mod tests {
         }
         let p = validate(FLAG, &given(&[("ordered", "1")])).unwrap();
         assert_eq!(p.to_text(), [("ordered", "true".to_string())]);
+    }
+
+    #[test]
+    fn a_list_with_min_len_0_may_be_empty_and_says_so() {
+        const STEPS: &[ParamSpec] = &[ParamSpec {
+            name: "schedule",
+            label: "",
+            kind: ParamKind::IntList { min: 1, max: 3, min_len: 0, max_len: 4 },
+            default: "",
+        }];
+        for empty in ["", "  ", "[]", "[ ]"] {
+            assert_eq!(validate(STEPS, &given(&[("schedule", empty)])).unwrap().int_list("schedule"), &[] as &[u64]);
+        }
+        assert_eq!(validate(STEPS, &[]).unwrap().int_list("schedule"), &[] as &[u64]);
+        let err = validate(STEPS, &given(&[("schedule", "1 2 3 1 2")])).unwrap_err();
+        assert_eq!(err[0].message, "schedule must be a list of 0 to 4 whole numbers, each from 1 to 3; got 5 items");
+        // A list that must have items still refuses empty text, as before.
+        let err = validate(SPECS, &given(&[("inputs", " ")])).unwrap_err();
+        assert!(err[0].message.ends_with("; it is empty"), "{}", err[0].message);
     }
 
     #[test]

@@ -46,7 +46,7 @@ struct Program {
 fn checked(id: &str, action: &str, pairs: &JsValue) -> Result<Program, JsValue> {
     let scenario = scenario(id)?;
     if action.is_empty() {
-        let params = checked_params(scenario.params, pairs)?;
+        let params = checked_params(scenario.params, scenario.check, pairs)?;
         let threads_needed = (scenario.threads_needed)(&params);
         return Ok(Program { run: scenario.run, params, threads_needed });
     }
@@ -59,15 +59,24 @@ fn checked(id: &str, action: &str, pairs: &JsValue) -> Result<Program, JsValue> 
             message: format!("{id} has no action {action:?}; it offers {offered}"),
         }])
     })?;
-    let params = checked_params(action.params, pairs)?;
+    let params = checked_params(action.params, action.check, pairs)?;
     let threads_needed = (action.threads_needed)(&params);
     Ok(Program { run: action.run, params, threads_needed })
 }
 
-fn checked_params(specs: &[ParamSpec], pairs: &JsValue) -> Result<Params, JsValue> {
+fn checked_params(
+    specs: &[ParamSpec],
+    check: Option<scenarios::CrossCheck>,
+    pairs: &JsValue,
+) -> Result<Params, JsValue> {
     let given =
         pairs_from_js(pairs).map_err(|m| param_errors(&[params::ParamError { param: "params".into(), message: m }]))?;
-    params::validate(specs, &given).map_err(|e| param_errors(&e))
+    let params = params::validate(specs, &given).map_err(|e| param_errors(&e))?;
+    // Only parameters that are each in range are checked together.
+    if let Some(check) = check {
+        check(&params).map_err(|e| param_errors(&[e]))?;
+    }
+    Ok(params)
 }
 
 /// `[[name, text], ...]` from JS into Rust pairs. No scenario has more than a handful of
@@ -118,15 +127,16 @@ pub fn scenarios() -> JsValue {
 fn params_to_js(specs: &[ParamSpec]) -> JsValue {
     let params = Object::new();
     for p in specs {
-        let (kind, min, max, max_len) = match p.kind {
-            ParamKind::Int { min, max } => ("int", min, max, None),
-            ParamKind::IntList { min, max, max_len } => ("list", min, max, Some(max_len)),
-            ParamKind::Bool => ("bool", 0, 1, None),
+        let (kind, min, max, min_len, max_len) = match p.kind {
+            ParamKind::Int { min, max } => ("int", min, max, None, None),
+            ParamKind::IntList { min, max, min_len, max_len } => ("list", min, max, Some(min_len), Some(max_len)),
+            ParamKind::Bool => ("bool", 0, 1, None, None),
         };
         let spec = message_object(&[
             ("kind", kind.into()),
             ("default", p.default.into()),
             ("min", (min as f64).into()),
+            ("minItems", min_len.map(|n| n as f64).into()),
             ("max", (max as f64).into()),
             ("list", max_len.is_some().into()),
             ("maxItems", max_len.map(|n| n as f64).into()),
@@ -233,6 +243,13 @@ pub fn deliver_to_main_worker(answer: JsValue) {
     browser::processes::deliver(answer);
 }
 
+/// Main worker: an input the learner sent run `run_id` (`run.send(value)`), for its program
+/// to await (`rt::input`). An input for a run that has ended is dropped.
+#[wasm_bindgen]
+pub fn deliver_input(run_id: u32, value: String) {
+    crate::rt::input::deliver(run_id, value);
+}
+
 /// Thread worker: waits for jobs on the shared memory forever; tells the page it is ready first.
 #[wasm_bindgen]
 pub fn thread_worker_main(index: u32) {
@@ -285,7 +302,7 @@ fn value_to_js(value: &Value) -> JsValue {
 pub async fn run_bench(run_id: u32, name: String, pairs: JsValue) -> Result<f64, JsValue> {
     #[cfg(feature = "drills")]
     {
-        let params = checked_params(bench_spec(&name)?.params, &pairs)?;
+        let params = checked_params(bench_spec(&name)?.params, None, &pairs)?;
         browser::begin_run(run_id);
         let ctx =
             if name.starts_with("panic-") { Ctx::new(Arc::new(PostSink { run_id })) } else { Ctx::collecting().0 };
@@ -334,7 +351,7 @@ pub fn validate_bench(name: &str, pairs: &JsValue) -> Result<JsValue, JsValue> {
     #[cfg(feature = "drills")]
     {
         let bench = bench_spec(name)?;
-        let params = checked_params(bench.params, pairs)?;
+        let params = checked_params(bench.params, None, pairs)?;
         let verdict = checked_to_js(&params, (bench.threads_needed)(&params));
         Reflect::set(&verdict, &"needsRayon".into(), &bench.needs_rayon.into()).unwrap();
         Ok(verdict)

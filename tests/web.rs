@@ -176,3 +176,54 @@ async fn a_rayon_pool_on_web_workers_sums_exactly() {
             .unwrap();
     assert!(workers.iter().all(|&w| w < threads), "every task ran on a pool thread: {workers:?}");
 }
+
+/// threading-interleave on two real thread workers: the learner's steps (here sent into the
+/// run's input channel) drive a lost update, LOAD by LOAD and STORE by STORE, and each step
+/// reports the register and the shared counter it left.
+#[wasm_bindgen_test]
+async fn stepping_two_thread_workers_through_a_lost_update() {
+    use concurrency_playground::rt::{EventKind, input};
+    use concurrency_playground::scenarios::threading_interleave::{SCENARIO, interleave};
+    with_thread_workers(2).await;
+    let given = [("k".to_string(), "1".to_string())];
+    let params = concurrency_playground::params::validate(SCENARIO.params, &given).unwrap();
+    let (send, mut inputs) = input::channel();
+    // Both LOAD 0 before either STOREs: each STOREs 1.
+    for step in ["1", "2", "1", "2", "1", "2"] {
+        send.send(step);
+    }
+    let (ctx, out) = Ctx::collecting();
+    interleave(&ctx, &params, &mut inputs).await.unwrap();
+    let steps: Vec<String> = out
+        .events()
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Step { op, register, counter, .. } => {
+                Some(format!("{} {} r={register} c={counter}", e.lane, op.name()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "Thread-1 load r=0 c=0",
+            "Thread-2 load r=0 c=0",
+            "Thread-1 add r=1 c=0",
+            "Thread-2 add r=1 c=0",
+            "Thread-1 store r=1 c=1",
+            "Thread-2 store r=1 c=1",
+        ]
+    );
+    assert_eq!(out.lines(), ["Final counter: 1"]);
+    // The threads ran on two different workers, not on this one.
+    let workers: std::collections::HashSet<String> = out
+        .events()
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            EventKind::LaneStart { what } if e.lane.starts_with("Thread-") => Some(what),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(workers.len(), 2, "{workers:?}");
+}

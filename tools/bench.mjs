@@ -12,6 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { spawn } from 'node:child_process';
 import { ROOT, launchBrowser, openPage, startServer } from '../tests/e2e/harness.mjs';
 import { replayStepTimes } from '../tests/e2e/replay-steps.mjs';
+import { exploreFigures, stepLatencies } from '../tests/e2e/interleave-steps.mjs';
 
 const quick = process.argv.includes('--quick');
 const REPS = quick ? 3 : 7;
@@ -180,8 +181,9 @@ async function browserFigures() {
     }
     const race = await raceFigures(page);
     const replay = await replayStepTimes(page);
+    const interleave = await interleaveFigures(page);
     const pyodide = await pyodideFigures(browser);
-    return { samples, loads: stats(loads), startup, lateness, seed, race, rayonLesson, firstLoad, replay: { work: replay.work, frame: replay.frame, n: replay.n }, pyodide };
+    return { samples, loads: stats(loads), startup, lateness, seed, race, rayonLesson, firstLoad, replay: { work: replay.work, frame: replay.frame, n: replay.n }, interleave, pyodide };
   } finally {
     await browser.close();
     server.stop();
@@ -213,6 +215,17 @@ async function raceFigures(page) {
     burner.kill();
   }
   return { manyRuns, fast, quiet, busy };
+}
+
+/**
+ * threading-interleave: one granted step from the click to the shared panel (40 steps), and
+ * every order of 2 threads x 3 increments (924) run on the real threads, REPS times.
+ */
+async function interleaveFigures(page) {
+  const latency = await stepLatencies(page, 40);
+  const explore = [];
+  for (let i = 0; i < REPS; i++) explore.push(await exploreFigures(page, 2, 3));
+  return { latency, explore: explore.map((e) => e.ms), orders: explore[0].orders };
 }
 
 /** Pyodide (npm `pyodide`, from local files) in the same Chromium: the seed's code where it runs. */
@@ -307,6 +320,13 @@ function report(nat, py, web) {
   row(`3. replay: one step of the slider over a ${web.replay.n}-event run, ms (p50 / p95 / max)`,
     `${fmt(web.replay.work.p50, 2)} / ${fmt(web.replay.work.p95, 2)} / ${fmt(web.replay.work.max, 1)}`, '–', '–', '–',
     `frame interval p95 ${fmt(web.replay.frame.p95, 1)} ms`, '≤ 16 ms');
+  const { interleave } = web;
+  row(`3. interleave: one granted step, click to shared panel, ms (p50 / p95 / max of ${interleave.latency.n})`,
+    `${fmt(interleave.latency.p50, 1)} / ${fmt(interleave.latency.p95, 1)} / ${fmt(interleave.latency.max, 1)}`, '–', '–', 'cannot run (no threads)', '', 'p95 ≤ 50 ms');
+  const exploreMs = median(interleave.explore);
+  row(`3. interleave: explore all ${interleave.orders} orders of 2 threads x 3 increments on real threads, ms`,
+    `${fmt(exploreMs, 0)} (${fmt((interleave.orders * 1000) / exploreMs, 0)} orders/s)`, '–', '–', 'cannot run (no threads)',
+    `fastest ${fmt(Math.min(...interleave.explore), 0)} ms`, '≤ 2000 ms');
   const st = (key) => stats(web.startup.map((s) => s[key]));
   row('5. page load to ready, ms', fmt(web.loads.median), '–', '–', '–', `median of ${web.loads.n}`, '≤ 300');
   row('5. start one thread worker, ms', fmt(st('threadWorkerMs').median), '–', '–', '–', '', '–');

@@ -7,6 +7,7 @@
 //   const run = pg.run('threading-lock', { threads: 2 }, { onLine, onEvent, onStart });
 //   const { lines, events, elapsedMs, value } = await run.done;
 //   run.cancel();
+//   run.send('1');  // input for a running program (threading-interleave: grant Thread-1 a step)
 //
 // This module only starts workers and routes their messages (every message is defined in
 // protocol.js); the programs, the parameter rules and the shared state live in Rust
@@ -206,7 +207,7 @@ class Playground {
     try {
       checked = this.validate(id, params, action);
     } catch (error) {
-      return { done: Promise.reject(error), cancel() {} };
+      return { done: Promise.reject(error), cancel() {}, send: () => false };
     }
     const scenario = this.scenarios.find((s) => s.id === id);
     if (scenario.needsSharedMemory && !this.capabilities.sharedMemory) {
@@ -216,11 +217,11 @@ class Playground {
           + 'a page in a frame needs Document-Isolation-Policy, which only Chromium supports).',
         { lines: [], events: [], elapsedMs: 0 },
       );
-      return { done: Promise.reject(error), cancel() {} };
+      return { done: Promise.reject(error), cancel() {}, send: () => false };
     }
     if (this.#active.has(id)) {
       const error = new Error(`${id} is already running; wait for it to finish or cancel it first`);
-      return { done: Promise.reject(error), cancel() {} };
+      return { done: Promise.reject(error), cancel() {}, send: () => false };
     }
     return this.#enqueue({ id, action: String(action), checked, onLine, onEvent, onStart, timeoutMs });
   }
@@ -252,6 +253,7 @@ class Playground {
     const record = {
       runId: this.#nextRunId++, id, kind, action, checked, bench, onLine, onEvent, onStart, timeoutMs, watchdog: null,
       lines: [], events: [], t0: null, state: 'queued', settle: null,
+      inputs: [], // sent before the run started: posted right after it starts
     };
     this.#active.set(id, record);
     const done = new Promise((resolve, reject) => {
@@ -272,7 +274,21 @@ class Playground {
     });
     const turn = this.#queue.then(() => this.#start(record));
     this.#queue = turn.then(() => done).catch(() => {});
-    return { done, cancel: () => this.#cancel(record), runId: record.runId };
+    return { done, cancel: () => this.#cancel(record), send: (value) => this.#send(record, value), runId: record.runId };
+  }
+
+  /**
+   * An input for the run's program, which awaits it (threading-interleave: a thread number
+   * grants that thread a step, `free` releases them all). The program judges it and says why
+   * it refuses one (a `refused` event). Inputs sent while the run waits its turn go once it
+   * starts. Returns false once the run has ended.
+   */
+  #send(record, value) {
+    if (record.state === 'settled') return false;
+    const text = String(value).slice(0, 200); // nothing longer is a step; the program quotes it back
+    if (record.state === 'running') this.world.main.postMessage(msg.input(record.runId, text));
+    else record.inputs.push(text);
+    return true;
   }
 
   async #start(record) {
@@ -296,7 +312,9 @@ class Playground {
         + '(pass { timeoutMs } to run() to allow longer)');
     }, limit);
     const { runId, checked: { pairs } } = record;
-    this.#worlds[record.kind].main.postMessage(record.bench ? msg.bench(runId, record.bench, pairs) : msg.run(runId, record.id, pairs, record.action));
+    const world = this.#worlds[record.kind];
+    world.main.postMessage(record.bench ? msg.bench(runId, record.bench, pairs) : msg.run(runId, record.id, pairs, record.action));
+    for (const text of record.inputs.splice(0)) world.main.postMessage(msg.input(runId, text));
   }
 
   #cancel(record) {

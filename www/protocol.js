@@ -9,6 +9,7 @@
 // Who talks to whom:
 //   page -> any worker      START_MAIN | START_THREAD | START_PROCESS   (gives the worker its role)
 //   page -> main worker     RUN | BENCH | PROCESS_STARTED (the answer to PROCESS_START)
+//                           | INPUT (the learner's input for the running run, e.g. a step to grant)
 //   main worker -> page     MAIN_READY | RUN_STARTED | RUN_DONE | RUN_FAILED | PROCESS_START | PROCESS_EXIT
 //   thread worker -> page   THREAD_READY | THREAD_PANIC
 //   page -> process worker  PROCESS_ATTACH (a port to its main worker) | PROCESS_RESET
@@ -23,6 +24,7 @@ export const T = Object.freeze({
   RUN: 'pg:run',
   BENCH: 'pg:bench',
   PROCESS_STARTED: 'pg:process-started',
+  INPUT: 'pg:input',
   MAIN_READY: 'pg:main-ready',
   RUN_STARTED: 'pg:run-started',
   RUN_DONE: 'pg:run-done',
@@ -48,6 +50,7 @@ export const startThread = (module, memory, index, glue = null) => ({ type: T.ST
 export const startProcess = (module, pid) => ({ type: T.START_PROCESS, module, pid });
 export const run = (runId, id, pairs, action = '') => ({ type: T.RUN, runId, id, pairs, action });
 export const bench = (runId, name, pairs) => ({ type: T.BENCH, runId, name, pairs });
+export const input = (runId, value) => ({ type: T.INPUT, runId, value });
 export const processStarted = (reqId, answer) => ({ type: T.PROCESS_STARTED, reqId, ...answer });
 export const processAttach = (port) => ({ type: T.PROCESS_ATTACH, port });
 export const processReset = (pid) => ({ type: T.PROCESS_RESET, pid });

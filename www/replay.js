@@ -102,6 +102,9 @@ function describeEvent(ev, labels) {
     case 'lane-start': return `${ev.lane} started`;
     case 'lane-end': return `${ev.lane} finished`;
     case 'span': return `${ev.lane} stopped ${labels.get(ev.state) ?? ev.state} (${ev.label})`;
+    case 'step': return `step ${ev.step}: ${ev.lane} ${ev.op.toUpperCase()}, register ${ev.register}, counter ${ev.counter}`;
+    case 'refused': return `refused: ${ev.text}`;
+    case 'explored': return `order ${ev.schedule} ended at ${ev.counter}`;
     default: return `${ev.lane}: ${ev.kind}`;
   }
 }

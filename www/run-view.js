@@ -60,14 +60,42 @@ function addLine(list, ev, t0, cls) {
     el('span', { class: 'text', text: ev.text })));
 }
 
-/** Loads and draws each view the scenario declares (`views/<name>.js`) from the run's value. */
-async function drawViews(host, names, value, actions) {
-  for (const name of names) {
+/**
+ * The views a scenario declares (`views/<name>.js`). Most are drawn once the run ends, from its
+ * value (`default(slot, value, actions)`). A *live* view (one that also exports
+ * `live(slot, context)`) is started with the run and follows it: `context` is `{ send, params,
+ * normalised, ...actions }` (`send(value)`: an input for the running program), and `live`
+ * returns `{ event(ev), finish(value, actions) }`, told of every event (those before it loaded
+ * too) and of the end (`value` undefined after a Stop or an error).
+ */
+function startViews(host, names, context, events) {
+  const following = []; // live views loaded so far
+  const loaded = names.map(async (name) => {
     const view = await import(`./views/${name}.js`);
+    if (!view.live) return { name, view };
     const slot = el('div', { class: 'view', 'data-view': name });
     host.append(slot);
-    view.default(slot, value, actions);
-  }
+    const follower = view.live(slot, context);
+    for (const ev of events) follower.event?.(ev); // what happened before it loaded
+    following.push(follower);
+    return { name, view, follower };
+  });
+  return {
+    event: (ev) => following.forEach((f) => f.event?.(ev)),
+    /** Ends the live views and (unless the run failed) draws the others, in the declared order. */
+    async finish(value, actions, { failed = false } = {}) {
+      for (const { name, view, follower } of await Promise.all(loaded)) {
+        if (follower) {
+          follower.finish?.(value, actions);
+          continue;
+        }
+        if (failed) continue;
+        const slot = el('div', { class: 'view', 'data-view': name });
+        host.append(slot);
+        view.default(slot, value, actions);
+      }
+    },
+  };
 }
 
 /**
@@ -97,7 +125,12 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
     if (t0 !== null) parts.elapsed.textContent = formatMs(now() - t0);
     redraw();
   }, 100);
-  const run = pg.run(scenario.id, params, {
+  // Live views see the normalised parameters (numbers and lists, as the program gets them).
+  const normalised = pg.validate(scenario.id, params, action?.name ?? '').params;
+  let run = null;
+  const views = startViews(parts.views, (action ?? scenario).views,
+    { ...actions, params, normalised, send: (value) => run?.send(value) ?? false }, events);
+  run = pg.run(scenario.id, params, {
     action: action?.name ?? '',
     onStart: (start) => {
       t0 = start.t0;
@@ -105,6 +138,7 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
     },
     onEvent: (ev) => {
       events.push(ev);
+      views.event(ev);
       redraw();
       if (ev.kind === 'line') lines.push([ev, addLine(parts.output, ev, t0, 'line')]);
       else if (ev.kind === 'note') lines.push([ev, addLine(parts.notes, ev, t0, 'note')]);
@@ -126,13 +160,14 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
       else setState('done', 'Done');
       finish(result);
       // Also after a Stop: a view drawn from events shows what was measured until then.
-      await drawViews(parts.views, (action ?? scenario).views, result.value, { ...actions, events, params });
+      await views.finish(result.value, { ...actions, events, params });
       return { result, events, t0, endT };
     },
-    (error) => {
+    async (error) => {
       setState('error', `Error: ${error.message}`);
       addLine(parts.notes, { t: now(), lane: 'error', text: `Error: ${error.message}` }, t0, 'note error');
       finish(error);
+      await views.finish(undefined, { ...actions, events, params }, { failed: true });
       return { error, events, t0, endT };
     },
   );

@@ -284,15 +284,25 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
   // A view may offer to run again with some parameters changed (e.g. more rounds): the fields
   // show the new values, and the run goes through the same checks as a typed one.
   let unasked = false; // the next submit runs at once, even with "Predict first" on
-  const rerun = (changed) => {
+  const setParams = (changed) => {
     for (const [name, value] of Object.entries(changed)) {
       const input = form.querySelector(`input[name="${CSS.escape(name)}"]`);
       if (input) input.value = value;
     }
+  };
+  const rerun = (changed) => {
+    setParams(changed);
     unasked = true;
     form.requestSubmit(runButton);
   };
+  // ... or to stop the run on show and start another (e.g. undo a step: replay all but it).
+  const restart = async (changed) => {
+    current?.cancel();
+    await settled;
+    rerun(changed);
+  };
   let current = null;
+  let settled = Promise.resolve(); // once the run on show has ended and been drawn
   let redrawTimeline = () => {}; // the last run's drawing, redone when the width changes
   new ResizeObserver(() => redrawTimeline()).observe(parts.timeline);
   /**
@@ -308,9 +318,9 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     shown = null;
     tools.offer(false);
     tools.say('');
-    current = showRun(pg, scenario, params, parts, setState, { rerun }, action);
+    current = showRun(pg, scenario, params, parts, setState, { rerun, restart, setParams }, action);
     redrawTimeline = current.redraw;
-    current.done.then(async ({ result, error, events, t0, endT }) => {
+    settled = current.done.then(async ({ result, error, events, t0, endT }) => {
       if (result?.status === 'done' && !action) compare.show(result.elapsedMs, params);
       const outcome = result ?? error;
       const { recordOf } = await loadShare();

@@ -15,7 +15,8 @@ const MAX_TEXT = 10_000; // one printed line, note or label
 const MAX_NAME = 300; // a lane, a state, a parameter
 const MAX_PARAMS = 20;
 const DAY_MS = 86_400_000;
-const KINDS = new Set(['line', 'note', 'lane-start', 'lane-end', 'span', 'marks']);
+const KINDS = new Set(['line', 'note', 'lane-start', 'lane-end', 'span', 'marks', 'sample', 'step', 'refused', 'explored']);
+const STEP_OPS = new Set(['load', 'add', 'store']);
 const STATUSES = new Set(['done', 'error', 'cancelled']);
 
 export class ShareError extends Error {
@@ -195,6 +196,7 @@ export function checkRun(data, { scenarios, spanStates }) {
     switch (ev.kind) {
       case 'line':
       case 'note':
+      case 'refused':
         if (!str(ev.text, MAX_TEXT)) wrong('has a text that is not text');
         out.text = ev.text;
         break;
@@ -213,6 +215,19 @@ export function checkRun(data, { scenarios, spanStates }) {
         if (!Number.isInteger(ev.count) || ev.count < 0) wrong('has a count that is not a whole number');
         if (!str(ev.what ?? '', MAX_TEXT)) wrong('has a "what" that is not text');
         Object.assign(out, { what: ev.what ?? '', start: ev.start, count: ev.count });
+        break;
+      case 'sample':
+        if (!str(ev.what, MAX_NAME) || !Number.isFinite(ev.x) || !Number.isFinite(ev.value)) wrong('is not a sample (what, x, value)');
+        Object.assign(out, { what: ev.what, x: ev.x, value: ev.value });
+        break;
+      case 'step':
+        if (!Number.isInteger(ev.step) || !STEP_OPS.has(ev.op) || !(STEP_OPS.has(ev.next) || ev.next === 'done')
+          || !Number.isInteger(ev.register) || !Number.isInteger(ev.counter)) wrong('is not a step (step, op, register, counter, next)');
+        Object.assign(out, { step: ev.step, op: ev.op, register: ev.register, counter: ev.counter, next: ev.next });
+        break;
+      case 'explored':
+        if (!str(ev.schedule, MAX_NAME) || !/^[0-9,]*$/.test(ev.schedule) || !Number.isInteger(ev.counter)) wrong('is not an explored order (schedule, counter)');
+        Object.assign(out, { schedule: ev.schedule, counter: ev.counter });
         break;
       default:
     }

@@ -44,6 +44,9 @@ async function startMain({ module, glue }) {
     [T.RUN]: ({ runId, id, action, pairs }) => finish(runId, wasm.run_scenario(runId, id, action, pairs)),
     [T.BENCH]: ({ runId, name, pairs }) => finish(runId, wasm.run_bench(runId, name, pairs).then((ms) => ({ value: ms, repr: String(ms) }))),
     [T.PROCESS_STARTED]: (answer) => wasm.deliver_to_main_worker(answer),
+    // An input for the running program; its main thread awaits it (rt::input), so the event
+    // loop is free to take it.
+    [T.INPUT]: ({ runId, value }) => wasm.deliver_input(runId, value),
   };
   self.onmessage = ({ data }) => msg.dispatch(handlers, data);
   // Only a cross-origin isolated page may post shared memory; elsewhere threads cannot start.

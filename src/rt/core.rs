@@ -50,6 +50,53 @@ pub enum EventKind {
         x: u64,
         value: u64,
     },
+    /// A thread (this event's lane) took one step of `counter += 1` that it was granted:
+    /// what it did, its register and the shared counter after the step, and what it does
+    /// next (`None`: it has finished). `step` counts the run's granted steps from 1.
+    Step {
+        step: u32,
+        op: StepOp,
+        register: u64,
+        counter: u64,
+        next: Option<StepOp>,
+    },
+    /// The program refused an input the learner sent it, and says why; nothing else happened.
+    Refused(String),
+    /// One order of the threads' shared-memory steps, run for real, and the counter it ended
+    /// at. `schedule` is the order as thread numbers, one per step (LOAD, ADD, STORE).
+    Explored {
+        schedule: String,
+        counter: u64,
+    },
+}
+
+/// The steps CPython runs for `counter += 1` (LOAD_GLOBAL, BINARY_OP +=, STORE_GLOBAL): read
+/// the shared counter into the thread's own register, add 1 there, write the register back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepOp {
+    Load,
+    Add,
+    Store,
+}
+
+impl StepOp {
+    /// The three, in the order one increment runs them.
+    pub const INCREMENT: [StepOp; 3] = [StepOp::Load, StepOp::Add, StepOp::Store];
+
+    /// The name in events and on the page.
+    pub fn name(self) -> &'static str {
+        match self {
+            StepOp::Load => "load",
+            StepOp::Add => "add",
+            StepOp::Store => "store",
+        }
+    }
+
+    /// Whether the step touches shared memory (LOAD reads it, STORE writes it); ADD works on
+    /// the thread's own register only.
+    pub fn is_shared(self) -> bool {
+        self != StepOp::Add
+    }
 }
 
 /// The states a lane can spend time in. The names reach the page (`spanStates()` of the JS
@@ -67,10 +114,14 @@ pub enum SpanState {
     Wait,
     LockWait,
     GilWait,
+    /// A thread parked at a turnstile until it is granted a step (threading-interleave).
+    Parked,
+    /// A main thread waiting for the learner's next input.
+    Input,
 }
 
 impl SpanState {
-    pub const ALL: [SpanState; 10] = [
+    pub const ALL: [SpanState; 12] = [
         SpanState::Run,
         SpanState::Sleep,
         SpanState::Await,
@@ -81,6 +132,8 @@ impl SpanState {
         SpanState::Wait,
         SpanState::LockWait,
         SpanState::GilWait,
+        SpanState::Parked,
+        SpanState::Input,
     ];
 
     /// The name in events, CSS classes (`state-lock-wait`) and the JS API.
@@ -96,6 +149,8 @@ impl SpanState {
             SpanState::Wait => "wait",
             SpanState::LockWait => "lock-wait",
             SpanState::GilWait => "gil-wait",
+            SpanState::Parked => "parked",
+            SpanState::Input => "input",
         }
     }
 
@@ -112,6 +167,8 @@ impl SpanState {
             SpanState::Wait => "at the start line",
             SpanState::LockWait => "waiting for a lock",
             SpanState::GilWait => "waiting for the GIL",
+            SpanState::Parked => "parked until granted a step",
+            SpanState::Input => "waiting for the learner",
         }
     }
 

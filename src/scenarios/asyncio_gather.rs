@@ -48,6 +48,7 @@ pub static SCENARIO: Scenario = Scenario {
         kind: ParamKind::Int { min: 0, max: 10_000 },
         default: "1000",
     }],
+    check: None,
     needs_shared_memory: false,
     needs_rayon: false,
     threads_needed: |_| 0,

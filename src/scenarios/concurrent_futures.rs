@@ -58,6 +58,7 @@ pub static SCENARIO: Scenario = Scenario {
             default: "10",
         },
     ],
+    check: None,
     needs_shared_memory: true,
     needs_rayon: false,
     threads_needed: |p| p.int("max_workers") as usize,

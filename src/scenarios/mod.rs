@@ -12,18 +12,22 @@ pub mod tasks;
 pub mod threading_basic;
 pub mod threading_deadlock;
 pub mod threading_gil;
+pub mod threading_interleave;
 pub mod threading_lock;
 pub mod threading_speedup;
 
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::params::{ParamSpec, Params};
+use crate::params::{ParamError, ParamSpec, Params};
 use crate::rt::{Ctx, EventKind, RtError};
 
 /// The lane of a program's main thread, as Python names it.
 pub const MAIN_LANE: &str = "MainThread";
 use crate::value::Value;
+
+/// A check of parameters taken together; the error names the parameter to show it under.
+pub type CrossCheck = fn(&Params) -> Result<(), ParamError>;
 
 /// What a scenario's main program returns.
 pub type RunFuture = Pin<Box<dyn Future<Output = Result<Value, RtError>>>>;
@@ -38,6 +42,10 @@ pub struct Scenario {
     /// seed's programs with CPython's output.
     pub from_seed: bool,
     pub params: &'static [ParamSpec],
+    /// What the parameters must satisfy together, beyond each one's range (e.g. a schedule
+    /// that names only threads that exist): checked by the one validator after the ranges, so
+    /// the page, the URL and the API get the same message.
+    pub check: Option<CrossCheck>,
     /// Whether it needs threads on shared memory (so cross-origin isolation).
     pub needs_shared_memory: bool,
     /// Whether it runs on rayon, which lives in a module of its own (cargo feature `rayon`,
@@ -73,6 +81,7 @@ pub struct Action {
     pub label: &'static str,
     pub description: &'static str,
     pub params: &'static [ParamSpec],
+    pub check: Option<CrossCheck>,
     pub threads_needed: fn(&Params) -> usize,
     pub run: fn(Ctx, Params) -> RunFuture,
     pub views: &'static [&'static str],
@@ -112,6 +121,7 @@ pub static ALL: &[&Scenario] = &[
     &threading_speedup::SCENARIO,
     &threading_deadlock::SCENARIO,
     &rayon_pool::SCENARIO,
+    &threading_interleave::SCENARIO,
 ];
 
 pub fn find(id: &str) -> Option<&'static Scenario> {

@@ -37,10 +37,11 @@ pub static SCENARIO: Scenario = Scenario {
         ParamSpec {
             name: "inputs",
             label: "n of each compute_heavy_task",
-            kind: ParamKind::IntList { min: 0, max: 1_000_000_000, max_len: 16 },
+            kind: ParamKind::IntList { min: 0, max: 1_000_000_000, min_len: 1, max_len: 16 },
             default: "10**6, 10**7, 10**8",
         },
     ],
+    check: None,
     needs_shared_memory: false,
     needs_rayon: false,
     threads_needed: |_| 0,

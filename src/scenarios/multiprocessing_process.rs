@@ -39,6 +39,7 @@ pub static SCENARIO: Scenario = Scenario {
         kind: ParamKind::Int { min: 0, max: 1_000_000_000 },
         default: "10**6",
     }],
+    check: None,
     needs_shared_memory: false,
     needs_rayon: false,
     threads_needed: |_| 0,

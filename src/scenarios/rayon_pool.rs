@@ -57,10 +57,11 @@ pub static SCENARIO: Scenario = Scenario {
         ParamSpec {
             name: "inputs",
             label: "n of each compute_heavy_task",
-            kind: ParamKind::IntList { min: 0, max: 1_000_000_000, max_len: 16 },
+            kind: ParamKind::IntList { min: 0, max: 1_000_000_000, min_len: 1, max_len: 16 },
             default: "10**6, 10**7, 10**8",
         },
     ],
+    check: None,
     needs_shared_memory: true,
     needs_rayon: true,
     // rayon's own pool threads: started by the pool itself, not from the world's thread workers.

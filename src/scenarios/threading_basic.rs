@@ -38,6 +38,7 @@ pub static SCENARIO: Scenario = Scenario {
             default: "100",
         },
     ],
+    check: None,
     needs_shared_memory: true,
     needs_rayon: false,
     threads_needed: |_| 1,

@@ -51,6 +51,7 @@ pub static SCENARIO: Scenario = Scenario {
             default: "500",
         },
     ],
+    check: None,
     needs_shared_memory: true,
     needs_rayon: false,
     threads_needed: |_| 2,

@@ -46,6 +46,7 @@ pub static SCENARIO: Scenario = Scenario {
             default: "10**7",
         },
     ],
+    check: None,
     needs_shared_memory: true,
     needs_rayon: false,
     threads_needed: |p| p.int("threads") as usize,

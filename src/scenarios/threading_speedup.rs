@@ -39,6 +39,7 @@ pub static SCENARIO: Scenario = Scenario {
         kind: ParamKind::Int { min: 1_000, max: 1_000_000_000 },
         default: "10**8",
     }],
+    check: None,
     needs_shared_memory: true,
     needs_rayon: true,
     threads_needed: |_| max_workers(),

@@ -10,6 +10,8 @@ export const LIGHT = {
   'threading-gil': { threads: '2', n: '10**6' },
   'threading-speedup': { n: '10**6' },
   'threading-deadlock': { watchdog_ms: '100' },
+  // A whole schedule: the run replays it and ends without waiting for the learner.
+  'threading-interleave': { schedule: '1,1,1,1,1,1,2,2,2,2,2,2' },
 };
 
 /** Fills a section's fields with its light parameters, runs it; resolves to the final state. */

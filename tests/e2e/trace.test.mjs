@@ -14,6 +14,7 @@ const LIGHT = {
   'multiprocessing-pool': { inputs: '10**5, 10**6' },
   'threading-gil': { n: '10**5' },
   'asyncio-gather': { delay_ms: '100' },
+  'threading-interleave': { schedule: '1,1,1,1,1,1,2,2,2,2,2,2' }, // a whole schedule: no input awaited
 };
 
 test('synthetic: nested spans share a track, a span that crosses another goes to a sub-track', () => {

@@ -52,6 +52,7 @@ thread_local! {
 /// Called by the main worker as a run begins.
 pub fn begin_run(run_id: u32) {
     CURRENT_RUN.with(|r| r.set(run_id));
+    crate::rt::input::begin(run_id);
 }
 
 /// Starts wasm-bindgen-rayon's pool on this memory, once: one Web Worker per hardware thread,
@@ -153,32 +154,51 @@ pub fn message_object(fields: &[(&str, JsValue)]) -> JsValue {
 /// Printed lines go out at once, so the page shows them as they happen. Other events (a lane
 /// starting, a span of sleep) wait in a per-thread buffer for the next line or the lane's end:
 /// fewer messages, and no wake-up of the page's thread at the moment threads start racing.
+/// A step a learner granted is urgent too (the page shows its state at once), and a buffer
+/// older than `FLUSH_AFTER_MS` or longer than `FLUSH_AT` goes out with the next event, so a
+/// long stream of samples shows progress, and what a Stop cuts off is at most that much.
 pub struct PostSink {
     pub run_id: u32,
 }
 
-/// This thread's events not posted yet, and the run they belong to.
+/// This thread's events not posted yet, the run they belong to, and when the first came.
 struct Pending {
     run_id: u32,
     events: Vec<JsValue>,
+    since_ms: f64,
 }
 
+const FLUSH_AFTER_MS: f64 = 100.0;
+const FLUSH_AT: usize = 500;
+
 thread_local! {
-    static PENDING_EVENTS: RefCell<Pending> = const { RefCell::new(Pending { run_id: 0, events: Vec::new() }) };
+    static PENDING_EVENTS: RefCell<Pending> =
+        const { RefCell::new(Pending { run_id: 0, events: Vec::new(), since_ms: 0.0 }) };
 }
 
 impl Sink for PostSink {
     fn emit(&self, event: Event) {
-        let urgent = matches!(event.kind, EventKind::Line(_) | EventKind::Note(_) | EventKind::LaneEnd);
-        PENDING_EVENTS.with(|p| {
+        let urgent = matches!(
+            event.kind,
+            EventKind::Line(_)
+                | EventKind::Note(_)
+                | EventKind::LaneEnd
+                | EventKind::Step { .. }
+                | EventKind::Refused(_)
+        );
+        let due = PENDING_EVENTS.with(|p| {
             let mut pending = p.borrow_mut();
             if pending.run_id != self.run_id {
                 pending.events.clear(); // left over from an ended run
                 pending.run_id = self.run_id;
             }
+            if pending.events.is_empty() {
+                pending.since_ms = event.t_ms;
+            }
             pending.events.push(event_to_js(&event));
+            pending.events.len() >= FLUSH_AT || event.t_ms - pending.since_ms >= FLUSH_AFTER_MS
         });
-        if urgent {
+        if urgent || due {
             flush_events();
         }
     }
@@ -214,6 +234,20 @@ pub fn event_to_js(event: &Event) -> JsValue {
             ("what", (*what).into()),
             ("x", (*x as f64).into()),
             ("value", (*value as f64).into()),
+        ]),
+        EventKind::Step { step, op, register, counter, next } => fields.extend([
+            ("kind", "step".into()),
+            ("step", (*step).into()),
+            ("op", op.name().into()),
+            ("register", (*register as f64).into()),
+            ("counter", (*counter as f64).into()),
+            ("next", next.map_or("done", |n| n.name()).into()),
+        ]),
+        EventKind::Refused(text) => fields.extend([("kind", "refused".into()), ("text", text.as_str().into())]),
+        EventKind::Explored { schedule, counter } => fields.extend([
+            ("kind", "explored".into()),
+            ("schedule", schedule.as_str().into()),
+            ("counter", (*counter as f64).into()),
         ]),
         EventKind::Span { state, start_ms, label } => fields.extend([
             ("kind", "span".into()),
