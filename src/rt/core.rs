@@ -60,6 +60,20 @@ pub enum EventKind {
         counter: u64,
         next: Option<StepOp>,
     },
+    /// A thread (this event's lane) took one lock step it was granted (threading-deadlock's
+    /// step mode): `op` is "acquire" or "release", `lock` which lock, `outcome` what came of
+    /// it ("took": the lock was free; "waiting": it is held, the thread now waits for it;
+    /// "took-after-waiting": the lock was freed and the waiting thread took it; "released"),
+    /// and `next` the thread's next step ("acquire lock2"; `None`: it has finished). `step`
+    /// counts the run's granted steps from 1 (a "took-after-waiting" shares the step that
+    /// freed the lock).
+    LockStep {
+        step: u32,
+        op: &'static str,
+        lock: &'static str,
+        outcome: &'static str,
+        next: Option<String>,
+    },
     /// The program refused an input the learner sent it, and says why; nothing else happened.
     Refused(String),
     /// One order of the threads' shared-memory steps, run for real, and the counter it ended

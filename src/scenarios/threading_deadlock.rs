@@ -27,14 +27,20 @@
 //! `watchdog_ms`, it names the cycle and stops the run by waking the waiting threads with an
 //! error (Python cannot do that; its program just hangs). With `ordered` on, both threads
 //! take lock1 before lock2: no cycle can form, and the run completes.
+//!
+//! "Step the threads yourself" (`STEP`) runs the same two threads, but each parks before each
+//! of its four steps (acquire, acquire, release, release) until the learner grants it one. A
+//! granted acquire of a held lock really waits; after every grant the main thread looks for
+//! the cycle and names it the moment it closes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use super::Scenario;
+use super::{Action, Scenario};
 use crate::params::{ParamKind, ParamSpec, Params};
-use crate::rt::{Ctx, RtError, SpanState, clock, current_lane};
+use crate::rt::input::{self, Inputs};
+use crate::rt::{Ctx, EventKind, RtError, SpanState, clock, current_lane};
 use crate::value::{Value, decimal};
 
 pub static SCENARIO: Scenario = Scenario {
@@ -59,7 +65,7 @@ pub static SCENARIO: Scenario = Scenario {
     source_file: "threading_deadlock.rs",
     more_source_files: &[],
     views: &[],
-    actions: &[],
+    actions: &[STEP],
     notice: "Each thread holds one lock and waits for the other's: a cycle, so neither can ever move. \
              Taking the locks in one agreed order (lock1, then lock2, everywhere) makes a cycle impossible. \
              Python has no watchdog: its program would simply hang at join().",
@@ -76,6 +82,23 @@ struct Record {
     stopped: Option<String>,
     /// Threads that have left `take_both`, either way.
     finished: usize,
+    /// Step mode only: who may take a step, who is parked, and what each step did.
+    steps: Option<Steps>,
+}
+
+/// The learner's grants and the threads' reports, in step mode. Kept in the locks' own record
+/// (one mutex, one condvar) so the main thread can see at one glance when every thread has
+/// stopped moving: parked, waiting for a held lock, or finished.
+#[derive(Default)]
+struct Steps {
+    /// Steps granted to each thread and not taken yet.
+    granted: HashMap<String, u32>,
+    /// Threads parked before their next step.
+    parked: HashSet<String>,
+    /// Threads that have taken all their steps (or given up).
+    done: HashSet<String>,
+    /// Every step done, in order: (thread, op, lock, outcome).
+    reports: Vec<(String, &'static str, &'static str, &'static str)>,
 }
 
 #[derive(Default)]
@@ -100,7 +123,16 @@ impl Locks {
             if !record.holder.contains_key(lock) {
                 record.holder.insert(lock, me.clone());
                 record.progress += 1;
+                let outcome = if waited { "took-after-waiting" } else { "took" };
+                if let Some(steps) = &mut record.steps {
+                    steps.reports.push((me.clone(), "acquire", lock, outcome));
+                    self.changed.notify_all();
+                }
                 break Ok(());
+            }
+            if !waited && let Some(steps) = &mut record.steps {
+                steps.reports.push((me.clone(), "acquire", lock, "waiting"));
+                self.changed.notify_all();
             }
             record.waiting_for.insert(me.clone(), lock);
             waited = true;
@@ -118,6 +150,10 @@ impl Locks {
         let mut record = self.record.lock().unwrap();
         record.holder.remove(lock);
         record.progress += 1;
+        let me = current_lane();
+        if let Some(steps) = &mut record.steps {
+            steps.reports.push((me, "release", lock, "released"));
+        }
         self.changed.notify_all();
     }
 
@@ -146,8 +182,63 @@ impl Locks {
     }
 
     fn finish(&self) {
-        self.record.lock().unwrap().finished += 1;
+        let mut record = self.record.lock().unwrap();
+        record.finished += 1;
+        let me = current_lane();
+        if let Some(steps) = &mut record.steps {
+            steps.parked.remove(&me);
+            steps.done.insert(me);
+        }
         self.changed.notify_all();
+    }
+
+    /// Step mode, a thread's side: parks until the learner grants this thread a step (or the
+    /// run is stopped: then the thread gives up with the reason).
+    fn park(&self, ctx: &Ctx, next: &str) -> Result<(), String> {
+        let me = current_lane();
+        let parked_ms = clock::now_ms();
+        let mut record = self.record.lock().unwrap();
+        record.steps.as_mut().expect("step mode").parked.insert(me.clone());
+        self.changed.notify_all();
+        let outcome = loop {
+            if let Some(why) = &record.stopped {
+                break Err(why.clone());
+            }
+            let steps = record.steps.as_mut().expect("step mode");
+            let granted = steps.granted.entry(me.clone()).or_default();
+            if *granted > 0 {
+                *granted -= 1;
+                break Ok(());
+            }
+            record = self.changed.wait(record).unwrap();
+        };
+        record.steps.as_mut().expect("step mode").parked.remove(&me);
+        drop(record);
+        ctx.span(SpanState::Parked, parked_ms, format!("parked before: {next}"));
+        outcome
+    }
+
+    /// Step mode, the main thread's side: grants `thread` one step and waits until every
+    /// thread has stopped moving again (parked, waiting for a held lock, or finished); returns
+    /// the steps reported meanwhile (the granted one, and a waiter's take of a lock it freed).
+    fn grant(&self, thread: &str, threads: &[&str]) -> Vec<(String, &'static str, &'static str, &'static str)> {
+        let mut record = self.record.lock().unwrap();
+        let steps = record.steps.as_mut().expect("step mode");
+        let before = steps.reports.len();
+        *steps.granted.entry(thread.to_string()).or_default() += 1;
+        self.changed.notify_all();
+        loop {
+            let steps = record.steps.as_ref().expect("step mode");
+            let still = |t: &str| {
+                steps.done.contains(t)
+                    || (steps.parked.contains(t) && steps.granted.get(t).copied().unwrap_or(0) == 0)
+                    || record.waiting_for.get(t).is_some_and(|lock| record.holder.get(lock).is_some_and(|h| h != t))
+            };
+            if steps.reports.len() > before && threads.iter().all(|t| still(t)) {
+                return steps.reports[before..].to_vec();
+            }
+            record = self.changed.wait(record).unwrap();
+        }
     }
 }
 
@@ -215,6 +306,181 @@ fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     }
 }
 
+/// "Step the threads yourself": the learner grants each thread its steps.
+pub const STEP: Action = Action {
+    name: "step",
+    label: "Step the threads yourself",
+    description: "Starts Thread-A and Thread-B as real threads, each parked before each of its steps: acquire its \
+                  first lock, acquire its second, release the second, release the first. You grant them one step \
+                  at a time. An acquire of a lock the other thread holds makes the thread really wait for it; \
+                  the moment the waits form a cycle, it is named and the run ends.",
+    params: &[ParamSpec {
+        name: "ordered",
+        label: "both threads take lock1 first",
+        kind: ParamKind::Bool,
+        default: "false",
+    }],
+    check: None,
+    threads_needed: |_| 2,
+    run: |ctx, params| {
+        Box::pin(async move {
+            let mut inputs = input::for_this_run();
+            step_mode(&ctx, &params, &mut inputs).await
+        })
+    },
+    views: &["deadlock-steps"],
+};
+
+const THREADS: [&str; 2] = ["Thread-A", "Thread-B"];
+
+/// A thread's four steps in its own order: (op, lock).
+fn plan(first: &'static str, second: &'static str) -> [(&'static str, &'static str); 4] {
+    [("acquire", first), ("acquire", second), ("release", second), ("release", first)]
+}
+
+fn step_name((op, lock): (&str, &str)) -> String {
+    format!("{op} {lock}")
+}
+
+/// One thread in step mode: `with first: with second: print(...)`, parked before each step.
+fn take_both_stepping(ctx: &Ctx, locks: &Locks, first: &'static str, second: &'static str) -> Result<(), String> {
+    let [a1, a2, r2, r1] = plan(first, second);
+    locks.park(ctx, &step_name(a1))?;
+    locks.acquire(ctx, first)?; // py: with lock1:
+    let inner = (|| {
+        locks.park(ctx, &step_name(a2))?;
+        locks.acquire(ctx, second)?; // py: with lock2:
+        ctx.print(format!("{} has both locks", current_lane().trim_start_matches("Thread-")));
+        let parked = locks.park(ctx, &step_name(r2));
+        locks.release(second);
+        parked
+    })();
+    // A thread that gave up still lets go of what it holds (`with` does), without a step.
+    let parked = inner.and_then(|()| locks.park(ctx, &step_name(r1)));
+    locks.release(first);
+    parked
+}
+
+/// Which thread an input names: "A", "B", "1", "2" or "Thread-A"; or why it is refused.
+fn read_grant(
+    text: &str,
+    taken: &HashMap<&str, usize>,
+    waiting: &HashMap<String, &'static str>,
+) -> Result<usize, String> {
+    let text = text.trim();
+    let shown: String = text.chars().take(20).collect();
+    let name = text.strip_prefix("Thread-").unwrap_or(text);
+    let thread = match name.to_ascii_uppercase().as_str() {
+        "A" | "1" => 0,
+        "B" | "2" => 1,
+        _ => return Err(format!("{shown:?} is not a step: send a thread, A or B (or 1 or 2)")),
+    };
+    let lane = THREADS[thread];
+    if let Some(lock) = waiting.get(lane) {
+        return Err(format!("{lane} is waiting for {lock}: it can take no step until it holds it"));
+    }
+    if taken[lane] == 4 {
+        return Err(format!("{lane} has finished: it took all its 4 steps. Grant the other thread a step."));
+    }
+    Ok(thread)
+}
+
+/// Step mode: grants the steps the learner sends until both threads finish or their waits
+/// form a cycle (named, and the run ends with the deadlock error). Inputs that end (a host
+/// run without a page) stop the threads.
+pub async fn step_mode(ctx: &Ctx, params: &Params, inputs: &mut Inputs) -> Result<Value, RtError> {
+    let ordered = params.flag("ordered");
+    let locks = Arc::new(Locks::default());
+    locks.record.lock().unwrap().steps = Some(Steps::default());
+    let order_b = if ordered { ("lock1", "lock2") } else { ("lock2", "lock1") };
+    let orders = [("lock1", "lock2"), order_b];
+    let mut handles = Vec::new();
+    for (name, (first, second)) in THREADS.into_iter().zip(orders) {
+        let spawned = {
+            let locks = locks.clone();
+            // py: threads = [threading.Thread(target=a), threading.Thread(target=b)]
+            ctx.spawn_thread(name, move |ctx| {
+                let outcome = take_both_stepping(ctx, &locks, first, second);
+                locks.finish();
+                outcome
+            })
+        };
+        match spawned {
+            Ok(handle) => handles.push(handle),
+            Err(e) => {
+                stop(&locks, "the run could not start its threads");
+                return Err(e);
+            }
+        }
+    }
+    ctx.note(format!(
+        "Thread-A and Thread-B are real threads, each parked before its first step. Thread-A: {}. Thread-B: {}. Grant them steps.",
+        plan(orders[0].0, orders[0].1).map(step_name).join(", "),
+        plan(orders[1].0, orders[1].1).map(step_name).join(", "),
+    ));
+    let mut taken: HashMap<&str, usize> = THREADS.iter().map(|t| (*t, 0)).collect();
+    let mut step: u32 = 0;
+    let mut schedule = String::new();
+    let mut deadlock = None;
+    while taken.values().any(|&n| n < 4) {
+        let waiting_ms = clock::now_ms();
+        let sent = inputs.next().await;
+        ctx.span(SpanState::Input, waiting_ms, "waiting for the learner's next step");
+        let Some(text) = sent else {
+            stop(&locks, "no more steps were granted");
+            ctx.note("No more steps were granted: the threads were stopped where they stood.");
+            break;
+        };
+        let waiting = locks.record.lock().unwrap().waiting_for.clone();
+        let thread = match read_grant(&text, &taken, &waiting) {
+            Ok(thread) => thread,
+            Err(why) => {
+                ctx.emit(EventKind::Refused(why));
+                continue;
+            }
+        };
+        step += 1;
+        schedule.push(if thread == 0 { 'A' } else { 'B' });
+        for (lane, op, lock, outcome) in locks.grant(THREADS[thread], &THREADS) {
+            // A thread that is now waiting has not finished its step: it takes the lock later.
+            if outcome != "waiting" {
+                *taken.get_mut(lane.as_str()).unwrap() += 1;
+            }
+            let i = THREADS.iter().position(|t| *t == lane).unwrap();
+            let [first, second] = [orders[i].0, orders[i].1];
+            let next = plan(first, second).get(taken[lane.as_str()]).map(|&s| step_name(s));
+            let next = if outcome == "waiting" { Some(format!("acquire {lock}")) } else { next };
+            ctx.emit_on(&lane, EventKind::LockStep { step, op, lock, outcome, next });
+        }
+        let record = locks.record.lock().unwrap();
+        if let Some(cycle) = Locks::cycle(&record) {
+            drop(record);
+            ctx.note(format!("Deadlock after step {step}: {cycle}. Neither thread can ever move again."));
+            stop(&locks, &format!("the waits formed a cycle: {cycle}"));
+            deadlock = Some(cycle);
+            break;
+        }
+    }
+    let outcomes: Vec<Result<(), String>> = handles.into_iter().map(|h| h.join()).collect::<Result<_, _>>()?; // py: for t in threads: t.join()
+    if let Some(cycle) = deadlock {
+        return Err(RtError::Deadlock(format!("the waits formed a cycle after the schedule {schedule}: {cycle}")));
+    }
+    if outcomes.iter().all(Result::is_ok) {
+        ctx.note(if ordered {
+            "Both threads took both locks, in one order: no schedule can make a cycle".to_string()
+        } else {
+            format!("Both threads took both locks: the schedule {schedule} let one thread take both before the other took its first")
+        });
+    }
+    Ok(Value::Dict(vec![("schedule".into(), Value::Str(schedule))]))
+}
+
+/// Ends a step-mode run: waiting and parked threads give up with `why` and end.
+fn stop(locks: &Locks, why: &str) {
+    locks.record.lock().unwrap().stopped = Some(why.to_string());
+    locks.changed.notify_all();
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -239,5 +505,133 @@ mod tests {
         let mut lines = out.lines();
         lines.sort();
         assert_eq!(lines, ["A has both locks", "B has both locks"]);
+    }
+
+    fn step_params(ordered: &str) -> Params {
+        crate::params::validate(STEP.params, &[("ordered".to_string(), ordered.to_string())]).unwrap()
+    }
+
+    /// Runs step mode with `grants` sent, and then no more input.
+    fn stepped(ordered: &str, grants: &[&str]) -> (Result<Value, RtError>, Arc<crate::rt::core::Collect>) {
+        let (ctx, out) = Ctx::collecting();
+        let (send, mut inputs) = input::channel();
+        for g in grants {
+            send.send(*g);
+        }
+        drop(send);
+        (crate::rt::backend::block_on(step_mode(&ctx, &step_params(ordered), &mut inputs)), out)
+    }
+
+    fn lock_steps(out: &crate::rt::core::Collect) -> Vec<String> {
+        out.events()
+            .into_iter()
+            .filter_map(|e| match e.kind {
+                EventKind::LockStep { step, op, lock, outcome, next } => {
+                    Some(format!("{step} {} {op} {lock} {outcome}, next {}", e.lane, next.as_deref().unwrap_or("done")))
+                }
+                EventKind::Refused(why) => Some(format!("refused: {why}")),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn stepping_into_the_cycle_names_it_the_moment_it_closes() {
+        let (result, out) = stepped("false", &["A", "B", "A", "1", "2", "1"]);
+        let Err(RtError::Deadlock(why)) = result else { panic!("expected a deadlock: {result:?}") };
+        assert!(why.contains("after the schedule ABAB"), "{why}");
+        assert_eq!(
+            lock_steps(&out),
+            [
+                "1 Thread-A acquire lock1 took, next acquire lock2",
+                "2 Thread-B acquire lock2 took, next acquire lock1",
+                "3 Thread-A acquire lock2 waiting, next acquire lock2",
+                "refused: Thread-A is waiting for lock2: it can take no step until it holds it",
+                "4 Thread-B acquire lock1 waiting, next acquire lock1",
+            ]
+        );
+        let named = "Thread-A holds lock1 and waits for lock2; Thread-B holds lock2 and waits for lock1";
+        let named_b = "Thread-B holds lock2 and waits for lock1; Thread-A holds lock1 and waits for lock2";
+        let notes = out.notes();
+        let last = notes.last().unwrap();
+        assert!(last.starts_with("Deadlock after step 4: "), "{last}");
+        assert!(last.contains(named) || last.contains(named_b), "{last}");
+        assert!(out.lines().is_empty(), "nobody got both locks");
+    }
+
+    #[test]
+    fn a_freed_lock_goes_to_the_thread_waiting_for_it_within_the_same_step() {
+        // A takes both locks; B asks for lock2 and waits; A's release of lock2 hands it to B.
+        let (result, out) = stepped("false", &["A", "A", "B", "A", "A", "B", "B", "B"]);
+        result.unwrap();
+        let steps = lock_steps(&out);
+        assert_eq!(steps[2], "3 Thread-B acquire lock2 waiting, next acquire lock2");
+        assert_eq!(steps[3], "4 Thread-A release lock2 released, next release lock1");
+        assert_eq!(steps[4], "4 Thread-B acquire lock2 took-after-waiting, next acquire lock1");
+        assert_eq!(out.lines(), ["A has both locks", "B has both locks"]);
+    }
+
+    /// Every sequence of 4 A's and 4 B's (70), the learner's grants in that order.
+    fn every_schedule() -> Vec<String> {
+        (0u32..256)
+            .filter(|m| m.count_ones() == 4)
+            .map(|m| (0..8).map(|i| if m >> i & 1 == 1 { 'A' } else { 'B' }).collect())
+            .collect()
+    }
+
+    #[test]
+    fn with_ordered_locks_no_schedule_deadlocks() {
+        let schedules = every_schedule();
+        assert_eq!(schedules.len(), 70);
+        for schedule in schedules {
+            let grants: Vec<String> = schedule.chars().map(String::from).collect();
+            // A waiting thread's grants are refused: grant more until both finish.
+            let mut all: Vec<&str> = grants.iter().map(String::as_str).collect();
+            all.extend(["A", "B"].repeat(4));
+            let (result, out) = stepped("true", &all);
+            assert!(result.is_ok(), "{schedule}: {result:?}");
+            let mut lines = out.lines();
+            lines.sort();
+            assert_eq!(lines, ["A has both locks", "B has both locks"], "{schedule}");
+        }
+    }
+
+    #[test]
+    fn in_opposite_order_exactly_the_schedules_where_both_take_their_first_lock_deadlock() {
+        let mut deadlocked = 0;
+        for schedule in every_schedule() {
+            let mut all: Vec<String> = schedule.chars().map(String::from).collect();
+            all.extend(["A", "B"].repeat(4).into_iter().map(String::from));
+            let all: Vec<&str> = all.iter().map(String::as_str).collect();
+            let (result, out) = stepped("false", &all);
+            // Each takes its first lock before either asks for its second: the first two grants differ.
+            let both_first = schedule[0..1] != schedule[1..2];
+            match result {
+                Err(RtError::Deadlock(why)) => {
+                    assert!(both_first, "{schedule} deadlocked: {why}");
+                    assert!(
+                        why.contains("holds lock1 and waits for lock2")
+                            && why.contains("holds lock2 and waits for lock1")
+                    );
+                    deadlocked += 1;
+                }
+                Ok(_) => {
+                    assert!(!both_first, "{schedule} should deadlock");
+                    assert_eq!(out.lines().len(), 2, "{schedule}");
+                }
+                Err(e) => panic!("{schedule}: {e}"),
+            }
+        }
+        assert_eq!(deadlocked, 40, "AB… and BA…: 2 × C(6,3)");
+    }
+
+    #[test]
+    fn without_more_input_the_threads_are_stopped() {
+        let (result, out) = stepped("false", &["A", "x"]);
+        assert!(result.is_ok());
+        assert!(
+            lock_steps(&out).contains(&"refused: \"x\" is not a step: send a thread, A or B (or 1 or 2)".to_string())
+        );
+        assert!(out.notes().iter().any(|n| n.starts_with("No more steps were granted")));
     }
 }

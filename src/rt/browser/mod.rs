@@ -184,6 +184,7 @@ impl Sink for PostSink {
                 | EventKind::Note(_)
                 | EventKind::LaneEnd
                 | EventKind::Step { .. }
+                | EventKind::LockStep { .. }
                 | EventKind::Refused(_)
         );
         let due = PENDING_EVENTS.with(|p| {
@@ -242,6 +243,14 @@ pub fn event_to_js(event: &Event) -> JsValue {
             ("register", (*register as f64).into()),
             ("counter", (*counter as f64).into()),
             ("next", next.map_or("done", |n| n.name()).into()),
+        ]),
+        EventKind::LockStep { step, op, lock, outcome, next } => fields.extend([
+            ("kind", "lock-step".into()),
+            ("step", (*step).into()),
+            ("op", (*op).into()),
+            ("lock", (*lock).into()),
+            ("outcome", (*outcome).into()),
+            ("next", next.as_deref().unwrap_or("done").into()),
         ]),
         EventKind::Refused(text) => fields.extend([("kind", "refused".into()), ("text", text.as_str().into())]),
         EventKind::Explored { schedule, counter } => fields.extend([
