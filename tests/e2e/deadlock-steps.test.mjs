@@ -1,0 +1,158 @@
+// threading-deadlock's step mode: the learner grants Thread-A and Thread-B their lock steps.
+// Clicking both threads into the cycle (the cycle named in the notes, the run's error state),
+// a refused step for a waiting thread, ordered locks that let both threads finish, the panel
+// (aria-live) after each step, axe mid-schedule, and screenshots at 1280 light and 390 dark.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { OUTPUT, launchBrowser, openPage, startServer } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const ID = 'threading-deadlock';
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const CYCLE = /Thread-A holds lock1 and waits for lock2; Thread-B holds lock2 and waits for lock1|Thread-B holds lock2 and waits for lock1; Thread-A holds lock1 and waits for lock2/;
+
+async function violations(page) {
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(`${AXE}; 0`);
+  return page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    .then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(', ')))`);
+}
+const sectionOf = (page) => page.locator(`section[data-scenario="${ID}"]`);
+const state = (page) => sectionOf(page).locator('[data-role="status"]').getAttribute('data-state');
+const settled = (page) => page.waitForFunction(
+  (id) => ['done', 'error', 'cancelled'].includes(document.querySelector(`section[data-scenario="${id}"] [data-role="status"]`).dataset.state),
+  ID, { timeout: 60_000 });
+const stepsShown = (page, steps) => page.waitForFunction(
+  ([id, n]) => document.querySelector(`section[data-scenario="${id}"] [data-role="shared"]`)?.dataset.steps === String(n),
+  [ID, steps], { timeout: 10_000 });
+/** The panel as text: each lock's holder and waiter, each thread's holds / waits for / next. */
+const panel = (page) => page.evaluate((id) => {
+  const shared = document.querySelector(`section[data-scenario="${id}"] [data-role="shared"]`);
+  const cells = (row) => [...row.querySelectorAll('td')].map((td) => td.textContent).join(' | ');
+  return {
+    locks: Object.fromEntries([...shared.querySelectorAll('tr[data-lock]')].map((r) => [r.dataset.lock, cells(r)])),
+    threads: Object.fromEntries([...shared.querySelectorAll('tr[data-lane]')].map((r) => [r.dataset.lane, cells(r)])),
+  };
+}, ID);
+
+/** Opens the page, and starts step mode (ordered or not). */
+async function startStepping(page, ordered) {
+  const section = sectionOf(page);
+  const box = section.locator('input[name="step-ordered"]');
+  if ((await box.isChecked()) !== ordered) await box.click();
+  await section.locator('[data-action="step"]:not([data-lane])').click();
+  await section.locator('[data-action="step"][data-lane="Thread-A"]').waitFor();
+  return (lane) => section.locator(`[data-action="step"][data-lane="${lane}"]`).click();
+}
+
+test('clicking both threads into the cycle: each step in the panel, a waiting thread refused, the cycle named, the run an error', async () => {
+  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}#${ID}`);
+  const section = sectionOf(page);
+  const step = await startStepping(page, false);
+  assert.deepEqual(await panel(page), {
+    locks: { lock1: 'free | —', lock2: 'free | —' },
+    threads: { 'Thread-A': '— | — | acquire lock1', 'Thread-B': '— | — | acquire lock2' },
+  });
+  assert.equal(await section.locator('[data-role="shared"]').getAttribute('aria-live'), 'polite');
+  const expected = [
+    ['Thread-A', { lock1: 'Thread-A | —', lock2: 'free | —' }, { 'Thread-A': 'lock1 | — | acquire lock2', 'Thread-B': '— | — | acquire lock2' }],
+    ['Thread-B', { lock1: 'Thread-A | —', lock2: 'Thread-B | —' }, { 'Thread-A': 'lock1 | — | acquire lock2', 'Thread-B': 'lock2 | — | acquire lock1' }],
+    ['Thread-A', { lock1: 'Thread-A | —', lock2: 'Thread-B | Thread-A' }, { 'Thread-A': 'lock1 | lock2 | acquire lock2', 'Thread-B': 'lock2 | — | acquire lock1' }],
+  ];
+  for (const [i, [lane, locks, threads]] of expected.entries()) {
+    await step(lane);
+    await stepsShown(page, i + 1);
+    assert.deepEqual(await panel(page), { locks, threads }, `after step ${i + 1}`);
+  }
+  assert.match(await section.locator('[data-role="step-summary"]').textContent(),
+    /^Step 3: Thread-A asked for lock2, which Thread-B holds: it waits for it\.$/);
+  assert.equal(await section.locator('[data-action="step"][data-lane="Thread-A"]').isDisabled(), true, 'a waiting thread has no button');
+  // The key still names it: refused by the program, nothing else happens.
+  await section.locator('[data-action="step"][data-lane="Thread-B"]').focus();
+  await page.keyboard.press('1');
+  await section.locator('[data-role="refused"]').filter({ hasText: 'Thread-A is waiting for lock2: it can take no step until it holds it' }).waitFor();
+  assert.equal(await section.locator('[data-role="shared"]').getAttribute('data-steps'), '3');
+  assert.deepEqual(await violations(page), [], 'axe mid-schedule');
+  await step('Thread-B');
+  await settled(page);
+  assert.equal(await state(page), 'error');
+  assert.match(await section.locator('[data-role="status"]').textContent(), /deadlock/);
+  const notes = await section.locator('[data-role="notes"] .text').allTextContents();
+  assert.ok(notes.some((n) => n.startsWith('Deadlock after step 4: ') && CYCLE.test(n)), notes.join('\n'));
+  assert.match(await section.locator('[data-role="cycle"]').textContent(), CYCLE);
+  assert.deepEqual(await section.locator('[data-role="output"] .text').allTextContents(), [], 'nobody got both locks');
+  for (const lane of ['Thread-A', 'Thread-B']) {
+    assert.equal(await section.locator(`[data-action="step"][data-lane="${lane}"]`).isDisabled(), true);
+  }
+  await section.locator('[data-role="shared"]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(OUTPUT, 'deadlock-steps-cycle-1280-light.png') });
+  // The page is still usable: the watchdog program runs after it.
+  await section.locator('[data-action="run"]').click();
+  await settled(page);
+  assert.equal(await state(page), 'error');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('with ordered locks both threads finish, whatever the order; the waiter takes the lock when it is freed', async () => {
+  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}#${ID}`);
+  const section = sectionOf(page);
+  const step = await startStepping(page, true);
+  // A takes lock1; B asks for lock1 and waits; A finishes (its last release hands lock1 to B); B finishes.
+  await step('Thread-A');
+  await stepsShown(page, 1);
+  await step('Thread-B');
+  await stepsShown(page, 2);
+  assert.equal((await panel(page)).threads['Thread-B'], '— | lock1 | acquire lock1');
+  for (let i = 3; i <= 6; i += 1) {
+    await step('Thread-A');
+    await stepsShown(page, i);
+  }
+  assert.deepEqual(await panel(page), {
+    locks: { lock1: 'Thread-B | —', lock2: 'free | —' },
+    threads: { 'Thread-A': '— | — | done', 'Thread-B': 'lock1 | — | acquire lock2' },
+  });
+  assert.match(await section.locator('[data-role="step-summary"]').textContent(), /Thread-B stopped waiting: it acquired lock1/);
+  assert.equal(await section.locator('[data-action="step"][data-lane="Thread-A"]').isDisabled(), true, 'a finished thread has no button');
+  for (let i = 7; i <= 9; i += 1) {
+    await step('Thread-B');
+    if (i < 9) await stepsShown(page, i);
+  }
+  await settled(page);
+  assert.equal(await state(page), 'done');
+  assert.deepEqual((await section.locator('[data-role="output"] .text').allTextContents()).sort(), ['A has both locks', 'B has both locks']);
+  assert.equal(await section.locator('[data-role="shared"]').getAttribute('data-finished'), 'true');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('390 px dark: the cycle named, no sideways scroll (screenshot)', async () => {
+  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}#${ID}`,
+    { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+  const section = sectionOf(page);
+  const step = await startStepping(page, false);
+  for (const [i, lane] of ['Thread-A', 'Thread-B', 'Thread-A'].entries()) {
+    await step(lane);
+    await stepsShown(page, i + 1);
+  }
+  await step('Thread-B');
+  await settled(page);
+  assert.match(await section.locator('[data-role="cycle"]').textContent(), CYCLE);
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'no sideways scroll');
+  await section.locator('[data-role="shared"]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(OUTPUT, 'deadlock-steps-cycle-390-dark.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
