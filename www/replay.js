@@ -103,6 +103,7 @@ function describeEvent(ev, labels) {
     case 'lane-end': return `${ev.lane} finished`;
     case 'span': return `${ev.lane} stopped ${labels.get(ev.state) ?? ev.state} (${ev.label})`;
     case 'step': return `step ${ev.step}: ${ev.lane} ${ev.op.toUpperCase()}, register ${ev.register}, counter ${ev.counter}`;
+    case 'lock-step': return `step ${ev.step}: ${ev.lane} ${ev.op} ${ev.lock}: ${ev.outcome.replaceAll('-', ' ')}`;
     case 'refused': return `refused: ${ev.text}`;
     case 'explored': return `order ${ev.schedule} ended at ${ev.counter}`;
     default: return `${ev.lane}: ${ev.kind}`;

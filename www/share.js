@@ -15,7 +15,7 @@ const MAX_TEXT = 10_000; // one printed line, note or label
 const MAX_NAME = 300; // a lane, a state, a parameter
 const MAX_PARAMS = 20;
 const DAY_MS = 86_400_000;
-const KINDS = new Set(['line', 'note', 'lane-start', 'lane-end', 'span', 'marks', 'sample', 'step', 'refused', 'explored']);
+const KINDS = new Set(['line', 'note', 'lane-start', 'lane-end', 'span', 'marks', 'sample', 'step', 'lock-step', 'refused', 'explored']);
 const STEP_OPS = new Set(['load', 'add', 'store']);
 const STATUSES = new Set(['done', 'error', 'cancelled']);
 
@@ -224,6 +224,13 @@ export function checkRun(data, { scenarios, spanStates }) {
         if (!Number.isInteger(ev.step) || !STEP_OPS.has(ev.op) || !(STEP_OPS.has(ev.next) || ev.next === 'done')
           || !Number.isInteger(ev.register) || !Number.isInteger(ev.counter)) wrong('is not a step (step, op, register, counter, next)');
         Object.assign(out, { step: ev.step, op: ev.op, register: ev.register, counter: ev.counter, next: ev.next });
+        break;
+      case 'lock-step':
+        if (!Number.isInteger(ev.step) || !['acquire', 'release'].includes(ev.op) || !/^lock[12]$/.test(ev.lock ?? '')
+          || !['took', 'waiting', 'took-after-waiting', 'released'].includes(ev.outcome) || !str(ev.next, MAX_NAME)) {
+          wrong('is not a lock step (step, op, lock, outcome, next)');
+        }
+        Object.assign(out, { step: ev.step, op: ev.op, lock: ev.lock, outcome: ev.outcome, next: ev.next });
         break;
       case 'explored':
         if (!str(ev.schedule, MAX_NAME) || !/^[0-9,]*$/.test(ev.schedule) || !Number.isInteger(ev.counter)) wrong('is not an explored order (schedule, counter)');
