@@ -50,7 +50,7 @@ export function live(slot, { send, normalised }) {
     table('locks', ['lock', 'held by', 'waited for by'], LOCKS.map((lock) => el('tr', { 'data-lock': lock },
       el('th', { scope: 'row', text: lock }), lockCells.get(lock).holder, lockCells.get(lock).waiter))),
     el('p', { class: 'registers-about', id: `${id}-threads`, text: 'The threads:' }),
-    table('threads', ['thread', 'holds', 'waits for', 'next step'], LANES.map((lane) => el('tr', { 'data-lane': lane },
+    table('threads', ['thread', 'holds', 'waits for', 'next'], LANES.map((lane) => el('tr', { 'data-lane': lane },
       el('th', { scope: 'row', text: lane }), threadCells.get(lane).holds, threadCells.get(lane).waits, threadCells.get(lane).next))),
     cycle);
   const refused = el('p', { class: 'refused', 'data-role': 'refused', role: 'status' });
