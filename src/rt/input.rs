@@ -72,10 +72,11 @@ pub fn for_this_run() -> Inputs {
     THIS_RUN.with(|r| r.borrow_mut().inputs.take()).unwrap_or_else(|| channel().1)
 }
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
 mod tests {
+    use futures::executor::block_on;
+
     use super::*;
-    use crate::rt::backend::block_on;
 
     #[test]
     fn inputs_arrive_in_order_and_end_when_the_sender_is_gone() {

@@ -12,33 +12,21 @@
 //! hook hands the message over before the pool thread dies, and the world that lost a thread
 //! is replaced after the run.
 
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::backend;
 use super::core::{RtError, panic_message};
+use super::thread::Slot;
 
 /// Starts the pool if this memory has none yet; returns how many threads it has.
 pub async fn start() -> Result<usize, RtError> {
     backend::start_pool().await
 }
 
-/// Where the pool job leaves its result for `run`.
-struct Slot<T> {
-    result: Mutex<Option<Result<T, String>>>,
-    done: Condvar,
-}
-
-impl<T> Slot<T> {
-    fn fill(&self, result: Result<T, String>) {
-        *self.result.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
-        self.done.notify_all();
-    }
-}
-
 /// Runs `job` on the pool (it may use `par_iter` and friends inside) and waits for its result.
 pub fn run<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Result<T, RtError> {
-    let slot = Arc::new(Slot { result: Mutex::new(None), done: Condvar::new() });
+    let slot = Arc::new(Slot::new());
     let filled = slot.clone();
     rayon::spawn(move || {
         let on_panic = filled.clone();
@@ -56,7 +44,7 @@ pub fn run<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Resul
         if let Some(message) = backend::pool_panic() {
             return Err(RtError::Panicked { lane: "a rayon worker".into(), message });
         }
-        result = slot.done.wait_timeout(result, Duration::from_millis(20)).unwrap().0;
+        result = slot.finished.wait_timeout(result, Duration::from_millis(20)).unwrap().0;
     }
 }
 

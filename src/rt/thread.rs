@@ -13,14 +13,19 @@ use super::{Ctx, EventKind, RtError, SpanState, backend, panic_message};
 /// Which worker (browser) or OS thread (host) the caller runs on, for the timeline.
 pub use super::backend::worker_name;
 
-/// Where a thread leaves its result (or its panic message) for `join`.
-struct Slot<T> {
-    result: Mutex<Option<Result<T, String>>>,
-    finished: Condvar,
+/// Where a thread (or a rayon job, `super::pool`) leaves its result or its panic message for
+/// the one waiting for it.
+pub(super) struct Slot<T> {
+    pub(super) result: Mutex<Option<Result<T, String>>>,
+    pub(super) finished: Condvar,
 }
 
 impl<T> Slot<T> {
-    fn fill(&self, result: Result<T, String>) {
+    pub(super) fn new() -> Slot<T> {
+        Slot { result: Mutex::new(None), finished: Condvar::new() }
+    }
+
+    pub(super) fn fill(&self, result: Result<T, String>) {
         *self.result.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
         self.finished.notify_all();
     }
@@ -80,7 +85,7 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
-    let slot = Arc::new(Slot { result: Mutex::new(None), finished: Condvar::new() });
+    let slot = Arc::new(Slot::new());
     let filled = slot.clone();
     // The job runs `f` and returns how to hand its result over (see `Job`).
     let job = move || -> Publish {

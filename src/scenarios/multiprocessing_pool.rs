@@ -22,25 +22,28 @@ use crate::rt::process::pool_map;
 use crate::rt::{Ctx, RtError};
 use crate::value::Value;
 
+/// The pool's parameters; `rayon-pool`, which answers this program, takes the same.
+pub const POOL_PARAMS: &[ParamSpec] = &[
+    ParamSpec {
+        name: "processes",
+        label: "worker processes in the pool",
+        kind: ParamKind::Int { min: 1, max: 16 },
+        default: "4",
+    },
+    ParamSpec {
+        name: "inputs",
+        label: "n of each compute_heavy_task",
+        kind: ParamKind::IntList { min: 0, max: 1_000_000_000, min_len: 1, max_len: 16 },
+        default: "10**6, 10**7, 10**8",
+    },
+];
+
 pub static SCENARIO: Scenario = Scenario {
     id: "multiprocessing-pool",
     title: "A pool of processes",
     seed_section: "Multiprocessing: Using a Pool",
     from_seed: true,
-    params: &[
-        ParamSpec {
-            name: "processes",
-            label: "worker processes in the pool",
-            kind: ParamKind::Int { min: 1, max: 16 },
-            default: "4",
-        },
-        ParamSpec {
-            name: "inputs",
-            label: "n of each compute_heavy_task",
-            kind: ParamKind::IntList { min: 0, max: 1_000_000_000, min_len: 1, max_len: 16 },
-            default: "10**6, 10**7, 10**8",
-        },
-    ],
+    params: POOL_PARAMS,
     check: None,
     needs_shared_memory: false,
     needs_rayon: false,

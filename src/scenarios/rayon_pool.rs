@@ -32,7 +32,7 @@ use rayon::prelude::*;
 use super::Scenario;
 #[cfg(feature = "rayon")]
 use super::tasks::{Call, sum_of_squares_between, warm_up};
-use crate::params::{ParamKind, ParamSpec, Params};
+use crate::params::Params;
 #[cfg(feature = "rayon")]
 use crate::rt::process::pool_map;
 use crate::rt::{Ctx, RtError};
@@ -47,20 +47,7 @@ pub static SCENARIO: Scenario = Scenario {
     title: "What Rust writes instead of a process pool",
     seed_section: "Multiprocessing: Using a Pool (the Rust way: rayon on threads)",
     from_seed: false,
-    params: &[
-        ParamSpec {
-            name: "processes",
-            label: "worker processes in Python's pool",
-            kind: ParamKind::Int { min: 1, max: 16 },
-            default: "4",
-        },
-        ParamSpec {
-            name: "inputs",
-            label: "n of each compute_heavy_task",
-            kind: ParamKind::IntList { min: 0, max: 1_000_000_000, min_len: 1, max_len: 16 },
-            default: "10**6, 10**7, 10**8",
-        },
-    ],
+    params: super::multiprocessing_pool::POOL_PARAMS, // the seed pool's own
     check: None,
     needs_shared_memory: true,
     needs_rayon: true,
@@ -205,7 +192,7 @@ async fn run(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     ]))
 }
 
-#[cfg(all(test, feature = "rayon"))]
+#[cfg(all(test, feature = "rayon", not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::rt::backend::block_on;
