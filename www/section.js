@@ -207,37 +207,81 @@ function actionForm(id, action, initial) {
 }
 
 /**
- * One scenario's section, following the page contract (run/stop buttons, inputs named after
- * the parameters, output, status, elapsed), with its timeline, notes, views and code.
- * `initial` pre-fills inputs (e.g. from the URL; they are validated like typed values and only
- * ever set as text); `compact` leaves out the code (for embeds); `predict` turns "Predict first"
- * on, in a scenario that has prediction questions (predictions.js): Run then asks first, and
- * the section dispatches `playground:prediction` (bubbling; `detail`: `{ scenario, predicted,
- * outcome, correct }`) once the prediction is graded.
+ * Parameters from a URL, split between the scenario and its actions: `repeat-runs=50` is the
+ * parameter `runs` of the action `repeat`. Returns `{ initial, ofAction(action) }`.
  */
-export function scenarioSection(pg, scenario, { initial: given = {}, compact = false, reference = null, predict = false } = {}) {
-  const { id } = scenario;
-  // `repeat-runs=50` in a URL is the parameter `runs` of the action `repeat`.
+function splitInitial(scenario, given) {
   const ofAction = (action) => Object.fromEntries(Object.entries(given)
     .filter(([name]) => name.startsWith(`${action.name}-`)).map(([name, value]) => [name.slice(action.name.length + 1), value]));
   const initial = Object.fromEntries(Object.entries(given)
     .filter(([name]) => !scenario.actions.some((a) => name.startsWith(`${a.name}-`))));
-  const fields = paramFields(scenario, initial);
-  const parts = runParts();
-  const compare = comparison(pg, scenario, reference);
-  const questions = predictionFor(id);
-  const prediction = questions ? predictionParts(id, { on: predict }) : null;
-  const predictionContext = () => ({ cores: pg.capabilities.hardwareConcurrency });
-  const runButton = el('button', { type: 'submit', 'data-action': 'run', class: 'run' }, 'Run');
-  const stopButton = el('button', { type: 'button', 'data-action': 'stop', class: 'stop', disabled: true }, 'Stop');
-  const form = el('form', { class: 'params', novalidate: true }, ...fields.nodes,
-    el('div', { class: 'controls' }, runButton, stopButton, prediction?.toggle, parts.status, parts.elapsed), compare.node);
-  const actionForms = scenario.actions.map((action) => actionForm(id, action, ofAction(action)));
+  return { initial, ofAction };
+}
 
-  let shown = null; // the finished or recorded run on show, as a record
-  const tools = runTools(id, () => shown, (file) => openFile(file));
-  parts.recorded.tabIndex = -1; // focused when a recorded run is opened
-  const section = el('section', { 'data-scenario': id, id, class: 'scenario', 'aria-labelledby': `${id}-title` },
+/** A graded prediction, told to whoever listens (the embed passes it to its course page). */
+function announcePrediction(section, id, grade) {
+  section.dispatchEvent(new CustomEvent('playground:prediction', { bubbles: true, detail: {
+    scenario: id,
+    predicted: Object.fromEntries(grade.results.map((r) => [r.name, r.predicted])),
+    outcome: Object.fromEntries(grade.results.map((r) => [r.name, r.outcome])),
+    correct: grade.correct,
+  } }));
+}
+
+/**
+ * Recorded runs in a section: a saved file opened here, or a run handed over by the page (a
+ * link) or by another section (a file of this scenario opened there). `show(record)` puts its
+ * parameters in the fields and draws it, nothing run. Returns `{ openFile }`.
+ */
+function recordedRuns({ pg, scenario, section, form, fields, parts, compare, tools, busy, shown, setState }) {
+  const { id } = scenario;
+  const show = async (record) => {
+    if (busy()) { tools.say('A run is in progress: stop it before opening a recorded one.', 'error'); return; }
+    const { describeRecorded } = await loadShare();
+    for (const [name, value] of Object.entries(record.params)) {
+      const input = form.querySelector(`input[name="${CSS.escape(name)}"]`);
+      if (input) input.value = String(value);
+    }
+    fields.showErrors([]);
+    compare.clear();
+    tools.say('');
+    shown(record, showRecorded(pg, record, parts, setState, describeRecorded(record)).redraw);
+    tools.offer(true);
+  };
+  const openFile = async (file) => {
+    const { MAX_UNPACKED_BYTES, ShareError, parseRun } = await loadShare();
+    try {
+      if (file.size > MAX_UNPACKED_BYTES) throw new ShareError(`This file is too large (${(file.size / 1024 / 1024).toFixed(1)} MB); the most this page reads is ${MAX_UNPACKED_BYTES / 1024 / 1024} MB.`);
+      const record = parseRun(await file.text(), pg);
+      if (record.scenario !== id && !offerRecorded({ record })) {
+        throw new ShareError(`This is a run of "${record.scenario}", which this page does not show.`);
+      }
+      if (record.scenario === id) { await show(record); parts.recorded.focus(); }
+    } catch (error) {
+      tools.say(error instanceof ShareError ? error.message : `This file could not be read: ${error.message}`, 'error');
+    }
+  };
+  document.addEventListener('playground:recorded', ({ detail }) => {
+    if (detail.taken) return;
+    if (detail.record?.scenario === id) {
+      detail.taken = true;
+      show(detail.record).then(() => {
+        section.scrollIntoView({ block: 'start' });
+        parts.recorded.focus({ preventScroll: true });
+      });
+    } else if (detail.error && detail.scenario === id) {
+      detail.taken = true;
+      tools.say(detail.error, 'error');
+      section.scrollIntoView({ block: 'start' });
+    }
+  });
+  return { openFile };
+}
+
+/** The section's DOM: its header, the forms, the run's parts, what to notice and the code. */
+function sectionElement(scenario, { form, prediction, actionForms, parts, tools, compact }) {
+  const { id } = scenario;
+  return el('section', { 'data-scenario': id, id, class: 'scenario', 'aria-labelledby': `${id}-title` },
     el('header', {},
       el('h2', { id: `${id}-title`, text: scenario.title }),
       el('p', { class: 'seed-section', text: `Seed: ${scenario.seedSection} · id ${id}` })),
@@ -255,6 +299,52 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     parts.views,
     compact ? null : el('aside', { class: 'what-to-notice' }, el('h3', { text: 'What to notice' }), el('p', { text: scenario.notice })),
     compact ? null : codeDetails(scenario));
+}
+
+/**
+ * The parameters typed in `of` (the scenario's fields or an action's), with `extra` ones (e.g.
+ * unknown names from a URL), if the validator takes them; otherwise shows why and returns null.
+ */
+function checkedParams(pg, id, of, action = '', extra = {}) {
+  const params = { ...of.values(), ...extra };
+  try {
+    pg.validate(id, params, action);
+  } catch (error) {
+    if (error instanceof ParamError) { of.showErrors(error.errors); return null; }
+    throw error;
+  }
+  of.showErrors([]);
+  return params;
+}
+
+/**
+ * One scenario's section, following the page contract (run/stop buttons, inputs named after
+ * the parameters, output, status, elapsed), with its timeline, notes, views and code.
+ * `initial` pre-fills inputs (e.g. from the URL; they are validated like typed values and only
+ * ever set as text); `compact` leaves out the code (for embeds); `predict` turns "Predict first"
+ * on, in a scenario that has prediction questions (predictions.js): Run then asks first, and
+ * the section dispatches `playground:prediction` (bubbling; `detail`: `{ scenario, predicted,
+ * outcome, correct }`) once the prediction is graded.
+ */
+export function scenarioSection(pg, scenario, { initial: given = {}, compact = false, reference = null, predict = false } = {}) {
+  const { id } = scenario;
+  const { initial, ofAction } = splitInitial(scenario, given);
+  const fields = paramFields(scenario, initial);
+  const parts = runParts();
+  const compare = comparison(pg, scenario, reference);
+  const questions = predictionFor(id);
+  const prediction = questions ? predictionParts(id, { on: predict }) : null;
+  const predictionContext = () => ({ cores: pg.capabilities.hardwareConcurrency });
+  const runButton = el('button', { type: 'submit', 'data-action': 'run', class: 'run' }, 'Run');
+  const stopButton = el('button', { type: 'button', 'data-action': 'stop', class: 'stop', disabled: true }, 'Stop');
+  const form = el('form', { class: 'params', novalidate: true }, ...fields.nodes,
+    el('div', { class: 'controls' }, runButton, stopButton, prediction?.toggle, parts.status, parts.elapsed), compare.node);
+  const actionForms = scenario.actions.map((action) => actionForm(id, action, ofAction(action)));
+
+  let shown = null; // the finished or recorded run on show, as a record
+  const tools = runTools(id, () => shown, (file) => recorded.openFile(file));
+  parts.recorded.tabIndex = -1; // focused when a recorded run is opened
+  const section = sectionElement(scenario, { form, prediction, actionForms, parts, tools, compact });
   if (scenario.needsSharedMemory && !pg.capabilities.sharedMemory) form.before(isolationNotice(id, form, fields.values));
 
   const setState = (state, text) => {
@@ -265,21 +355,7 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     stopButton.disabled = state !== 'running';
     section.setAttribute('aria-busy', state === 'running' ? 'true' : 'false');
   };
-  /**
-   * The typed parameters (and `extra` ones, e.g. unknown names from a URL) if they are valid;
-   * otherwise shows why and returns null.
-   */
-  const validParams = (of, action = '', extra = {}) => {
-    const params = { ...of.values(), ...extra };
-    try {
-      pg.validate(id, params, action);
-    } catch (error) {
-      if (error instanceof ParamError) { of.showErrors(error.errors); return null; }
-      throw error;
-    }
-    of.showErrors([]);
-    return params;
-  };
+  const validParams = (of, action = '', extra = {}) => checkedParams(pg, id, of, action, extra);
 
   // A view may offer to run again with some parameters changed (e.g. more rounds): the fields
   // show the new values, and the run goes through the same checks as a typed one.
@@ -333,14 +409,7 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
         const typed = pg.validate(id, params).params;
         const grade = prediction.graded({ params: typed, status: result?.status ?? 'error', lines: outcome?.lines ?? [],
           value: result?.value, elapsedMs: outcome?.elapsedMs ?? 0 }, predictionContext());
-        if (grade) {
-          section.dispatchEvent(new CustomEvent('playground:prediction', { bubbles: true, detail: {
-            scenario: id,
-            predicted: Object.fromEntries(grade.results.map((r) => [r.name, r.predicted])),
-            outcome: Object.fromEntries(grade.results.map((r) => [r.name, r.outcome])),
-            correct: grade.correct,
-          } }));
-        }
+        if (grade) announcePrediction(section, id, grade);
       }
     }).finally(() => { current = null; });
   };
@@ -365,47 +434,10 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     });
   }
 
-  /** Shows a checked record of this scenario: its parameters in the fields, nothing run. */
-  const showRecord = async (record) => {
-    if (current) { tools.say('A run is in progress: stop it before opening a recorded one.', 'error'); return; }
-    const { describeRecorded } = await loadShare();
-    for (const [name, value] of Object.entries(record.params)) {
-      const input = form.querySelector(`input[name="${CSS.escape(name)}"]`);
-      if (input) input.value = String(value);
-    }
-    fields.showErrors([]);
-    compare.clear();
-    tools.say('');
-    redrawTimeline = showRecorded(pg, record, parts, setState, describeRecorded(record)).redraw;
-    shown = { ...record, title: scenario.title };
-    tools.offer(true);
-  };
-  async function openFile(file) {
-    const { MAX_UNPACKED_BYTES, ShareError, parseRun } = await loadShare();
-    try {
-      if (file.size > MAX_UNPACKED_BYTES) throw new ShareError(`This file is too large (${(file.size / 1024 / 1024).toFixed(1)} MB); the most this page reads is ${MAX_UNPACKED_BYTES / 1024 / 1024} MB.`);
-      const record = parseRun(await file.text(), pg);
-      if (record.scenario !== id && !offerRecorded({ record })) {
-        throw new ShareError(`This is a run of "${record.scenario}", which this page does not show.`);
-      }
-      if (record.scenario === id) { await showRecord(record); parts.recorded.focus(); }
-    } catch (error) {
-      tools.say(error instanceof ShareError ? error.message : `This file could not be read: ${error.message}`, 'error');
-    }
-  }
-  document.addEventListener('playground:recorded', ({ detail }) => {
-    if (detail.taken) return;
-    if (detail.record?.scenario === id) {
-      detail.taken = true;
-      showRecord(detail.record).then(() => {
-        section.scrollIntoView({ block: 'start' });
-        parts.recorded.focus({ preventScroll: true });
-      });
-    } else if (detail.error && detail.scenario === id) {
-      detail.taken = true;
-      tools.say(detail.error, 'error');
-      section.scrollIntoView({ block: 'start' });
-    }
+  const recorded = recordedRuns({
+    pg, scenario, section, form, fields, parts, compare, tools, setState,
+    busy: () => current !== null,
+    shown: (record, redraw) => { shown = { ...record, title: scenario.title }; redrawTimeline = redraw; },
   });
   stopButton.addEventListener('click', () => current?.cancel());
   // Parameters from a URL are checked at once, like typed ones; nothing runs until Run.

@@ -124,6 +124,19 @@ pub static ALL: &[&Scenario] = &[
     &threading_interleave::SCENARIO,
 ];
 
+/// Sorts a short list (a few dozen items at most) in place by `key`, keeping equal items in
+/// order. An insertion sort on purpose: `slice::sort` would add about 10 KB to the wasm module
+/// for lists this short.
+pub fn sort_short<T, K: PartialOrd>(items: &mut [T], key: impl Fn(&T) -> K) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && key(&items[j - 1]) > key(&items[j]) {
+            items.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
 pub fn find(id: &str) -> Option<&'static Scenario> {
     ALL.iter().copied().find(|s| s.id == id)
 }

@@ -164,7 +164,7 @@ impl Locks {
         // proves nothing about its start: try the next one.
         // By name, so the same cycle is always named from the same thread (Thread-A first).
         let mut starts: Vec<&String> = record.waiting_for.keys().collect();
-        starts.sort();
+        super::sort_short(&mut starts, |&name| name);
         'starts: for start in starts {
             let mut thread = start.clone();
             let mut steps = Vec::new();

@@ -28,7 +28,6 @@
 //! (`rt::input`), grants the step, waits the moment it takes, and shows the state after it.
 //! "Explore every order" runs every order of the shared-memory steps the same way.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
@@ -567,14 +566,15 @@ fn explore(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     // The orders' own threads report nothing: hundreds of runs would bury the timeline.
     let quiet = Ctx::discarding();
     let mut order: Vec<usize> = (0..threads).flat_map(|t| std::iter::repeat_n(t, shared_steps as usize)).collect();
-    let mut classes: BTreeMap<u64, Class> = BTreeMap::new();
+    // By final counter, which is at most threads x k: a slot per possible value.
+    let mut classes: Vec<Option<Class>> = (0..=threads as u64 * k).map(|_| None).collect();
     let started_ms = clock::now_ms();
     let mut explored: u64 = 0;
     loop {
         let counter = run_order(&quiet, &order, threads, k)?;
         let schedule = as_schedule(&order, threads);
         explored += 1;
-        classes.entry(counter).or_insert_with(|| Class { orders: 0, example: schedule.clone() }).orders += 1;
+        classes[counter as usize].get_or_insert_with(|| Class { orders: 0, example: schedule.clone() }).orders += 1;
         ctx.emit(EventKind::Explored { schedule, counter });
         if !next_order(&mut order) {
             break;
@@ -583,7 +583,9 @@ fn explore(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     let ms = clock::now_ms() - started_ms;
     ctx.span(SpanState::Run, started_ms, format!("{explored} orders on {threads} real threads"));
     let expected = threads as u64 * k;
-    let lost_orders: u64 = classes.iter().filter(|&(&c, _)| c < expected).map(|(_, class)| class.orders).sum();
+    let classes: Vec<(u64, Class)> =
+        classes.into_iter().enumerate().filter_map(|(counter, class)| Some((counter as u64, class?))).collect();
+    let lost_orders: u64 = classes.iter().filter(|&&(c, _)| c < expected).map(|(_, class)| class.orders).sum();
     ctx.note(format!(
         "{explored} orders in {} ms ({} orders/s): {lost_orders} of them lose an update; {}",
         decimal(ms, 0),
@@ -619,6 +621,8 @@ fn explore(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::rt::backend::block_on;
 

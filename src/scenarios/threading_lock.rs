@@ -347,16 +347,9 @@ impl Ledger {
             }
             ledger.caught.extend(t.caught.into_iter().map(|w| (lane.clone(), w)));
         }
-        // In time order (at most 16 threads x 20): an insertion sort keeps the module small.
-        let caught = &mut ledger.caught;
-        for i in 1..caught.len() {
-            let mut j = i;
-            while j > 0 && caught[j - 1].1.t_ms > caught[j].1.t_ms {
-                caught.swap(j - 1, j);
-                j -= 1;
-            }
-        }
-        caught.truncate(CAUGHT_PER_THREAD);
+        // In time order (at most 16 threads x 20).
+        super::sort_short(&mut ledger.caught, |(_, wipe)| wipe.t_ms);
+        ledger.caught.truncate(CAUGHT_PER_THREAD);
         ledger
     }
 
@@ -427,15 +420,8 @@ pub struct Outcome {
 /// How long at least two of the `(start, end)` stretches run at once.
 fn overlap_ms(stretches: &[(f64, f64)]) -> f64 {
     let mut edges: Vec<(f64, i32)> = stretches.iter().flat_map(|&(start, end)| [(start, 1), (end, -1)]).collect();
-    // At most 32 edges: an insertion sort. (`slice::sort_by` would add ~10 KB to the wasm.)
     // Ends sort before starts at the same instant: touching stretches do not overlap.
-    for i in 1..edges.len() {
-        let mut j = i;
-        while j > 0 && (edges[j - 1].0, edges[j - 1].1) > (edges[j].0, edges[j].1) {
-            edges.swap(j - 1, j);
-            j -= 1;
-        }
-    }
+    super::sort_short(&mut edges, |&edge| edge);
     let (mut running, mut since, mut overlap) = (0, 0.0, 0.0);
     for (t, change) in edges {
         if running >= 2 {
