@@ -120,8 +120,8 @@ build_wasm() {
   [ "$variant" = drills ] && drills=(drills)
   # Served from the site itself: it makes the page isolated on hosts that send no headers.
   cp -p node_modules/coi-serviceworker/coi-serviceworker.js www/coi-serviceworker.js
-  build_module "$variant" "$PKG" "${drills[@]}"
-  build_module "$variant" "$PKG-rayon" "${drills[@]}" rayon
+  build_module "$variant" "$PKG" page "${drills[@]}"
+  build_module "$variant" "$PKG-rayon" page "${drills[@]}" rayon
   copy_sources
 }
 
@@ -197,7 +197,6 @@ write_npm_package() {
   cp www/playground.js www/worker.js "$out/"
   cp www/protocol.js "$out/"
   cp "$PKG/$CRATE.js" "$PKG/${CRATE}_bg.wasm" "$PKG/$CRATE.d.ts" "$out/pkg/"
-  cp -r "$PKG/snippets" "$out/pkg/" # protocol.js as the module imports it
   cp npm/README.md LICENSE-MIT LICENSE-APACHE "$out/"
   # No repository, homepage or bugs: the project has no public URL yet, and an invented one
   # would point users elsewhere. The README says where the source is.

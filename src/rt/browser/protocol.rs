@@ -4,7 +4,12 @@
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(module = "/www/protocol.js")]
+// The page's modules (cargo feature `page`, which build.sh sets) import the very
+// `www/protocol.js` the page and worker.js import, beside `pkg/`: one module, fetched once,
+// and no second fetch the glue must be loaded to discover (that chain sat on the path of every
+// worker's start). Elsewhere (wasm-pack tests) wasm-bindgen copies the file beside the glue.
+#[cfg_attr(feature = "page", wasm_bindgen(raw_module = "../protocol.js"))]
+#[cfg_attr(not(feature = "page"), wasm_bindgen(module = "/www/protocol.js"))]
 extern "C" {
     #[wasm_bindgen(js_name = processStart)]
     pub fn process_start(req_id: u32, name: &str) -> JsValue;
