@@ -286,7 +286,7 @@ class Playground {
   #send(record, value) {
     if (record.state === 'settled') return false;
     const text = String(value).slice(0, 200); // nothing longer is a step; the program quotes it back
-    if (record.state === 'running') this.world.main.postMessage(msg.input(record.runId, text));
+    if (record.state === 'running') this.#worlds[record.kind].main.postMessage(msg.input(record.runId, text));
     else record.inputs.push(text);
     return true;
   }
