@@ -1,8 +1,11 @@
 // The playground page: one section per scenario, built on the same JS API course sites use.
 import { boot } from './boot.js';
-import { deepLinkTarget, scenarioNav } from './nav.js';
-import { offerRecorded, scenarioSection } from './section.js';
 import { paramsFromUrl } from './url.js';
+
+// The main worker starts as soon as boot() runs, so this module waits for nothing else: the
+// sections' modules (preloaded) are imported while the worker starts and the module compiles.
+const booting = boot();
+const building = Promise.all([import('./section.js'), import('./nav.js')]);
 
 const main = document.getElementById('scenarios');
 const nav = document.getElementById('scenario-nav');
@@ -19,7 +22,8 @@ async function referenceFigures() {
 
 async function start() {
   const referencePromise = referenceFigures(); // fetched while the module loads
-  const pg = await boot();
+  const pg = await booting;
+  const [{ scenarioSection }, { deepLinkTarget, scenarioNav }] = await building;
   const wanted = paramsFromUrl();
   const reference = await referencePromise;
   for (const scenario of pg.scenarios) {
@@ -48,9 +52,11 @@ async function openRunInFragment(pg, id) {
   pageMessage.hidden = true;
   try {
     const record = await decodeRun(location.hash, pg);
+    const { offerRecorded } = await import('./section.js');
     if (!offerRecorded({ record })) throw new ShareError(`This page has no section for "${record.scenario}".`);
   } catch (error) {
     const text = error instanceof ShareError ? error.message : `The run in this link could not be read: ${error.message}`;
+    const { offerRecorded } = await import('./section.js');
     if (!offerRecorded({ error: text, scenario: id })) {
       pageMessage.textContent = text;
       pageMessage.hidden = false;
