@@ -7,13 +7,10 @@
 // and no script of another origin, so it cannot be added as a <script>.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { launchBrowser, openPage, startServer } from './harness.mjs';
+import { axeViolations } from './axe.mjs';
 import { runLight, scenarioIds } from './light.mjs';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 let server;
 let browser;
@@ -26,14 +23,6 @@ after(async () => {
   server?.stop();
 });
 
-/** axe's violations on the whole document, as `rule (impact): target, target…` lines. */
-async function violations(page) {
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(`${AXE}; 0`);
-  const found = await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(TAGS)} } })
-    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-      targets: v.nodes.slice(0, 8).map((n) => n.target.join(' ') + ' ' + (n.failureSummary ?? '').split('\\n').slice(1, 2).join('').trim()) })))`);
-  return found.map((v) => `${v.id} (${v.impact}, ${v.help}):\n    ${v.targets.join('\n    ')}`);
-}
 
 async function openAllCode(page) {
   for (const details of await page.locator('details.code').all()) {
@@ -45,10 +34,10 @@ async function openAllCode(page) {
 for (const [width, height, scheme] of [[1280, 800, 'light'], [390, 844, 'dark']]) {
   test(`axe: the full page at ${width} px ${scheme}, before and after every scenario runs`, async () => {
     const { page, errors, context } = await openPage(browser, server.url, { viewport: { width, height }, colorScheme: scheme });
-    assert.deepEqual(await violations(page), [], 'before any run');
+    assert.deepEqual(await axeViolations(page), [], 'before any run');
     if (width < 1100) { // the narrow nav, opened
       await page.locator('nav[aria-label="Scenarios"] summary').click();
-      assert.deepEqual(await violations(page), [], 'with the nav open');
+      assert.deepEqual(await axeViolations(page), [], 'with the nav open');
       await page.locator('nav[aria-label="Scenarios"] summary').click();
     }
     for (const id of await scenarioIds(page)) {
@@ -57,7 +46,7 @@ for (const [width, height, scheme] of [[1280, 800, 'light'], [390, 844, 'dark']]
     }
     await openAllCode(page);
     await page.locator('.lang-rust button.code-fold').first().click(); // one fold open
-    assert.deepEqual(await violations(page), [], 'after every scenario ran, with the code shown');
+    assert.deepEqual(await axeViolations(page), [], 'after every scenario ran, with the code shown');
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -65,16 +54,16 @@ for (const [width, height, scheme] of [[1280, 800, 'light'], [390, 844, 'dark']]
 
 test('axe: the embed (threading-lock), before and after a run', async () => {
   const { page, errors, context } = await openPage(browser, `${server.url}embed.html?scenario=threading-lock&threads=4`, { viewport: { width: 700, height: 900 } });
-  assert.deepEqual(await violations(page), [], 'before the run');
+  assert.deepEqual(await axeViolations(page), [], 'before the run');
   assert.equal(await runLight(page, 'threading-lock'), 'done');
   await page.locator('[data-view="race-ledger"] [data-role="ledger"]').waitFor();
-  assert.deepEqual(await violations(page), [], 'after the run (with its ledger)');
+  assert.deepEqual(await axeViolations(page), [], 'after the run (with its ledger)');
   // Run many times: the sweep and the histogram.
   await page.locator('input[name="repeat-runs"]').fill('20');
   await page.locator('input[name="repeat-sweep"]').fill('1, 100');
   await page.locator('[data-action="repeat"]').click();
   await page.locator('[data-role="histogram"]').waitFor({ timeout: 60_000 });
-  assert.deepEqual(await violations(page), [], 'after running many times (sweep and histogram)');
+  assert.deepEqual(await axeViolations(page), [], 'after running many times (sweep and histogram)');
   assert.deepEqual(errors, []);
   await context.close();
 });

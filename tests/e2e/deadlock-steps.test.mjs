@@ -4,10 +4,9 @@
 // (aria-live) after each step, axe mid-schedule, and screenshots at 1280 light and 390 dark.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { OUTPUT, launchBrowser, openPage, startServer } from './harness.mjs';
+import { OUTPUT, launchBrowser, openPage, startServer, settled as settledIn } from './harness.mjs';
+import { axeViolations } from './axe.mjs';
 
 let server;
 let browser;
@@ -21,19 +20,11 @@ after(async () => {
 });
 
 const ID = 'threading-deadlock';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const CYCLE = /Thread-A holds lock1 and waits for lock2; Thread-B holds lock2 and waits for lock1/;
 
-async function violations(page) {
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(`${AXE}; 0`);
-  return page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-    .then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(', ')))`);
-}
 const sectionOf = (page) => page.locator(`section[data-scenario="${ID}"]`);
 const state = (page) => sectionOf(page).locator('[data-role="status"]').getAttribute('data-state');
-const settled = (page) => page.waitForFunction(
-  (id) => ['done', 'error', 'cancelled'].includes(document.querySelector(`section[data-scenario="${id}"] [data-role="status"]`).dataset.state),
-  ID, { timeout: 60_000 });
+const settled = (page) => settledIn(page, ID, { timeout: 60_000 });
 const stepsShown = (page, steps) => page.waitForFunction(
   ([id, n]) => document.querySelector(`section[data-scenario="${id}"] [data-role="shared"]`)?.dataset.steps === String(n),
   [ID, steps], { timeout: 10_000 });
@@ -84,7 +75,7 @@ test('clicking both threads into the cycle: each step in the panel, a waiting th
   await page.keyboard.press('1');
   await section.locator('[data-role="refused"]').filter({ hasText: 'Thread-A is waiting for lock2: it can take no step until it holds it' }).waitFor();
   assert.equal(await section.locator('[data-role="shared"]').getAttribute('data-steps'), '3');
-  assert.deepEqual(await violations(page), [], 'axe mid-schedule');
+  assert.deepEqual(await axeViolations(page), [], 'axe mid-schedule');
   await step('Thread-B');
   await settled(page);
   assert.equal(await state(page), 'error');

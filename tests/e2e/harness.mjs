@@ -53,11 +53,9 @@ export async function openPage(browser, url, { viewport = { width: 1280, height:
   return { page, errors, context };
 }
 
-/** Clicks Run in a section and waits until its status leaves `running`; returns the state. */
-export async function runInPage(page, id, { timeout = 60_000 } = {}) {
-  const section = page.locator(`section[data-scenario="${id}"]`);
-  await section.locator('[data-action="run"]').click();
-  await page.waitForFunction(
+/** Waits until the status of section `id` says its run ended (done, error or cancelled). */
+export function settled(page, id, { timeout = 60_000 } = {}) {
+  return page.waitForFunction(
     (sid) => {
       const s = document.querySelector(`section[data-scenario="${sid}"] [data-role="status"]`);
       return s && ['done', 'error', 'cancelled'].includes(s.dataset.state);
@@ -65,6 +63,13 @@ export async function runInPage(page, id, { timeout = 60_000 } = {}) {
     id,
     { timeout },
   );
+}
+
+/** Clicks Run in a section and waits until its status leaves `running`; returns the state. */
+export async function runInPage(page, id, { timeout = 60_000 } = {}) {
+  const section = page.locator(`section[data-scenario="${id}"]`);
+  await section.locator('[data-action="run"]').click();
+  await settled(page, id, { timeout });
   return section.locator('[data-role="status"]').getAttribute('data-state');
 }
 

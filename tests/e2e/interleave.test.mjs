@@ -4,10 +4,9 @@
 // (step latency from the click to the updated panel; explorer orders per second).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { OUTPUT, launchBrowser, openPage, startServer } from './harness.mjs';
+import { OUTPUT, launchBrowser, openPage, startServer, settled as settledIn } from './harness.mjs';
+import { axeViolations } from './axe.mjs';
 import { exploreFigures, stepLatencies } from './interleave-steps.mjs';
 
 let server;
@@ -22,19 +21,10 @@ after(async () => {
 });
 
 const ID = 'threading-interleave';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-/** axe's WCAG A/AA violations on the page, as short lines (the a11y test checks finished runs). */
-async function violations(page) {
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(`${AXE}; 0`);
-  return page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-    .then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(', ')))`);
-}
 const sectionOf = (page) => page.locator(`section[data-scenario="${ID}"]`);
 const state = (page) => sectionOf(page).locator('[data-role="status"]').getAttribute('data-state');
-const settled = (page) => page.waitForFunction(
-  (id) => ['done', 'error', 'cancelled'].includes(document.querySelector(`section[data-scenario="${id}"] [data-role="status"]`).dataset.state),
-  ID, { timeout: 60_000 });
+const settled = (page) => settledIn(page, ID, { timeout: 60_000 });
 /** Waits until the shared panel shows `steps` steps taken. */
 const stepsShown = (page, steps) => page.waitForFunction(
   ([id, n]) => document.querySelector(`section[data-scenario="${id}"] [data-role="shared"]`)?.dataset.steps === String(n),
@@ -216,7 +206,7 @@ test('390 px dark: no sideways scroll mid-schedule and after explore (screenshot
   await stepsShown(page, 3);
   const noSideways = () => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
   assert.ok(await noSideways(), 'mid-schedule');
-  assert.deepEqual(await violations(page), [], 'axe, mid-schedule');
+  assert.deepEqual(await axeViolations(page), [], 'axe, mid-schedule');
   await section.locator('[data-role="shared"]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUTPUT, 'interleave-mid-390-dark.png') });
   await section.locator('[data-action="stop"]').click();
@@ -225,7 +215,7 @@ test('390 px dark: no sideways scroll mid-schedule and after explore (screenshot
   await section.locator('[data-action="explore"]').click();
   await settled(page);
   assert.ok(await noSideways(), 'after explore');
-  assert.deepEqual(await violations(page), [], 'axe, after explore');
+  assert.deepEqual(await axeViolations(page), [], 'axe, after explore');
   await section.locator('[data-role="outcomes"]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUTPUT, 'interleave-explore-390-dark.png') });
   assert.deepEqual(errors, []);

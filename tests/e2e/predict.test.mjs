@@ -5,13 +5,10 @@
 // with the question shown and after grading, 1280 px light and 390 px dark (screenshots).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { OUTPUT, ROOT, launchBrowser, openPage, startServer } from './harness.mjs';
+import { axeViolations } from './axe.mjs';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 let server;
 let browser;
@@ -26,14 +23,6 @@ after(async () => {
   for (const s of more) s.stop();
 });
 
-/** axe's violations on the whole document (evaluated as a string: the CSP allows no inline script). */
-async function violations(page) {
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(`${AXE}; 0`);
-  const found = await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(TAGS)} } })
-    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-      targets: v.nodes.slice(0, 8).map((n) => n.target.join(' ') + ' ' + (n.failureSummary ?? '').split('\\n').slice(1, 2).join('').trim()) })))`);
-  return found.map((v) => `${v.id} (${v.impact}, ${v.help}):\n    ${v.targets.join('\n    ')}`);
-}
 
 const section = (page, id) => page.locator(`section[data-scenario="${id}"]`);
 const graded = (scope) => scope.locator('[data-role="prediction"][data-state="graded"]').waitFor({ timeout: 120_000 });
@@ -253,7 +242,7 @@ for (const [width, height, scheme] of [[1280, 800, 'light'], [390, 844, 'dark']]
     await lock.locator('[data-action="run"]').click();
     const question = lock.locator('[data-role="predict"]');
     await question.waitFor();
-    assert.deepEqual(await violations(page), [], 'with the question shown');
+    assert.deepEqual(await axeViolations(page), [], 'with the question shown');
     assert.ok(await noSideways(), 'no sideways scroll with the question');
     await question.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(OUTPUT, `predict-question-${width}-${scheme}.png`) });
@@ -262,7 +251,7 @@ for (const [width, height, scheme] of [[1280, 800, 'light'], [390, 844, 'dark']]
     assert.equal(await lock.locator('[data-role="prediction"] .grade').getAttribute('data-verdict'), 'possible');
     assert.match(await lock.locator('[data-role="prediction"] [data-role="grade-reason"]').textContent(), /^The counter is exact only if no thread ever reads it while another is between its LOAD and its STORE\. (This time it ended at exactly 40,000|Usually the threads overlap, as they did this time\.)/);
     await lock.locator('[data-view="race-ledger"] [data-role="ledger"]').waitFor();
-    assert.deepEqual(await violations(page), [], 'after grading');
+    assert.deepEqual(await axeViolations(page), [], 'after grading');
     assert.ok(await noSideways(), 'no sideways scroll with the grade');
     await lock.locator('[data-role="prediction"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(OUTPUT, `predict-graded-${width}-${scheme}.png`) });

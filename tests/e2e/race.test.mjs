@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, launchBrowser, openPage, startServer } from './harness.mjs';
+import { OUTPUT, launchBrowser, openPage, startServer, settled as settledIn } from './harness.mjs';
 
 let server;
 let browser;
@@ -17,9 +17,7 @@ after(async () => {
 });
 
 const ID = 'threading-lock';
-const settled = (page) => page.waitForFunction(
-  (id) => ['done', 'error', 'cancelled'].includes(document.querySelector(`section[data-scenario="${id}"] [data-role="status"]`).dataset.state),
-  ID, { timeout: 120_000 });
+const settled = (page) => settledIn(page, ID, { timeout: 120_000 });
 
 test('run many times: a note per loop length, the sweep, and a histogram of every run\'s final counter', async () => {
   const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}`);
