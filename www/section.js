@@ -8,13 +8,11 @@ import { paramFields } from './fields.js';
 import { predictionParts } from './predict.js';
 import { predictionFor } from './predictions.js';
 import { runParts, showRecorded, showRun } from './run-view.js';
+import { pageUrl } from './url.js';
 
 // Loaded when first needed, not with the page: sharing, trace export and the code view are
 // a click away, and the first load is what every learner waits for.
 const loadShare = () => import('./share.js');
-import { pageUrl } from './url.js';
-
-export { el, formatMs };
 
 /** The Python a scenario ports: the ```python block in the `//!` lines that open its file. */
 export function pythonOf(rust) {
