@@ -195,7 +195,7 @@ write_npm_package() {
   version=$(awk -F'"' '/^version = /{ print $2; exit }' Cargo.toml)
   rm -rf "$out" && mkdir -p "$out/pkg"
   cp www/playground.js www/worker.js "$out/"
-  cp www/protocol.js "$out/"
+  cp www/protocol.js www/start.js "$out/"
   cp "$PKG/$CRATE.js" "$PKG/${CRATE}_bg.wasm" "$PKG/$CRATE.d.ts" "$out/pkg/"
   cp npm/README.md LICENSE-MIT LICENSE-APACHE "$out/"
   # No repository, homepage or bugs: the project has no public URL yet, and an invented one
@@ -207,8 +207,8 @@ write_npm_package() {
   "description": "Python's threads, locks, processes, pools and asyncio, run for real in the browser (Rust + WebAssembly)",
   "type": "module",
   "main": "./playground.js",
-  "exports": { ".": "./playground.js", "./worker.js": "./worker.js" },
-  "files": ["playground.js", "worker.js", "protocol.js", "pkg/", "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
+  "exports": { ".": "./playground.js", "./start.js": "./start.js", "./worker.js": "./worker.js" },
+  "files": ["playground.js", "worker.js", "protocol.js", "start.js", "pkg/", "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
   "license": "MIT OR Apache-2.0",
   "sideEffects": false
 }

@@ -114,6 +114,7 @@ pub fn scenarios() -> JsValue {
                 ("actions", s.actions.iter().map(action_to_js).collect::<Array>().into()),
                 ("needsSharedMemory", s.needs_shared_memory.into()),
                 ("needsRayon", s.needs_rayon.into()),
+                ("predict", s.predict.into()),
                 ("rustFile", s.source_file.into()),
                 ("moreRustFiles", s.more_source_files.iter().map(|t| JsValue::from_str(t)).collect::<Array>().into()),
                 ("notice", s.notice.into()),

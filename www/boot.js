@@ -9,12 +9,15 @@ export function describeCapabilities(caps) {
   return `${isolation} The browser offers ${caps.hardwareConcurrency} hardware thread${caps.hardwareConcurrency === 1 ? '' : 's'}.`;
 }
 
-/** Loads the playground and fills `[data-role=capabilities]`; on failure says why there. */
-export async function boot() {
+/**
+ * Loads the playground (taking over what `startLoading()` started) and fills
+ * `[data-role=capabilities]`; on failure says why there.
+ */
+export async function boot(started) {
   const capabilitiesLine = document.querySelector('[data-role="capabilities"]');
   let pg;
   try {
-    pg = await load();
+    pg = await load({ started });
   } catch (error) {
     capabilitiesLine.textContent = `The playground could not start: ${error.message}`;
     capabilitiesLine.dataset.state = 'error';

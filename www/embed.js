@@ -4,10 +4,13 @@
 // whenever that changes, so the frame can fit its content. With `&predict=1` Run asks for a
 // prediction first; once it is graded the embed posts `{ type:
 // 'concurrency-playground:prediction', scenario, predicted, outcome, correct }` to the parent.
-import { boot } from './boot.js';
-import { el } from './dom.js';
-import { scenarioSection } from './section.js';
-import { pageUrl, paramsFromUrl } from './url.js';
+import { startLoading } from './start.js';
+
+// As on the full page: the main worker and the compilation start before the other modules
+// are evaluated.
+const started = startLoading();
+const building = Promise.all([import('./boot.js'), import('./dom.js'), import('./section.js'), import('./url.js'), import('./run-view.js')]);
+const [{ boot }, { el }, { scenarioSection }, { pageUrl, paramsFromUrl }, { loadDrawing }] = await building;
 
 const main = document.getElementById('scenarios');
 const wanted = paramsFromUrl();
@@ -28,7 +31,7 @@ document.addEventListener('playground:prediction', ({ detail }) => {
 });
 
 async function start() {
-  const pg = await boot();
+  const pg = await boot(started);
   const scenario = pg.scenarios.find((s) => s.id === wanted.id);
   if (!scenario) {
     const known = pg.scenarios.map((s) => s.id).join(', ');
@@ -42,6 +45,7 @@ async function start() {
   }
   document.body.dataset.ready = 'true';
   reportHeight();
+  loadDrawing(); // the timeline's and replay's modules, before a first run needs them
 }
 
 start();

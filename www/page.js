@@ -1,11 +1,12 @@
 // The playground page: one section per scenario, built on the same JS API course sites use.
-import { boot } from './boot.js';
-import { paramsFromUrl } from './url.js';
+import { startLoading } from './start.js';
 
-// The main worker starts as soon as boot() runs, so this module waits for nothing else: the
-// sections' modules (preloaded) are imported while the worker starts and the module compiles.
-const booting = boot();
-const building = Promise.all([import('./section.js'), import('./nav.js')]);
+// The main worker and the wasm's compilation start first, before the page's other modules
+// (preloaded) are even evaluated: this module imports nothing else statically, so it runs as
+// soon as the HTML is parsed, and the worker's start-up overlaps everything after.
+const started = startLoading();
+const booting = import('./boot.js').then(({ boot }) => boot(started));
+const building = Promise.all([import('./section.js'), import('./nav.js'), import('./url.js'), import('./run-view.js')]);
 
 const main = document.getElementById('scenarios');
 const nav = document.getElementById('scenario-nav');
@@ -23,7 +24,7 @@ async function referenceFigures() {
 async function start() {
   const referencePromise = referenceFigures(); // fetched while the module loads
   const pg = await booting;
-  const [{ scenarioSection }, { deepLinkTarget, scenarioNav }] = await building;
+  const [{ scenarioSection }, { deepLinkTarget, scenarioNav }, { paramsFromUrl }, { loadDrawing }] = await building;
   const wanted = paramsFromUrl();
   const reference = await referencePromise;
   for (const scenario of pg.scenarios) {
@@ -38,6 +39,7 @@ async function start() {
   addEventListener('hashchange', () => openRunInFragment(pg, paramsFromUrl().id));
   document.body.dataset.readyMs = String(performance.now()); // page load to ready, for the bench
   document.body.dataset.ready = 'true';
+  loadDrawing(); // the timeline's and replay's modules, before a first run needs them
 }
 
 /**

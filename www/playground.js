@@ -13,12 +13,14 @@
 // protocol.js); the programs, the parameter rules and the shared state live in Rust
 // (src/web.rs). The page's main thread never blocks.
 //
-// URLs of the worker and the wasm are written `new URL('./…', import.meta.url)` in place, the
-// form bundlers (Vite, webpack, Parcel) recognise, so the module also works from a course
-// site's own bundle.
+// URLs of the worker and the wasm are written `new URL('./…', import.meta.url)` in place (in
+// start.js), the form bundlers (Vite, webpack, Parcel) recognise, so the module also works from
+// a course site's own bundle. A page that wants to be ready sooner calls start.js's
+// `startLoading()` before it imports anything else and passes the result: `load({ started })`.
 
 import initGlue, * as glue from './pkg/concurrency_playground.js';
 import * as msg from './protocol.js';
+import { compile, mainWasmUrl, startLoading, startWorker } from './start.js';
 
 const { T } = msg;
 
@@ -44,55 +46,46 @@ export class RunError extends Error {
 
 /**
  * Loads the module, starts the workers, and reports what this browser can do (`capabilities`).
- * `runTimeoutMs` is the watchdog's limit for one run (a run can also
- * set its own: `pg.run(id, params, { timeoutMs })`); a run past it is stopped with a message.
- * `rayonUrl` is the folder of the module built with rayon, loaded only when a rayon lesson
- * first runs.
+ * `started` is what `startLoading()` (start.js) began earlier, if the page called it first: the
+ * main worker and the compilation are then already under way. `runTimeoutMs` is the watchdog's
+ * limit for one run (a run can also set its own: `pg.run(id, params, { timeoutMs })`); a run
+ * past it is stopped with a message. `rayonUrl` is the folder of the module built with rayon,
+ * loaded only when a rayon lesson first runs.
  */
 export async function load({
-  wasmUrl = new URL('./pkg/concurrency_playground_bg.wasm', import.meta.url),
+  wasmUrl = mainWasmUrl(),
   rayonUrl = new URL(/* @vite-ignore */ './pkg-rayon/', import.meta.url), // not bundled: served beside
   runTimeoutMs = 5 * 60_000,
+  started = startLoading({ wasmUrl }),
 } = {}) {
-  // The main worker starts loading its scripts now, while the module compiles here.
-  const main = startWorker('main worker');
+  const { main } = started;
+  let world;
   let playground;
   try {
-    const module = await compile(wasmUrl);
+    const module = await started.module;
+    // The main worker instantiates its copy of the module while the page instantiates its own;
+    // the playground takes the world's messages once it exists (none before matter to it).
+    world = new World(module, null, pageCapabilities().sharedMemory, main, () => {});
+    world.ready.catch(() => {}); // awaited below; failing meanwhile is no unhandled rejection
     // The page's own instance: it validates and describes, and never shares its memory.
     await initGlue({ module_or_path: module });
-    playground = new Playground(glue, module, main, runTimeoutMs, rayonUrl);
-    await playground.world.ready;
+    playground = new Playground(glue, module, world, runTimeoutMs, rayonUrl);
+    await world.ready;
   } catch (error) {
     main.terminate();
-    playground?.world.terminate();
+    world?.terminate();
     throw error;
   }
   return playground;
 }
 
-async function compile(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status}`);
-  // Streaming compilation needs the application/wasm MIME type; fall back if a host lacks it.
-  if (response.headers.get('content-type')?.startsWith('application/wasm')) {
-    return WebAssembly.compileStreaming(response);
-  }
-  return WebAssembly.compile(await response.arrayBuffer());
-}
-
-/** Every worker runs worker.js; its first message gives it its role. */
-function startWorker(name) {
-  return noteStartFailure(new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name }));
-}
-
-/**
- * A worker whose script fails to load says so once, possibly before anyone listens (the main
- * worker starts while the module still compiles): keep that as `worker.startFailure`.
- */
-function noteStartFailure(worker) {
-  worker.addEventListener('error', (e) => { worker.startFailure ??= e.message || 'script error'; }, { once: true });
-  return worker;
+/** What this browser lets the page do, as `pg.capabilities` reports it. */
+function pageCapabilities() {
+  return {
+    crossOriginIsolated: self.crossOriginIsolated === true,
+    sharedMemory: self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function',
+    hardwareConcurrency: navigator.hardwareConcurrency || 1,
+  };
 }
 
 /** Calls a Rust validator; what it rejects with (`[{ param, message }]`) becomes a ParamError. */
@@ -121,7 +114,6 @@ function toPairs(params) {
 
 class Playground {
   #glue;
-  #module;
   // The worlds runs execute in, by the module they run: 'main' (every scenario but the rayon
   // lessons, started at load) and 'rayon' (started when a rayon lesson first runs).
   #worlds = {};
@@ -135,21 +127,18 @@ class Playground {
 
   #runTimeoutMs;
 
-  constructor(glue, module, main, runTimeoutMs, rayonUrl) {
+  /** `world`: the main module's, already started (by load()). */
+  constructor(glue, module, world, runTimeoutMs, rayonUrl) {
     this.#glue = glue;
     this.#rayon = { url: rayonUrl, module: null };
     this.#runTimeoutMs = runTimeoutMs;
-    this.#module = module;
-    this.capabilities = {
-      crossOriginIsolated: self.crossOriginIsolated === true,
-      sharedMemory: self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function',
-      hardwareConcurrency: navigator.hardwareConcurrency || 1,
-    };
+    this.capabilities = pageCapabilities();
     this.scenarios = glue.scenarios();
     /** `[{ name, label, overlay }]`: the states a lane's time is drawn in (Rust's SpanState). */
     this.spanStates = glue.span_states();
     this.#processes = new ProcessWorkers(module, (worker, data) => this.#onMessage(worker, data));
-    this.#worlds.main = this.#newWorld('main', module, main);
+    world.onMessage = (worker, data) => this.#onMessage(worker, data);
+    this.#worlds.main = world;
   }
 
   /** The world of the main module (the one started at load). */

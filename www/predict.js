@@ -1,9 +1,17 @@
 // "Predict, then run" in a section: the "Predict first" toggle beside Run, the question form
 // (`[data-role=predict]`, one <fieldset> per question) shown when Run is pressed, and the grade
 // once the run has ended. What is asked and how it is graded is predictions.js's business; this
-// only shows it. It knows nothing of particular scenarios.
+// only shows it, and loads predictions.js when a learner is first asked (a scenario's `predict`
+// flag says it has questions). It knows nothing of particular scenarios.
 import { el } from './dom.js';
-import { gradePrediction } from './predictions.js';
+
+// Failed loads are tried again at the next question.
+let predictions = null;
+function loadPredictions() {
+  predictions ??= import('./predictions.js');
+  predictions.catch(() => { predictions = null; });
+  return predictions;
+}
 
 const VERDICT = {
   right: { mark: '✓', text: 'Right' },
@@ -12,10 +20,9 @@ const VERDICT = {
 };
 
 /**
- * The prediction parts of scenario `id`'s section, for the questions `entry`
- * (predictions.js). `on` is the toggle's first state (e.g. `predict=1` in the URL).
- * Returns `{ toggle, slot, wanted(), ask(questions, onAnswer, onCancel), dismiss(), started(),
- * graded(run) }`.
+ * The prediction parts of scenario `id`'s section. `on` is the toggle's first state (e.g.
+ * `predict=1` in the URL). Returns `{ toggle, slot, wanted(), isOpen(), focusOpen(),
+ * ask(params, ctx, onAnswer, onCancel), dismiss(), clear(), graded(run, ctx) }`.
  */
 export function predictionParts(id, { on = false } = {}) {
   const box = el('input', { type: 'checkbox', id: `${id}-predict-first`, 'data-action': 'predict-first', 'aria-describedby': `${id}-predict-first-help` });
@@ -28,11 +35,11 @@ export function predictionParts(id, { on = false } = {}) {
   const gradeHost = el('div', { class: 'prediction', 'data-role': 'prediction', 'aria-live': 'polite', tabindex: '-1', hidden: true });
   const slot = el('div', { class: 'predict-slot' }, questionHost, gradeHost);
 
-  let open = null; // { questions, form } while a question is shown
-  let pending = null; // { questions, answers } from confirm until graded
+  let open = null; // { form } while a question is shown ({} while its questions load)
+  let pending = null; // { questions, answers, grade } from confirm until graded
 
   const dismiss = () => {
-    open?.form.remove();
+    open?.form?.remove();
     open = null;
   };
   box.addEventListener('change', () => { if (!box.checked) dismiss(); });
@@ -56,12 +63,29 @@ export function predictionParts(id, { on = false } = {}) {
   };
 
   /**
-   * Shows `questions`; `onAnswer(answers)` is called when the learner confirms with every
-   * question answered, `onCancel()` when they cancel (or press Escape).
+   * Asks the questions for a run with the validated `params` (`ctx`: `{ cores }`);
+   * `onAnswer(answers)` is called when the learner confirms with every question answered,
+   * `onCancel()` when they cancel (or press Escape).
    */
-  const ask = (questions, onAnswer, onCancel) => {
+  const ask = async (params, ctx, onAnswer, onCancel) => {
     dismiss();
     gradeHost.hidden = true;
+    const asking = {};
+    open = asking;
+    let entry;
+    try {
+      entry = await loadPredictions();
+    } catch (error) {
+      if (open !== asking) return;
+      open = null;
+      gradeHost.dataset.state = 'error';
+      gradeHost.replaceChildren(el('p', { class: 'notice', role: 'alert', text: `The questions could not be loaded: ${error.message}` }));
+      gradeHost.hidden = false;
+      onCancel();
+      return;
+    }
+    if (open !== asking) return; // dismissed (a parameter changed) while they loaded
+    const questions = entry.predictionFor(id).questions(params, ctx);
     const confirm = el('button', { type: 'submit', class: 'run', 'data-action': 'predict-run' }, 'Run');
     const cancel = el('button', { type: 'button', class: 'secondary', 'data-action': 'predict-cancel' }, 'Cancel');
     const form = el('form', { class: 'predict', 'data-role': 'predict', novalidate: true, 'aria-label': 'Predict, then run' },
@@ -90,7 +114,7 @@ export function predictionParts(id, { on = false } = {}) {
         return;
       }
       dismiss();
-      pending = { questions, answers };
+      pending = { questions, answers, grade: entry.gradePrediction };
       gradeHost.replaceChildren(el('p', { class: 'prediction-said', text: `Your prediction: ${describe(questions, answers)}. Running…` }));
       gradeHost.dataset.state = 'waiting';
       gradeHost.hidden = false;
@@ -98,7 +122,7 @@ export function predictionParts(id, { on = false } = {}) {
       onAnswer(answers);
     });
     questionHost.append(form);
-    open = { questions, form };
+    open = { form };
     form.querySelector('fieldset').focus();
   };
 
@@ -109,7 +133,7 @@ export function predictionParts(id, { on = false } = {}) {
     wanted: () => box.checked,
     /** Whether a question is on show (Run then brings the learner back to it). */
     isOpen: () => open !== null,
-    focusOpen: () => open?.form.querySelector('fieldset').focus(),
+    focusOpen: () => open?.form?.querySelector('fieldset').focus(),
     ask,
     dismiss,
     /** A run without a prediction starts: the last grade goes. */
@@ -124,7 +148,7 @@ export function predictionParts(id, { on = false } = {}) {
      */
     graded(run, ctx) {
       if (!pending) return null;
-      const { questions, answers } = pending;
+      const { questions, answers, grade: gradePrediction } = pending;
       pending = null;
       if (run.status !== 'done') {
         gradeHost.dataset.state = 'ungraded';

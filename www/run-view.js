@@ -2,10 +2,21 @@
 // as they arrive, the timeline redrawn at most once a frame, and the scenario's own views
 // once the run ends. It knows nothing of particular scenarios.
 import { el, formatMs } from './dom.js';
-import { replayBar } from './replay.js';
-import { drawTimeline, legend, stateTable } from './timeline.js';
 
 const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * The timeline and the replay (timeline.js, replay.js): loaded with the first run shown, not
+ * with the page, whose first load every learner waits for (the page asks for them once it is
+ * ready, so a first run rarely waits). A failed load is tried again at the next run.
+ */
+let drawing = null;
+export function loadDrawing() {
+  drawing ??= Promise.all([import('./timeline.js'), import('./replay.js')])
+    .then(([timeline, replay]) => ({ ...timeline, ...replay }));
+  drawing.catch(() => { drawing = null; });
+  return drawing;
+}
 
 /** The parts of a section a run writes into. */
 export function runParts() {
@@ -18,7 +29,8 @@ export function runParts() {
     timelineDetail: el('p', { class: 'timeline-detail', 'aria-live': 'polite', text: 'Run the scenario to see what ran when. Hover or focus a bar or tick for details.' }),
     legend: el('div', { class: 'legend-host' }),
     views: el('div', { class: 'chart-host', 'data-role': 'chart' }),
-    replay: replayBar(), // a controller; its `node` goes into the section
+    replayHost: el('div', { class: 'replay-host' }), // the replay bar goes here at the first run
+    replay: null, // its controller (replay.js), made with the first drawing
     recorded: el('p', { 'data-role': 'recorded', class: 'recorded', hidden: true }),
   };
 }
@@ -31,21 +43,46 @@ function clearParts(parts) {
   delete parts.elapsed.dataset.ms;
   parts.views.replaceChildren();
   parts.timeline.replaceChildren();
-  parts.replay.reset();
+  parts.replay?.reset();
   parts.recorded.textContent = '';
   parts.recorded.hidden = true;
 }
 
-/** Draws the timeline and legend of `events` (`range()` gives `{ t0, endT }`; no t0: nothing). */
-function timelineDrawer(parts, events, states, range) {
+/** The section's replay bar, made the first time a timeline is drawn in it. */
+function replayOf(parts, modules) {
+  if (!parts.replay) {
+    parts.replay = modules.replayBar();
+    parts.replayHost.append(parts.replay.node);
+  }
+  return parts.replay;
+}
+
+/**
+ * Draws the timeline and legend of `events` (`range()` gives `{ t0, endT }`; no t0: nothing),
+ * with the drawing modules `modules()` (null until they have loaded: then nothing either).
+ */
+function timelineDrawer(parts, events, pg, modules, range) {
   return () => {
     const { t0, endT } = range();
-    if (t0 === null) return;
-    parts.replay.drawn(drawTimeline(parts.timeline, events, {
+    const m = modules();
+    if (t0 === null || !m) return;
+    const states = m.stateTable(pg.spanStates);
+    replayOf(parts, m).drawn(m.drawTimeline(parts.timeline, events, {
       t0, endT, states, onDetail: (text) => { parts.timelineDetail.textContent = text; },
     }));
-    parts.legend.replaceChildren(legend(events, states));
+    parts.legend.replaceChildren(m.legend(events, states));
   };
+}
+
+/** Prepares the replay of a run that has ended (or was recorded), if the modules loaded. */
+function offerReplay(parts, pg, modules, { events, t0, endT, lines }) {
+  if (t0 === null || !modules) return;
+  replayOf(parts, modules).load({ events, t0, endT, states: modules.stateTable(pg.spanStates), lines });
+}
+
+/** Says in the section's notes that the timeline could not be drawn, and why. */
+function noDrawing(parts, t0, error) {
+  addLine(parts.notes, { t: now(), lane: 'error', text: `The timeline could not be drawn: ${error.message}` }, t0, 'note error');
 }
 
 /**
@@ -109,13 +146,14 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
   clearParts(parts);
   // Runs take turns: until this one starts it waits for the one before it.
   setState('running', 'Queued: waiting for the run before it…');
-  const states = stateTable(pg.spanStates);
+  let modules = null; // the drawing modules, once loaded
+  const loading = loadDrawing().then((m) => { modules = m; redraw(); }, (error) => error);
   let t0 = null; // the program's start on the shared clock: line times count from it
   let endT = null;
   const events = [];
   const lines = []; // [event, its element]: the replay dims the lines after its cursor
   let drawQueued = false;
-  const drawNow = timelineDrawer(parts, events, states, () => ({ t0, endT: endT ?? now() }));
+  const drawNow = timelineDrawer(parts, events, pg, () => modules, () => ({ t0, endT: endT ?? now() }));
   const draw = () => {
     drawQueued = false;
     drawNow();
@@ -152,10 +190,17 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
       if (t0 !== null) endT = t0 + record.elapsedMs;
     }
     draw();
-    if (t0 !== null) parts.replay.load({ events, t0, endT, states, lines });
+    offerReplay(parts, pg, modules, { events, t0, endT, lines });
+  };
+  // The end is shown once the drawing modules are there (long before, as a rule), so a
+  // finished run always has its timeline and replay; if they cannot load, the notes say so.
+  const drawn = async () => {
+    const failure = await loading;
+    if (failure) noDrawing(parts, t0, failure);
   };
   const done = run.done.then(
     async (result) => {
+      await drawn();
       if (result.status === 'cancelled') setState('cancelled', 'Cancelled: the lines printed so far are kept');
       else setState('done', 'Done');
       finish(result);
@@ -164,6 +209,7 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
       return { result, events, t0, endT };
     },
     async (error) => {
+      await drawn();
       setState('error', `Error: ${error.message}`);
       addLine(parts.notes, { t: now(), lane: 'error', text: `Error: ${error.message}` }, t0, 'note error');
       finish(error);
@@ -178,11 +224,11 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
  * Shows a recorded run (share.js's checked record) as a finished run is shown: its lines,
  * notes, timeline and replay, labelled as recorded. Nothing runs. Returns `{ redraw }`.
  */
-export function showRecorded(pg, record, parts, setState, label) {
+export async function showRecorded(pg, record, parts, setState, label) {
   clearParts(parts);
+  const modules = await loadDrawing().catch((error) => { noDrawing(parts, record.t0, error); return null; });
   const { events, t0 } = record;
   const endT = record.endT ?? (t0 === null ? null : t0 + record.elapsedMs);
-  const states = stateTable(pg.spanStates);
   const lines = [];
   // In the order they reached the page, as the run showed them.
   for (const ev of events) {
@@ -195,8 +241,8 @@ export function showRecorded(pg, record, parts, setState, label) {
   parts.recorded.textContent = label;
   parts.recorded.hidden = false;
   setState('recorded', `Recorded run (${record.status})`);
-  const draw = timelineDrawer(parts, events, states, () => ({ t0, endT }));
+  const draw = timelineDrawer(parts, events, pg, () => modules, () => ({ t0, endT }));
   draw();
-  if (t0 !== null) parts.replay.load({ events, t0, endT, states, lines });
+  offerReplay(parts, pg, modules, { events, t0, endT, lines });
   return { redraw: draw };
 }

@@ -6,7 +6,6 @@ import { ParamError } from './playground.js';
 import { el, formatMs } from './dom.js';
 import { paramFields } from './fields.js';
 import { predictionParts } from './predict.js';
-import { predictionFor } from './predictions.js';
 import { runParts, showRecorded, showRun } from './run-view.js';
 import { pageUrl } from './url.js';
 
@@ -243,7 +242,8 @@ function recordedRuns({ pg, scenario, section, form, fields, parts, compare, too
     fields.showErrors([]);
     compare.clear();
     tools.say('');
-    shown(record, showRecorded(pg, record, parts, setState, describeRecorded(record)).redraw);
+    const { redraw } = await showRecorded(pg, record, parts, setState, describeRecorded(record));
+    shown(record, redraw);
     tools.offer(true);
   };
   const openFile = async (file) => {
@@ -292,7 +292,7 @@ function sectionElement(scenario, { form, prediction, actionForms, parts, tools,
       el('figure', { class: 'added' }, el('figcaption', { text: 'Added by the playground' }), parts.notes)),
     el('figure', { class: 'timeline' },
       el('figcaption', { text: 'What ran when (one lane per thread, process or task; one clock)' }),
-      parts.legend, parts.timeline, parts.timelineDetail, parts.replay.node),
+      parts.legend, parts.timeline, parts.timelineDetail, parts.replayHost),
     tools.node,
     parts.views,
     compact ? null : el('aside', { class: 'what-to-notice' }, el('h3', { text: 'What to notice' }), el('p', { text: scenario.notice })),
@@ -320,7 +320,7 @@ function checkedParams(pg, id, of, action = '', extra = {}) {
  * the parameters, output, status, elapsed), with its timeline, notes, views and code.
  * `initial` pre-fills inputs (e.g. from the URL; they are validated like typed values and only
  * ever set as text); `compact` leaves out the code (for embeds); `predict` turns "Predict first"
- * on, in a scenario that has prediction questions (predictions.js): Run then asks first, and
+ * on, in a scenario that has prediction questions (its `predict` flag): Run then asks first, and
  * the section dispatches `playground:prediction` (bubbling; `detail`: `{ scenario, predicted,
  * outcome, correct }`) once the prediction is graded.
  */
@@ -330,8 +330,7 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
   const fields = paramFields(scenario, initial);
   const parts = runParts();
   const compare = comparison(pg, scenario, reference);
-  const questions = predictionFor(id);
-  const prediction = questions ? predictionParts(id, { on: predict }) : null;
+  const prediction = scenario.predict ? predictionParts(id, { on: predict }) : null;
   const predictionContext = () => ({ cores: pg.capabilities.hardwareConcurrency });
   const runButton = el('button', { type: 'submit', 'data-action': 'run', class: 'run' }, 'Run');
   const stopButton = el('button', { type: 'button', 'data-action': 'stop', class: 'stop', disabled: true }, 'Stop');
@@ -420,7 +419,7 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     if (prediction.isOpen()) { prediction.focusOpen(); return; }
     const params = validParams(fields);
     if (!params) return;
-    prediction.ask(questions.questions(pg.validate(id, params).params, predictionContext()),
+    prediction.ask(pg.validate(id, params).params, predictionContext(),
       () => start(fields, null, true), () => runButton.focus());
   });
   // The question is about the parameters it was asked with: changing one takes it away.

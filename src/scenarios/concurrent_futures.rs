@@ -67,6 +67,7 @@ pub static SCENARIO: Scenario = Scenario {
     more_source_files: &["tasks.rs"],
     views: &[],
     actions: &[],
+    predict: false,
     notice: "submit returns a future at once; result() waits for it. Trivial tasks often all run on the first thread, because it is free again before the others wake. map returns results in input order, whichever process ran them.",
 };
 

@@ -68,6 +68,10 @@ pub struct Scenario {
     pub views: &'static [&'static str],
     /// What the section offers beside Run (e.g. threading-lock's "Run many times").
     pub actions: &'static [Action],
+    /// Whether the section offers "Predict first" (`predict=1`): the questions and how they
+    /// are graded are `www/predictions.js`'s entry for this id, which the page loads when a
+    /// learner is first asked (a test checks that the two agree).
+    pub predict: bool,
     /// "What to notice", for a learner: the point of the run, in two or three sentences.
     pub notice: &'static str,
 }

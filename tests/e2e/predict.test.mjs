@@ -37,6 +37,24 @@ async function answer(scope, choices) {
   await scope.locator('[data-action="predict-run"]').click();
 }
 
+test('the scenarios that say they have questions (Rust `predict`) are exactly those predictions.js asks about; the others have no toggle', async () => {
+  const { page, errors, context } = await openPage(browser, server.url);
+  const { flagged, asked, toggles } = await page.evaluate(async () => {
+    const { predictedScenarios } = await import('./predictions.js');
+    return {
+      flagged: window.playground.scenarios.filter((s) => s.predict).map((s) => s.id).sort(),
+      // Of the scenarios this build has.
+      asked: predictedScenarios().filter((id) => window.playground.scenarios.some((s) => s.id === id)).sort(),
+      toggles: [...document.querySelectorAll('section[data-scenario]:has([data-action="predict-first"])')].map((s) => s.dataset.scenario).sort(),
+    };
+  });
+  assert.ok(flagged.length > 0);
+  assert.deepEqual(flagged, asked);
+  assert.deepEqual(toggles, flagged);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('predict=1: Run on threading-lock asks first (focused, keyboard), and "more" is graded wrong with the reason', async () => {
   const { page, errors, context } = await openPage(browser, `${server.url}?scenario=threading-lock&predict=1`);
   const lock = section(page, 'threading-lock');

@@ -31,9 +31,8 @@ const futureLines = () => section().locator('[data-role=output] li[data-replay=f
 const cursorX = () => section().locator('.replay-cursor .mark').getAttribute('x1').then(Number);
 const states = () => section().locator('[data-role=replay-state] li').allTextContents();
 
-test('before a run the replay is hidden; after it the slider steps through the events', async () => {
-  assert.equal(await slider().isVisible(), false);
-  assert.equal(await slider().isDisabled(), true);
+test('before a run there is no replay; after it the slider steps through the events', async () => {
+  assert.equal(await slider().count(), 0);
   assert.equal(await runInPage(page, ID), 'done');
   await frames();
   assert.equal(await slider().isVisible(), true);

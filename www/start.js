@@ -1,0 +1,39 @@
+// The two slow steps of loading the playground, startable before anything else: the main
+// worker's start-up and the wasm's compilation. A page calls `startLoading()` first thing and
+// hands the result to `load({ started })`, so both run while the rest of its modules are
+// fetched and evaluated. This module imports nothing, so nothing delays it.
+//
+// URLs are written `new URL('./…', import.meta.url)` in place, the form bundlers recognise.
+
+/** Every worker runs worker.js; its first message gives it its role. */
+export function startWorker(name) {
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name });
+  // A worker whose script fails to load says so once, possibly before anyone listens (the main
+  // worker starts while the module still compiles): keep that as `worker.startFailure`.
+  worker.addEventListener('error', (e) => { worker.startFailure ??= e.message || 'script error'; }, { once: true });
+  return worker;
+}
+
+/** Fetches and compiles a wasm module, streaming where the host serves it as application/wasm. */
+export async function compile(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status}`);
+  // Streaming compilation needs the application/wasm MIME type; fall back if a host lacks it.
+  if (response.headers.get('content-type')?.startsWith('application/wasm')) {
+    return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+/** The main module, the one every scenario but the rayon lessons runs. */
+export const mainWasmUrl = () => new URL('./pkg/concurrency_playground_bg.wasm', import.meta.url);
+
+/**
+ * Starts the main worker and the main module's compilation now; `load({ started })` takes them
+ * over. A failure here is reported by `load()`, not before.
+ */
+export function startLoading({ wasmUrl = mainWasmUrl() } = {}) {
+  const module = compile(wasmUrl);
+  module.catch(() => {}); // load() reports it; until then it is not an unhandled rejection
+  return { main: startWorker('main worker'), module };
+}
