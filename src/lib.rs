@@ -28,6 +28,7 @@
 
 #[cfg(feature = "drills")]
 pub mod bench;
+pub mod json;
 pub mod params;
 pub mod rt;
 pub mod scenarios;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::params::{self, ParamKind, ParamSpec, ParamValue, Params};
+use crate::params::{self, ParamSpec, ParamValue, Params};
 use crate::rt::backend::{self as browser, PostSink, message_object};
 use crate::rt::{Ctx, SpanState, set_lane};
 use crate::scenarios::{self, Scenario, tasks::Call};
@@ -98,55 +98,11 @@ pub fn pairs_from_js(pairs: &JsValue) -> Result<Vec<(String, String)>, String> {
         .collect()
 }
 
-/// Every scenario with its parameters, Python and Rust source, for the page and the JS API.
+/// Every scenario with its parameters, flags, views, actions and source files, for the page and
+/// the JS API: one JSON text (`scenarios::catalogue`), which the page parses once.
 #[wasm_bindgen]
-pub fn scenarios() -> JsValue {
-    scenarios::ALL
-        .iter()
-        .map(|s| {
-            message_object(&[
-                ("id", s.id.into()),
-                ("title", s.title.into()),
-                ("seedSection", s.seed_section.into()),
-                ("fromSeed", s.from_seed.into()),
-                ("params", params_to_js(s.params)),
-                ("views", s.views.iter().map(|v| JsValue::from_str(v)).collect::<Array>().into()),
-                ("actions", s.actions.iter().map(action_to_js).collect::<Array>().into()),
-                ("needsSharedMemory", s.needs_shared_memory.into()),
-                ("needsRayon", s.needs_rayon.into()),
-                ("predict", s.predict.into()),
-                ("rustFile", s.source_file.into()),
-                ("moreRustFiles", s.more_source_files.iter().map(|t| JsValue::from_str(t)).collect::<Array>().into()),
-                ("notice", s.notice.into()),
-            ])
-        })
-        .collect::<Array>()
-        .into()
-}
-
-/// `{ name: { default, min, max, list, maxItems, label, range } }` for the page and the API.
-fn params_to_js(specs: &[ParamSpec]) -> JsValue {
-    let params = Object::new();
-    for p in specs {
-        let (kind, min, max, min_len, max_len) = match p.kind {
-            ParamKind::Int { min, max } => ("int", min, max, None, None),
-            ParamKind::IntList { min, max, min_len, max_len } => ("list", min, max, Some(min_len), Some(max_len)),
-            ParamKind::Bool => ("bool", 0, 1, None, None),
-        };
-        let spec = message_object(&[
-            ("kind", kind.into()),
-            ("default", p.default.into()),
-            ("min", (min as f64).into()),
-            ("minItems", min_len.map(|n| n as f64).into()),
-            ("max", (max as f64).into()),
-            ("list", max_len.is_some().into()),
-            ("maxItems", max_len.map(|n| n as f64).into()),
-            ("label", p.label.into()),
-            ("range", params::describe(&p.kind).into()),
-        ]);
-        Reflect::set(&params, &p.name.into(), &spec).unwrap();
-    }
-    params.into()
+pub fn scenarios() -> String {
+    scenarios::catalogue::catalogue_json()
 }
 
 /// The states a lane's time is drawn in (`[{ name, label, overlay }]`), from `SpanState`, their
@@ -173,17 +129,6 @@ pub fn span_states() -> JsValue {
 pub fn validate(id: &str, action: &str, pairs: &JsValue) -> Result<JsValue, JsValue> {
     let program = checked(id, action, pairs)?;
     Ok(checked_to_js(&program.params, program.threads_needed))
-}
-
-/// `{ name, label, params, views }` of an action a scenario offers beside Run.
-fn action_to_js(action: &scenarios::Action) -> JsValue {
-    message_object(&[
-        ("name", action.name.into()),
-        ("label", action.label.into()),
-        ("description", action.description.into()),
-        ("params", params_to_js(action.params)),
-        ("views", action.views.iter().map(|v| JsValue::from_str(v)).collect::<Array>().into()),
-    ])
 }
 
 /// `{ params, pairs, threadsNeeded }`: the normalised parameters, as numbers and as the text

@@ -133,7 +133,7 @@ class Playground {
     this.#rayon = { url: rayonUrl, module: null };
     this.#runTimeoutMs = runTimeoutMs;
     this.capabilities = pageCapabilities();
-    this.scenarios = glue.scenarios();
+    this.scenarios = JSON.parse(glue.scenarios()); // one text, not a call per field
     /** `[{ name, label, overlay }]`: the states a lane's time is drawn in (Rust's SpanState). */
     this.spanStates = glue.span_states();
     this.#processes = new ProcessWorkers(module, (worker, data) => this.#onMessage(worker, data));

@@ -4,6 +4,7 @@
 //! `ALL` is the one list that the page, the JS API and the tests all walk.
 
 pub mod asyncio_gather;
+pub mod catalogue;
 pub mod concurrent_futures;
 pub mod multiprocessing_pool;
 pub mod multiprocessing_process;
