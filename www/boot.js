@@ -1,6 +1,6 @@
 // What the full page and the embed share when they start: load the playground, say what this
 // browser can do, and make the API reachable for the console and the end-to-end tests.
-import { load } from './playground.js';
+import { prepare } from './playground.js';
 
 export function describeCapabilities(caps) {
   const isolation = caps.crossOriginIsolated
@@ -11,13 +11,16 @@ export function describeCapabilities(caps) {
 
 /**
  * Loads the playground (taking over what `startLoading()` started) and fills
- * `[data-role=capabilities]`; on failure says why there.
+ * `[data-role=capabilities]`; on failure says why there. `prepare(pg)` is called as soon as
+ * the playground can describe its scenarios, while its workers still start: what it makes then
+ * costs the page no time. Resolves to the playground once the workers are up.
  */
-export async function boot(started) {
+export async function boot(started, prepareView = () => {}) {
   const capabilitiesLine = document.querySelector('[data-role="capabilities"]');
   let pg;
   try {
-    pg = await load({ started });
+    pg = await prepare({ started });
+    await Promise.all([pg.ready, prepareView(pg)]);
   } catch (error) {
     capabilitiesLine.textContent = `The playground could not start: ${error.message}`;
     capabilitiesLine.dataset.state = 'error';

@@ -5,8 +5,7 @@ import { startLoading } from './start.js';
 // (preloaded) are even evaluated: this module imports nothing else statically, so it runs as
 // soon as the HTML is parsed, and the worker's start-up overlaps everything after.
 const started = startLoading();
-const booting = import('./boot.js').then(({ boot }) => boot(started));
-const building = Promise.all([import('./section.js'), import('./nav.js'), import('./url.js'), import('./run-view.js')]);
+const modules = Promise.all([import('./section.js'), import('./nav.js'), import('./url.js'), import('./run-view.js')]);
 
 const main = document.getElementById('scenarios');
 const nav = document.getElementById('scenario-nav');
@@ -21,16 +20,30 @@ async function referenceFigures() {
   }
 }
 
-async function start() {
-  const referencePromise = referenceFigures(); // fetched while the module loads
-  const pg = await booting;
-  const [{ scenarioSection }, { deepLinkTarget, scenarioNav }, { paramsFromUrl }, { loadDrawing }] = await building;
+/**
+ * The sections, made while the workers start (boot's `prepareView`); they join the page once
+ * the workers are up, so the browser lays them out after that, not while the page waits.
+ */
+async function makeSections(pg, referencePromise) {
+  const [{ scenarioSection }, , { paramsFromUrl }] = await modules;
   const wanted = paramsFromUrl();
   const reference = await referencePromise;
+  const sections = document.createDocumentFragment();
   for (const scenario of pg.scenarios) {
     const initial = scenario.id === wanted.id ? wanted.params : {};
-    main.append(scenarioSection(pg, scenario, { initial, reference, predict: wanted.predict }));
+    sections.append(scenarioSection(pg, scenario, { initial, reference, predict: wanted.predict }));
   }
+  return sections;
+}
+
+async function start() {
+  const referencePromise = referenceFigures(); // fetched while the modules load
+  const { boot } = await import('./boot.js');
+  let sections;
+  const pg = await boot(started, async (described) => { sections = await makeSections(described, referencePromise); });
+  const [, { deepLinkTarget, scenarioNav }, { paramsFromUrl }, { loadDrawing }] = await modules;
+  const wanted = paramsFromUrl();
+  main.append(sections);
   // `#id` or `?scenario=id` (parameters stay in the query): select it, scroll to it, focus Run.
   const navigation = scenarioNav(nav, main, pg.scenarios);
   navigation.select(deepLinkTarget(pg.scenarios, wanted.id));

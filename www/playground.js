@@ -2,8 +2,9 @@
 //
 //   import { load } from './playground.js';
 //   const pg = await load();
-//   pg.scenarios;   // [{ id, title, seedSection, notice, needsSharedMemory, rustFile,
-//                   //    params: { name: { default, min, max, range, label, list, maxItems } } }]
+//   pg.scenarios;   // [{ id, title, seedSection, notice, needsSharedMemory, needsRayon, predict,
+//                   //    views, actions, rustFile, params: { name: { kind, default, min, max,
+//                   //    range, label, list, minItems, maxItems } } }]
 //   const run = pg.run('threading-lock', { threads: 2 }, { onLine, onEvent, onStart });
 //   const { lines, events, elapsedMs, value } = await run.done;
 //   run.cancel();
@@ -16,7 +17,9 @@
 // URLs of the worker and the wasm are written `new URL('./…', import.meta.url)` in place (in
 // start.js), the form bundlers (Vite, webpack, Parcel) recognise, so the module also works from
 // a course site's own bundle. A page that wants to be ready sooner calls start.js's
-// `startLoading()` before it imports anything else and passes the result: `load({ started })`.
+// `startLoading()` before it imports anything else and passes the result: `load({ started })`;
+// `prepare()` resolves earlier still, once the page can describe and validate, so the page can
+// build itself while the workers start (`pg.ready`).
 
 import initGlue, * as glue from './pkg/concurrency_playground.js';
 import * as msg from './protocol.js';
@@ -45,14 +48,27 @@ export class RunError extends Error {
 }
 
 /**
- * Loads the module, starts the workers, and reports what this browser can do (`capabilities`).
+ * Loads the module, starts the workers, and reports what this browser can do (`capabilities`);
+ * resolves once the workers are up. Its options are prepare()'s.
+ */
+export async function load(options = {}) {
+  const playground = await prepare(options);
+  await playground.ready;
+  return playground;
+}
+
+/**
+ * Loads the module and starts the workers, like load(), but resolves as soon as the page's own
+ * instance is up: `scenarios`, `capabilities` and `validate()` work, and `pg.ready` resolves
+ * once the workers are up too (it rejects, with the workers stopped, if they cannot start; a
+ * run then starts them afresh). A page can build itself meanwhile.
  * `started` is what `startLoading()` (start.js) began earlier, if the page called it first: the
  * main worker and the compilation are then already under way. `runTimeoutMs` is the watchdog's
  * limit for one run (a run can also set its own: `pg.run(id, params, { timeoutMs })`); a run
  * past it is stopped with a message. `rayonUrl` is the folder of the module built with rayon,
  * loaded only when a rayon lesson first runs.
  */
-export async function load({
+export async function prepare({
   wasmUrl = mainWasmUrl(),
   rayonUrl = new URL(/* @vite-ignore */ './pkg-rayon/', import.meta.url), // not bundled: served beside
   runTimeoutMs = 5 * 60_000,
@@ -66,16 +82,20 @@ export async function load({
     // The main worker instantiates its copy of the module while the page instantiates its own;
     // the playground takes the world's messages once it exists (none before matter to it).
     world = new World(module, null, pageCapabilities().sharedMemory, main, () => {});
-    world.ready.catch(() => {}); // awaited below; failing meanwhile is no unhandled rejection
+    world.ready.catch(() => {}); // pg.ready reports it; until then it is not an unhandled rejection
     // The page's own instance: it validates and describes, and never shares its memory.
     await initGlue({ module_or_path: module });
     playground = new Playground(glue, module, world, runTimeoutMs, rayonUrl);
-    await world.ready;
   } catch (error) {
     main.terminate();
     world?.terminate();
     throw error;
   }
+  playground.ready = world.ready.catch((error) => {
+    world.terminate();
+    throw error;
+  });
+  playground.ready.catch(() => {}); // whoever awaits it sees the failure
   return playground;
 }
 
