@@ -2,14 +2,18 @@
 
 /** An element with attributes (`class`, `text`, others as attributes) and children. */
 export function el(tag, attrs = {}, ...children) {
+  // Plain loops: the page makes some 800 elements before it is ready.
   const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
+  for (const key in attrs) {
+    const value = attrs[key];
     if (value === undefined || value === null || value === false) continue;
     if (key === 'class') node.className = value;
     else if (key === 'text') node.textContent = value;
     else node.setAttribute(key, value === true ? '' : value);
   }
-  node.append(...children.filter((c) => c !== null && c !== undefined));
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(child);
+  }
   return node;
 }
 
