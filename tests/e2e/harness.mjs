@@ -42,13 +42,13 @@ export function launchBrowser() {
 }
 
 /** A page that records console errors and uncaught exceptions into `errors`. */
-export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, colorScheme = 'light', ready = true } = {}) {
+export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, colorScheme = 'light', ready = true, waitUntil = 'load' } = {}) {
   const context = await browser.newContext({ viewport, colorScheme });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  await page.goto(url);
+  await page.goto(url, { waitUntil });
   if (ready) await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
   return { page, errors, context };
 }
