@@ -11,7 +11,7 @@ export function describeCapabilities(caps) {
 
 /**
  * Loads the playground (taking over what `startLoading()` started) and fills
- * `[data-role=capabilities]`; on failure says why there. `prepare(pg)` is called as soon as
+ * `[data-role=capabilities]`; on failure says why there. `prepareView(pg)` is called as soon as
  * the playground can describe its scenarios, while its workers still start: what it makes then
  * costs the page no time. Resolves to the playground once the workers are up.
  */

@@ -147,7 +147,7 @@ class Playground {
 
   #runTimeoutMs;
 
-  /** `world`: the main module's, already started (by load()). */
+  /** `world`: the main module's, already started (by prepare()). */
   constructor(glue, module, world, runTimeoutMs, rayonUrl) {
     this.#glue = glue;
     this.#rayon = { url: rayonUrl, module: null };
