@@ -28,3 +28,16 @@ export function svg(tag, attrs = {}, text) {
 }
 
 export const formatMs = (ms) => (ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(3)} s`);
+
+/**
+ * `load()` (a module loaded when first needed), called once: later calls get the same promise,
+ * unless it failed, and then the next call tries again.
+ */
+export function whenFirstNeeded(load) {
+  let loading = null;
+  return () => {
+    loading ??= load();
+    loading.catch(() => { loading = null; });
+    return loading;
+  };
+}

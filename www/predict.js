@@ -2,15 +2,10 @@
 // question and the grade go. What happens once a learner is asked (the question form, the
 // grade) is predict-form.js, loaded then, not with the page. It knows nothing of particular
 // scenarios; a scenario's `predict` flag says it has questions.
-import { el } from './dom.js';
+import { el, whenFirstNeeded } from './dom.js';
 
 // Failed loads are tried again at the next question.
-let form = null;
-function loadForm() {
-  form ??= import('./predict-form.js');
-  form.catch(() => { form = null; });
-  return form;
-}
+const loadForm = whenFirstNeeded(() => import('./predict-form.js'));
 
 /**
  * The prediction parts of scenario `id`'s section. `on` is the toggle's first state (e.g.

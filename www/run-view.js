@@ -1,7 +1,7 @@
 // One run as the page shows it: the status and elapsed time, the printed lines and the notes
 // as they arrive, the timeline redrawn at most once a frame, and the scenario's own views
 // once the run ends. It knows nothing of particular scenarios.
-import { el, formatMs } from './dom.js';
+import { el, formatMs, whenFirstNeeded } from './dom.js';
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -10,13 +10,8 @@ const now = () => performance.timeOrigin + performance.now();
  * with the page, whose first load every learner waits for (the page asks for them once it is
  * ready, so a first run rarely waits). A failed load is tried again at the next run.
  */
-let drawing = null;
-export function loadDrawing() {
-  drawing ??= Promise.all([import('./timeline.js'), import('./replay.js')])
-    .then(([timeline, replay]) => ({ ...timeline, ...replay }));
-  drawing.catch(() => { drawing = null; });
-  return drawing;
-}
+export const loadDrawing = whenFirstNeeded(() => Promise.all([import('./timeline.js'), import('./replay.js')])
+  .then(([timeline, replay]) => ({ ...timeline, ...replay })));
 
 /** The parts of a section a run writes into. */
 export function runParts() {

@@ -7,21 +7,15 @@
 // and no script of another origin, so it cannot be added as a <script>.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, startServer } from './harness.mjs';
+import { openPage, startSuite, stopSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 import { runLight, scenarioIds } from './light.mjs';
 
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+before(async () => { ({ server, browser } = await startSuite()); });
+after(() => stopSuite({ server, browser }));
 
 
 async function openAllCode(page) {

@@ -2,18 +2,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, launchBrowser, openPage, printedLines, runInPage, startServer } from './harness.mjs';
+import { OUTPUT, openPage, printedLines, runInPage, startSuite, stopSuite } from './harness.mjs';
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+before(async () => { ({ server, browser } = await startSuite()); });
+after(() => stopSuite({ server, browser }));
 
 test('the page is cross-origin isolated and says so', async () => {
   const { page, errors, context } = await openPage(browser, server.url);

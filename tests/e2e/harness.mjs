@@ -41,6 +41,23 @@ export function launchBrowser() {
   });
 }
 
+/** The dev server and Chromium that a test file's tests share: `{ server, browser }`. */
+export async function startSuite() {
+  const server = await startServer();
+  try {
+    return { server, browser: await launchBrowser() };
+  } catch (error) {
+    server.stop();
+    throw error;
+  }
+}
+
+/** Stops what startSuite() started (either may be missing if starting failed). */
+export async function stopSuite({ server, browser }) {
+  await browser?.close();
+  server?.stop();
+}
+
 /** A page that records console errors and uncaught exceptions into `errors`. */
 export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, colorScheme = 'light', ready = true, waitUntil = 'load' } = {}) {
   const context = await browser.newContext({ viewport, colorScheme });

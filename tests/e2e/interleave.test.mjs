@@ -5,20 +5,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, launchBrowser, openPage, startServer, settled as settledIn } from './harness.mjs';
+import { OUTPUT, openPage, settled as settledIn, startSuite, stopSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 import { exploreFigures, stepLatencies } from './interleave-steps.mjs';
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+before(async () => { ({ server, browser } = await startSuite()); });
+after(() => stopSuite({ server, browser }));
 
 const ID = 'threading-interleave';
 

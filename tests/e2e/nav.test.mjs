@@ -5,19 +5,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, launchBrowser, openPage, startServer } from './harness.mjs';
+import { OUTPUT, openPage, startSuite, stopSuite } from './harness.mjs';
 import { runLight, scenarioIds } from './light.mjs';
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+before(async () => { ({ server, browser } = await startSuite()); });
+after(() => stopSuite({ server, browser }));
 
 const WIDE = { viewport: { width: 1280, height: 800 }, colorScheme: 'light' };
 const PHONE = { viewport: { width: 390, height: 844 }, colorScheme: 'dark' };

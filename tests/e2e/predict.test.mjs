@@ -6,20 +6,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, ROOT, launchBrowser, openPage, startServer } from './harness.mjs';
+import { OUTPUT, ROOT, openPage, startServer, startSuite, stopSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 
 
 let server;
 let browser;
 const more = []; // servers of the embed test
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
+before(async () => { ({ server, browser } = await startSuite()); });
 after(async () => {
-  await browser?.close();
-  server?.stop();
+  await stopSuite({ server, browser });
   for (const s of more) s.stop();
 });
 

@@ -4,21 +4,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, launchBrowser, openPage, printedLines, runInPage, startServer } from './harness.mjs';
+import { OUTPUT, openPage, printedLines, runInPage, startSuite, stopSuite } from './harness.mjs';
 
 let server;
 let browser;
 let page;
 let errors;
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+  ({ server, browser } = await startSuite());
   ({ page, errors } = await openPage(browser, `${server.url}?scenario=rayon-pool`));
 });
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+after(() => stopSuite({ server, browser }));
 
 const ID = 'rayon-pool';
 const section = () => page.locator(`section[data-scenario="${ID}"]`);

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, launchBrowser, openPage, runInPage, startServer } from './harness.mjs';
+import { OUTPUT, openPage, runInPage, startSuite, stopSuite } from './harness.mjs';
 import { replayStepTimes } from './replay-steps.mjs';
 
 let server;
@@ -13,14 +13,10 @@ let browser;
 let page;
 let errors;
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+  ({ server, browser } = await startSuite());
   ({ page, errors } = await openPage(browser, server.url));
 });
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+after(() => stopSuite({ server, browser }));
 
 const ID = 'threading-basic';
 const section = () => page.locator(`section[data-scenario="${ID}"]`);

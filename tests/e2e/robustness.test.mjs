@@ -5,20 +5,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OUTPUT, launchBrowser, openPage, printedLines, runInPage, startServer } from './harness.mjs';
+import { OUTPUT, openPage, printedLines, runInPage, startSuite, stopSuite } from './harness.mjs';
 
 let server;
 let browser;
 let page;
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+  ({ server, browser } = await startSuite());
   ({ page } = await openPage(browser, server.url));
 });
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+after(() => stopSuite({ server, browser }));
 
 // Small parameters, so that many runs fit in a test.
 const LIGHT = {

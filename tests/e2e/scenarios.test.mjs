@@ -2,7 +2,7 @@
 // the exact results; and bad input through the page and the JS API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, printedLines, runInPage, startServer } from './harness.mjs';
+import { openPage, printedLines, runInPage, startSuite, stopSuite } from './harness.mjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { SEED, SHARED_SEED, cpythonLines, normalisePids } from './seed.mjs';
 
@@ -13,15 +13,11 @@ let errors;
 let reference;
 before(async () => {
   const python = cpythonLines(); // about 15 s (the 10**8 pool); runs while the browser starts
-  server = await startServer();
-  browser = await launchBrowser();
+  ({ server, browser } = await startSuite());
   ({ page, errors } = await openPage(browser, server.url));
   reference = await python;
 });
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+after(() => stopSuite({ server, browser }));
 
 const section = (id) => page.locator(`section[data-scenario="${id}"]`);
 const notes = (id) => section(id).locator('[data-role="notes"] .text').allTextContents();

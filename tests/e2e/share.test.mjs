@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { OUTPUT, launchBrowser, openPage, printedLines, runInPage, startServer } from './harness.mjs';
+import { OUTPUT, openPage, printedLines, runInPage, startSuite, stopSuite } from './harness.mjs';
 
 const ID = 'threading-basic';
 const sel = (id) => `section[data-scenario="${id}"]`;
@@ -35,15 +35,11 @@ let context;
 let link;
 let original;
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+  ({ server, browser } = await startSuite());
   ({ page, errors, context } = await openPage(browser, server.url));
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
 });
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+after(() => stopSuite({ server, browser }));
 
 /** A fresh page (counting runs) at `url`, ready. */
 async function fresh(url, options) {

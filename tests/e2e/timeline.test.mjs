@@ -4,21 +4,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, launchBrowser, openPage, printedLines, runInPage, startServer } from './harness.mjs';
+import { OUTPUT, openPage, printedLines, runInPage, startSuite, stopSuite } from './harness.mjs';
 
 let server;
 let browser;
 let page;
 let errors;
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+  ({ server, browser } = await startSuite());
   ({ page, errors } = await openPage(browser, server.url));
 });
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+after(() => stopSuite({ server, browser }));
 
 const lanes = (id) => page.locator(`section[data-scenario="${id}"] [data-role="timeline"] g.lane`).evaluateAll((gs) => gs.map((g) => g.dataset.lane));
 const ticks = (id) => page.locator(`section[data-scenario="${id}"] [data-role="timeline"] [data-kind="tick"]`).count();

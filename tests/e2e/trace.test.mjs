@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { toChromeTrace } from '../../www/trace.js';
-import { launchBrowser, openPage, runInPage, startServer } from './harness.mjs';
+import { openPage, runInPage, startSuite, stopSuite } from './harness.mjs';
 import { traceProblems } from './trace-check.mjs';
 
 // Lighter parameters for the long runs (within each parameter's range).
@@ -66,14 +66,10 @@ let browser;
 let page;
 let errors;
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+  ({ server, browser } = await startSuite());
   ({ page, errors } = await openPage(browser, server.url));
 });
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+after(() => stopSuite({ server, browser }));
 
 test('every scenario\'s run converts to a trace that obeys the format', async () => {
   const results = await page.evaluate(async (light) => {
