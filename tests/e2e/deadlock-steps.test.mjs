@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, openPage, settled as settledIn, startSuite, stopSuite } from './harness.mjs';
+import { OUTPUT, openPage, settled as settledIn, sharedPanelSteps, startSuite, stopSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 
 let server;
@@ -19,9 +19,7 @@ const CYCLE = /Thread-A holds lock1 and waits for lock2; Thread-B holds lock2 an
 const sectionOf = (page) => page.locator(`section[data-scenario="${ID}"]`);
 const state = (page) => sectionOf(page).locator('[data-role="status"]').getAttribute('data-state');
 const settled = (page) => settledIn(page, ID, { timeout: 60_000 });
-const stepsShown = (page, steps) => page.waitForFunction(
-  ([id, n]) => document.querySelector(`section[data-scenario="${id}"] [data-role="shared"]`)?.dataset.steps === String(n),
-  [ID, steps], { timeout: 10_000 });
+const stepsShown = (page, steps) => sharedPanelSteps(page, ID, steps);
 /** The panel as text: each lock's holder and waiter, each thread's holds / waits for / next. */
 const panel = (page) => page.evaluate((id) => {
   const shared = document.querySelector(`section[data-scenario="${id}"] [data-role="shared"]`);

@@ -41,11 +41,17 @@ export function launchBrowser() {
   });
 }
 
-/** The dev server and Chromium that a test file's tests share: `{ server, browser }`. */
-export async function startSuite() {
+/**
+ * The dev server and Chromium that a test file's tests share: `{ server, browser }`; with
+ * `open` (a path or query after the server's URL, '' for the page itself), also that page,
+ * ready, as openPage() gives it (`page`, `errors`, `context`).
+ */
+export async function startSuite({ open } = {}) {
   const server = await startServer();
   try {
-    return { server, browser: await launchBrowser() };
+    const browser = await launchBrowser();
+    const opened = open === undefined ? {} : await openPage(browser, `${server.url}${open}`);
+    return { server, browser, ...opened };
   } catch (error) {
     server.stop();
     throw error;
@@ -80,6 +86,13 @@ export function settled(page, id, { timeout = 60_000 } = {}) {
     id,
     { timeout },
   );
+}
+
+/** Waits until the shared panel of section `id` (a stepping lesson) shows `steps` steps taken. */
+export function sharedPanelSteps(page, id, steps) {
+  return page.waitForFunction(
+    ([sid, n]) => document.querySelector(`section[data-scenario="${sid}"] [data-role="shared"]`)?.dataset.steps === String(n),
+    [id, steps], { timeout: 10_000 });
 }
 
 /** Clicks Run in a section and waits until its status leaves `running`; returns the state. */

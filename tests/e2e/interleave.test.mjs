@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, openPage, settled as settledIn, startSuite, stopSuite } from './harness.mjs';
+import { OUTPUT, openPage, settled as settledIn, sharedPanelSteps, startSuite, stopSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 import { exploreFigures, stepLatencies } from './interleave-steps.mjs';
 
@@ -19,10 +19,7 @@ const ID = 'threading-interleave';
 const sectionOf = (page) => page.locator(`section[data-scenario="${ID}"]`);
 const state = (page) => sectionOf(page).locator('[data-role="status"]').getAttribute('data-state');
 const settled = (page) => settledIn(page, ID, { timeout: 60_000 });
-/** Waits until the shared panel shows `steps` steps taken. */
-const stepsShown = (page, steps) => page.waitForFunction(
-  ([id, n]) => document.querySelector(`section[data-scenario="${id}"] [data-role="shared"]`)?.dataset.steps === String(n),
-  [ID, steps], { timeout: 10_000 });
+const stepsShown = (page, steps) => sharedPanelSteps(page, ID, steps);
 /** The shared panel as numbers: the counter, and each thread's register and next step. */
 const panel = (page) => page.evaluate((id) => {
   const shared = document.querySelector(`section[data-scenario="${id}"] [data-role="shared"]`);

@@ -4,16 +4,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, openPage, printedLines, runInPage, startSuite, stopSuite } from './harness.mjs';
+import { OUTPUT, printedLines, runInPage, startSuite, stopSuite } from './harness.mjs';
 
 let server;
 let browser;
 let page;
 let errors;
-before(async () => {
-  ({ server, browser } = await startSuite());
-  ({ page, errors } = await openPage(browser, `${server.url}?scenario=rayon-pool`));
-});
+before(async () => { ({ server, browser, page, errors } = await startSuite({ open: '?scenario=rayon-pool' })); });
 after(() => stopSuite({ server, browser }));
 
 const ID = 'rayon-pool';

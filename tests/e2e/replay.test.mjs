@@ -12,10 +12,7 @@ let server;
 let browser;
 let page;
 let errors;
-before(async () => {
-  ({ server, browser } = await startSuite());
-  ({ page, errors } = await openPage(browser, server.url));
-});
+before(async () => { ({ server, browser, page, errors } = await startSuite({ open: '' })); });
 after(() => stopSuite({ server, browser }));
 
 const ID = 'threading-basic';

@@ -10,10 +10,7 @@ import { OUTPUT, openPage, printedLines, runInPage, startSuite, stopSuite } from
 let server;
 let browser;
 let page;
-before(async () => {
-  ({ server, browser } = await startSuite());
-  ({ page } = await openPage(browser, server.url));
-});
+before(async () => { ({ server, browser, page } = await startSuite({ open: '' })); });
 after(() => stopSuite({ server, browser }));
 
 // Small parameters, so that many runs fit in a test.

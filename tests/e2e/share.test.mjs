@@ -35,8 +35,7 @@ let context;
 let link;
 let original;
 before(async () => {
-  ({ server, browser } = await startSuite());
-  ({ page, errors, context } = await openPage(browser, server.url));
+  ({ server, browser, page, errors, context } = await startSuite({ open: '' }));
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
 });
 after(() => stopSuite({ server, browser }));

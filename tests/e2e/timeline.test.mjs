@@ -10,10 +10,7 @@ let server;
 let browser;
 let page;
 let errors;
-before(async () => {
-  ({ server, browser } = await startSuite());
-  ({ page, errors } = await openPage(browser, server.url));
-});
+before(async () => { ({ server, browser, page, errors } = await startSuite({ open: '' })); });
 after(() => stopSuite({ server, browser }));
 
 const lanes = (id) => page.locator(`section[data-scenario="${id}"] [data-role="timeline"] g.lane`).evaluateAll((gs) => gs.map((g) => g.dataset.lane));

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { toChromeTrace } from '../../www/trace.js';
-import { openPage, runInPage, startSuite, stopSuite } from './harness.mjs';
+import { runInPage, startSuite, stopSuite } from './harness.mjs';
 import { traceProblems } from './trace-check.mjs';
 
 // Lighter parameters for the long runs (within each parameter's range).
@@ -65,10 +65,7 @@ let server;
 let browser;
 let page;
 let errors;
-before(async () => {
-  ({ server, browser } = await startSuite());
-  ({ page, errors } = await openPage(browser, server.url));
-});
+before(async () => { ({ server, browser, page, errors } = await startSuite({ open: '' })); });
 after(() => stopSuite({ server, browser }));
 
 test('every scenario\'s run converts to a trace that obeys the format', async () => {
