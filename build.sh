@@ -64,7 +64,8 @@ ensure_wasm_bindgen() {
 }
 
 ensure_npm() {
-  # binaryen's wasm-opt (Debian's 108 writes modules Chromium cannot start) and playwright-core.
+  # binaryen's wasm-opt (Debian's 108 writes modules Chromium cannot start), playwright-core,
+  # and rolldown, which bundles the hosted site's JavaScript (tools/bundle.mjs).
   if [ ! -x node_modules/.bin/wasm-opt ] || [ package.json -nt node_modules/.package-lock.json ] \
      || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "installing npm packages"
@@ -183,6 +184,8 @@ cmd_dist() {
   mkdir -p dist
   cp -r www/. dist/
   rm -f dist/pkg/.built-from dist/pkg/*.d.ts dist/pkg-rayon/.built-from dist/pkg-rayon/*.d.ts
+  # One script per page before it is ready, instead of a module per file (rolldown, npm).
+  node tools/bundle.mjs dist
   node tools/write-host-config.mjs dist
   write_npm_package dist/npm
   say "dist/: $(find dist -type f | wc -l) files, $(du -sh dist | cut -f1)"
@@ -305,6 +308,7 @@ cmd_test() {
 cmd_bench() {
   setup_build
   ensure_browser
+  cmd_dist # the hosted site, whose page load is measured beside the dev server's
   build_wasm drills
   build_server
   say "benchmarks (${1:-full})"

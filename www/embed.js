@@ -9,19 +9,11 @@ import { startLoading } from './start.js';
 // As on the full page: the main worker and the compilation start before the other modules
 // are evaluated.
 const started = startLoading();
+// Awaited in start(), not at the top level: a module that awaits at its top level would keep a
+// bundler (tools/bundle.mjs) from letting the later-loaded chunks share this file's code.
 const building = Promise.all([import('./boot.js'), import('./dom.js'), import('./section.js'), import('./url.js'), import('./run-view.js')]);
-const [{ boot }, { el }, { scenarioSection }, { pageUrl, paramsFromUrl }, { loadDrawing }] = await building;
 
 const main = document.getElementById('scenarios');
-const wanted = paramsFromUrl();
-
-function reportHeight() {
-  const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
-  // The height is no secret, and the course page's origin is unknown here.
-  window.parent?.postMessage({ type: 'concurrency-playground:height', height, scenario: wanted.id }, '*');
-}
-
-new ResizeObserver(reportHeight).observe(document.documentElement);
 
 // A graded prediction, for a course site that records them. Nothing secret: the learner's
 // answers and what the run did.
@@ -31,6 +23,14 @@ document.addEventListener('playground:prediction', ({ detail }) => {
 });
 
 async function start() {
+  const [{ boot }, { el }, { scenarioSection }, { pageUrl, paramsFromUrl }, { loadDrawing }] = await building;
+  const wanted = paramsFromUrl();
+  const reportHeight = () => {
+    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    // The height is no secret, and the course page's origin is unknown here.
+    window.parent?.postMessage({ type: 'concurrency-playground:height', height, scenario: wanted.id }, '*');
+  };
+  new ResizeObserver(reportHeight).observe(document.documentElement);
   const pg = await boot(started);
   const scenario = pg.scenarios.find((s) => s.id === wanted.id);
   if (!scenario) {
@@ -43,6 +43,7 @@ async function start() {
     if (wanted.predict) full.searchParams.set('predict', '1');
     document.querySelector('[data-role="full-page"]').href = full.href;
   }
+  document.body.dataset.readyMs = String(performance.now()); // load to ready, as on the full page
   document.body.dataset.ready = 'true';
   reportHeight();
   loadDrawing(); // the timeline's and replay's modules, before a first run needs them

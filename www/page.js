@@ -22,12 +22,12 @@ async function referenceFigures() {
 
 /**
  * The sections, made while the workers start (boot's `prepareView`); they join the page once
- * the workers are up, so the browser lays them out after that, not while the page waits.
+ * the workers are up, so the browser lays them out after that, not while the page waits. The
+ * reference figures are shown only after a run: the sections do not wait for them.
  */
-async function makeSections(pg, referencePromise) {
+async function makeSections(pg, reference) {
   const [{ scenarioSection }, , { paramsFromUrl }] = await modules;
   const wanted = paramsFromUrl();
-  const reference = await referencePromise;
   const sections = document.createDocumentFragment();
   for (const scenario of pg.scenarios) {
     const initial = scenario.id === wanted.id ? wanted.params : {};
@@ -37,10 +37,10 @@ async function makeSections(pg, referencePromise) {
 }
 
 async function start() {
-  const referencePromise = referenceFigures(); // fetched while the modules load
+  const reference = referenceFigures(); // fetched while the modules load
   const { boot } = await import('./boot.js');
   let sections;
-  const pg = await boot(started, async (described) => { sections = await makeSections(described, referencePromise); });
+  const pg = await boot(started, async (described) => { sections = await makeSections(described, reference); });
   const [, { deepLinkTarget, scenarioNav }, { paramsFromUrl }, { loadDrawing }] = await modules;
   const wanted = paramsFromUrl();
   main.append(sections);

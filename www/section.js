@@ -59,11 +59,13 @@ function codeDetails(scenario) {
 
 /**
  * After a run with the seed's parameters: its time beside the figures the last
- * `./build.sh bench` recorded for those same parameters (www/reference.json).
+ * `./build.sh bench` recorded for those same parameters (www/reference.json). `figures`: those
+ * figures, or a promise of them (the page does not wait for them before it is ready).
  */
-function comparison(pg, scenario, reference) {
+function comparison(pg, scenario, figures) {
   const node = el('p', { class: 'compare', 'data-role': 'compare' });
-  const show = (ms, params) => {
+  const show = async (ms, params) => {
+    const reference = await figures;
     const ref = reference?.scenarios?.[scenario.id];
     const normal = (p) => JSON.stringify(pg.validate(scenario.id, p).params);
     if (!ref || normal(params) !== normal({})) return;
@@ -319,7 +321,8 @@ function checkedParams(pg, id, of, action = '', extra = {}) {
  * One scenario's section, following the page contract (run/stop buttons, inputs named after
  * the parameters, output, status, elapsed), with its timeline, notes, views and code.
  * `initial` pre-fills inputs (e.g. from the URL; they are validated like typed values and only
- * ever set as text); `compact` leaves out the code (for embeds); `predict` turns "Predict first"
+ * ever set as text); `compact` leaves out the code (for embeds); `reference`: the figures of
+ * www/reference.json, or a promise of them, shown beside a run's time; `predict` turns "Predict first"
  * on, in a scenario that has prediction questions (its `predict` flag): Run then asks first, and
  * the section dispatches `playground:prediction` (bubbling; `detail`: `{ scenario, predicted,
  * outcome, correct }`) once the prediction is graded.
@@ -394,7 +397,7 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     current = showRun(pg, scenario, params, parts, setState, { rerun, restart, setParams }, action);
     redrawTimeline = current.redraw;
     settled = current.done.then(async ({ result, error, events, t0, endT }) => {
-      if (result?.status === 'done' && !action) compare.show(result.elapsedMs, params);
+      if (result?.status === 'done' && !action) await compare.show(result.elapsedMs, params);
       const outcome = result ?? error;
       const { recordOf } = await loadShare();
       shown = {

@@ -1,0 +1,78 @@
+// The hosted site's JavaScript is bundled (tools/bundle.mjs, run by ./build.sh dist): each page
+// asks for one script before it is ready, and everything it loads later still works from the
+// bundle: the timeline and replay, a scenario's views (imported by name), the code view, the
+// prediction form, sharing, the rayon module's world. `./build.sh test` builds dist/ first.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { staticPreloads, withoutPreloads } from '../../tools/bundle.mjs';
+import { ROOT, launchBrowser, openPage, printedLines, runInPage, startServer } from './harness.mjs';
+
+const DIST = join(ROOT, 'dist');
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ root: DIST });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+test('only the import() of a preloaded module becomes static', () => {
+  const code = "const a = import('./section.js');\nconst b = import(\"./share.js\");\nconst c = import(`./views/${name}.js`);\n";
+  const out = staticPreloads(code, (spec) => spec === './section.js');
+  assert.equal(out, "import * as preloaded$0 from './section.js';\nconst a = Promise.resolve(preloaded$0);\nconst b = import(\"./share.js\");\nconst c = import(`./views/${name}.js`);\n");
+  assert.equal(staticPreloads(code, () => false), code, 'nothing preloaded: unchanged');
+});
+
+test('only the preload tags of modules inside the entry are removed', () => {
+  const html = '<head>\n  <link rel="modulepreload" href="a.js">\n  <link rel="preload" href="m.wasm" as="fetch">\n  <link rel="modulepreload" href="b.js">\n</head>\n';
+  assert.equal(withoutPreloads(html, (href) => href === 'a.js'), '<head>\n  <link rel="preload" href="m.wasm" as="fetch">\n  <link rel="modulepreload" href="b.js">\n</head>\n');
+});
+
+test('dist/ pages preload no module: their entry holds them', () => {
+  for (const page of ['index.html', 'embed.html']) {
+    const html = readFileSync(join(DIST, page), 'utf8');
+    assert.doesNotMatch(html, /rel="modulepreload"/, page);
+    assert.match(html, /<link rel="preload" href="pkg\/concurrency_playground_bg.wasm"/, `${page} still preloads the wasm`);
+  }
+});
+
+/** The scripts a page asked for before it was ready (worker.js: the main worker's, one file too). */
+const scriptsBeforeReady = (page) => page.evaluate(() => performance.getEntriesByType('resource')
+  .filter((e) => e.startTime <= Number(document.body.dataset.readyMs) && e.name.endsWith('.js'))
+  .map((e) => new URL(e.name).pathname).sort());
+
+test('the bundled page: one script before ready, then every later part loads and works', async () => {
+  const { page, errors, context } = await openPage(browser, server.url);
+  assert.deepEqual(await scriptsBeforeReady(page), ['/coi-serviceworker.js', '/page.js', '/worker.js']);
+  // A run: the timeline and replay (a chunk), the race's views (imported by name), sharing.
+  assert.equal(await runInPage(page, 'threading-lock'), 'done');
+  const lock = page.locator('section[data-scenario="threading-lock"]');
+  await lock.locator('[data-view="race-ledger"] [data-role="ledger"]').waitFor();
+  await lock.locator('input[type=range][data-role=replay]').waitFor();
+  assert.ok(await lock.locator('[data-role="timeline"] svg').count() > 0, 'a timeline is drawn');
+  await lock.locator('[data-action="save-run"]:not([hidden])').waitFor();
+  // The code view (a chunk, and the Rust source beside the wasm).
+  const code = lock.locator('details.code');
+  await code.locator('summary').click();
+  await code.locator('.code-pair[data-state="ready"]').waitFor();
+  // The rayon lesson: its module's glue is imported by the worker at run time, not bundled.
+  assert.equal(await runInPage(page, 'rayon-pool', { timeout: 120_000 }), 'done');
+  assert.ok((await printedLines(page, 'rayon-pool')).length > 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the bundled embed: one script before ready; Predict first loads its form', async () => {
+  const { page, errors, context } = await openPage(browser, `${server.url}embed.html?scenario=asyncio-gather&predict=1`);
+  assert.deepEqual(await scriptsBeforeReady(page), ['/coi-serviceworker.js', '/embed.js', '/worker.js']);
+  await page.locator('[data-action="run"]').click();
+  await page.locator('[data-role="predict"] fieldset').first().waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
