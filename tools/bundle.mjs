@@ -13,10 +13,10 @@
 //
 // Every file is written beside the modules it replaces, so `new URL('./…', import.meta.url)`
 // names the same file as in www/ (pkg/, pkg-rayon/, worker.js, reference.json, pkg/src/). The
-// source modules stay in the site: a scenario's views are imported by name at run time
-// (run-view.js), as modules of their own, and they are what a reader of the hosted page's code
-// finds beside the minified files (no source maps). www/ is not touched; the dev server keeps
-// serving the modules as written.
+// entries and worker.js are replaced; the other source modules stay in the site: a scenario's
+// views are imported by name at run time (run-view.js), as modules of their own, and they are
+// what a reader of the hosted page's code finds beside the minified files (no source maps).
+// www/ is not touched; the dev server keeps serving the modules as written.
 import { rolldown } from 'rolldown';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
