@@ -15,9 +15,9 @@
 // names the same file as in www/ (pkg/, pkg-rayon/, worker.js, reference.json, pkg/src/). The
 // entries and worker.js are replaced; the other source modules stay in the site: a scenario's
 // views are imported by name at run time (run-view.js), as modules of their own, and they are
-// what a reader of the hosted page's code finds beside the minified files (no source maps).
+// what a reader of the hosted page's code finds beside the minified files (and their maps).
 // www/ is not touched; the dev server keeps serving the modules as written.
-import { rolldown } from 'rolldown';
+import { RolldownMagicString, rolldown } from 'rolldown';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -38,17 +38,22 @@ export function preloadsOf(html) {
 
 /**
  * In the entry module's code, `import('./x.js')` of a module the page preloads becomes a static
- * import, so the module lands in the entry's file, not in a chunk fetched after it.
+ * import, so the module lands in the entry's file, not in a chunk fetched after it. The imports
+ * go at the end: evaluation follows their order in the text, so the entry's own first import
+ * (start.js) is still evaluated first. Returns the code as a magic string, whose source map
+ * rolldown carries into the bundle's.
  */
 export function staticPreloads(code, isPreloaded) {
+  const edited = new RolldownMagicString(code);
   const imports = [];
-  const body = code.replace(/\bimport\((['"])(\.{1,2}\/[^'"]+)\1\)/g, (call, quote, spec) => {
-    if (!isPreloaded(spec)) return call;
+  for (const { 0: call, 1: quote, 2: spec, index } of code.matchAll(/\bimport\((['"])(\.{1,2}\/[^'"]+)\1\)/g)) {
+    if (!isPreloaded(spec)) continue;
     const name = `preloaded$${imports.length}`;
-    imports.push(`import * as ${name} from ${quote}${spec}${quote};`);
-    return `Promise.resolve(${name})`;
-  });
-  return imports.length ? `${imports.join('\n')}\n${body}` : code;
+    imports.push(`import * as ${name} from ${quote}${spec}${quote};\n`);
+    edited.overwrite(index, index + call.length, `Promise.resolve(${name})`);
+  }
+  if (imports.length) edited.append(`\n${imports.join('')}`);
+  return edited;
 }
 
 /** The page's HTML without the modulepreload tags of `inside`, the files its entry now holds. */
@@ -68,7 +73,7 @@ async function bundle(site, entry, preloaded = new Set()) {
       name: 'preloaded-modules-in-the-entry',
       transform(code, id) {
         if (resolve(id) !== entryPath) return null;
-        return staticPreloads(code, (spec) => preloaded.has(resolve(dirname(entryPath), spec)));
+        return { code: staticPreloads(code, (spec) => preloaded.has(resolve(dirname(entryPath), spec))) };
       },
     }],
     // A module imported both ways (import() and import) is expected: it is in the entry's file.
@@ -79,6 +84,7 @@ async function bundle(site, entry, preloaded = new Set()) {
       dir: site,
       format: 'esm',
       minify: true,
+      sourcemap: true, // the browser asks for a map only when its developer tools are open
       entryFileNames: '[name].js',
       chunkFileNames: '[name]-[hash].js',
     });

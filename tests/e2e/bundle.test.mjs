@@ -22,11 +22,11 @@ after(async () => {
   server?.stop();
 });
 
-test('only the import() of a preloaded module becomes static', () => {
-  const code = "const a = import('./section.js');\nconst b = import(\"./share.js\");\nconst c = import(`./views/${name}.js`);\n";
-  const out = staticPreloads(code, (spec) => spec === './section.js');
-  assert.equal(out, "import * as preloaded$0 from './section.js';\nconst a = Promise.resolve(preloaded$0);\nconst b = import(\"./share.js\");\nconst c = import(`./views/${name}.js`);\n");
-  assert.equal(staticPreloads(code, () => false), code, 'nothing preloaded: unchanged');
+test('only the import() of a preloaded module becomes static, imported after the entry\'s own imports', () => {
+  const code = "import { started } from './start.js';\nconst a = import('./section.js');\nconst b = import(\"./share.js\");\nconst c = import(`./views/${name}.js`);\n";
+  const out = staticPreloads(code, (spec) => spec === './section.js').toString();
+  assert.equal(out, "import { started } from './start.js';\nconst a = Promise.resolve(preloaded$0);\nconst b = import(\"./share.js\");\nconst c = import(`./views/${name}.js`);\n\nimport * as preloaded$0 from './section.js';\n");
+  assert.equal(staticPreloads(code, () => false).toString(), code, 'nothing preloaded: unchanged');
 });
 
 test('only the preload tags of modules inside the entry are removed', () => {
