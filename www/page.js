@@ -62,16 +62,17 @@ async function start() {
  */
 async function openRunInFragment(pg, id) {
   if (!location.hash.startsWith('#run=')) return;
-  const { ShareError, decodeRun } = await import('./share.js'); // only for a link to a recorded run
+  const [{ ShareError, decodeRun }, { offerRecorded }] = await Promise.all([
+    import('./share.js'), // only for a link to a recorded run
+    import('./section.js'), // loaded already: the sections are on the page
+  ]);
   const pageMessage = document.querySelector('[data-role="page-message"]');
   pageMessage.hidden = true;
   try {
     const record = await decodeRun(location.hash, pg);
-    const { offerRecorded } = await import('./section.js');
     if (!offerRecorded({ record })) throw new ShareError(`This page has no section for "${record.scenario}".`);
   } catch (error) {
     const text = error instanceof ShareError ? error.message : `The run in this link could not be read: ${error.message}`;
-    const { offerRecorded } = await import('./section.js');
     if (!offerRecorded({ error: text, scenario: id })) {
       pageMessage.textContent = text;
       pageMessage.hidden = false;
