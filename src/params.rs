@@ -229,13 +229,23 @@ fn digits(text: &str) -> Option<u64> {
         .try_fold(0u64, |acc, b| acc.checked_mul(10)?.checked_add(u64::from(b - b'0')))
 }
 
-/// A number with `_` between groups of three digits, the way Python writes big literals.
+/// A number as a value to type: `_` between groups of three digits, the way Python writes big
+/// literals (a field takes it back as it is; a comma would split a list).
 pub fn group(n: u64) -> String {
+    grouped(n, '_')
+}
+
+/// A number in a sentence, as the page's views write it: `73,732`.
+pub fn group_prose(n: u64) -> String {
+    grouped(n, ',')
+}
+
+fn grouped(n: u64, separator: char) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
         if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push('_');
+            out.push(separator);
         }
         out.push(c);
     }
@@ -377,5 +387,7 @@ mod tests {
         assert_eq!(group(1_000_000_000), "1_000_000_000");
         assert_eq!(group(16), "16");
         assert_eq!(group(100_000), "100_000");
+        assert_eq!(group_prose(73_732), "73,732");
+        assert_eq!(group_prose(999), "999");
     }
 }

@@ -6,7 +6,9 @@
 //                   //    views, actions, rustFile, params: { name: { kind, default, min, max,
 //                   //    range, label, list, minItems, maxItems } } }]
 //   const run = pg.run('threading-lock', { threads: 2 }, { onLine, onEvent, onStart });
-//   const { lines, events, elapsedMs, value } = await run.done;
+//   const { lines, events, elapsedMs, learnerMs, value } = await run.done;
+//                   // elapsedMs: the program's time; learnerMs: the time it waited for the
+//                   // learner's steps (step modes), left out of elapsedMs and the timeline
 //   run.cancel();
 //   run.send('1');  // input for a running program (threading-interleave: grant Thread-1 a step)
 //
@@ -22,12 +24,23 @@
 // build itself while the workers start (`pg.ready`).
 
 import initGlue, * as glue from './pkg/concurrency_playground.js';
+import { clockOf } from './learner-time.js';
 import * as msg from './protocol.js';
 import { compile, mainWasmUrl, startLoading, startWorker } from './start.js';
 
 const { T } = msg;
 
 const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * A run's outcome with its time split: `elapsedMs` the program's own, `learnerMs` the time it
+ * waited for the learner (step modes; a wait still open when the run ends counts to its end).
+ */
+function programTime(events, outcome) {
+  if (outcome.elapsedMs === undefined) return outcome;
+  const { learnerMs } = clockOf(events, now());
+  return { ...outcome, elapsedMs: Math.max(0, outcome.elapsedMs - learnerMs), learnerMs };
+}
 
 /** A rejected parameter: `errors` lists `{ param, message }`, one per bad parameter. */
 export class ParamError extends Error {
@@ -276,7 +289,7 @@ class Playground {
           this.#processes.endAll(); // a finished program leaves no child process behind
           if (this.#worlds[record.kind]?.lostThreads > 0) this.#resetWorld(record.kind);
         }
-        const result = { lines: record.lines, events: record.events, t0: record.t0, ...outcome };
+        const result = { lines: record.lines, events: record.events, t0: record.t0, ...programTime(record.events, outcome) };
         if (outcome.status === 'error') reject(new RunError(outcome.message, result));
         else resolve(result);
       };

@@ -7,6 +7,7 @@
 // touches only the printed lines whose side of the cursor changed, moves one SVG line, and
 // happens at most once per animation frame. The timeline itself is never redrawn here.
 import { el, formatMs, svg } from './dom.js';
+import { clockOf } from './learner-time.js';
 import { lanesOf } from './timeline.js';
 
 const SPEEDS = [1, 0.5, 0.1];
@@ -106,6 +107,7 @@ function describeEvent(ev, labels) {
     case 'lock-step': return `step ${ev.step}: ${ev.lane} ${ev.op} ${ev.lock}: ${ev.outcome.replaceAll('-', ' ')}`;
     case 'refused': return `refused: ${ev.text}`;
     case 'explored': return `order ${ev.schedule} ended at ${ev.counter}`;
+    case 'awaiting-input': return 'the threads wait for your next step';
     default: return `${ev.lane}: ${ev.kind}`;
   }
 }
@@ -142,7 +144,8 @@ export function replayBar() {
   let frameQueued = false;
   let dirty = false;
 
-  const at = (t) => `+${formatMs(Math.max(0, t - run.t0))}`;
+  // Times are the program's: the learner's waits between steps are cut out (learner-time.js).
+  const at = (t) => `+${formatMs(Math.max(0, run.clock.at(t) - run.clock.at(run.t0)))}`;
   const timeOf = (pos) => (pos === 0 ? run.t0 : run.times[pos - 1]);
 
   /** Lines `[from, to)` of `run.marks` change side; only those elements are touched. */
@@ -201,7 +204,8 @@ export function replayBar() {
     frameQueued = false;
     if (!run) return;
     if (playing) {
-      time = Math.min(run.end, time + Math.max(0, now - lastFrame) * Number(speed.value));
+      // Playing passes over a wait for the learner in no time, as the timeline draws it.
+      time = Math.min(run.end, run.clock.skip(time + Math.max(0, now - lastFrame) * Number(speed.value)));
       lastFrame = now;
       position = upperBound(run.times, time);
       dirty = true;
@@ -281,9 +285,10 @@ export function replayBar() {
         segments: segmentsOf(byLane.get(name).filter((ev) => ev.kind === 'span'), states.overlays),
       }));
       reset();
+      const clock = clockOf(events, end);
       run = {
-        t0, order, times, labels, lanes, marks, end: last,
-        markPos: Int32Array.from(marks, (m) => m.pos), total: end - t0, sentences: lanes.map(() => ''),
+        t0, order, times, labels, lanes, marks, end: last, clock,
+        markPos: Int32Array.from(marks, (m) => m.pos), total: clock.at(end) - clock.at(t0), sentences: lanes.map(() => ''),
       };
       stateList.replaceChildren(...lanes.map(() => el('li')));
       slider.max = String(order.length);

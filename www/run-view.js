@@ -2,6 +2,7 @@
 // as they arrive, the timeline redrawn at most once a frame, and the scenario's own views
 // once the run ends. It knows nothing of particular scenarios.
 import { el, formatMs, whenFirstNeeded } from './dom.js';
+import { clockOf, liveClock } from './learner-time.js';
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -13,6 +14,9 @@ const now = () => performance.timeOrigin + performance.now();
 export const loadDrawing = whenFirstNeeded(() => Promise.all([import('./timeline.js'), import('./replay.js')])
   .then(([timeline, replay]) => ({ ...timeline, ...replay })));
 
+const FIRST_HINT = 'Run the scenario to see what ran when. Hover or focus a bar or tick for details.';
+const DRAWN_HINT = 'Hover or focus a bar or tick for details.';
+
 /** The parts of a section a run writes into. */
 export function runParts() {
   return {
@@ -21,7 +25,7 @@ export function runParts() {
     output: el('ol', { 'data-role': 'output', class: 'output', 'aria-live': 'polite', 'aria-label': 'Printed lines' }),
     notes: el('ul', { 'data-role': 'notes', class: 'notes', 'aria-live': 'polite', 'aria-label': 'What the playground adds' }),
     timeline: el('div', { class: 'timeline-host', 'data-role': 'timeline' }),
-    timelineDetail: el('p', { class: 'timeline-detail', 'aria-live': 'polite', text: 'Run the scenario to see what ran when. Hover or focus a bar or tick for details.' }),
+    timelineDetail: el('p', { class: 'timeline-detail', 'aria-live': 'polite', text: FIRST_HINT }),
     legend: el('div', { class: 'legend-host' }),
     views: el('div', { class: 'chart-host', 'data-role': 'chart' }),
     replayHost: el('div', { class: 'replay-host' }), // the replay bar goes here at the first run
@@ -66,6 +70,7 @@ function timelineDrawer(parts, events, pg, modules, range) {
       t0, endT, states, onDetail: (text) => { parts.timelineDetail.textContent = text; },
     }));
     parts.legend.replaceChildren(m.legend(events, states));
+    if (parts.timelineDetail.textContent === FIRST_HINT) parts.timelineDetail.textContent = DRAWN_HINT;
   };
 }
 
@@ -76,18 +81,18 @@ function offerReplay(parts, pg, modules, { events, t0, endT, lines }) {
 }
 
 /** Says in the section's notes that the timeline could not be drawn, and why. */
-function noDrawing(parts, t0, error) {
-  addLine(parts.notes, { t: now(), lane: 'error', text: `The timeline could not be drawn: ${error.message}` }, t0, 'note error');
+function noDrawing(parts, error) {
+  addLine(parts.notes, { lane: 'error', text: `The timeline could not be drawn: ${error.message}` }, null, 'note error');
 }
 
 /**
  * Printed lines name the thread or process that printed them; notes all come from the
- * playground's view of the main program, so they carry only their time.
+ * playground's view of the main program, so they carry only their time: `at`, the program's
+ * ms since its start (null: none to give).
  */
-function addLine(list, ev, t0, cls) {
-  const at = t0 ? ev.t - t0 : 0;
+function addLine(list, ev, at, cls) {
   return list.appendChild(el('li', { class: cls, 'data-lane': ev.lane },
-    el('span', { class: 't', text: `+${formatMs(Math.max(0, at))}` }),
+    el('span', { class: 't', text: at === null ? '' : `+${formatMs(Math.max(0, at))}` }),
     cls === 'line' ? el('span', { class: 'lane', text: ev.lane, title: ev.lane }) : null,
     el('span', { class: 'text', text: ev.text })));
 }
@@ -154,8 +159,16 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
     drawNow();
   };
   const redraw = () => { if (!drawQueued) { drawQueued = true; requestAnimationFrame(draw); } };
+  // The clock counts the program's time: it stops while the run waits for the learner.
+  const clock = liveClock();
+  const programMs = (t) => (t0 === null ? null : clock.programMs(t0, t));
+  let waitingShown = false;
   const ticker = setInterval(() => {
-    if (t0 !== null) parts.elapsed.textContent = formatMs(now() - t0);
+    if (t0 !== null) parts.elapsed.textContent = formatMs(programMs(now()));
+    if (t0 !== null && clock.waiting() !== waitingShown) {
+      waitingShown = clock.waiting();
+      setState('running', waitingShown ? 'Waiting for your step (the clock is stopped)' : 'Running…');
+    }
     redraw();
   }, 100);
   // Live views see the normalised parameters (numbers and lists, as the program gets them).
@@ -171,10 +184,11 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
     },
     onEvent: (ev) => {
       events.push(ev);
+      clock.event(ev);
       views.event(ev);
       redraw();
-      if (ev.kind === 'line') lines.push([ev, addLine(parts.output, ev, t0, 'line')]);
-      else if (ev.kind === 'note') lines.push([ev, addLine(parts.notes, ev, t0, 'note')]);
+      if (ev.kind === 'line') lines.push([ev, addLine(parts.output, ev, programMs(ev.t), 'line')]);
+      else if (ev.kind === 'note') lines.push([ev, addLine(parts.notes, ev, programMs(ev.t), 'note')]);
     },
   });
   const finish = (record) => {
@@ -182,7 +196,8 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
     if (record?.elapsedMs !== undefined) {
       parts.elapsed.textContent = formatMs(record.elapsedMs);
       parts.elapsed.dataset.ms = String(record.elapsedMs);
-      if (t0 !== null) endT = t0 + record.elapsedMs;
+      // The program's time and the learner's make the run's time on the shared clock.
+      if (t0 !== null) endT = t0 + record.elapsedMs + (record.learnerMs ?? 0);
     }
     draw();
     offerReplay(parts, pg, modules, { events, t0, endT, lines });
@@ -191,7 +206,7 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
   // finished run always has its timeline and replay; if they cannot load, the notes say so.
   const drawn = async () => {
     const failure = await loading;
-    if (failure) noDrawing(parts, t0, failure);
+    if (failure) noDrawing(parts, failure);
   };
   const done = run.done.then(
     async (result) => {
@@ -206,7 +221,7 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
     async (error) => {
       await drawn();
       setState('error', `Error: ${error.message}`);
-      addLine(parts.notes, { t: now(), lane: 'error', text: `Error: ${error.message}` }, t0, 'note error');
+      addLine(parts.notes, { lane: 'error', text: `Error: ${error.message}` }, programMs(now()), 'note error');
       finish(error);
       await views.finish(undefined, { ...actions, events, params }, { failed: true });
       return { error, events, t0, endT };
@@ -221,16 +236,18 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
  */
 export async function showRecorded(pg, record, parts, setState, label) {
   clearParts(parts);
-  const modules = await loadDrawing().catch((error) => { noDrawing(parts, record.t0, error); return null; });
+  const modules = await loadDrawing().catch((error) => { noDrawing(parts, error); return null; });
   const { events, t0 } = record;
   const endT = record.endT ?? (t0 === null ? null : t0 + record.elapsedMs);
+  const clock = clockOf(events, endT ?? Infinity);
+  const programMs = (t) => (t0 === null ? null : clock.at(t) - clock.at(t0));
   const lines = [];
   // In the order they reached the page, as the run showed them.
   for (const ev of events) {
-    if (ev.kind === 'line') lines.push([ev, addLine(parts.output, ev, t0, 'line')]);
-    else if (ev.kind === 'note') lines.push([ev, addLine(parts.notes, ev, t0, 'note')]);
+    if (ev.kind === 'line') lines.push([ev, addLine(parts.output, ev, programMs(ev.t), 'line')]);
+    else if (ev.kind === 'note') lines.push([ev, addLine(parts.notes, ev, programMs(ev.t), 'note')]);
   }
-  if (record.status === 'error' && record.message) addLine(parts.notes, { t: endT ?? 0, lane: 'error', text: `Error: ${record.message}` }, t0, 'note error');
+  if (record.status === 'error' && record.message) addLine(parts.notes, { lane: 'error', text: `Error: ${record.message}` }, endT === null ? null : programMs(endT), 'note error');
   parts.elapsed.textContent = formatMs(record.elapsedMs);
   parts.elapsed.dataset.ms = String(record.elapsedMs);
   parts.recorded.textContent = label;

@@ -118,7 +118,8 @@ export function offerRecorded(detail) {
  * null; `open(file)` is called with a chosen file.
  */
 function runTools(id, last, open) {
-  const trace = el('button', { type: 'button', class: 'secondary', 'data-action': 'download-trace', hidden: true }, 'Download trace');
+  const trace = el('button', { type: 'button', class: 'secondary', 'data-action': 'download-trace', hidden: true,
+    title: 'A Chrome trace file: open it in Perfetto (ui.perfetto.dev) or chrome://tracing' }, 'Download trace for Perfetto');
   const share = el('button', { type: 'button', class: 'secondary', 'data-action': 'share-run', hidden: true }, 'Copy link to this run');
   const save = el('button', { type: 'button', class: 'secondary', 'data-action': 'save-run', hidden: true }, 'Save run');
   const file = el('input', { type: 'file', id: `${id}-open-run`, class: 'file-input', accept: '.json,application/json', 'data-action': 'open-run' });
@@ -200,8 +201,10 @@ function runTools(id, last, open) {
 function actionForm(id, action, initial) {
   const fields = paramFields({ id, params: action.params }, initial, `${action.name}-`);
   const button = el('button', { type: 'submit', 'data-action': action.name, class: 'run' }, action.label);
-  const node = el('form', { class: 'params action', novalidate: true, 'aria-label': action.label },
-    el('p', { class: 'action-about', text: action.description }), ...fields.nodes, el('div', { class: 'controls' }, button));
+  // A heading of its own: its fields (a second "threads", say) are the action's, not the run's.
+  const heading = el('h3', { class: 'action-title', id: `${id}-${action.name}-title`, text: action.label });
+  const node = el('form', { class: 'params action', novalidate: true, 'aria-labelledby': heading.id },
+    heading, el('p', { class: 'action-about', text: action.description }), ...fields.nodes, el('div', { class: 'controls' }, button));
   return { action, fields, button, node };
 }
 
@@ -284,7 +287,8 @@ function sectionElement(scenario, { form, prediction, actionForms, parts, tools,
   return el('section', { 'data-scenario': id, id, class: 'scenario', 'aria-labelledby': `${id}-title` },
     el('header', {},
       el('h2', { id: `${id}-title`, text: scenario.title }),
-      el('p', { class: 'seed-section', text: `Seed: ${scenario.seedSection} · id ${id}` })),
+      el('p', { class: 'seed-section', text: `${scenario.fromSeed ? 'From the cheat sheet' : 'Beyond the cheat sheet, from'}: `
+        + `${scenario.seedSection}`, title: `Scenario id ${id} (for links and embeds)` })),
     form,
     prediction?.slot,
     ...actionForms.map((a) => a.node),
@@ -350,32 +354,46 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
   const setState = (state, text) => {
     parts.status.dataset.state = state;
     parts.status.textContent = text;
-    runButton.disabled = state === 'running';
-    for (const a of actionForms) a.button.disabled = state === 'running';
-    stopButton.disabled = state !== 'running';
-    section.setAttribute('aria-busy', state === 'running' ? 'true' : 'false');
+    const running = state === 'running';
+    // A focused button that is about to be disabled hands its focus on, so the keyboard stays
+    // in the section (a stepping lesson's keys work at once): Run to Stop, Stop back to Run.
+    const focused = document.activeElement;
+    const startButtons = [runButton, ...actionForms.map((a) => a.button)];
+    stopButton.disabled = !running;
+    runButton.disabled = running;
+    for (const a of actionForms) a.button.disabled = running;
+    if (running && startButtons.includes(focused)) stopButton.focus();
+    else if (!running && focused === stopButton) runButton.focus();
+    section.setAttribute('aria-busy', running ? 'true' : 'false');
   };
   const validParams = (of, action = '', extra = {}) => checkedParams(pg, id, of, action, extra);
 
   // A view may offer to run again with some parameters changed (e.g. more rounds): the fields
   // show the new values, and the run goes through the same checks as a typed one.
+  // `action`: the fields and button are that action's (a run of it offers its own rerun).
   let unasked = false; // the next submit runs at once, even with "Predict first" on
-  const setParams = (changed) => {
+  const formOf = (action) => actionForms.find((a) => a.action === action) ?? { node: form, button: runButton };
+  const setParams = (changed, action = null) => {
     for (const [name, value] of Object.entries(changed)) {
-      const input = form.querySelector(`input[name="${CSS.escape(name)}"]`);
+      const input = formOf(action).node.querySelector(`input[name="${CSS.escape(name)}"]`);
       if (input) input.value = value;
     }
   };
-  const rerun = (changed) => {
-    setParams(changed);
+  const rerun = (changed, action = null) => {
+    setParams(changed, action);
     unasked = true;
-    form.requestSubmit(runButton);
+    formOf(action).node.requestSubmit(formOf(action).button);
   };
   // ... or to stop the run on show and start another (e.g. undo a step: replay all but it).
-  const restart = async (changed) => {
+  // What the view changed is put back once the new run has read it: a later Run by hand
+  // starts from what the learner typed, not from the view's replay.
+  const restart = async (changed, action = null) => {
     current?.cancel();
     await settled;
-    rerun(changed);
+    const inputs = Object.keys(changed).map((name) => formOf(action).node.querySelector(`input[name="${CSS.escape(name)}"]`));
+    const typed = inputs.map((input) => input?.value);
+    rerun(changed, action);
+    inputs.forEach((input, i) => { if (input) input.value = typed[i]; });
   };
   let current = null;
   let settled = Promise.resolve(); // once the run on show has ended and been drawn
@@ -394,7 +412,10 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     shown = null;
     tools.offer(false);
     tools.say('');
-    current = showRun(pg, scenario, params, parts, setState, { rerun, restart, setParams }, action);
+    // rerun: the program, with some parameters changed; restart: again what runs now.
+    current = showRun(pg, scenario, params, parts, setState, {
+      rerun: (changed) => rerun(changed), restart: (changed) => restart(changed, action),
+    }, action);
     redrawTimeline = current.redraw;
     settled = current.done.then(async ({ result, error, events, t0, endT }) => {
       if (result?.status === 'done' && !action) await compare.show(result.elapsedMs, params);

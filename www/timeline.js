@@ -8,6 +8,7 @@
 // The states, their words and which are drawn over a running bar come from Rust's SpanState
 // (`pg.spanStates`); the CSS gives each state's colour (light and dark).
 import { svg } from './dom.js';
+import { clockOf, waitWords } from './learner-time.js';
 
 /** `{ labels: Map(name -> words), overlays: Set(name) }` from `pg.spanStates`. */
 export function stateTable(spanStates) {
@@ -21,6 +22,7 @@ const LANE_HEIGHT = 34;
 const AXIS_HEIGHT = 26;
 const PAD_X = 8;
 const LABEL_CHAR = 6.8; // px per character of a lane label (11 px monospace), a little over
+const GAP_PX = 14; // the width of a wait for the learner, however long it was
 
 const fmt = (ms) => (ms < 10 ? ms.toFixed(2) : ms < 1000 ? ms.toFixed(1) : ms.toFixed(0));
 
@@ -75,14 +77,20 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
   const lanes = lanesOf(events, t0, endT, states.overlays);
   let last = endT; // a loop: spreading tens of thousands of events into Math.max can throw
   for (const e of events) if (e.t > last) last = e.t;
-  const span = Math.max(1, last - t0);
-  const x = (t) => PAD_X + ((t - t0) / span) * (width - 2 * PAD_X);
+  // The program's time only: each wait for the learner is a gap of GAP_PX, not its seconds.
+  const clock = clockOf(events, endT);
+  const programMs = (t) => clock.at(t) - clock.at(t0);
+  const span = Math.max(1, programMs(last));
+  const scale = (width - 2 * PAD_X - clock.waits.length * GAP_PX) / span;
+  const x = (t) => PAD_X + programMs(t) * scale + clock.gapsBefore(t) * GAP_PX;
+  const ms = (from, to) => programMs(to) - programMs(from);
   const height = lanes.length * LANE_HEIGHT + AXIS_HEIGHT;
   const root = svg('svg', {
     // tabindex -1: Chromium puts an SVG element with a focus listener in the tab order, an
     // extra stop with no visible focus; Tab goes straight to the bars and ticks.
     width, height, viewBox: `0 0 ${width} ${height}`, class: 'timeline-svg', role: 'img', tabindex: -1,
-    'aria-label': `Timeline of ${lanes.length} lanes over ${fmt(span)} ms`,
+    'aria-label': `Timeline of ${lanes.length} lanes over ${fmt(span)} ms of the program's time${clock.waits.length
+      ? `; ${clock.waits.length} waits for your step are cut out` : ''}`,
   });
 
   lanes.forEach((lane, i) => {
@@ -105,7 +113,7 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
         x: from, y: overlay ? barY + 7 : barY, width: Math.max(1.5, x(s.t) - from), height: overlay ? 7 : 14, rx: 2,
         class: `bar state-${s.state}`, 'data-kind': 'span', 'data-state': s.state, tabindex: 0,
       });
-      const detail = `${lane.name}: ${states.labels.get(s.state) ?? s.state}, ${s.label}, ${fmt(s.t - s.start)} ms (from +${fmt(s.start - t0)} ms)${laneNote}`;
+      const detail = `${lane.name}: ${states.labels.get(s.state) ?? s.state}, ${s.label}, ${fmt(ms(s.start, s.t))} ms (from +${fmt(ms(t0, s.start))} ms)${laneNote}`;
       rect.append(svg('title', {}, detail));
       rect.dataset.detail = detail;
       g.append(rect);
@@ -134,7 +142,7 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
     }
     for (const t of lane.ticks) {
       const tick = svg('line', { x1: x(t.t), x2: x(t.t), y1: barY - 3, y2: barY + 17, class: 'tick', 'data-kind': 'tick', tabindex: 0 });
-      const detail = `${lane.name} printed "${t.text}" at +${fmt(t.t - t0)} ms${laneNote}`;
+      const detail = `${lane.name} printed "${t.text}" at +${fmt(ms(t0, t.t))} ms${laneNote}`;
       tick.append(svg('title', {}, detail));
       tick.dataset.detail = detail;
       g.append(tick);
@@ -142,18 +150,8 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
     root.append(g);
   });
 
-  // The time axis: about one label per 90 px, at round numbers of ms.
-  const axisY = lanes.length * LANE_HEIGHT + 4;
-  const axis = svg('g', { class: 'axis', transform: `translate(0 ${axisY})` });
-  axis.append(svg('line', { x1: PAD_X, x2: width - PAD_X, y1: 0, y2: 0 }));
-  const rough = span / Math.max(1, Math.floor(width / 90));
-  const step = [1, 2, 5].map((m) => m * 10 ** Math.floor(Math.log10(rough))).find((s) => s >= rough) ?? 10 ** Math.ceil(Math.log10(rough));
-  for (let t = 0; t <= span + 1e-9; t += step) {
-    axis.append(svg('line', { x1: x(t0 + t), x2: x(t0 + t), y1: 0, y2: 4 }));
-    const anchor = t === 0 ? 'start' : x(t0 + t) > width - 40 ? 'end' : 'middle';
-    axis.append(svg('text', { x: x(t0 + t), y: 16, 'text-anchor': anchor }, `${fmt(t)} ms`));
-  }
-  root.append(axis);
+  root.append(learnerGaps(clock.waits, x, lanes.length * LANE_HEIGHT));
+  root.append(timeAxis(lanes.length * LANE_HEIGHT + 4, width, span, (p) => PAD_X + p * scale + gapsBeforeProgram(clock, t0, p) * GAP_PX));
 
   const show = (e) => { if (e.target.dataset?.detail) onDetail(e.target.dataset.detail); };
   root.addEventListener('pointerover', show);
@@ -161,6 +159,44 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
   host.replaceChildren(root);
   // The scale and the lanes' extent, for what is drawn over the timeline (the replay cursor).
   return { lanes: lanes.length, ticks: lanes.reduce((n, l) => n + l.ticks.length, 0), svg: root, x, lanesHeight: lanes.length * LANE_HEIGHT };
+}
+
+/** The time axis: about one label per 90 px, at round numbers of the program's ms; `xOf(ms)` places one. */
+function timeAxis(y, width, span, xOf) {
+  const axis = svg('g', { class: 'axis', transform: `translate(0 ${y})` });
+  axis.append(svg('line', { x1: PAD_X, x2: width - PAD_X, y1: 0, y2: 0 }));
+  const rough = span / Math.max(1, Math.floor(width / 90));
+  const step = [1, 2, 5].map((m) => m * 10 ** Math.floor(Math.log10(rough))).find((s) => s >= rough) ?? 10 ** Math.ceil(Math.log10(rough));
+  for (let t = 0; t <= span + 1e-9; t += step) {
+    axis.append(svg('line', { x1: xOf(t), x2: xOf(t), y1: 0, y2: 4 }));
+    const anchor = t === 0 ? 'start' : xOf(t) > width - 40 ? 'end' : 'middle';
+    axis.append(svg('text', { x: xOf(t), y: 16, 'text-anchor': anchor }, `${fmt(t)} ms`));
+  }
+  return axis;
+}
+
+/** How many of the learner's waits lie before the program's time `p` (ms from `t0`). */
+function gapsBeforeProgram(clock, t0, p) {
+  const from = clock.at(t0);
+  return clock.waits.filter((w) => clock.at(w.start) - from < p).length;
+}
+
+/**
+ * Each wait for the learner as a hatched band across every lane, focusable, with its words:
+ * the time the learner took is shown, not drawn to scale.
+ */
+function learnerGaps(waits, x, height) {
+  const g = svg('g', { class: 'learner-gaps' });
+  for (const w of waits) {
+    const from = x(w.start);
+    const detail = waitWords(w);
+    const band = svg('rect', { x: from, y: 0, width: Math.max(2, x(w.end) - from), height, class: 'learner-gap',
+      'data-kind': 'learner-wait', tabindex: 0 });
+    band.append(svg('title', {}, detail));
+    band.dataset.detail = detail;
+    g.append(band);
+  }
+  return g;
 }
 
 /** The legend: a swatch per state that occurs in `events`, plus the tick. */

@@ -8,6 +8,7 @@
 // lock wait inside the run that waited), but not always (a lock wait reported a hair after
 // the run around it ended), so a span that would cross another goes to a sub-track of its
 // lane ("Thread-1 (2)"), placed right under it.
+import { clockOf, waitWords } from './learner-time.js';
 import { lanesOf } from './timeline.js';
 
 const PID = 1;
@@ -24,7 +25,10 @@ export function toChromeTrace(events, { t0 = null, scenario = 'run', title = sce
   let origin = t0 ?? Infinity;
   for (const ev of events) origin = Math.min(origin, ev.t, ev.kind === 'span' || ev.kind === 'marks' ? ev.start : Infinity);
   if (!Number.isFinite(origin)) origin = 0;
-  const us = (ms) => (ms - origin) * 1000;
+  // The program's time, as on the page: the learner's waits between steps are cut out, and
+  // each is left as an instant on the notes' track saying how long it was.
+  const clock = clockOf(events);
+  const us = (ms) => (clock.at(ms) - clock.at(origin)) * 1000;
 
   const out = [];
   const meta = (name, tid, args) => out.push({ name, ph: 'M', pid: PID, tid, args });
@@ -67,7 +71,7 @@ export function toChromeTrace(events, { t0 = null, scenario = 'run', title = sce
       meta('thread_sort_index', chosen.tid, { sort_index: lanes.indexOf(ev.lane) * SUBTRACKS + n - 1 });
     }
     chosen.open.push(ev.t);
-    const dur = Math.max(0, (ev.t - ev.start) * 1000);
+    const dur = Math.max(0, us(ev.t) - us(ev.start));
     if (ev.kind === 'span') {
       out.push({ name: ev.label, cat: ev.state, ph: 'X', pid: PID, tid: chosen.tid, ts: us(ev.start), dur, args: { state: ev.state } });
     } else {
@@ -75,16 +79,23 @@ export function toChromeTrace(events, { t0 = null, scenario = 'run', title = sce
     }
   }
 
+  const nameNotes = () => {
+    if (notesNamed) return;
+    notesNamed = true;
+    meta('thread_name', notesTid, { name: 'playground' });
+    meta('thread_sort_index', notesTid, { sort_index: lanes.length * SUBTRACKS });
+  };
+  for (const wait of clock.waits) {
+    nameNotes();
+    out.push({ name: waitWords(wait), cat: 'learner', ph: 'i', s: 'g', pid: PID, tid: notesTid, ts: us(wait.start),
+      args: { learnerMs: wait.end - wait.start } });
+  }
   for (const ev of events) {
     const tid = track.get(ev.lane)[0].tid;
     const instant = (name, cat, args) => out.push({ name, cat, ph: 'i', s: 't', pid: PID, tid, ts: us(ev.t), args });
     if (ev.kind === 'line') instant(ev.text, 'line', { lane: ev.lane });
     else if (ev.kind === 'note') {
-      if (!notesNamed) {
-        notesNamed = true;
-        meta('thread_name', notesTid, { name: 'playground' });
-        meta('thread_sort_index', notesTid, { sort_index: lanes.length * SUBTRACKS });
-      }
+      nameNotes();
       out.push({ name: ev.text, cat: 'note', ph: 'i', s: 't', pid: PID, tid: notesTid, ts: us(ev.t), args: { lane: ev.lane } });
     }
     // A lane's start and end are kept as instants rather than dropped: a track's extent in the
@@ -103,6 +114,8 @@ export function toChromeTrace(events, { t0 = null, scenario = 'run', title = sce
       title,
       // The run's start on the page's clock (performance.timeOrigin + performance.now(), ms).
       t0Ms: origin,
+      // The time the run waited for the learner, cut out of every ts above.
+      learnerMs: clock.learnerMs,
       ...extra,
     },
   };

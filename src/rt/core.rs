@@ -76,6 +76,10 @@ pub enum EventKind {
     },
     /// The program refused an input the learner sent it, and says why; nothing else happened.
     Refused(String),
+    /// The program waits for the learner's next input from now on: the learner's time, not the
+    /// program's. The wait ends with the `Input` span this lane reports when the input comes;
+    /// the page stops the run's clock in between and cuts the wait out of the timeline.
+    AwaitingInput,
     /// One order of the threads' shared-memory steps, run for real, and the counter it ended
     /// at. `schedule` is the order as thread numbers, one per step (LOAD, ADD, STORE).
     Explored {

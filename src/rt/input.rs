@@ -11,6 +11,8 @@ use std::cell::RefCell;
 use futures::StreamExt;
 use futures::channel::mpsc;
 
+use crate::rt::{Ctx, EventKind, SpanState, clock};
+
 /// The inputs of one run, in the order they were sent.
 pub struct Inputs(mpsc::UnboundedReceiver<String>);
 
@@ -29,6 +31,17 @@ impl Inputs {
     /// The next input, once it arrives; None once nobody can send any more.
     pub async fn next(&mut self) -> Option<String> {
         self.0.next().await
+    }
+
+    /// The learner's next step, awaited as the learner's time rather than the program's: the
+    /// wait is announced as it begins (`AwaitingInput`, so the page can stop the run's clock
+    /// and say whose turn it is) and reported as an `Input` span when the step arrives.
+    pub async fn next_from_learner(&mut self, ctx: &Ctx) -> Option<String> {
+        let waiting_ms = clock::now_ms();
+        ctx.emit(EventKind::AwaitingInput);
+        let sent = self.next().await;
+        ctx.span(SpanState::Input, waiting_ms, "waiting for the learner's next step");
+        sent
     }
 }
 

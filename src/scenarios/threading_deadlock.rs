@@ -33,7 +33,7 @@
 //! granted acquire of a held lock really waits; after every grant the main thread looks for
 //! the cycle and names it the moment it closes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
@@ -318,12 +318,20 @@ pub const STEP: Action = Action {
                   first lock, acquire its second, release the second, release the first. You grant them one step \
                   at a time. An acquire of a lock the other thread holds makes the thread really wait for it; \
                   the moment the waits form a cycle, it is named and the run ends.",
-    params: &[ParamSpec {
-        name: "ordered",
-        label: "both threads take lock1 first",
-        kind: ParamKind::Bool,
-        default: "false",
-    }],
+    params: &[
+        ParamSpec {
+            name: "ordered",
+            label: "in this mode too: both threads take lock1 first",
+            kind: ParamKind::Bool,
+            default: "false",
+        },
+        ParamSpec {
+            name: "schedule",
+            label: "steps to replay first, 1 for Thread-A and 2 for Thread-B (may be empty)",
+            kind: ParamKind::IntList { min: 1, max: 2, min_len: 0, max_len: 8 },
+            default: "",
+        },
+    ],
     check: None,
     threads_needed: |_| 2,
     run: |ctx, params| {
@@ -390,7 +398,8 @@ fn read_grant(
 }
 
 /// Step mode: grants the steps the learner sends until both threads finish or their waits
-/// form a cycle (named, and the run ends with the deadlock error). Inputs that end (a host
+/// form a cycle (named; the run ends done, with the cycle in its value: reaching it is the
+/// exercise). A `schedule` is replayed first. Inputs that end (a host
 /// run without a page) stop the threads.
 pub async fn step_mode(ctx: &Ctx, params: &Params, inputs: &mut Inputs) -> Result<Value, RtError> {
     let ordered = params.flag("ordered");
@@ -426,10 +435,13 @@ pub async fn step_mode(ctx: &Ctx, params: &Params, inputs: &mut Inputs) -> Resul
     let mut step: u32 = 0;
     let mut schedule = String::new();
     let mut deadlock = None;
+    // The steps of the schedule first (Undo replays all but the last step), then the learner's.
+    let mut replay: VecDeque<String> = params.int_list("schedule").iter().map(u64::to_string).collect();
     while taken.values().any(|&n| n < 4) {
-        let waiting_ms = clock::now_ms();
-        let sent = inputs.next().await;
-        ctx.span(SpanState::Input, waiting_ms, "waiting for the learner's next step");
+        let sent = match replay.pop_front() {
+            Some(step) => Some(step),
+            None => inputs.next_from_learner(ctx).await,
+        };
         let Some(text) = sent else {
             stop(&locks, "no more steps were granted");
             ctx.note("No more steps were granted: the threads were stopped where they stood.");
@@ -467,7 +479,9 @@ pub async fn step_mode(ctx: &Ctx, params: &Params, inputs: &mut Inputs) -> Resul
     }
     let outcomes: Vec<Result<(), String>> = handles.into_iter().map(|h| h.join()).collect::<Result<_, _>>()?; // py: for t in threads: t.join()
     if let Some(cycle) = deadlock {
-        return Err(RtError::Deadlock(format!("the waits formed a cycle after the schedule {schedule}: {cycle}")));
+        // The exercise's goal, reached: the run ends done, with the cycle in its value (the
+        // watchdog's deadlock in the plain run is an error: nobody was trying for it there).
+        return Ok(Value::Dict(vec![("schedule".into(), Value::Str(schedule)), ("deadlock".into(), Value::Str(cycle))]));
     }
     if outcomes.iter().all(Result::is_ok) {
         ctx.note(if ordered {
@@ -526,6 +540,33 @@ mod tests {
         (crate::rt::backend::block_on(step_mode(&ctx, &step_params(ordered), &mut inputs)), out)
     }
 
+    /// The schedule and the cycle of a step-mode run that reached the deadlock, its goal.
+    fn deadlock_of(result: Result<Value, RtError>) -> (String, String) {
+        let Ok(Value::Dict(fields)) = &result else { panic!("expected a value: {result:?}") };
+        let text = |name: &str| match fields.iter().find(|(n, _)| n == name) {
+            Some((_, Value::Str(s))) => s.clone(),
+            _ => panic!("no {name} in {result:?}"),
+        };
+        (text("schedule"), text("deadlock"))
+    }
+
+    fn is_deadlock(result: &Result<Value, RtError>) -> bool {
+        matches!(result, Ok(Value::Dict(fields)) if fields.iter().any(|(n, _)| n == "deadlock"))
+    }
+
+    #[test]
+    fn a_schedule_is_replayed_before_the_learner_steps() {
+        let (ctx, out) = Ctx::collecting();
+        let given = [("schedule".to_string(), "1, 2, 1".to_string())];
+        let params = crate::params::validate(STEP.params, &given).unwrap();
+        let (send, mut inputs) = input::channel();
+        send.send("B");
+        drop(send);
+        let (schedule, _) = deadlock_of(crate::rt::backend::block_on(step_mode(&ctx, &params, &mut inputs)));
+        assert_eq!(schedule, "ABAB");
+        assert_eq!(lock_steps(&out).len(), 4);
+    }
+
     fn lock_steps(out: &crate::rt::core::Collect) -> Vec<String> {
         out.events()
             .into_iter()
@@ -542,8 +583,9 @@ mod tests {
     #[test]
     fn stepping_into_the_cycle_names_it_the_moment_it_closes() {
         let (result, out) = stepped("false", &["A", "B", "A", "1", "2", "1"]);
-        let Err(RtError::Deadlock(why)) = result else { panic!("expected a deadlock: {result:?}") };
-        assert!(why.contains("after the schedule ABAB"), "{why}");
+        let (schedule, why) = deadlock_of(result);
+        assert_eq!(schedule, "ABAB");
+        assert!(why.starts_with("Thread-A holds lock1 and waits for lock2"), "{why}");
         assert_eq!(
             lock_steps(&out),
             [
@@ -593,7 +635,7 @@ mod tests {
             let mut all: Vec<&str> = grants.iter().map(String::as_str).collect();
             all.extend(["A", "B"].repeat(4));
             let (result, out) = stepped("true", &all);
-            assert!(result.is_ok(), "{schedule}: {result:?}");
+            assert!(result.is_ok() && !is_deadlock(&result), "{schedule}: {result:?}");
             let mut lines = out.lines();
             lines.sort();
             assert_eq!(lines, ["A has both locks", "B has both locks"], "{schedule}");
@@ -611,7 +653,8 @@ mod tests {
             // Each takes its first lock before either asks for its second: the first two grants differ.
             let both_first = schedule[0..1] != schedule[1..2];
             match result {
-                Err(RtError::Deadlock(why)) => {
+                Ok(_) if is_deadlock(&result) => {
+                    let (_, why) = deadlock_of(result);
                     assert!(both_first, "{schedule} deadlocked: {why}");
                     assert!(
                         why.contains("holds lock1 and waits for lock2")

@@ -353,9 +353,7 @@ pub async fn interleave(ctx: &Ctx, params: &Params, inputs: &mut Inputs) -> Resu
     }
     let mut freed = false;
     while !progress.all_done() {
-        let waiting_ms = clock::now_ms();
-        let sent = inputs.next().await;
-        ctx.span(SpanState::Input, waiting_ms, "waiting for the learner's next step");
+        let sent = inputs.next_from_learner(ctx).await;
         // No more input (a host run without a page) is "free" too: the threads finish alone.
         let Some(text) = sent else {
             freed = true;
@@ -435,7 +433,9 @@ fn finish(ctx: &Ctx, threads: u64, k: u64, final_count: u64, schedule: &[usize])
     ));
     let met: Vec<String> =
         challenges.iter().map(|(_, label, met)| format!("{label}: {}", if *met { "met" } else { "not met" })).collect();
-    ctx.note(format!("Challenges: {}. {}", met.join("; "), why_smallest(k)));
+    // Why the smallest is the least goes with the challenges' panel (the value's
+    // `why_smallest`), not into a note that would repeat it.
+    ctx.note(format!("Challenges: {}.", met.join("; ")));
     let schedule_text = schedule.iter().map(|t| (t + 1).to_string()).collect::<Vec<_>>().join(",");
     Value::Dict(vec![
         ("final".into(), Value::Int(final_count.into())),

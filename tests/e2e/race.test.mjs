@@ -24,7 +24,7 @@ test('run many times: a note per loop length, the sweep, and a histogram of ever
   const notes = await section.locator('[data-role="notes"] .text').allTextContents();
   assert.equal(notes.length, 3);
   assert.match(notes[0], /^1 increment per thread: \d+ of 40 runs lost updates \(\d+%\)/);
-  assert.match(notes[2], /^2_000 increments per thread: \d+ of 40 runs lost updates/);
+  assert.match(notes[2], /^2,000 increments per thread: \d+ of 40 runs lost updates/);
   const summary = await section.locator('[data-role="histogram"] .summary').textContent();
   assert.match(summary, /^40 runs of 2 threads × 2,000 increments: \d+% lost updates\. Final counter: min [\d,]+, median [\d,.]+, max [\d,]+ \(exact: 4,000\)\.$/);
   // The histogram's bars count every run once.

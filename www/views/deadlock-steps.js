@@ -3,8 +3,10 @@
 // the program answers with a `lock-step` event once the real thread has taken the step (or
 // has started to wait for a held lock), and the panel shows who holds which lock and who
 // waits for which. The moment the waits form a cycle, the program names it in a note and the
-// run ends with the deadlock error; the panel shows the cycle too.
+// run ends (done: the deadlock is the exercise's goal) with the cycle in its value, which the
+// panel shows. Undo and Start over run again on fresh threads, replaying the schedule.
 import { el } from '../dom.js';
+import { focusFirstStep } from './stepping.js';
 
 const LANES = ['Thread-A', 'Thread-B'];
 const LOCKS = ['lock1', 'lock2'];
@@ -12,7 +14,7 @@ const LOCKS = ['lock1', 'lock2'];
 /** A unique id prefix for this view's elements (one section per scenario on a page). */
 const slotId = (slot) => `${slot.closest('section[data-scenario]')?.id ?? 'deadlock'}-deadlock-steps`;
 
-export function live(slot, { send, normalised }) {
+export function live(slot, { send, normalised, restart }) {
   const ordered = normalised.ordered === true || normalised.ordered === 'true' || Number(normalised.ordered) === 1;
   const firstOf = { 'Thread-A': 'lock1', 'Thread-B': ordered ? 'lock1' : 'lock2' };
   const state = {
@@ -20,11 +22,12 @@ export function live(slot, { send, normalised }) {
     waitsFor: new Map(), // thread -> lock
     next: new Map(LANES.map((lane) => [lane, `acquire ${firstOf[lane]}`])),
     finished: false,
+    schedule: [], // 1 for Thread-A, 2 for Thread-B: one per step taken, replayed ones included
   };
 
   const stepButtons = LANES.map((lane, i) => {
     const button = el('button', { type: 'button', class: 'step', 'data-action': 'step', 'data-lane': lane,
-      'aria-keyshortcuts': String(i + 1) }, `Step ${lane}`, el('kbd', { text: String(i + 1) }));
+      'aria-keyshortcuts': String(i + 1) }, `Step ${lane}`, el('kbd', { text: String(i + 1), 'aria-hidden': 'true' }));
     button.addEventListener('click', () => grant(lane.slice(-1)));
     return button;
   });
@@ -54,6 +57,11 @@ export function live(slot, { send, normalised }) {
       el('th', { scope: 'row', text: lane }), threadCells.get(lane).holds, threadCells.get(lane).waits, threadCells.get(lane).next))),
     cycle);
   const refused = el('p', { class: 'refused', 'data-role': 'refused', role: 'status' });
+  const undo = el('button', { type: 'button', class: 'secondary', 'data-action': 'undo', disabled: true }, 'Undo last step');
+  const reset = el('button', { type: 'button', class: 'secondary', 'data-action': 'reset', disabled: true }, 'Start over');
+  // Undo runs again on fresh threads, replaying every step but the last.
+  undo.addEventListener('click', () => restart({ schedule: state.schedule.slice(0, -1).join(',') }));
+  reset.addEventListener('click', () => restart({ schedule: '' }));
 
   slot.replaceChildren(el('section', { class: 'interleave deadlock-steps', 'aria-label': 'You are the scheduler: two locks' },
     el('h3', { text: 'You are the scheduler: two locks' }),
@@ -61,7 +69,9 @@ export function live(slot, { send, normalised }) {
       + '(keys 1 and 2, or A and B, while this section has focus). An acquire of a lock the other thread holds makes the thread wait for it: '
       + 'it can take no step until it holds the lock.' }),
     el('div', { class: 'step-buttons' }, ...stepButtons),
+    el('div', { class: 'step-tools' }, undo, reset),
     shared, refused));
+  focusFirstStep(slot, stepButtons);
 
   function grant(text) {
     if (state.finished) return;
@@ -106,6 +116,10 @@ export function live(slot, { send, normalised }) {
     } else if (ev.outcome === 'waiting') state.waitsFor.set(ev.lane, ev.lock);
     else if (ev.outcome === 'released') state.holder.delete(ev.lock);
     state.next.set(ev.lane, ev.next);
+    // A step that frees a lock reports twice under one number: the grant is the first report.
+    if (shared.dataset.steps !== String(ev.step)) state.schedule.push(LANES.indexOf(ev.lane) + 1);
+    undo.disabled = false;
+    reset.disabled = false;
     const did = {
       took: `acquired ${ev.lock} (it was free)`,
       waiting: `asked for ${ev.lock}, which ${state.holder.get(ev.lock) ?? 'another thread'} holds: it waits for it`,
@@ -131,15 +145,17 @@ export function live(slot, { send, normalised }) {
     event(ev) {
       if (ev.kind === 'lock-step') onStep(ev);
       else if (ev.kind === 'refused') refused.textContent = ev.text;
-      else if (ev.kind === 'note' && ev.text.startsWith('Deadlock after step')) {
-        cycle.textContent = ev.text;
-        cycle.hidden = false;
-        shared.dataset.deadlock = 'true';
-      }
     },
     finish(value) {
       end();
-      if (value?.schedule !== undefined && shared.dataset.deadlock !== 'true') {
+      undo.disabled = state.schedule.length === 0;
+      reset.disabled = state.schedule.length === 0;
+      if (value?.deadlock !== undefined) {
+        // The goal of the exercise: said as such, not as a failure.
+        cycle.textContent = `Deadlock reached, the goal: ${value.deadlock}. Neither thread can ever move again.`;
+        cycle.hidden = false;
+        shared.dataset.deadlock = 'true';
+      } else if (value?.schedule !== undefined) {
         summary.textContent = `Both threads took both locks and finished (schedule ${value.schedule}).`;
         shared.dataset.finished = 'true';
       }

@@ -4,6 +4,7 @@
 // the shared panel from each `step` event, which the program emits once the real thread has
 // taken the step. Undo replays the schedule minus its last step on fresh memory (a new run).
 import { el } from '../dom.js';
+import { focusFirstStep } from './stepping.js';
 
 const OPS = { load: 'LOAD counter', add: 'ADD 1', store: 'STORE counter', done: 'done' };
 
@@ -20,7 +21,7 @@ function scheduleUrl(normalised, schedule) {
 /** A unique id prefix for this view's elements (one section per scenario on a page). */
 const slotId = (slot) => `${slot.closest('section[data-scenario]')?.id ?? 'interleave'}-interleave`;
 
-export function live(slot, { send, normalised, restart, setParams }) {
+export function live(slot, { send, normalised, restart }) {
   const threads = Number(normalised.threads);
   const k = Number(normalised.k);
   const lanes = Array.from({ length: threads }, (_, i) => `Thread-${i + 1}`);
@@ -33,7 +34,7 @@ export function live(slot, { send, normalised, restart, setParams }) {
 
   const stepButtons = lanes.map((lane, i) => {
     const button = el('button', { type: 'button', class: 'step', 'data-action': 'step', 'data-lane': lane,
-      'aria-keyshortcuts': String(i + 1) }, `Step ${lane}`, el('kbd', { text: String(i + 1) }));
+      'aria-keyshortcuts': String(i + 1) }, `Step ${lane}`, el('kbd', { text: String(i + 1), 'aria-hidden': 'true' }));
     button.addEventListener('click', () => grant(String(i + 1)));
     return button;
   });
@@ -72,6 +73,7 @@ export function live(slot, { send, normalised, restart, setParams }) {
     shared, refused,
     el('p', { class: 'schedule-line' }, 'Schedule so far (a thread number per step): ', scheduleText, ' · ', scheduleLink),
     challenges));
+  focusFirstStep(slot, stepButtons);
 
   function grant(text) {
     if (state.finished) return;
@@ -100,9 +102,9 @@ export function live(slot, { send, normalised, restart, setParams }) {
     scheduleLink.href = url.href;
     undo.disabled = state.schedule.length === 0 || state.finished;
     reset.disabled = state.schedule.length === 0;
-    // In the page's own URL too (a teacher copies it), and in the field, so Run replays it.
+    // In the page's own URL too (a teacher copies it). Not in the field: a Run by hand starts
+    // afresh, never replaying a schedule the learner did not type.
     history.replaceState(history.state, '', url);
-    setParams({ schedule: state.schedule.join(',') });
   }
 
   function onStep(ev) {

@@ -186,6 +186,7 @@ impl Sink for PostSink {
                 | EventKind::Step { .. }
                 | EventKind::LockStep { .. }
                 | EventKind::Refused(_)
+                | EventKind::AwaitingInput
         );
         let due = PENDING_EVENTS.with(|p| {
             let mut pending = p.borrow_mut();
@@ -253,6 +254,7 @@ pub fn event_to_js(event: &Event) -> JsValue {
             ("next", next.as_deref().unwrap_or("done").into()),
         ]),
         EventKind::Refused(text) => fields.extend([("kind", "refused".into()), ("text", text.as_str().into())]),
+        EventKind::AwaitingInput => fields.push(("kind", "awaiting-input".into())),
         EventKind::Explored { schedule, counter } => fields.extend([
             ("kind", "explored".into()),
             ("schedule", schedule.as_str().into()),

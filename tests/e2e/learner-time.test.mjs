@@ -1,0 +1,42 @@
+// The learner's time is cut out of the program's (www/learner-time.js): pure, no browser.
+import assert from 'node:assert/strict';
+import test from 'node:test';
+
+import { clockOf, learnerWaits, liveClock, programClock } from '../../www/learner-time.js';
+
+const input = (start, t) => ({ t, lane: 'MainThread', kind: 'span', state: 'input', start, label: 'waiting' });
+const awaiting = (t) => ({ t, lane: 'MainThread', kind: 'awaiting-input' });
+
+test('the waits are the input spans, merged, and an announced wait not yet ended is open until now', () => {
+  const events = [awaiting(10), input(10, 30), awaiting(40), input(40, 50), awaiting(60)];
+  assert.deepEqual(learnerWaits(events, 100), [
+    { start: 10, end: 30, open: false }, { start: 40, end: 50, open: false }, { start: 60, end: 100, open: true },
+  ]);
+  assert.deepEqual(learnerWaits([input(0, 10), input(5, 20)]), [{ start: 0, end: 20, open: false }]);
+  assert.deepEqual(learnerWaits([{ t: 5, kind: 'line' }]), []);
+});
+
+test('the program clock skips the waits: before, inside and after one', () => {
+  const clock = programClock([{ start: 10, end: 30, open: false }, { start: 40, end: 50, open: false }]);
+  assert.equal(clock.learnerMs, 30);
+  assert.deepEqual([0, 10, 20, 30, 35, 45, 60].map(clock.at), [0, 10, 10, 10, 15, 20, 30]);
+  assert.equal(clock.skip(20), 30);
+  assert.equal(clock.skip(35), 35);
+  assert.deepEqual([5, 20, 30, 45, 60].map(clock.gapsBefore), [0, 0.5, 1, 1.5, 2]);
+});
+
+test('a run without waits keeps its times', () => {
+  const clock = clockOf([{ t: 3, kind: 'line' }]);
+  assert.equal(clock.at(123.5), 123.5);
+  assert.equal(clock.learnerMs, 0);
+});
+
+test('the live clock stops while the run waits and goes on after the step', () => {
+  const live = liveClock();
+  live.event(awaiting(100));
+  assert.equal(live.waiting(), true);
+  assert.equal(live.programMs(0, 5000), 100, 'stopped at the wait');
+  live.event(input(100, 5000));
+  assert.equal(live.waiting(), false);
+  assert.equal(live.programMs(0, 5100), 200);
+});
