@@ -373,9 +373,12 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
   // `action`: the fields and button are that action's (a run of it offers its own rerun).
   let unasked = false; // the next submit runs at once, even with "Predict first" on
   const formOf = (action) => actionForms.find((a) => a.action === action) ?? { node: form, button: runButton };
+  // An action's fields carry its name (`step-schedule`: see paramFields).
+  const inputOf = (name, action) => formOf(action).node
+    .querySelector(`input[name="${CSS.escape(action ? `${action.name}-${name}` : name)}"]`);
   const setParams = (changed, action = null) => {
     for (const [name, value] of Object.entries(changed)) {
-      const input = formOf(action).node.querySelector(`input[name="${CSS.escape(name)}"]`);
+      const input = inputOf(name, action);
       if (input) input.value = value;
     }
   };
@@ -390,7 +393,7 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
   const restart = async (changed, action = null) => {
     current?.cancel();
     await settled;
-    const inputs = Object.keys(changed).map((name) => formOf(action).node.querySelector(`input[name="${CSS.escape(name)}"]`));
+    const inputs = Object.keys(changed).map((name) => inputOf(name, action));
     const typed = inputs.map((input) => input?.value);
     rerun(changed, action);
     inputs.forEach((input, i) => { if (input) input.value = typed[i]; });

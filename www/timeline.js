@@ -150,7 +150,8 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
     root.append(g);
   });
 
-  root.append(learnerGaps(clock.waits, x, lanes.length * LANE_HEIGHT));
+  // Under the lanes, so their labels stay readable across a gap.
+  root.prepend(learnerGaps(clock.waits, x, lanes.length * LANE_HEIGHT));
   root.append(timeAxis(lanes.length * LANE_HEIGHT + 4, width, span, (p) => PAD_X + p * scale + gapsBeforeProgram(clock, t0, p) * GAP_PX));
 
   const show = (e) => { if (e.target.dataset?.detail) onDetail(e.target.dataset.detail); };
@@ -182,7 +183,7 @@ function gapsBeforeProgram(clock, t0, p) {
 }
 
 /**
- * Each wait for the learner as a hatched band across every lane, focusable, with its words:
+ * Each wait for the learner as a dashed band across every lane, focusable, with its words:
  * the time the learner took is shown, not drawn to scale.
  */
 function learnerGaps(waits, x, height) {

@@ -186,7 +186,7 @@ impl SpanState {
             SpanState::LockWait => "waiting for a lock",
             SpanState::GilWait => "waiting for the GIL",
             SpanState::Parked => "parked until granted a step",
-            SpanState::Input => "waiting for the learner",
+            SpanState::Input => "waiting for your step (cut out: not to scale)",
         }
     }
 

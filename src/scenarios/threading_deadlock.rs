@@ -321,7 +321,7 @@ pub const STEP: Action = Action {
     params: &[
         ParamSpec {
             name: "ordered",
-            label: "in this mode too: both threads take lock1 first",
+            label: "both threads take lock1 first",
             kind: ParamKind::Bool,
             default: "false",
         },
