@@ -40,3 +40,21 @@ test('the live clock stops while the run waits and goes on after the step', () =
   assert.equal(live.waiting(), false);
   assert.equal(live.programMs(0, 5100), 200);
 });
+
+test('the trace counts the program\'s time: a span across a wait loses the wait, which stays as an instant', async () => {
+  const { toChromeTrace } = await import('../../www/trace.js');
+  const events = [
+    { t: 0, lane: 'MainThread', kind: 'lane-start', what: 'main' },
+    { t: 10, lane: 'MainThread', kind: 'awaiting-input' },
+    input(10, 5010),
+    { t: 5020, lane: 'Thread-1', kind: 'span', state: 'parked', start: 5, label: 'parked before its ADD' },
+    { t: 5030, lane: 'MainThread', kind: 'line', text: 'Final counter: 1' },
+  ];
+  const trace = toChromeTrace(events, { t0: 0 });
+  const parked = trace.traceEvents.find((e) => e.name === 'parked before its ADD');
+  assert.deepEqual([parked.ts, parked.dur], [5000, 15000], 'µs of program time: 5 ms before the wait, 10 after');
+  assert.equal(trace.traceEvents.find((e) => e.cat === 'line').ts, 30000);
+  const wait = trace.traceEvents.find((e) => e.cat === 'learner');
+  assert.equal(wait.name, 'You took 5.0 s to choose the next step: not the program\'s time');
+  assert.equal(trace.metadata.learnerMs, 5000);
+});
