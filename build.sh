@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The Concurrency Playground's one entry point.
 #
-#   ./build.sh serve [--port N] [--host ADDR] [--allow-host NAME]
-#                                               build, then serve at http://127.0.0.1:8080/
+#   ./build.sh serve [--port N] [--host ADDR] [--allow-host NAME] [--frame-ancestors VALUE]
+#                                               build, then serve at http://127.0.0.1:8080/; on
+#                                               loopback, pages at http://localhost:ANY-PORT may
+#                                               frame embed.html (elsewhere only the site itself)
 #   ./build.sh serve --dist [--port N]          serve dist/ three ways: N with headers, N+1 with
 #                                               none (service worker), N+2 with neither
 #   ./build.sh test                             every test suite (host, wasm in Chromium and Firefox,
@@ -198,7 +200,7 @@ write_npm_package() {
   version=$(awk -F'"' '/^version = /{ print $2; exit }' Cargo.toml)
   rm -rf "$out" && mkdir -p "$out/pkg"
   cp www/playground.js www/worker.js "$out/"
-  cp www/protocol.js www/start.js "$out/"
+  cp www/protocol.js www/start.js www/learner-time.js "$out/"
   cp "$PKG/$CRATE.js" "$PKG/${CRATE}_bg.wasm" "$PKG/$CRATE.d.ts" "$out/pkg/"
   cp npm/README.md LICENSE-MIT LICENSE-APACHE "$out/"
   # No repository, homepage or bugs: the project has no public URL yet, and an invented one
@@ -211,7 +213,7 @@ write_npm_package() {
   "type": "module",
   "main": "./playground.js",
   "exports": { ".": "./playground.js", "./start.js": "./start.js", "./worker.js": "./worker.js" },
-  "files": ["playground.js", "worker.js", "protocol.js", "start.js", "pkg/", "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
+  "files": ["playground.js", "worker.js", "protocol.js", "start.js", "learner-time.js", "pkg/", "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
   "license": "MIT OR Apache-2.0",
   "sideEffects": false
 }
@@ -225,12 +227,15 @@ build_course_site_example() {
 }
 
 cmd_serve() {
-  local port=${PORT:-8080} host=127.0.0.1 dist=false allow=()
+  # frame: who may frame embed.html. Unset, the server decides (localhost's pages when it
+  # listens on loopback, else only itself); with --dist the headers host allows any site.
+  local port=${PORT:-8080} host=127.0.0.1 dist=false allow=() frame=()
   while [ $# -gt 0 ]; do
     case $1 in
       --port) port=${2:?--port needs a value}; shift 2 ;;
       --host) host=${2:?--host needs a value}; shift 2 ;;
       --allow-host) allow+=(--allow-host "${2:?--allow-host needs a value}"); shift 2 ;;
+      --frame-ancestors) frame=(--frame-ancestors "${2:?--frame-ancestors needs a value}"); shift 2 ;;
       --dist) dist=true; shift ;;
       *) die "serve: unknown option $1" ;;
     esac
@@ -246,14 +251,15 @@ cmd_serve() {
     setup_build
     build_wasm
     build_server
-    exec "$SERVER" --root www --host "$host" --port "$port" "${allow[@]}"
+    exec "$SERVER" --root www --host "$host" --port "$port" "${frame[@]}" "${allow[@]}"
   fi
   cmd_dist
   build_server
   # Three hosts a course author may have: one that sends the headers, one that sends none
   # (the service worker isolates the page after one reload), one where that worker is blocked.
   local pids=()
-  "$SERVER" --root dist --host "$host" --port "$port" --frame-ancestors '*' "${allow[@]}" & pids+=($!)
+  [ ${#frame[@]} -gt 0 ] || frame=(--frame-ancestors '*')
+  "$SERVER" --root dist --host "$host" --port "$port" "${frame[@]}" "${allow[@]}" & pids+=($!)
   "$SERVER" --root dist --host "$host" --port $((port + 1)) --no-isolation-headers "${allow[@]}" & pids+=($!)
   "$SERVER" --root dist --host "$host" --port $((port + 2)) --no-isolation-headers --no-service-worker "${allow[@]}" & pids+=($!)
   trap 'kill "${pids[@]}" 2>/dev/null' EXIT INT TERM
@@ -321,5 +327,5 @@ case ${1:-} in
   build) shift; cmd_build "$@" ;;
   dist) shift; cmd_dist "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -1,9 +1,10 @@
 // One scenario, compact, for an <iframe> in a course site:
 //   embed.html?scenario=threading-lock&threads=4
 // It tells the parent page its height (`{ type: 'concurrency-playground:height', height }`)
-// whenever that changes, so the frame can fit its content. With `&predict=1` Run asks for a
-// prediction first; once it is graded the embed posts `{ type:
-// 'concurrency-playground:prediction', scenario, predicted, outcome, correct }` to the parent.
+// once it is ready, then whenever it has changed and settled, so the frame can fit its content
+// without jumping. With `&predict=1` Run asks for a prediction first; once it is graded the
+// embed posts `{ type: 'concurrency-playground:prediction', scenario, predicted, outcome,
+// correct }` to the parent.
 import { startLoading } from './start.js';
 
 // As on the full page: the main worker and the compilation start before the other modules
@@ -15,6 +16,40 @@ const building = Promise.all([import('./boot.js'), import('./dom.js'), import('.
 
 const main = document.getElementById('scenarios');
 
+// The frame keeps room for its scrollbar whether or not one shows (style.css, `html.embed`):
+// its height then depends on the content alone (see there).
+
+// How long the height must stay put before the course page is told, and how long a run that
+// keeps growing may go untold. A question replaced by "Running…", the lines before the
+// timeline, the timeline before the views: each is a moment, not worth moving the course page.
+const SETTLE_MS = 150;
+const MAX_WAIT_MS = 1000;
+
+/**
+ * Calls `post(height)` with the page's height once it has settled: a ResizeObserver sees each
+ * change, and the height is read SETTLE_MS after the last one (or MAX_WAIT_MS after the first
+ * of a series, so a long run is still followed), in an animation frame, once layout is done.
+ * A height is posted only if it differs from the last one posted.
+ */
+function reportSettledHeight(post) {
+  let posted = null;
+  let timer = 0;
+  let firstChange = null; // of the changes not yet reported
+  const report = () => requestAnimationFrame(() => {
+    firstChange = null;
+    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (height !== posted) { posted = height; post(height); }
+  });
+  const changed = () => {
+    const now = performance.now();
+    firstChange ??= now;
+    clearTimeout(timer);
+    timer = setTimeout(report, Math.max(0, Math.min(SETTLE_MS, firstChange + MAX_WAIT_MS - now)));
+  };
+  // Its first callback comes at once, for the size it finds: the first report.
+  new ResizeObserver(changed).observe(document.documentElement);
+}
+
 // A graded prediction, for a course site that records them. Nothing secret: the learner's
 // answers and what the run did.
 document.addEventListener('playground:prediction', ({ detail }) => {
@@ -25,13 +60,13 @@ document.addEventListener('playground:prediction', ({ detail }) => {
 async function start() {
   const [{ boot }, { el }, { scenarioSection }, { pageUrl, paramsFromUrl }, { loadDrawing }] = await building;
   const wanted = paramsFromUrl();
-  const reportHeight = () => {
-    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+  // From the moment there is something to show (the scenario, or why it cannot start), not
+  // the line "Loading the playground…" the frame would shrink to for a moment first.
+  const reportHeights = () => reportSettledHeight((height) => {
     // The height is no secret, and the course page's origin is unknown here.
     window.parent?.postMessage({ type: 'concurrency-playground:height', height, scenario: wanted.id }, '*');
-  };
-  new ResizeObserver(reportHeight).observe(document.documentElement);
-  const pg = await boot(started);
+  });
+  const pg = await boot(started).catch((error) => { reportHeights(); throw error; });
   const scenario = pg.scenarios.find((s) => s.id === wanted.id);
   if (!scenario) {
     const known = pg.scenarios.map((s) => s.id).join(', ');
@@ -45,7 +80,7 @@ async function start() {
   }
   document.body.dataset.readyMs = String(performance.now()); // load to ready, as on the full page
   document.body.dataset.ready = 'true';
-  reportHeight();
+  reportHeights();
   loadDrawing(); // the timeline's and replay's modules, before a first run needs them
 }
 

@@ -39,7 +39,8 @@ pub struct Options {
     pub service_worker: bool,
     /// The CSP `frame-ancestors` value for the embed (`embed.html`, `/embed`): who may frame it
     /// (`'self'`, or `*` for course sites). Every other page may only be framed by the site
-    /// itself. Checked by [`validate_frame_ancestors`] in [`app`].
+    /// itself. Checked by [`validate_frame_ancestors`] in [`app`]. The binary's default
+    /// depends on the address it listens on: [`default_frame_ancestors`].
     pub frame_ancestors: String,
     /// Host names (or IP addresses) the server answers to besides `localhost`, `127.0.0.1` and
     /// `[::1]`; any other `Host` is refused, so a DNS-rebinding page cannot read the files.
@@ -170,6 +171,28 @@ pub fn frame_ancestors_for<'a>(options: &'a Options, path: &str) -> &'a str {
         Some(page) => &page.frame_ancestors,
         None => &HEADER_RULES.other_paths_frame_ancestors,
     }
+}
+
+/// The embed's `frame-ancestors` on a server bound to a loopback address, unless told otherwise:
+/// the site itself and pages of any port of this machine, where an instructor tries a course
+/// page of their own (say at `http://localhost:8098`) against `./build.sh serve`. Such pages
+/// can only be opened on this machine, so nothing is exposed to other sites. (A `http:` source
+/// also matches `https:`; CSP has no syntax for an IPv6 address such as `[::1]`.)
+pub const LOOPBACK_FRAME_ANCESTORS: &str = "'self' http://localhost:* http://127.0.0.1:*";
+
+/// The embed's `frame-ancestors` when `--frame-ancestors` is not given, for a server listening
+/// on `host` (the `--host` value): [`LOOPBACK_FRAME_ANCESTORS`] on a loopback address
+/// (`localhost`, `127.x.x.x`, `::1`), else only the site itself (`'self'`), secure by default
+/// wherever other machines can reach it (`0.0.0.0` included).
+pub fn default_frame_ancestors(host: &str) -> &'static str {
+    if is_loopback(host) { LOOPBACK_FRAME_ANCESTORS } else { "'self'" }
+}
+
+/// Whether a `--host` value names this machine only.
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_end_matches('.');
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Checks a `frame-ancestors` source list before it goes into a header: `*`, `'self'`,
@@ -585,6 +608,17 @@ mod tests {
         ] {
             let error = validate_frame_ancestors(bad).expect_err(bad);
             assert!(error.starts_with("--frame-ancestors"), "{error}");
+        }
+    }
+
+    #[test]
+    fn the_embed_may_be_framed_from_this_machine_only_when_serving_on_loopback() {
+        assert_eq!(validate_frame_ancestors(LOOPBACK_FRAME_ANCESTORS), Ok(()));
+        for loopback in ["127.0.0.1", "127.0.0.2", "localhost", "LocalHost.", "::1", "[::1]"] {
+            assert_eq!(default_frame_ancestors(loopback), LOOPBACK_FRAME_ANCESTORS, "{loopback}");
+        }
+        for other in ["0.0.0.0", "::", "[::]", "192.168.1.5", "10.0.0.1", "pg.example.org", "localhost.example.org"] {
+            assert_eq!(default_frame_ancestors(other), "'self'", "{other}");
         }
     }
 

@@ -3,8 +3,9 @@
 //! [--frame-ancestors VALUE]`: serves the playground with the cross-origin isolation headers
 //! until Ctrl-C. Binds 127.0.0.1:8080 unless told otherwise. The `--no-*` flags imitate hosts
 //! that cannot do as much; `--frame-ancestors` says who may frame `embed.html` (other pages:
-//! only the site itself). It answers only to `Host: localhost`, `127.0.0.1`, `[::1]`, the
-//! `--host` value and each `--allow-host` name.
+//! only the site itself); without it, pages of any localhost port when it listens on a loopback
+//! address, else only the site itself. It answers only to `Host: localhost`, `127.0.0.1`,
+//! `[::1]`, the `--host` value and each `--allow-host` name.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -25,6 +26,7 @@ const USAGE: &str = "usage: playground-server [--root DIR] [--host ADDR] [--port
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut options =
         Options { root: PathBuf::from("www"), host: "127.0.0.1".into(), port: 8080, site: Default::default() };
+    let mut frame_ancestors = None;
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
@@ -51,12 +53,15 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
             "--frame-ancestors" => {
                 let text = value()?;
                 playground_server::validate_frame_ancestors(&text)?;
-                options.site.frame_ancestors = text;
+                frame_ancestors = Some(text);
             }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option {other:?}")),
         }
     }
+    // Decided once --host is known, whatever the order of the flags.
+    options.site.frame_ancestors =
+        frame_ancestors.unwrap_or_else(|| playground_server::default_frame_ancestors(&options.host).into());
     // The name it was asked to listen on is a name it answers to (0.0.0.0 names nothing).
     options.site.allowed_hosts.push(options.host.clone());
     Ok(options)
@@ -95,7 +100,14 @@ async fn main() -> ExitCode {
     };
     let bound = listener.local_addr().map(|a| a.to_string()).unwrap_or(address);
     // Not println!: with stdout closed (`serve | head -1`) that panics; the server goes on.
-    let _ = writeln!(std::io::stdout().lock(), "Serving {} at http://{bound}/ (Ctrl-C stops)", options.root.display());
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "Serving {} at http://{bound}/ (Ctrl-C stops)", options.root.display());
+    if options.site.isolation_headers {
+        // Said at start-up, so an instructor whose embed stays blank knows why and what to change.
+        let who = &options.site.frame_ancestors;
+        let _ = writeln!(out, "embed.html may be framed by: {who} (--frame-ancestors changes it)");
+    }
+    drop(out);
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

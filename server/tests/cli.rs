@@ -94,3 +94,51 @@ fn build_sh_refuses_a_bad_port_before_anything_else() {
     }
     assert!(!std::path::Path::new("/tmp/pg-injected").exists(), "the port was evaluated");
 }
+
+/// Starts the binary with `args` on a free port; returns it and the port it printed.
+fn start(args: &[&str]) -> (std::process::Child, u16) {
+    let mut server = Command::new(SERVER).args(args).args(["--port", "0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut first = String::new();
+    BufReader::new(server.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let port = first.split("http://").nth(1).and_then(|s| s.split('/').next()).and_then(|a| a.rsplit(':').next());
+    (server, port.and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("no port in {first:?}")))
+}
+
+/// The Content-Security-Policy's frame-ancestors of `path`, asked of 127.0.0.1:`port`.
+fn frame_ancestors(port: u16, path: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "HEAD {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    let csp = answer.lines().find_map(|l| l.strip_prefix("content-security-policy: "));
+    let csp = csp.unwrap_or_else(|| panic!("{path}: no CSP in {answer:?}"));
+    csp.split("; ").find_map(|d| d.strip_prefix("frame-ancestors ")).unwrap().to_string()
+}
+
+/// An instructor's first embed is a course page on another port of localhost: on a loopback
+/// address the embed (only the embed) lets such pages frame it; listening on every interface,
+/// only the site itself; an explicit value wins either way.
+#[test]
+fn the_embeds_frame_ancestors_default_depends_on_the_address_it_listens_on() {
+    let root = fixture("frame-ancestors");
+    std::fs::write(root.join("embed.html"), "<!doctype html><title>e</title>").unwrap();
+    let root = root.to_str().unwrap();
+    let loopback = playground_server::LOOPBACK_FRAME_ANCESTORS;
+    for (args, embed) in [
+        (vec!["--root", root], loopback),
+        (vec!["--root", root, "--host", "localhost"], loopback),
+        (vec!["--root", root, "--host", "0.0.0.0"], "'self'"),
+        (vec!["--root", root, "--frame-ancestors", "'none'"], "'none'"),
+        (
+            vec!["--frame-ancestors", "https://pg.example.org", "--host", "0.0.0.0", "--root", root],
+            "https://pg.example.org",
+        ),
+    ] {
+        let (mut server, port) = start(&args);
+        let seen = [frame_ancestors(port, "/embed.html"), frame_ancestors(port, "/embed"), frame_ancestors(port, "/")];
+        server.kill().unwrap();
+        let _ = server.wait();
+        assert_eq!(seen, [embed, embed, "'self'"], "{args:?}");
+    }
+}
