@@ -111,6 +111,14 @@ ensure_wasm_pack() {
 
 setup_build() { ensure_rust; ensure_wasm_bindgen; ensure_npm; }
 
+# The Python interpreter (python/) builds for wasm32-wasip1-threads with the stable toolchain,
+# whose std for that target is prebuilt (the pinned nightly has none).
+PY_TARGET=wasm32-wasip1-threads
+ensure_python_toolchain() {
+  rustup target list --installed --toolchain stable 2>/dev/null | grep -qx "$PY_TARGET" \
+    || { say "adding rustup target $PY_TARGET (stable)"; rustup target add "$PY_TARGET" --toolchain stable; }
+}
+
 # --- build --------------------------------------------------------------------------------
 
 # `build_wasm` builds the modules the page ships: `www/pkg/` (every scenario but the rayon
@@ -126,6 +134,7 @@ build_wasm() {
   build_module "$variant" "$PKG" page "${drills[@]}"
   build_module "$variant" "$PKG-rayon" page "${drills[@]}" rayon
   copy_sources
+  build_python
 }
 
 # build_module VARIANT OUT_DIR [FEATURE...]: one module, bound and optimised into OUT_DIR.
@@ -154,6 +163,22 @@ build_module() {
   raw=$(stat -c %s "$out/${CRATE}_bg.wasm")
   gz=$(gzip -9c "$out/${CRATE}_bg.wasm" | wc -c)
   say "wasm ($out, $variant${features:+, $features}): $raw bytes raw, $gz bytes gzip"
+}
+
+# The Python mode's interpreter: RustPython with real threads (python/README.md), about 12
+# minutes cold on 2 cores. Its target directory is outside the checkout, so every clone on this
+# machine (CI's included) builds it once. RUSTC_BOOTSTRAP names the one crate allowed an
+# unstable feature (parking_lot_core's memory.atomic.wait parker); cargo itself stays stable.
+PY_TARGET_DIR=${PY_TARGET_DIR:-$HOME/.cache/concurrency-playground/python-target}
+build_python() {
+  ensure_python_toolchain
+  say "building the Python interpreter (python/, $PY_TARGET)"
+  ( cd python && RUSTC_BOOTSTRAP=parking_lot_core CARGO_TARGET_DIR="$PY_TARGET_DIR" \
+      cargo +stable build --release --locked --ignore-rust-version --target "$PY_TARGET" )
+  mkdir -p www/pkg-python www/vendor/browser_wasi_shim
+  cp -p "$PY_TARGET_DIR/$PY_TARGET/release/playground-python.wasm" www/pkg-python/python.wasm
+  # browser_wasi_shim (npm) as the browser loads it: its ES modules import only each other.
+  cp -p node_modules/@bjorn3/browser_wasi_shim/dist/*.js www/vendor/browser_wasi_shim/
 }
 
 # The scenarios' source files, beside the module built from them: the page shows them.

@@ -249,6 +249,47 @@ class Playground {
   }
 
   /**
+   * Runs a learner's own Python program on RustPython, its threads real threads on workers of
+   * their own (www/python/). The interpreter (several MB) is downloaded and compiled at the
+   * first call, `onLoading(loaded, total)` following the download, and kept for the next.
+   * Returns `{ done, cancel }`; `done` gives `{ status, lines, events, elapsedMs, t0 }` like a
+   * scenario's run (status 'done' or 'cancelled'; `exitStatus`: the program's exit status).
+   */
+  runPython(source, { onLine = () => {}, onEvent = () => {}, onStart = () => {}, onLoading = () => {} } = {}) {
+    if (typeof source !== 'string') {
+      return { done: Promise.reject(new TypeError('runPython(source): source must be a string of Python')), cancel() {} };
+    }
+    if (!this.capabilities.sharedMemory) {
+      return { done: Promise.reject(new RunError('Python threads need shared memory, which this page does not have '
+        + '(it is not cross-origin isolated): the Python mode cannot run here.', { lines: [], events: [], elapsedMs: 0 })), cancel() {} };
+    }
+    let cancelled = false;
+    let running = null;
+    const done = this.#python(onLoading).then((python) => {
+      if (cancelled) return { status: 'cancelled', lines: [], events: [], elapsedMs: 0, t0: null };
+      running = python.runPython(python.module, source, {
+        onStart,
+        onEvent: (ev) => {
+          onEvent(ev);
+          if (ev.kind === 'line') onLine(ev.text, ev);
+        },
+      });
+      return running.done;
+    });
+    return { done, cancel: () => { cancelled = true; running?.cancel(); } };
+  }
+
+  #pythonLoading = null;
+  /** The Python runtime and the compiled interpreter, loaded once (again after a failure). */
+  #python(onLoading) {
+    this.#pythonLoading ??= import('./python/run.js').then(async (python) => ({
+      ...python, module: await python.loadInterpreter(new URL('./pkg-python/python.wasm', import.meta.url), onLoading),
+    }));
+    this.#pythonLoading.catch(() => { this.#pythonLoading = null; });
+    return this.#pythonLoading;
+  }
+
+  /**
    * One measurement of `./build.sh bench` (tools/bench.mjs) or a failure drill, run on the
    * main worker like a scenario and queued with the runs: `await pg.bench('sum', { n: 1e8 })`
    * gives ms. Its arguments are checked like parameters (a ParamError names a bad one). Only a

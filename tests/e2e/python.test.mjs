@@ -1,0 +1,136 @@
+// The Python mode's engine through the JS API (pg.runPython): RustPython with real threads on
+// Web Workers. The race loses updates on parallel threads and the lock is exact; a thread's
+// exception prints CPython's traceback and the others go on; sleeps in threads overlap; each
+// thread is a lane of its own; Stop ends busy threads; bad source is refused.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSuite, stopSuite } from './harness.mjs';
+
+let suite;
+before(async () => { suite = await startSuite({ open: '' }); });
+after(() => stopSuite(suite));
+
+/** Runs `source` in the page; resolves to what the run gave, events summarised. */
+function runPython(source, { cancelAfterMs = null } = {}) {
+  return suite.page.evaluate(async ([code, cancelAfter]) => {
+    const run = window.playground.runPython(code);
+    if (cancelAfter !== null) setTimeout(() => run.cancel(), cancelAfter);
+    try {
+      const r = await run.done;
+      const lanes = [...new Set(r.events.map((e) => e.lane))];
+      return { status: r.status, lines: r.lines, lanes, elapsedMs: r.elapsedMs, exitStatus: r.exitStatus,
+        kinds: r.events.map((e) => (e.kind === 'span' ? `span:${e.state}:${e.lane}` : `${e.kind}:${e.lane}`)),
+        stderr: r.events.filter((e) => e.kind === 'line' && e.stream === 'stderr').map((e) => e.text) };
+    } catch (error) {
+      return { error: error.message };
+    }
+  }, [source, cancelAfterMs]);
+}
+
+const RACE = `
+import threading
+counter = 0
+lock = threading.Lock()
+def unlocked():
+    global counter
+    for _ in range(100000):
+        counter += 1
+def locked():
+    global counter
+    for _ in range(100000):
+        with lock:
+            counter += 1
+for target in (unlocked, locked):
+    counter = 0
+    threads = [threading.Thread(target=target) for _ in range(4)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    print(target.__name__, counter)
+`;
+
+test('4 threads x 100,000 counter += 1: updates lost without a lock (in at least 1 of 5 runs), exactly 400000 with one', async () => {
+  const finals = [];
+  for (let i = 0; i < 5; i++) {
+    const result = await runPython(RACE);
+    assert.equal(result.status, 'done', JSON.stringify(result));
+    const [unlocked, locked] = result.lines;
+    assert.equal(locked, 'locked 400000');
+    finals.push(Number(unlocked.split(' ')[1]));
+    assert.ok(result.lanes.includes('MainThread') && result.lanes.filter((l) => /^Thread-\d+ \((un)?locked\)$/.test(l)).length >= 4, result.lanes.join());
+    assert.ok(result.kinds.some((k) => k.startsWith('span:join:MainThread')), 'the main thread waits in join');
+  }
+  console.log(`# unlocked finals: ${finals.join(', ')}`);
+  assert.ok(finals.every((f) => f > 0 && f <= 400000));
+  assert.ok(finals.some((f) => f < 400000), `no run lost an update: ${finals}`);
+});
+
+test('the seed\'s basic threading prints what CPython prints; sleeps in threads overlap', async () => {
+  const seed = `
+import threading
+import time
+
+def print_numbers():
+    for i in range(5):
+        time.sleep(0.1)
+        print(f"Thread: {i}")
+
+t1 = threading.Thread(target=print_numbers)
+t1.start()
+t1.join()
+start = time.monotonic()
+sleepers = [threading.Thread(target=time.sleep, args=(0.3,)) for _ in range(3)]
+for t in sleepers: t.start()
+for t in sleepers: t.join()
+print("three 0.3 s sleeps took under 0.6 s:", time.monotonic() - start < 0.6)
+`;
+  const result = await runPython(seed);
+  assert.deepEqual(result.lines, ['Thread: 0', 'Thread: 1', 'Thread: 2', 'Thread: 3', 'Thread: 4', 'three 0.3 s sleeps took under 0.6 s: True']);
+  assert.ok(result.kinds.filter((k) => k === 'span:sleep:Thread-1 (print_numbers)').length === 5, result.kinds.join('\n'));
+  assert.ok(result.kinds.includes('line:Thread-1 (print_numbers)'), 'a line is on the lane that printed it');
+});
+
+test('an exception in a thread prints CPython\'s traceback and the other threads go on; one in the main program ends the run', async () => {
+  const result = await runPython(`
+import threading
+def worker():
+    raise ValueError("boom")
+t = threading.Thread(target=worker)
+t.start(); t.join()
+print("still here")
+1 / 0
+`);
+  assert.equal(result.status, 'done');
+  assert.equal(result.exitStatus, 1);
+  assert.equal(result.stderr[0], 'Exception in thread Thread-1 (worker):');
+  assert.ok(result.stderr.includes('ValueError: boom'), result.stderr.join('\n'));
+  assert.ok(result.lines.includes('still here'));
+  assert.equal(result.stderr.at(-1), 'ZeroDivisionError: division by zero');
+  assert.ok(result.stderr.some((l) => /File "main.py", line 8, in <module>/.test(l)), result.stderr.join('\n'));
+});
+
+test('a syntax error names its line; source over 100 KB is refused', async () => {
+  const bad = await runPython('print("ok")\nif True\n    print(1)\n');
+  assert.equal(bad.exitStatus, 1);
+  assert.ok(bad.kinds.includes('syntax-error:MainThread'));
+  assert.ok(bad.stderr.some((l) => l.startsWith('SyntaxError')), bad.stderr.join('\n'));
+  const big = await runPython(`x = 1\n${'# padding\n'.repeat(11000)}`);
+  assert.match(big.error, /^The program is 108 KB; the most this page runs is 100 KB\.$/);
+});
+
+test('Stop ends while True: pass in three threads within 1 s, and the next run works', async () => {
+  const started = Date.now();
+  const stopped = await runPython(`
+import threading
+def spin():
+    while True:
+        pass
+for _ in range(3):
+    threading.Thread(target=spin).start()
+print("spinning")
+spin()
+`, { cancelAfterMs: 1500 });
+  assert.equal(stopped.status, 'cancelled');
+  assert.ok(Date.now() - started < 1500 + 1000 + 2000, 'cancelled promptly');
+  const next = await runPython('print("next")');
+  assert.deepEqual(next.lines, ['next']);
+});

@@ -1,0 +1,47 @@
+// A worker of a Python run: its main thread (`py:main`) or one of its pool of thread workers
+// (`py:thread`). Each instantiates the module over the run's one shared memory; what the
+// program reports goes straight to the page.
+import { WASIProcExit } from '../vendor/browser_wasi_shim/index.js';
+import { CTL, SLOT, imports, makeWasi } from './host.js';
+
+const post = (message) => postMessage(message);
+
+/** The program's main thread: the interpreter's `_start`, as `python -c HARNESS SOURCE`. */
+async function runMain({ module, memory, ctl, source }) {
+  const argv = ['python', '-c', 'import _playground; _playground.main()', source];
+  const wasi = makeWasi(memory, post, argv);
+  const instance = await WebAssembly.instantiate(module, imports(memory, wasi, ctl));
+  post({ type: 'py:started' });
+  let status;
+  try {
+    instance.exports._start();
+    status = 0;
+  } catch (error) {
+    if (!(error instanceof WASIProcExit)) throw error;
+    status = error.code;
+  }
+  post({ type: 'py:exit', status });
+}
+
+/**
+ * A pool worker: idle until a thread is handed to it (host.js's thread-spawn), then runs it
+ * with `wasi_thread_start`; a thread that ends leaves the worker idle again, for the next one.
+ */
+async function runThreads({ module, memory, ctl, slot }) {
+  const wasi = makeWasi(memory, post);
+  const instance = await WebAssembly.instantiate(module, imports(memory, wasi, ctl));
+  const at = CTL.FIRST_SLOT + CTL.SLOT_SIZE * slot;
+  for (;;) {
+    Atomics.store(ctl, at, SLOT.IDLE);
+    Atomics.add(ctl, CTL.IDLE, 1);
+    Atomics.notify(ctl, CTL.IDLE);
+    while (Atomics.load(ctl, at) !== SLOT.RUNNING) Atomics.wait(ctl, at, Atomics.load(ctl, at));
+    instance.exports.wasi_thread_start(Atomics.load(ctl, at + 1), Atomics.load(ctl, at + 2));
+  }
+}
+
+onmessage = ({ data }) => {
+  const run = data.type === 'py:main' ? runMain : runThreads;
+  // A trap (an interpreter panic, memory exhausted) ends the run with its message.
+  run(data).catch((error) => post({ type: 'py:trap', message: String(error?.message ?? error) }));
+};
