@@ -173,12 +173,15 @@ PY_TARGET_DIR=${PY_TARGET_DIR:-$HOME/.cache/concurrency-playground/python-target
 build_python() {
   ensure_python_toolchain
   say "building the Python interpreter (python/, $PY_TARGET)"
+  # No path of this machine in the module: the registry's sources are named from its root (the
+  # same value on every clone here, so the target directory's builds stay valid for all).
   ( cd python && RUSTC_BOOTSTRAP=parking_lot_core CARGO_TARGET_DIR="$PY_TARGET_DIR" \
+      RUSTFLAGS="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src=/cargo-registry" \
       cargo +stable build --release --locked --ignore-rust-version --target "$PY_TARGET" )
-  mkdir -p www/pkg-python www/vendor/browser_wasi_shim
+  mkdir -p www/pkg-python
   cp -p "$PY_TARGET_DIR/$PY_TARGET/release/playground-python.wasm" www/pkg-python/python.wasm
-  # browser_wasi_shim (npm) as the browser loads it: its ES modules import only each other.
-  cp -p node_modules/@bjorn3/browser_wasi_shim/dist/*.js www/vendor/browser_wasi_shim/
+  # CodeMirror (the editor) and browser_wasi_shim (WASI) from npm, as a browser loads them.
+  node tools/vendor.mjs www
 }
 
 # The scenarios' source files, beside the module built from them: the page shows them.

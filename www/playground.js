@@ -280,9 +280,16 @@ class Playground {
   }
 
   #pythonLoading = null;
-  /** The Python runtime and the compiled interpreter, loaded once (again after a failure). */
+  /**
+   * The Python runtime and the compiled interpreter, loaded once (again after a failure). By
+   * URL, not by a path a bundler follows: the site serves them, the npm package has neither
+   * (its consumers' bundlers would split the runtime from its workers), and says so.
+   */
   #python(onLoading) {
-    this.#pythonLoading ??= import('./python/run.js').then(async (python) => ({
+    const runtime = new URL('./python/run.js', import.meta.url).href;
+    this.#pythonLoading ??= import(/* @vite-ignore */ /* webpackIgnore: true */ runtime).catch((error) => {
+      throw new Error(`The Python mode is not part of this build of the playground (${error.message}); the hosted site has it.`);
+    }).then(async (python) => ({
       ...python, module: await python.loadInterpreter(new URL('./pkg-python/python.wasm', import.meta.url), onLoading),
     }));
     this.#pythonLoading.catch(() => { this.#pythonLoading = null; });

@@ -93,7 +93,7 @@ function noDrawing(parts, error) {
 function addLine(list, ev, at, cls) {
   return list.appendChild(el('li', { class: cls, 'data-lane': ev.lane },
     el('span', { class: 't', text: at === null ? '' : `+${formatMs(Math.max(0, at))}` }),
-    cls === 'line' ? el('span', { class: 'lane', text: ev.lane, title: ev.lane }) : null,
+    cls.startsWith('line') ? el('span', { class: 'lane', text: ev.lane, title: ev.lane }) : null,
     el('span', { class: 'text', text: ev.text })));
 }
 
@@ -140,9 +140,10 @@ function startViews(host, names, context, events) {
  * every change; the promise settles with the run's result (or error) once it has been drawn.
  * `actions` are offered to the views (`rerun(params)`: run again with some parameters changed).
  * `action`, if given, is one of the scenario's actions (`{ name, views }`) to run instead of
- * its program. Returns `{ cancel, done, redraw }`.
+ * its program; `python`, if given, is the Python mode's `{ source, onLoading, onEvent }`: that
+ * source runs on the Python interpreter instead (pg.runPython). Returns `{ cancel, done, redraw }`.
  */
-export function showRun(pg, scenario, params, parts, setState, actions = {}, action = null) {
+export function showRun(pg, scenario, params, parts, setState, actions = {}, action = null, python = null) {
   clearParts(parts);
   // Runs take turns: until this one starts it waits for the one before it.
   setState('running', 'Queued: waiting for the run before it…');
@@ -172,12 +173,12 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
     redraw();
   }, 100);
   // Live views see the normalised parameters (numbers and lists, as the program gets them).
-  const normalised = pg.validate(scenario.id, params, action?.name ?? '').params;
+  // A Python run has no parameters and no views: the source is its parameter.
+  const normalised = python ? {} : pg.validate(scenario.id, params, action?.name ?? '').params;
   let run = null;
-  const views = startViews(parts.views, (action ?? scenario).views,
+  const views = startViews(parts.views, python ? [] : (action ?? scenario).views,
     { ...actions, params, normalised, send: (value) => run?.send(value) ?? false }, events);
-  run = pg.run(scenario.id, params, {
-    action: action?.name ?? '',
+  const callbacks = {
     onStart: (start) => {
       t0 = start.t0;
       setState('running', 'Running…');
@@ -186,11 +187,15 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
       events.push(ev);
       clock.event(ev);
       views.event(ev);
+      python?.onEvent(ev);
       redraw();
-      if (ev.kind === 'line') lines.push([ev, addLine(parts.output, ev, programMs(ev.t), 'line')]);
-      else if (ev.kind === 'note') lines.push([ev, addLine(parts.notes, ev, programMs(ev.t), 'note')]);
+      if (ev.kind === 'line') lines.push([ev, addLine(parts.output, ev, programMs(ev.t), ev.stream === 'stderr' ? 'line stderr' : 'line')]);
+      else if (ev.kind === 'note' || ev.kind === 'cut') lines.push([ev, addLine(parts.notes, ev, programMs(ev.t), 'note')]);
     },
-  });
+  };
+  run = python
+    ? pg.runPython(python.source, { ...callbacks, onLoading: python.onLoading })
+    : pg.run(scenario.id, params, { action: action?.name ?? '', ...callbacks });
   const finish = (record) => {
     clearInterval(ticker);
     if (record?.elapsedMs !== undefined) {
@@ -212,6 +217,7 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
     async (result) => {
       await drawn();
       if (result.status === 'cancelled') setState('cancelled', 'Cancelled: the lines printed so far are kept');
+      else if (result.exitStatus) setState('error', `The program ended with an exception (exit status ${result.exitStatus}): its traceback is in the output`);
       else setState('done', 'Done');
       finish(result);
       // Also after a Stop: a view drawn from events shows what was measured until then.

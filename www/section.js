@@ -220,6 +220,36 @@ function splitInitial(scenario, given) {
   return { initial, ofAction };
 }
 
+/**
+ * "Edit and run this Python": a button that opens the section's Python (python/panel.js,
+ * loaded then) under it. `run(source)` starts a run of it in the section; `stop()` ends it.
+ * Returns `{ node, runOptions(source) }`, the latter what showRun needs of a Python run.
+ */
+function pythonMode(scenario, run, stop) {
+  const { id } = scenario;
+  const open = el('button', { type: 'button', class: 'secondary', 'data-action': 'edit-python', 'aria-expanded': 'false',
+    'aria-controls': `${id}-python` }, 'Edit and run this Python');
+  const host = el('div', { class: 'python-panel', id: `${id}-python`, hidden: true });
+  let panel = null;
+  open.addEventListener('click', async () => {
+    const opening = host.hidden;
+    host.hidden = !opening;
+    open.setAttribute('aria-expanded', String(opening));
+    if (!opening || panel) return panel?.focus();
+    try {
+      const { pythonPanel } = await import('./python/panel.js');
+      panel = await pythonPanel(host, { id, source: scenario.python, original: scenario.python, run, stop });
+      panel.focus();
+    } catch (error) {
+      host.replaceChildren(el('p', { class: 'notice', role: 'alert', text: `The editor could not be loaded: ${error.message}` }));
+    }
+  });
+  return {
+    node: el('div', { class: 'python-mode' }, open, host),
+    runOptions: (source) => ({ source, onLoading: (...a) => panel?.onLoading(...a), onEvent: (ev) => panel?.onEvent(ev) }),
+  };
+}
+
 /** A graded prediction, told to whoever listens (the embed passes it to its course page). */
 function announcePrediction(section, id, grade) {
   section.dispatchEvent(new CustomEvent('playground:prediction', { bubbles: true, detail: {
@@ -282,7 +312,7 @@ function recordedRuns({ pg, scenario, section, form, fields, parts, compare, too
 }
 
 /** The section's DOM: its header, the forms, the run's parts, what to notice and the code. */
-function sectionElement(scenario, { form, prediction, actionForms, parts, tools, compact }) {
+function sectionElement(scenario, { form, prediction, actionForms, parts, tools, compact, python }) {
   const { id } = scenario;
   return el('section', { 'data-scenario': id, id, class: 'scenario', 'aria-labelledby': `${id}-title` },
     el('header', {},
@@ -290,6 +320,7 @@ function sectionElement(scenario, { form, prediction, actionForms, parts, tools,
       el('p', { class: 'seed-section', text: `${scenario.fromSeed ? 'From the cheat sheet' : 'Beyond the cheat sheet, from'}: `
         + `${scenario.seedSection}`, title: `Scenario id ${id} (for links and embeds)` })),
     form,
+    python?.node,
     prediction?.slot,
     ...actionForms.map((a) => a.node),
     parts.recorded,
@@ -348,7 +379,8 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
   let shown = null; // the finished or recorded run on show, as a record
   const tools = runTools(id, () => shown, (file) => recorded.openFile(file));
   parts.recorded.tabIndex = -1; // focused when a recorded run is opened
-  const section = sectionElement(scenario, { form, prediction, actionForms, parts, tools, compact });
+  const python = scenario.python ? pythonMode(scenario, (source) => start(null, null, false, source), () => current?.cancel()) : null;
+  const section = sectionElement(scenario, { form, prediction, actionForms, parts, tools, compact, python });
   if (scenario.needsSharedMemory && !pg.capabilities.sharedMemory) form.before(isolationNotice(id, form, fields.values));
 
   const setState = (state, text) => {
@@ -406,9 +438,10 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
    * Runs the program (or `action`) with the parameters of `of`, if they are valid; `predicted`:
    * a prediction was just made, to be graded once the run ends.
    */
-  const start = (of, action = null, predicted = false) => {
+  /** `source`: the Python mode's program, run instead (it has no parameters). */
+  const start = (of, action = null, predicted = false, source = null) => {
     if (current) return;
-    const params = validParams(of, action?.name);
+    const params = source === null ? validParams(of, action?.name) : {};
     if (!params) return;
     if (!predicted) { prediction?.dismiss(); prediction?.clear(); }
     compare.clear();
@@ -418,10 +451,10 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     // rerun: the program, with some parameters changed; restart: again what runs now.
     current = showRun(pg, scenario, params, parts, setState, {
       rerun: (changed) => rerun(changed), restart: (changed) => restart(changed, action),
-    }, action);
+    }, action, source === null ? null : python.runOptions(source));
     redrawTimeline = current.redraw;
     settled = current.done.then(async ({ result, error, events, t0, endT }) => {
-      if (result?.status === 'done' && !action) await compare.show(result.elapsedMs, params);
+      if (result?.status === 'done' && !action && source === null) await compare.show(result.elapsedMs, params);
       const outcome = result ?? error;
       const { recordOf } = await loadShare();
       shown = {

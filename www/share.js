@@ -15,7 +15,9 @@ const MAX_TEXT = 10_000; // one printed line, note or label
 const MAX_NAME = 300; // a lane, a state, a parameter
 const MAX_PARAMS = 20;
 const DAY_MS = 86_400_000;
-const KINDS = new Set(['line', 'note', 'lane-start', 'lane-end', 'span', 'marks', 'sample', 'step', 'lock-step', 'refused', 'explored', 'awaiting-input']);
+const KINDS = new Set(['line', 'note', 'lane-start', 'lane-end', 'span', 'marks', 'sample', 'step', 'lock-step', 'refused', 'explored', 'awaiting-input',
+  // A Python run's (www/python/): output cut short, a syntax error, the program's exit.
+  'cut', 'syntax-error', 'exit']);
 const STEP_OPS = new Set(['load', 'add', 'store']);
 const STATUSES = new Set(['done', 'error', 'cancelled']);
 

@@ -84,6 +84,33 @@ def _sleep(seconds):
         _real_sleep(seconds)
 
 
+class _LockWaits(threading.local):
+    """A thread's waits for locks, those closer together than MERGE_S drawn as one stretch:
+    a contended counter waits thousands of times, and an event each would bury the timeline."""
+
+    MERGE_S = 0.00025
+
+    def __init__(self):
+        self.stretch = None  # [start, end, waits]
+
+    def add(self, start, end):
+        if self.stretch and start - self.stretch[1] < self.MERGE_S:
+            self.stretch[1:] = [end, self.stretch[2] + 1]
+            return
+        self.flush()
+        self.stretch = [start, end, 1]
+
+    def flush(self):
+        if self.stretch:
+            start, end, waits = self.stretch
+            label = "waiting for a lock" if waits == 1 else f"waiting for a lock ({waits} waits)"
+            _emit("span", state="lock-wait", label=label, seconds=end - start, ago=_monotonic() - end)
+            self.stretch = None
+
+
+_lock_waits = _LockWaits()
+
+
 class _Lock:
     """threading.Lock as the learner's program gets it: the same lock, and the time a thread
     waits for it held by another is reported (an uncontended acquire costs one try)."""
@@ -98,8 +125,10 @@ class _Lock:
             return True
         if not blocking:
             return False
-        with _Span("lock-wait", "waiting for a lock"):
-            return self._lock.acquire(True, timeout)
+        start = _monotonic()
+        taken = self._lock.acquire(True, timeout)
+        _lock_waits.add(start, _monotonic())
+        return taken
 
     __enter__ = acquire
 
@@ -121,6 +150,7 @@ def _instrument_threads():
         try:
             run(self)
         finally:
+            _lock_waits.flush()
             _emit("lane-end")
 
     def traced_join(self, timeout=None):
@@ -235,6 +265,7 @@ def main():
         _print_traceback(error)
         status = 1
     _join_threads()
+    _lock_waits.flush()
     sys.stdout.flush()
     sys.stderr.flush()
     _emit("lane-end")

@@ -181,7 +181,7 @@ impl SpanState {
             SpanState::AwaitTask => "awaiting a task (await, gather)",
             SpanState::Join => "waiting in join()",
             SpanState::MapWait => "waiting for the pool (map)",
-            SpanState::Start => "starting a process",
+            SpanState::Start => "starting a process or the interpreter",
             SpanState::Wait => "at the start line",
             SpanState::LockWait => "waiting for a lock",
             SpanState::GilWait => "waiting for the GIL",

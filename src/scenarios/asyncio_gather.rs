@@ -58,6 +58,7 @@ pub static SCENARIO: Scenario = Scenario {
     views: &[],
     actions: &[],
     predict: true,
+    python: include_str!("asyncio_gather.py"),
     notice: "gather takes one delay, not two (1 s, not 2 s, with the seed's numbers): while one task waits in asyncio.sleep the event loop runs the other, on the same single thread. Awaiting task1 and then task2 also takes one delay in all, because both were already running; on the timeline the main thread is suspended in await meanwhile.",
 };
 

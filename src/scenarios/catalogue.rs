@@ -7,7 +7,7 @@ use crate::params::{self, ParamKind, ParamSpec};
 use crate::scenarios::{ALL, Action, Scenario};
 
 /// `[{ id, title, seedSection, fromSeed, params, views, actions, needsSharedMemory,
-/// needsRayon, predict, rustFile, moreRustFiles, notice }]`, in the registry's order.
+/// needsRayon, predict, rustFile, moreRustFiles, notice, python }]`, in the registry's order.
 pub fn catalogue_json() -> String {
     Json::Array(ALL.iter().map(|s| scenario(s)).collect()).text()
 }
@@ -27,6 +27,7 @@ fn scenario(s: &Scenario) -> Json {
         ("rustFile", Some(s.source_file.into())),
         ("moreRustFiles", Some(strings(s.more_source_files))),
         ("notice", Some(s.notice.into())),
+        ("python", Some(s.python.into())),
     ])
 }
 

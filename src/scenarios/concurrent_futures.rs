@@ -68,6 +68,7 @@ pub static SCENARIO: Scenario = Scenario {
     views: &[],
     actions: &[],
     predict: false,
+    python: include_str!("concurrent_futures.py"),
     notice: "submit returns a future at once; result() waits for it. Trivial tasks often all run on the first thread, because it is free again before the others wake. map returns results in input order, whichever process ran them.",
 };
 

@@ -73,6 +73,9 @@ pub struct Scenario {
     /// are graded are `www/predictions.js`'s entry for this id, which the page loads when a
     /// learner is first asked (a test checks that the two agree).
     pub predict: bool,
+    /// The seed's program this scenario ports, complete and runnable (`<file>.py` beside its
+    /// Rust file), which the Python mode opens in its editor; empty for a lesson beyond the seed.
+    pub python: &'static str,
     /// "What to notice", for a learner: the point of the run, in two or three sentences.
     pub notice: &'static str,
 }
@@ -167,6 +170,17 @@ mod tests {
             for p in s.params {
                 crate::params::validate(s.params, &[(p.name.to_string(), p.default.to_string())])
                     .unwrap_or_else(|e| panic!("{}: default of {} is invalid: {e:?}", s.id, p.name));
+            }
+        }
+    }
+
+    #[test]
+    fn a_seed_program_opens_in_the_python_mode_as_the_seed_writes_it() {
+        let seed = include_str!("../../seed/async-and-concurrency.md");
+        for s in ALL {
+            assert_eq!(s.from_seed, !s.python.is_empty(), "{}: a program of the seed has its Python, no other", s.id);
+            for line in s.python.lines().filter(|l| !l.trim().is_empty()) {
+                assert!(seed.contains(line), "{}: {line:?} is not the seed's", s.id);
             }
         }
     }

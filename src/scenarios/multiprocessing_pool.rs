@@ -54,6 +54,7 @@ pub static SCENARIO: Scenario = Scenario {
     views: &[],
     actions: &[],
     predict: false,
+    python: include_str!("multiprocessing_pool.py"),
     notice: "Each task runs in one of the pool's processes, in parallel; results come back in the order of the inputs however they finish. A pool of 4 with 3 tasks leaves one worker idle. The pool's processes start first (tan bars), and the main thread waits in map() until the last result is back. The sums are exact: Python's ints, like Rust's u128 here, do not overflow.",
 };
 

@@ -49,6 +49,7 @@ pub static SCENARIO: Scenario = Scenario {
     views: &[],
     actions: &[],
     predict: false,
+    python: include_str!("multiprocessing_process.py"),
     notice: "The child prints its own pid, and the global it changes is its own copy: the parent still reads 0, because processes share no memory. The result comes back as a message, not through a shared variable. The tan bar is the process starting: a worker with a fresh instance of the module. The first start on a page is the slowest (tens of ms, more than this small task); after it the playground keeps a spare worker warm, so later starts take a few ms.",
 };
 

@@ -48,6 +48,7 @@ pub static SCENARIO: Scenario = Scenario {
     views: &[],
     actions: &[],
     predict: false,
+    python: include_str!("threading_basic.py"),
     notice: "The lines arrive one by one, delay_ms apart (100 ms with the seed's values), while the main \
              thread sits in join(): sleep blocks only the thread that calls it. The main thread waits the \
              whole time because join() waits for Thread-1 to finish.",

@@ -67,6 +67,7 @@ pub static SCENARIO: Scenario = Scenario {
     views: &[],
     actions: &[STEP],
     predict: false,
+    python: "",
     notice: "Each thread holds one lock and waits for the other's: a cycle, so neither can ever move. \
              Taking the locks in one agreed order (lock1, then lock2, everywhere) makes a cycle impossible. \
              Python has no watchdog: its program would simply hang at join().",

@@ -56,6 +56,7 @@ pub static SCENARIO: Scenario = Scenario {
     views: &[],
     actions: &[],
     predict: false,
+    python: "",
     notice: "Without a GIL, threads compute at the same time on different cores: the speed-up grows with \
              the cores the browser offers. With the GIL they take turns (the red waits on the timeline) and \
              need about as long as one thread doing all the work. That is why the seed's CPU-bound work uses processes: each has its \

@@ -84,6 +84,7 @@ pub static SCENARIO: Scenario = Scenario {
     views: &["interleave"],
     actions: &[EXPLORE],
     predict: true,
+    python: "",
     notice: "counter += 1 is three steps: LOAD the shared counter into the thread's register, ADD 1 there, STORE it back. \
              If another thread STOREs between your LOAD and your STORE, your STORE writes over its update: the update is lost. \
              The threads are real; only the order is yours. A lock would make LOAD-ADD-STORE one step nobody can cut into.",

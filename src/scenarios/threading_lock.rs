@@ -77,6 +77,7 @@ pub static SCENARIO: Scenario = Scenario {
     views: &["race-ledger"],
     actions: &[REPEAT],
     predict: true,
+    python: include_str!("threading_lock.py"),
     notice: "Without a lock, both threads read the same value and both write value + 1: one of the two updates is lost, over and over. The mutex lets one thread at a time do read-add-write, so none is lost; the atomic add makes read-add-write one indivisible step. On the timeline, the orange bars are the time each thread waited for the lock.",
 };
 

@@ -49,6 +49,7 @@ pub static SCENARIO: Scenario = Scenario {
     views: &["speedup-chart"],
     actions: &[],
     predict: true,
+    python: "",
     notice: "The measured speed-up follows the ideal line up to the number of cores the browser offers, \
              then flattens: more workers than cores only take turns. A little is always lost to starting \
              and joining the workers, which is why the points usually sit a little below the line (on a busy \

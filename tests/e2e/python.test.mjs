@@ -4,7 +4,9 @@
 // thread is a lane of its own; Stop ends busy threads; bad source is refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSuite, stopSuite } from './harness.mjs';
+import { join } from 'node:path';
+import { OUTPUT, startSuite, stopSuite } from './harness.mjs';
+import { axeViolations } from './axe.mjs';
 
 let suite;
 before(async () => { suite = await startSuite({ open: '' }); });
@@ -133,4 +135,38 @@ spin()
   assert.ok(Date.now() - started < 1500 + 1000 + 2000, 'cancelled promptly');
   const next = await runPython('print("next")');
   assert.deepEqual(next.lines, ['next']);
+});
+
+test('the page: "Edit and run this Python" opens the seed\'s race in an editor; Run shows its lines and a lane per thread', async () => {
+  const { page, errors } = suite;
+  const section = page.locator('section[data-scenario="threading-lock"]');
+  await section.locator('[data-action="edit-python"]').click();
+  const editor = section.locator('[data-role="python-editor"] .cm-content');
+  await editor.waitFor();
+  assert.match(await editor.textContent(), /threads = \[threading\.Thread\(target=increment\) for _ in range\(2\)\]/);
+  assert.equal(await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.classList.contains('cm-content')), true, 'the editor has focus');
+  // Keyboard: Ctrl+Enter runs it.
+  await page.keyboard.press('Control+Enter');
+  await page.waitForFunction(() => document.querySelector('section[data-scenario="threading-lock"] [data-role="status"]').dataset.state === 'done', null, { timeout: 60_000 });
+  assert.deepEqual(await section.locator('[data-role="output"] .text').allTextContents(), ['Final counter: 200000']);
+  const lanes = await section.locator('.timeline-svg .lane').evaluateAll((gs) => gs.map((g) => g.dataset.lane));
+  assert.equal(lanes[0], 'MainThread');
+  assert.deepEqual(lanes.slice(1).sort(), ['Thread-1 (increment)', 'Thread-2 (increment)'], 'a lane per thread, in the order they started');
+  // A syntax error marks its line.
+  await editor.click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('\nif True\n');
+  await section.locator('[data-action="run-python"]').click();
+  await section.locator('[data-role="python-error-line"]').waitFor({ timeout: 30_000 });
+  assert.match(await section.locator('[data-role="python-status"]').textContent(), /^SyntaxError on line 19: expected ':'$/);
+  await page.waitForFunction(() => document.querySelector('section[data-scenario="threading-lock"] [data-role="status"]').dataset.state === 'error', null, { timeout: 30_000 });
+  // Back to the cheat sheet's version: the seed's program again.
+  await section.locator('[data-action="python-original"]').click();
+  assert.doesNotMatch(await editor.textContent(), /if True$/);
+  await section.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(OUTPUT, 'python-editor-1280-light.png') });
+  assert.deepEqual(errors, []);
+  // axe-core itself adds a <style> to check the editor's shadow root, which the page's CSP
+  // refuses (two console errors of axe's, after the page's own checks above).
+  assert.deepEqual(await axeViolations(page), []);
 });

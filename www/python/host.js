@@ -41,13 +41,17 @@ export function makeWasi(memory, post, argv = []) {
   // fd 3: the harness's events, a JSON line each (a span says how many seconds it lasted).
   const events = ConsoleStdout.lineBuffered((text) => {
     const ev = JSON.parse(text);
-    if (ev.seconds !== undefined) ev.start = now() - ev.seconds * 1000;
-    send(ev);
+    const t = now() - (ev.ago ?? 0) * 1000; // `ago`: it ended that many seconds before it was sent
+    if (ev.seconds !== undefined) ev.start = t - ev.seconds * 1000;
+    delete ev.seconds;
+    delete ev.ago;
+    post({ type: 'py:event', event: { ...ev, t } });
   });
   // Not a directory: wasi-libc looks for preopened directories from fd 3 up until EBADF.
   events.fd_prestat_get = () => ({ ret: defs.ERRNO_BADF, prestat: null });
   const raw = (stream) => ConsoleStdout.lineBuffered((text) => send({ kind: 'line', lane: 'MainThread', text, stream }));
-  const wasi = new WASI(argv, [], [new ConsoleStdout(() => {}), raw('stdout'), raw('stderr'), events]);
+  // debug: false, or the shim logs every call (its default, when no option is given).
+  const wasi = new WASI(argv, [], [new ConsoleStdout(() => {}), raw('stdout'), raw('stderr'), events], { debug: false });
   wasi.inst = { exports: { memory } };
   const view = () => new DataView(memory.buffer);
   wasi.wasiImport.clock_time_get = (id, _precision, out) => {

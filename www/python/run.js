@@ -134,14 +134,24 @@ class PythonRun {
     return n;
   }
 
+  #record(ev) {
+    this.#events.push(ev);
+    if (ev.kind === 'line' && ev.stream === 'stdout') this.#lines.push(ev.text);
+    if (ev.kind === 'exit') this.#exitStatus = ev.status; // the program's, as `python main.py` exits
+    this.#onEvent(ev);
+  }
+
+  /** From the run's start to the program's first line: the interpreter starting, its imports. */
+  #startSpan(t) {
+    return { kind: 'span', lane: 'MainThread', state: 'start', start: this.#t0, t, label: 'starting Python: the interpreter and its imports' };
+  }
+
   #onMessage(data) {
     if (this.#ended) return;
     if (data.type === 'py:event') {
       const ev = data.event;
-      this.#events.push(ev);
-      if (ev.kind === 'line' && ev.stream === 'stdout') this.#lines.push(ev.text);
-      if (ev.kind === 'exit') this.#exitStatus = ev.status; // the program's, as `python main.py` exits
-      this.#onEvent(ev);
+      if (ev.kind === 'lane-start' && ev.lane === 'MainThread') this.#record(this.#startSpan(ev.t));
+      this.#record(ev);
     } else if (data.type === 'py:exit') {
       this.end({ status: 'done', exitStatus: this.#exitStatus ?? data.status });
     } else if (data.type === 'py:trap') {
