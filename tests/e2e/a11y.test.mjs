@@ -62,7 +62,7 @@ test('axe: the embed (threading-lock), before and after a run', async () => {
   await context.close();
 });
 
-test('keyboard: every control and every timeline bar can take focus; Tab goes from Run into the timeline', async () => {
+test('keyboard: every control and every timeline bar can take focus; Tab goes from Run past the Python mode into the timeline', async () => {
   const { page, errors, context } = await openPage(browser, server.url);
   for (const id of ['threading-basic', 'threading-lock', 'asyncio-gather']) assert.equal(await runLight(page, id), 'done');
   await openAllCode(page);
@@ -73,9 +73,12 @@ test('keyboard: every control and every timeline bar can take focus; Tab goes fr
   const bars = await page.locator('rect.bar').count();
   assert.ok(bars > 10, `${bars} bars drawn`);
   assert.equal(await page.locator('rect.bar[tabindex="0"]').count(), bars, 'every bar is in the tab order');
-  // A real Tab from Run lands on the timeline (its first bar or tick), whose detail then shows.
+  // A real Tab from Run lands on "Edit and run this Python", the next on the timeline (its
+  // first bar or tick), whose detail then shows.
   const section = page.locator('section[data-scenario="threading-basic"]');
   await section.locator('[data-action="run"]').focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.action), 'edit-python');
   await page.keyboard.press('Tab');
   assert.ok(await page.evaluate(() => document.activeElement.matches('.timeline-svg :is(rect.bar, [data-kind="tick"])')),
     `Tab from Run reaches a bar or tick, not ${await page.evaluate(() => document.activeElement.outerHTML.slice(0, 80))}`);

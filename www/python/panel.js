@@ -27,7 +27,7 @@ export async function pythonPanel(host, { id, source, original, run, stop }) {
   const editorHost = el('div');
   shadow.append(el('link', { rel: 'stylesheet', href: new URL('./editor.css', import.meta.url).href }), editorHost);
   const runButton = el('button', { type: 'button', class: 'run', 'data-action': 'run-python' }, 'Run this Python');
-  const stopButton = el('button', { type: 'button', 'data-action': 'stop-python' }, 'Stop');
+  const stopButton = el('button', { type: 'button', class: 'stop', 'data-action': 'stop-python' }, 'Stop');
   const back = original
     ? el('button', { type: 'button', class: 'secondary', 'data-action': 'python-original' }, 'Back to the cheat sheet\'s version')
     : null;
