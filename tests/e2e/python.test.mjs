@@ -170,3 +170,22 @@ test('the page: "Edit and run this Python" opens the seed\'s race in an editor; 
   // refuses (two console errors of axe's, after the page's own checks above).
   assert.deepEqual(await axeViolations(page), []);
 });
+
+test('output past 10,000 lines is cut with a note, and the page stays usable; a thread may start a thread', async () => {
+  const flood = await runPython('for i in range(10_050):\n    print(i)\nprint("the end")');
+  assert.equal(flood.status, 'done');
+  assert.equal(flood.lines.length, 10_000);
+  assert.equal(flood.lines.at(-1), '9999');
+  assert.ok(flood.kinds.includes('cut:MainThread'), 'one note says the rest was cut');
+  const nested = await runPython(`
+import threading
+def leaf(depth):
+    if depth < 3:
+        child = threading.Thread(target=leaf, args=(depth + 1,))
+        child.start()
+        child.join()
+    print("depth", depth)
+leaf(0)
+`);
+  assert.deepEqual(nested.lines, ['depth 3', 'depth 2', 'depth 1', 'depth 0']);
+});
