@@ -98,6 +98,15 @@ function addLine(list, ev, at, cls) {
 }
 
 /**
+ * A printed line (a Python run's stderr marked as such) or a note, if `ev` is one, added to the
+ * section and to `lines` (the replay dims those after its cursor). `at`: as for addLine.
+ */
+function showPrinted(parts, lines, ev, at) {
+  if (ev.kind === 'line') lines.push([ev, addLine(parts.output, ev, at, ev.stream === 'stderr' ? 'line stderr' : 'line')]);
+  else if (ev.kind === 'note' || ev.kind === 'cut') lines.push([ev, addLine(parts.notes, ev, at, 'note')]);
+}
+
+/**
  * The views a scenario declares (`views/<name>.js`). Most are drawn once the run ends, from its
  * value (`default(slot, value, actions)`). A *live* view (one that also exports
  * `live(slot, context)`) is started with the run and follows it: `context` is `{ send, params,
@@ -189,8 +198,7 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
       views.event(ev);
       python?.onEvent(ev);
       redraw();
-      if (ev.kind === 'line') lines.push([ev, addLine(parts.output, ev, programMs(ev.t), ev.stream === 'stderr' ? 'line stderr' : 'line')]);
-      else if (ev.kind === 'note' || ev.kind === 'cut') lines.push([ev, addLine(parts.notes, ev, programMs(ev.t), 'note')]);
+      showPrinted(parts, lines, ev, programMs(ev.t));
     },
   };
   run = python
@@ -249,10 +257,7 @@ export async function showRecorded(pg, record, parts, setState, label) {
   const programMs = (t) => (t0 === null ? null : clock.at(t) - clock.at(t0));
   const lines = [];
   // In the order they reached the page, as the run showed them.
-  for (const ev of events) {
-    if (ev.kind === 'line') lines.push([ev, addLine(parts.output, ev, programMs(ev.t), 'line')]);
-    else if (ev.kind === 'note') lines.push([ev, addLine(parts.notes, ev, programMs(ev.t), 'note')]);
-  }
+  for (const ev of events) showPrinted(parts, lines, ev, programMs(ev.t));
   if (record.status === 'error' && record.message) addLine(parts.notes, { lane: 'error', text: `Error: ${record.message}` }, endT === null ? null : programMs(endT), 'note error');
   parts.elapsed.textContent = formatMs(record.elapsedMs);
   parts.elapsed.dataset.ms = String(record.elapsedMs);

@@ -68,7 +68,6 @@ export async function pythonPanel(host, { id, source, original, run, stop }) {
 
   return {
     focus: () => view.focus(),
-    source: () => view.state.doc.toString(),
     onLoading(loaded, total) {
       loading.hidden = loaded >= total && total > 0;
       loading.max = total || 1;

@@ -18,7 +18,7 @@ const KEEP_IDLE = 2;
 /** The module's memory limits (its import of env.memory): 128 MiB at first, at most 1 GiB. */
 const MEMORY = { initial: 2048, maximum: 16384, shared: true };
 /** Source over this many bytes is refused before anything starts. */
-export const MAX_SOURCE_BYTES = 100 * 1024;
+const MAX_SOURCE_BYTES = 100 * 1024;
 
 /**
  * Downloads and compiles the interpreter once; `onProgress(loaded, total)` follows the

@@ -11,7 +11,6 @@ async function runMain({ module, memory, ctl, source }) {
   const argv = ['python', '-c', 'import _playground; _playground.main()', source];
   const wasi = makeWasi(memory, post, argv);
   const instance = await WebAssembly.instantiate(module, imports(memory, wasi, ctl));
-  post({ type: 'py:started' });
   let status;
   try {
     instance.exports._start();
