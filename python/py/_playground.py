@@ -1,13 +1,16 @@
 """The playground's harness around a learner's program (never shown to the learner).
 
-The page runs `python -c "import _playground; _playground.main()"`. This module reports what
+The page runs `python -c "import _playground; _playground.main()" SOURCE CONFIG`. It reports what
 the program does as JSON lines on file descriptor 3 (the page stamps each with the clock all
 workers share, so the timeline lines up): a lane per thread, each printed line on the lane of
 the thread that printed it, and the time spent in time.sleep, Thread.join and waiting for a
 threading.Lock. Then it runs the learner's source (the first argument) as `__main__`, named
-main.py in tracebacks, as `python main.py` would.
+main.py in tracebacks, as `python main.py` would. CONFIG (JSON) gives the process id the page
+numbered this process with and the browser's core count; in a child process started by
+multiprocessing (_processes.py), also its name and the pickled Process object to run.
 """
 
+import binascii
 import json
 import os
 import sys
@@ -15,6 +18,7 @@ import threading
 import time
 
 EVENTS_FD = 3
+REPLIES_FD = 4
 MAX_LINES = 10_000
 
 _write_event = os.write
@@ -22,10 +26,42 @@ _real_sleep = time.sleep
 _monotonic = time.monotonic
 
 
+# In a child process: its name (Process-1), which names its lanes; None in the main process.
+_process_name = None
+# True while a child process imports main.py's definitions: a process started then would
+# start another, and so on (CPython's spawn refuses it too).
+importing_definitions = False
+
+
+def _lane():
+    thread = threading.current_thread()
+    if _process_name is None:
+        return thread.name
+    return _process_name if thread is threading.main_thread() else f"{_process_name} {thread.name}"
+
+
 def _emit(kind, **fields):
     fields["kind"] = kind
-    fields.setdefault("lane", threading.current_thread().name)
+    fields.setdefault("lane", _lane())
     _write_event(EVENTS_FD, (json.dumps(fields) + "\n").encode())
+
+
+def call(op, data=b"", **fields):
+    """Asks the page for something only it can do (start a process, wait for one, a queue's
+    next item) and waits for the answer, which comes on REPLIES_FD: 8 bytes of length, then
+    the bytes. One call at a time per thread; each thread has its own reply channel."""
+    _emit("call", op=op, data=binascii.b2a_base64(data, newline=False).decode(), **fields)
+    size = int.from_bytes(_read_exactly(8), "little")
+    return _read_exactly(size)
+
+
+def _read_exactly(size):
+    parts = []
+    while size > 0:
+        part = os.read(REPLIES_FD, size)
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
 
 
 class _Span:
@@ -50,7 +86,7 @@ class _Printed:
         self.partial = {}
 
     def write(self, text):
-        lane = threading.current_thread().name
+        lane = _lane()
         text = self.partial.pop(lane, "") + text
         *lines, rest = text.split("\n")
         for line in lines:
@@ -238,23 +274,124 @@ def _join_threads():
             thread.join()
 
 
+class _AfterImport:
+    """Runs a hook after a module's first import (the patches for multiprocessing and
+    concurrent.futures), so a program that imports neither pays nothing for them."""
+
+    def __init__(self, hooks):
+        self.hooks = hooks
+
+    def find_spec(self, name, path, target=None):
+        if name not in self.hooks:
+            return None
+        for finder in sys.meta_path:
+            spec = None if finder is self else finder.find_spec(name, path, target)
+            if spec is not None:
+                spec.loader = _HookedLoader(spec.loader, self.hooks.pop(name))
+                return spec
+        return None
+
+
+class _HookedLoader:
+    def __init__(self, loader, hook):
+        self.loader, self.hook = loader, hook
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        self.loader.exec_module(module)
+        self.hook(module)
+
+
+def _patch_multiprocessing(module):
+    import _processes
+
+    _processes.install()
+
+
+def _patch_futures(module):
+    """ProcessPoolExecutor, looked up lazily as concurrent.futures does, is ours."""
+    lookup = module.__getattr__
+
+    def __getattr__(name):
+        if name != "ProcessPoolExecutor":
+            return lookup(name)
+        import _processes
+
+        module.ProcessPoolExecutor = _processes.process_pool_executor()
+        return module.ProcessPoolExecutor
+
+    module.__getattr__ = __getattr__
+
+
+def _as_this_process(config):
+    """os's view of the process: the id the page gave it and the browser's cores."""
+    os.getpid = lambda: config["pid"]
+    os.getppid = lambda: config["ppid"]
+    os.cpu_count = os.process_cpu_count = lambda: config["cpus"]
+    sys.meta_path.insert(0, _AfterImport({"multiprocessing": _patch_multiprocessing,
+                                          "concurrent.futures": _patch_futures}))
+
+
+def _new_main_module(name):
+    module = type(sys)(name)
+    module.__file__ = "main.py"
+    sys.modules["__main__"] = sys.modules[name] = module
+    return module
+
+
+def _run_program(source):
+    exec(compile(source, "main.py", "exec"), _new_main_module("__main__").__dict__)
+    return 0
+
+
+_DEFINITIONS = ("Import", "ImportFrom", "FunctionDef", "AsyncFunctionDef", "ClassDef", "Assign", "AnnAssign")
+
+
+def _run_child(source, payload):
+    """A child process, as CPython's spawn starts one: main.py's definitions imported as
+    `__mp_main__` (not its other statements: the seed's ProcessPoolExecutor is not under
+    `if __name__ == "__main__":`), then the parent's Process object, unpickled, runs."""
+    global importing_definitions
+    import ast
+    import pickle
+
+    tree = ast.parse(source, "main.py")
+    tree.body = [node for node in tree.body if type(node).__name__ in _DEFINITIONS]
+    importing_definitions = True
+    try:
+        exec(compile(tree, "main.py", "exec"), _new_main_module("__mp_main__").__dict__)
+    finally:
+        importing_definitions = False
+    return pickle.loads(binascii.a2b_base64(payload))._bootstrap()
+
+
+def _end_processes():
+    """As the interpreter does at exit once multiprocessing was used: daemonic children
+    are terminated, the others waited for."""
+    if "multiprocessing" in sys.modules:
+        from multiprocessing import util
+
+        util._exit_function()
+
+
 def main():
     """Runs the program given as the first argument (its source) as `python main.py` would."""
-    source = sys.argv[1]
+    global _process_name
+    source, config = sys.argv[1], json.loads(sys.argv[2])
+    child = config.get("child")
+    _process_name = child and child["name"]
     sys.argv = ["main.py"]
     sys.stdout = _Printed("stdout")
     sys.stderr = _Printed("stderr")
     time.sleep = _sleep
+    _as_this_process(config)
     _instrument_threads()
     _install_event_loop()
-    _emit("lane-start", what="main thread")
-    status = 0
+    _emit("lane-start", what="process" if child else "main thread")
     try:
-        code = compile(source, "main.py", "exec")
-        module = type(sys)("__main__")
-        module.__file__ = "main.py"
-        sys.modules["__main__"] = module
-        exec(code, module.__dict__)
+        status = _run_child(source, child["payload"]) if child else _run_program(source)
     except SyntaxError as error:
         _emit("syntax-error", line=error.lineno or 0, column=error.offset or 0, text=str(error.msg))
         _print_traceback(error)
@@ -265,6 +402,7 @@ def main():
         _print_traceback(error)
         status = 1
     _join_threads()
+    _end_processes()
     _lock_waits.flush()
     sys.stdout.flush()
     sys.stderr.flush()

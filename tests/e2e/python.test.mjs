@@ -7,27 +7,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { OUTPUT, startSuite, stopSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
+import { runPythonIn } from './python-run.mjs';
 
 let suite;
 before(async () => { suite = await startSuite({ open: '' }); });
 after(() => stopSuite(suite));
-
-/** Runs `source` in the page; resolves to what the run gave, events summarised. */
-function runPython(source, { cancelAfterMs = null } = {}) {
-  return suite.page.evaluate(async ([code, cancelAfter]) => {
-    const run = window.playground.runPython(code);
-    if (cancelAfter !== null) setTimeout(() => run.cancel(), cancelAfter);
-    try {
-      const r = await run.done;
-      const lanes = [...new Set(r.events.map((e) => e.lane))];
-      return { status: r.status, lines: r.lines, lanes, elapsedMs: r.elapsedMs, exitStatus: r.exitStatus,
-        kinds: r.events.map((e) => (e.kind === 'span' ? `span:${e.state}:${e.lane}` : `${e.kind}:${e.lane}`)),
-        stderr: r.events.filter((e) => e.kind === 'line' && e.stream === 'stderr').map((e) => e.text) };
-    } catch (error) {
-      return { error: error.message };
-    }
-  }, [source, cancelAfterMs]);
-}
+const runPython = (source, options) => runPythonIn(suite.page, source, options);
 
 const RACE = `
 import threading

@@ -13,6 +13,7 @@
 //   start through one coordinating thread: a thread starting a thread then hangs while that
 //   coordinator runs Python.
 import { ConsoleStdout, WASI, wasi as defs } from '../vendor/browser_wasi_shim/index.js';
+import { ReplyReader } from './channel.js';
 
 /** The control block (an Int32Array on a SharedArrayBuffer), shared by the page and workers. */
 export const CTL = { NEXT_TID: 0, IDLE: 1, DEMAND: 2, SLOTS: 3, FAILED: 4, WAITING: 5, FIRST_SLOT: 16, SLOT_SIZE: 4 };
@@ -32,11 +33,12 @@ const nowNs = () => BigInt(Math.round(now() * 1e6));
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * The WASI of one worker. `post(message)` sends to the page; `argv` is the main thread's
- * command line (a thread has none). Output on stdout/stderr that bypasses the harness (the
- * interpreter's own fatal messages) becomes lines too.
+ * The WASI of one worker. `post(message)` sends to the page; `reply` is the worker's reply
+ * channel (channel.js), its fd 4; `argv` is the main thread's command line (a thread has none).
+ * Output on stdout/stderr that bypasses the harness (the interpreter's own fatal messages)
+ * becomes lines too.
  */
-export function makeWasi(memory, post, argv = []) {
+export function makeWasi(memory, post, reply, argv = []) {
   const send = (ev) => post({ type: 'py:event', event: { ...ev, t: now() } });
   // fd 3: the harness's events, a JSON line each (a span says how many seconds it lasted).
   const events = ConsoleStdout.lineBuffered((text) => {
@@ -45,13 +47,14 @@ export function makeWasi(memory, post, argv = []) {
     if (ev.seconds !== undefined) ev.start = t - ev.seconds * 1000;
     delete ev.seconds;
     delete ev.ago;
-    post({ type: 'py:event', event: { ...ev, t } });
+    // A call waits for its answer on fd 4 (the harness's `call`).
+    post(ev.kind === 'call' ? { type: 'py:call', call: ev } : { type: 'py:event', event: { ...ev, t } });
   });
   // Not a directory: wasi-libc looks for preopened directories from fd 3 up until EBADF.
   events.fd_prestat_get = () => ({ ret: defs.ERRNO_BADF, prestat: null });
   const raw = (stream) => ConsoleStdout.lineBuffered((text) => send({ kind: 'line', lane: 'MainThread', text, stream }));
   // debug: false, or the shim logs every call (its default, when no option is given).
-  const wasi = new WASI(argv, [], [new ConsoleStdout(() => {}), raw('stdout'), raw('stderr'), events], { debug: false });
+  const wasi = new WASI(argv, [], [new ConsoleStdout(() => {}), raw('stdout'), raw('stderr'), events, new ReplyReader(reply)], { debug: false });
   wasi.inst = { exports: { memory } };
   const view = () => new DataView(memory.buffer);
   wasi.wasiImport.clock_time_get = (id, _precision, out) => {

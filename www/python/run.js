@@ -1,20 +1,31 @@
 // A learner's Python program, run for real on the page's side of things: RustPython compiled
 // to wasm32-wasip1-threads (python/), its main thread on a worker, each Python thread on a
-// worker of its own over one shared memory. The page never blocks: it starts workers, keeps
-// the pool of idle thread workers topped up, and passes the program's events on.
+// worker of its own over one shared memory. A process that multiprocessing starts is another
+// instance of the module with a memory of its own (python/py/_processes.py). The page never
+// blocks: it starts workers, keeps each process's pool of idle thread workers topped up,
+// answers the processes' calls (start a process, wait for one, queues) and passes their
+// events on.
 //
 //   const module = await loadInterpreter(url, (loaded, total) => {});
 //   const run = runPython(module, source, { onEvent });
 //   const { status, events, lines, elapsedMs } = await run.done;   // status: 'done' | 'cancelled'
 //   run.cancel();
+import { changeOf, newReplyChannel, sendReply } from './channel.js';
 import { CTL, MAX_WORKERS, newControlBlock } from './host.js';
 
 const now = () => performance.timeOrigin + performance.now();
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
-/** Workers started before the program runs, and kept idle beyond those a start waits for. */
-const POOL_AT_START = 4;
-const KEEP_IDLE = 2;
+/**
+ * Thread workers started before the main process runs, and kept idle beyond those a start
+ * waits for. A child process starts none ahead: most run no thread of their own, and each
+ * worker costs an instance of the module.
+ */
+const POOL = { main: { atStart: 4, keepIdle: 2 }, child: { atStart: 0, keepIdle: 0 } };
+/** os.getpid() of the main process; its children are numbered on from it. */
+const FIRST_PID = 1000;
+/** A terminated process's exit code, as CPython reports SIGTERM. */
+const TERMINATED = -15;
 /** The module's memory limits (its import of env.memory): 128 MiB at first, at most 1 GiB. */
 const MEMORY = { initial: 2048, maximum: 16384, shared: true };
 /** Source over this many bytes is refused before anything starts. */
@@ -49,16 +60,14 @@ export function runPython(module, source, { onEvent = () => {}, onStart = () => 
     const error = new Error(`The program is ${Math.ceil(size / 1024)} KB; the most this page runs is ${MAX_SOURCE_BYTES / 1024} KB.`);
     return { done: Promise.reject(error), cancel() {} };
   }
-  const run = new PythonRun(module, onEvent, onStart);
-  return { done: run.start(source), cancel: () => run.end({ status: 'cancelled' }) };
+  const run = new PythonRun(module, source, onEvent, onStart);
+  return { done: run.start(), cancel: () => run.end({ status: 'cancelled' }) };
 }
 
+/** One run: its processes (the main one and those it starts), its queues, its events. */
 class PythonRun {
   #module;
-  #memory = new WebAssembly.Memory(MEMORY);
-  #ctl = newControlBlock();
-  #workers = [];
-  #starting = 0;
+  #source;
   #onEvent;
   #onStart;
   #events = [];
@@ -67,21 +76,22 @@ class PythonRun {
   #settle;
   #ended = false;
   #exitStatus = null;
+  #processes = new Map();
+  #queues = [];
 
-  constructor(module, onEvent, onStart) {
+  constructor(module, source, onEvent, onStart) {
     this.#module = module;
+    this.#source = source;
     this.#onEvent = onEvent;
     this.#onStart = onStart;
   }
 
-  /** Starts the pool and the main thread; resolves once the program has ended. */
-  start(source) {
+  /** Starts the main process; resolves once the program has ended. */
+  start() {
     const done = new Promise((resolve, reject) => { this.#settle = { resolve, reject }; });
-    for (let i = 0; i < POOL_AT_START; i++) this.#addThreadWorker();
-    this.#topUpPool();
     this.#t0 = now();
     this.#onStart({ t0: this.#t0 });
-    this.#spawn({ type: 'py:main', module: this.#module, memory: this.#memory, ctl: this.#ctl, source });
+    this.#startProcess(null, null);
     return done;
   }
 
@@ -89,29 +99,183 @@ class PythonRun {
   end(outcome) {
     if (this.#ended) return;
     this.#ended = true;
-    for (const worker of this.#workers) worker.terminate();
+    for (const process of this.#processes.values()) process.terminate();
     const result = { events: this.#events, lines: this.#lines, t0: this.#t0, elapsedMs: now() - this.#t0, ...outcome };
     if (outcome.status === 'error') {
       this.#settle.reject(Object.assign(new Error(outcome.message), { result }));
     } else this.#settle.resolve(result);
   }
 
+  /** `child`: the name and pickled Process object of a process multiprocessing starts. */
+  #startProcess(child, parent) {
+    const pid = FIRST_PID + this.#processes.size;
+    const config = { pid, ppid: parent?.pid ?? 1, cpus: navigator.hardwareConcurrency || 1, child };
+    const process = new PythonProcess(this.#module, config, (worker, data) => this.#onMessage(process, worker, data));
+    this.#processes.set(pid, process);
+    process.start(this.#source);
+    return pid;
+  }
+
+  #record(ev) {
+    this.#events.push(ev);
+    if (ev.kind === 'line' && ev.stream === 'stdout') this.#lines.push(ev.text);
+    this.#onEvent(ev);
+  }
+
+  #onMessage(process, worker, data) {
+    if (this.#ended) return;
+    if (data.type === 'py:event') this.#onProcessEvent(process, data.event);
+    else if (data.type === 'py:call') this.#answer(process, worker, data.call);
+    else if (data.type === 'py:exit') this.#exited(process, process.exitStatus ?? data.status);
+    else if (data.type === 'py:trap') this.#failed(process, `the Python interpreter stopped: ${data.message}`);
+  }
+
+  #onProcessEvent(process, ev) {
+    if (ev.kind === 'exit') {
+      process.exitStatus = ev.status; // the program's, as `python main.py` exits
+      return;
+    }
+    if (ev.kind === 'lane-start' && !process.started) {
+      process.started = true;
+      this.#record(startSpan(process, ev));
+    }
+    if (ev.kind === 'lane-start') process.lanes.add(ev.lane);
+    if (ev.kind === 'lane-end') process.lanes.delete(ev.lane);
+    this.#record(ev);
+  }
+
+  #exited(process, status) {
+    if (process.isMain) {
+      this.end({ status: 'done', exitStatus: status });
+      return;
+    }
+    for (const lane of process.lanes) this.#record({ kind: 'lane-end', lane, t: now() });
+    process.lanes.clear();
+    process.exited(status);
+  }
+
+  /** A worker failed: the run's end in the main process; in a child, that process's (exit code 1). */
+  #failed(process, message) {
+    if (process.isMain) {
+      this.end({ status: 'error', message });
+      return;
+    }
+    this.#record({ kind: 'line', lane: process.name, stream: 'stderr', text: `${process.name}: ${message}`, t: now() });
+    this.#exited(process, 1);
+  }
+
+  /** A Python thread's call (_playground.call): the answer goes to its worker's reply channel. */
+  #answer(process, worker, call) {
+    const reply = (answer) => sendReply(worker.reply, typeof answer === 'string' ? encoder.encode(answer) : answer);
+    const child = this.#processes.get(call.pid);
+    const queue = this.#queues[call.qid];
+    switch (call.op) {
+      case 'process-start': return reply(String(this.#startProcess({ name: call.name, payload: call.data }, process)));
+      case 'process-wait': return child.whenExited(call.timeout).then((code) => reply(code === null ? '' : String(code)));
+      case 'process-kill':
+        if (child.exitCode === null) this.#exited(child, TERMINATED);
+        return reply('');
+      case 'queue-new': return reply(String(this.#queues.push(new PageQueue()) - 1));
+      case 'queue-put':
+        queue.put(fromBase64(call.data));
+        return reply('');
+      case 'queue-get': return queue.get(call.timeout).then((item) => reply(item === null ? new Uint8Array() : withFlag(item)));
+      case 'queue-size': return reply(String(queue.size));
+      default: return this.end({ status: 'error', message: `the Python harness asked for "${call.op}", which the page does not know` });
+    }
+  }
+}
+
+const encoder = new TextEncoder();
+const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+/** A queue's item as `get` answers it: a 1 before the pickle (an empty answer: none came). */
+function withFlag(item) {
+  const answer = new Uint8Array(1 + item.byteLength);
+  answer[0] = 1;
+  answer.set(item, 1);
+  return answer;
+}
+
+/** From a process's start to its first lane: the interpreter starting, its imports. */
+function startSpan(process, ev) {
+  const label = process.isMain ? 'starting Python: the interpreter and its imports'
+    : 'starting a process: a fresh interpreter imports main.py\'s definitions';
+  return { kind: 'span', lane: ev.lane, state: 'start', start: process.startedAt, t: ev.t, label };
+}
+
+/**
+ * One Python process: an instance of the module with its own memory, its main thread on a
+ * worker, and a pool of thread workers for the threads it starts.
+ */
+class PythonProcess {
+  #module;
+  #config;
+  #onMessage;
+  #memory = new WebAssembly.Memory(MEMORY);
+  #ctl = newControlBlock();
+  #workers = [];
+  #pool;
+  #waiters = [];
+  #ended = false;
+  exitCode = null;
+  exitStatus = null;
+  lanes = new Set();
+  started = false;
+  startedAt = now();
+
+  constructor(module, config, onMessage) {
+    this.#module = module;
+    this.#config = config;
+    this.#onMessage = onMessage;
+    this.#pool = config.child ? POOL.child : POOL.main;
+  }
+
+  get isMain() { return !this.#config.child; }
+  get pid() { return this.#config.pid; }
+  get name() { return this.#config.child?.name ?? 'MainThread'; }
+
+  start(source) {
+    for (let i = 0; i < this.#pool.atStart; i++) this.#addThreadWorker();
+    this.#topUpPool();
+    this.#spawn({ type: 'py:main', source, config: this.#config });
+  }
+
+  terminate() {
+    this.#ended = true;
+    for (const worker of this.#workers) worker.terminate();
+  }
+
+  exited(code) {
+    this.terminate();
+    this.exitCode = code;
+    for (const wake of this.#waiters.splice(0)) wake(code);
+  }
+
+  /** The exit code once the process has ended; null if it has not within `timeout` seconds. */
+  whenExited(timeout) {
+    if (this.exitCode !== null || timeout === 0) return Promise.resolve(this.exitCode);
+    return new Promise((resolve) => {
+      this.#waiters.push(resolve);
+      if (timeout !== null && timeout !== undefined) setTimeout(() => resolve(this.exitCode), timeout * 1000);
+    });
+  }
+
   #spawn(message) {
-    const worker = new Worker(WORKER_URL, { type: 'module', name: message.type === 'py:main' ? 'Python MainThread' : 'Python thread' });
-    worker.onmessage = ({ data }) => this.#onMessage(data);
-    worker.onerror = (e) => this.end({ status: 'error', message: `a Python worker failed: ${e.message}` });
-    worker.postMessage(message);
+    const name = message.type === 'py:main' ? `Python ${this.name}` : `Python thread (${this.name})`;
+    const worker = new Worker(WORKER_URL, { type: 'module', name });
+    worker.reply = newReplyChannel();
+    worker.onmessage = ({ data }) => this.#onMessage(worker, data);
+    worker.onerror = (e) => this.#onMessage(worker, { type: 'py:trap', message: `a Python worker failed: ${e.message}` });
+    worker.postMessage({ ...message, module: this.#module, memory: this.#memory, ctl: this.#ctl, reply: worker.reply });
     this.#workers.push(worker);
-    return worker;
   }
 
   #addThreadWorker() {
-    const slot = Atomics.add(this.#ctl, CTL.SLOTS, 1);
-    this.#spawn({ type: 'py:thread', module: this.#module, memory: this.#memory, ctl: this.#ctl, slot });
+    this.#spawn({ type: 'py:thread', slot: Atomics.add(this.#ctl, CTL.SLOTS, 1) });
   }
 
   /**
-   * Keeps KEEP_IDLE workers idle beyond the thread starts that wait for one: a worker can only
+   * Keeps `keepIdle` workers idle beyond the thread starts that wait for one: a worker can only
    * be started from here (a worker blocked in a `join` cannot start one), so the pool grows
    * ahead of the program. Woken by each start (DEMAND).
    */
@@ -119,9 +283,9 @@ class PythonRun {
     while (!this.#ended) {
       const { IDLE, WAITING, SLOTS, DEMAND } = CTL;
       const starting = Atomics.load(this.#ctl, SLOTS) - this.#settledSlots();
-      const want = Atomics.load(this.#ctl, WAITING) + KEEP_IDLE - Atomics.load(this.#ctl, IDLE) - starting;
+      const want = Atomics.load(this.#ctl, WAITING) + this.#pool.keepIdle - Atomics.load(this.#ctl, IDLE) - starting;
       for (let i = 0; i < want && Atomics.load(this.#ctl, SLOTS) < MAX_WORKERS; i++) this.#addThreadWorker();
-      await waitForChange(this.#ctl, DEMAND, Atomics.load(this.#ctl, DEMAND));
+      await changeOf(this.#ctl, DEMAND, Atomics.load(this.#ctl, DEMAND));
     }
   }
 
@@ -133,38 +297,32 @@ class PythonRun {
     }
     return n;
   }
-
-  #record(ev) {
-    this.#events.push(ev);
-    if (ev.kind === 'line' && ev.stream === 'stdout') this.#lines.push(ev.text);
-    if (ev.kind === 'exit') this.#exitStatus = ev.status; // the program's, as `python main.py` exits
-    this.#onEvent(ev);
-  }
-
-  /** From the run's start to the program's first line: the interpreter starting, its imports. */
-  #startSpan(t) {
-    return { kind: 'span', lane: 'MainThread', state: 'start', start: this.#t0, t, label: 'starting Python: the interpreter and its imports' };
-  }
-
-  #onMessage(data) {
-    if (this.#ended) return;
-    if (data.type === 'py:event') {
-      const ev = data.event;
-      if (ev.kind === 'lane-start' && ev.lane === 'MainThread') this.#record(this.#startSpan(ev.t));
-      this.#record(ev);
-    } else if (data.type === 'py:exit') {
-      this.end({ status: 'done', exitStatus: this.#exitStatus ?? data.status });
-    } else if (data.type === 'py:trap') {
-      this.end({ status: 'error', message: `the Python interpreter stopped: ${data.message}` });
-    }
-  }
 }
 
-/** Resolves when `ctl[index]` is no longer `value` (Atomics.waitAsync; a poll where missing). */
-function waitForChange(ctl, index, value) {
-  if (typeof Atomics.waitAsync === 'function') {
-    const { async, value: result } = Atomics.waitAsync(ctl, index, value, 1000);
-    return async ? result : Promise.resolve(result);
+/** A multiprocessing queue, held here for all the run's processes: pickled items in order. */
+class PageQueue {
+  #items = [];
+  #getters = [];
+
+  get size() { return this.#items.length; }
+
+  put(item) {
+    const getter = this.#getters.shift();
+    if (getter) getter(item);
+    else this.#items.push(item);
   }
-  return new Promise((resolve) => setTimeout(resolve, 20));
+
+  /** The next item; null if none came within `timeout` seconds (null: wait for as long as it takes). */
+  get(timeout) {
+    if (this.#items.length) return Promise.resolve(this.#items.shift());
+    if (timeout === 0) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const getter = (item) => { clearTimeout(timer); resolve(item); };
+      this.#getters.push(getter);
+      const timer = timeout === null || timeout === undefined ? null : setTimeout(() => {
+        this.#getters.splice(this.#getters.indexOf(getter), 1);
+        resolve(null);
+      }, Math.max(0, timeout) * 1000);
+    });
+  }
 }

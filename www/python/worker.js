@@ -6,10 +6,13 @@ import { CTL, SLOT, imports, makeWasi } from './host.js';
 
 const post = (message) => postMessage(message);
 
-/** The program's main thread: the interpreter's `_start`, as `python -c HARNESS SOURCE`. */
-async function runMain({ module, memory, ctl, source }) {
-  const argv = ['python', '-c', 'import _playground; _playground.main()', source];
-  const wasi = makeWasi(memory, post, argv);
+/**
+ * A process's main thread: the interpreter's `_start`, as `python -c HARNESS SOURCE CONFIG`
+ * (CONFIG: the process's id and, in a child process, what to run: _playground.py).
+ */
+async function runMain({ module, memory, ctl, reply, source, config }) {
+  const argv = ['python', '-c', 'import _playground; _playground.main()', source, JSON.stringify(config)];
+  const wasi = makeWasi(memory, post, reply, argv);
   const instance = await WebAssembly.instantiate(module, imports(memory, wasi, ctl));
   let status;
   try {
@@ -26,8 +29,8 @@ async function runMain({ module, memory, ctl, source }) {
  * A pool worker: idle until a thread is handed to it (host.js's thread-spawn), then runs it
  * with `wasi_thread_start`; a thread that ends leaves the worker idle again, for the next one.
  */
-async function runThreads({ module, memory, ctl, slot }) {
-  const wasi = makeWasi(memory, post);
+async function runThreads({ module, memory, ctl, reply, slot }) {
+  const wasi = makeWasi(memory, post, reply);
   const instance = await WebAssembly.instantiate(module, imports(memory, wasi, ctl));
   const at = CTL.FIRST_SLOT + CTL.SLOT_SIZE * slot;
   for (;;) {
