@@ -165,8 +165,8 @@ build_module() {
   say "wasm ($out, $variant${features:+, $features}): $raw bytes raw, $gz bytes gzip"
 }
 
-# The Python mode's interpreter: RustPython with real threads (python/README.md), about 12
-# minutes cold on 2 cores. Its target directory is outside the checkout, so every clone on this
+# The Python mode's interpreter: RustPython with real threads (python/README.md), about 6
+# minutes cold on 2 cores (its one link, with link-time optimisation, about 2). Its target directory is outside the checkout, so every clone on this
 # machine (CI's included) builds it once. RUSTC_BOOTSTRAP names the one crate allowed an
 # unstable feature (parking_lot_core's memory.atomic.wait parker); cargo itself stays stable.
 PY_TARGET_DIR=${PY_TARGET_DIR:-$HOME/.cache/concurrency-playground/python-target}
@@ -178,10 +178,23 @@ build_python() {
   ( cd python && RUSTC_BOOTSTRAP=parking_lot_core CARGO_TARGET_DIR="$PY_TARGET_DIR" \
       RUSTFLAGS="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src=/cargo-registry" \
       cargo +stable build --release --locked --ignore-rust-version --target "$PY_TARGET" )
-  mkdir -p www/pkg-python
-  cp -p "$PY_TARGET_DIR/$PY_TARGET/release/playground-python.wasm" www/pkg-python/python.wasm
+  publish_python "$PY_TARGET_DIR/$PY_TARGET/release/playground-python.wasm" www/pkg-python
   # CodeMirror (the editor) and browser_wasi_shim (WASI) from npm, as a browser loads them.
   node tools/vendor.mjs www
+}
+
+# publish_python MODULE DIR: the module under a content-hashed name (a browser may keep it for
+# good; a new build is a new name), and python.json naming it with its size (the download's
+# progress bar needs the total, which a compressing server does not send).
+publish_python() {
+  local module=$1 dir=$2 hash bytes
+  hash=$(sha256sum "$module" | cut -c1-16)
+  bytes=$(stat -c %s "$module")
+  mkdir -p "$dir"
+  rm -f "$dir"/python-*.wasm "$dir"/python.wasm
+  cp -p "$module" "$dir/python-$hash.wasm"
+  printf '{ "wasm": "python-%s.wasm", "bytes": %s }\n' "$hash" "$bytes" > "$dir/python.json"
+  say "Python interpreter: $dir/python-$hash.wasm, $bytes bytes raw, $(gzip -9c "$module" | wc -c) bytes gzip"
 }
 
 # The scenarios' source files, beside the module built from them: the page shows them.

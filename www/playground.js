@@ -290,7 +290,7 @@ class Playground {
     this.#pythonLoading ??= import(/* @vite-ignore */ /* webpackIgnore: true */ runtime).catch((error) => {
       throw new Error(`The Python mode is not part of this build of the playground (${error.message}); the hosted site has it.`);
     }).then(async (python) => ({
-      ...python, module: await python.loadInterpreter(new URL('./pkg-python/python.wasm', import.meta.url), onLoading),
+      ...python, module: await python.loadInterpreter(new URL('./pkg-python/python.json', import.meta.url), onLoading),
     }));
     this.#pythonLoading.catch(() => { this.#pythonLoading = null; });
     return this.#pythonLoading;

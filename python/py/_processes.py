@@ -58,7 +58,7 @@ class Popen:
         if self.returncode is None:
             _call("process-kill", pid=self.pid)
 
-    kill = terminate
+    kill = interrupt = terminate
 
     def close(self):
         pass

@@ -6,7 +6,7 @@
 // answers the processes' calls (start a process, wait for one, queues) and passes their
 // events on.
 //
-//   const module = await loadInterpreter(url, (loaded, total) => {});
+//   const module = await loadInterpreter(manifestUrl, (loaded, total) => {});
 //   const run = runPython(module, source, { onEvent });
 //   const { status, events, lines, elapsedMs } = await run.done;   // status: 'done' | 'cancelled'
 //   run.cancel();
@@ -32,25 +32,32 @@ const MEMORY = { initial: 2048, maximum: 16384, shared: true };
 const MAX_SOURCE_BYTES = 100 * 1024;
 
 /**
- * Downloads and compiles the interpreter once; `onProgress(loaded, total)` follows the
- * download (total 0 when the server does not say).
+ * Downloads and compiles the interpreter. `manifestUrl` names python.json, written by the
+ * build beside the module: the module's content-hashed file name (so a browser may cache it
+ * for good, and a new build is a new name) and its size, which the progress bar's total comes
+ * from (`onProgress(loaded, total)`): a server that compresses it sends no usable length.
  */
-export async function loadInterpreter(url, onProgress = () => {}) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`the Python interpreter could not be downloaded: ${response.status} ${response.statusText} (${url})`);
-  const total = Number(response.headers.get('content-length')) || 0;
+export async function loadInterpreter(manifestUrl, onProgress = () => {}) {
+  const manifest = await fetchOk(manifestUrl, { cache: 'no-cache' }).then((response) => response.json());
+  const response = await fetchOk(new URL(manifest.wasm, manifestUrl));
   const reader = response.body.getReader();
   const parts = [];
   let loaded = 0;
-  onProgress(0, total);
+  onProgress(0, manifest.bytes);
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     parts.push(value);
     loaded += value.byteLength;
-    onProgress(loaded, total);
+    onProgress(loaded, manifest.bytes);
   }
   return WebAssembly.compile(await new Blob(parts).arrayBuffer());
+}
+
+async function fetchOk(url, options) {
+  const response = await fetch(url, options);
+  if (!response.ok) throw new Error(`the Python interpreter could not be downloaded: ${response.status} ${response.statusText} (${url})`);
+  return response;
 }
 
 /** Runs `source`; returns `{ done, cancel }` as described at the top. */
