@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { ROOT, launchBrowser, openPage, startServer } from '../tests/e2e/harness.mjs';
 import { replayStepTimes } from '../tests/e2e/replay-steps.mjs';
 import { exploreFigures, stepLatencies } from '../tests/e2e/interleave-steps.mjs';
+import { pythonFigures, pythonRows } from './bench-python.mjs';
 
 const quick = process.argv.includes('--quick');
 const REPS = quick ? 3 : 7;
@@ -209,7 +210,8 @@ async function browserFigures() {
     const replay = await replayStepTimes(page);
     const interleave = await interleaveFigures(page);
     const pyodide = await pyodideFigures(browser);
-    return { samples, loads: { site: stats(loads.site), dev: stats(loads.dev) }, startup, lateness, seed, race, rayonLesson, firstLoad, replay: { work: replay.work, frame: replay.frame, n: replay.n }, interleave, pyodide };
+    const python = await pythonFigures(browser, server.url, { quick });
+    return { python, samples, loads: { site: stats(loads.site), dev: stats(loads.dev) }, startup, lateness, seed, race, rayonLesson, firstLoad, replay: { work: replay.work, frame: replay.frame, n: replay.n }, interleave, pyodide };
   } finally {
     await browser.close();
     server.stop();
@@ -376,6 +378,7 @@ function report(nat, py, web) {
   for (const [id, ms] of Object.entries(web.seed)) {
     row(`6. ${id}, the seed's parameters, ms`, fmt(ms), fmt(nat.scenarios[id]), fmt(py.seed[id]), '–', `browser/CPython ${fmt(ratio(ms, py.seed[id]), 2)}`, '–');
   }
+  pythonRows(row, web.python, web.seed, { median, fmt });
   return { rows, wasm: { raw, gzip: gz } };
 }
 

@@ -203,10 +203,9 @@ def _instrument_threads():
 _real_allocate_lock = threading._allocate_lock
 
 
-def _install_event_loop():
+def _patch_asyncio(asyncio):
     """asyncio's own loop wakes through a socket pair, which does not exist here: a loop whose
     selector only waits for the next timer (there are no file descriptors to watch)."""
-    import asyncio
     import selectors
     import signal
 
@@ -275,8 +274,8 @@ def _join_threads():
 
 
 class _AfterImport:
-    """Runs a hook after a module's first import (the patches for multiprocessing and
-    concurrent.futures), so a program that imports neither pays nothing for them."""
+    """Runs a hook after a module's first import (the patches for asyncio, multiprocessing and
+    concurrent.futures), so a program that imports none of them pays nothing for them."""
 
     def __init__(self, hooks):
         self.hooks = hooks
@@ -331,7 +330,8 @@ def _as_this_process(config):
     os.getppid = lambda: config["ppid"]
     os.cpu_count = os.process_cpu_count = lambda: config["cpus"]
     sys.meta_path.insert(0, _AfterImport({"multiprocessing": _patch_multiprocessing,
-                                          "concurrent.futures": _patch_futures}))
+                                          "concurrent.futures": _patch_futures,
+                                          "asyncio": _patch_asyncio}))
 
 
 def _new_main_module(name):
@@ -388,7 +388,6 @@ def main():
     time.sleep = _sleep
     _as_this_process(config)
     _instrument_threads()
-    _install_event_loop()
     _emit("lane-start", what="process" if child else "main thread")
     try:
         status = _run_child(source, child["payload"]) if child else _run_program(source)

@@ -108,6 +108,64 @@ test('Firefox: a cancelled run, then a clean one; bad input refused', async () =
   assert.match(result.bad, /threads must be a whole number from 1 to 16; got "0"/);
 });
 
+// The Python mode in Firefox: the race on real parallel threads, the lock exact, a thread's
+// traceback, a process of its own and the seed's pool (each a fresh interpreter).
+const PYTHON_RACE = `
+import threading
+counter = 0
+lock = threading.Lock()
+def unlocked():
+    global counter
+    for _ in range(100000):
+        counter += 1
+def locked():
+    global counter
+    for _ in range(100000):
+        with lock:
+            counter += 1
+for target in (unlocked, locked):
+    counter = 0
+    threads = [threading.Thread(target=target) for _ in range(4)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    print(counter)
+def fails():
+    raise ValueError("in a thread")
+t = threading.Thread(target=fails)
+t.start()
+t.join()
+`;
+const PYTHON_POOL = `
+import multiprocessing, os
+counter = 0
+def square(n):
+    global counter
+    counter += 1
+    return n * n
+if __name__ == "__main__":
+    with multiprocessing.Pool(2) as pool:
+        print(pool.map(square, range(5)))
+    print(counter, os.getpid())
+`;
+
+test('Firefox: the Python mode: updates lost on parallel threads, the lock exact, a thread\'s traceback, a pool of processes', async () => {
+  await open(server.url);
+  const result = await inPage(`
+    const race = [];
+    for (let i = 0; i < 3; i++) race.push((await pg.runPython(${JSON.stringify(PYTHON_RACE)}).done));
+    const pool = await pg.runPython(${JSON.stringify(PYTHON_POOL)}).done;
+    const stderr = race[0].events.filter((e) => e.kind === 'line' && e.stream === 'stderr').map((e) => e.text);
+    return { race: race.map((r) => r.lines.map(Number)), stderr, pool: pool.lines,
+      lanes: [...new Set(pool.events.map((e) => e.lane))] };`);
+  assert.ok(!result.error, result.error);
+  assert.ok(result.race.every(([, locked]) => locked === 400000), JSON.stringify(result.race));
+  assert.ok(result.race.some(([unlocked]) => unlocked < 400000), `no updates lost in 3 runs: ${JSON.stringify(result.race)}`);
+  assert.equal(result.stderr[0], 'Exception in thread Thread-9 (fails):');
+  assert.equal(result.stderr.at(-1), 'ValueError: in a thread');
+  assert.deepEqual(result.pool, ['[0, 1, 4, 9, 16]', '0 1000']);
+  assert.ok(result.lanes.includes('SpawnPoolWorker-1'), result.lanes.join());
+});
+
 test('Firefox, not isolated (dist/ with no headers, no service worker): says so; asyncio and processes run', async () => {
   plainServer = await startServer({ root: join(ROOT, 'dist'), flags: ['--no-isolation-headers', '--no-service-worker'] });
   await open(plainServer.url);

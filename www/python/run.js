@@ -38,6 +38,7 @@ const MAX_SOURCE_BYTES = 100 * 1024;
  * from (`onProgress(loaded, total)`): a server that compresses it sends no usable length.
  */
 export async function loadInterpreter(manifestUrl, onProgress = () => {}) {
+  prepareWorkers();
   const manifest = await fetchOk(manifestUrl, { cache: 'no-cache' }).then((response) => response.json());
   const response = await fetchOk(new URL(manifest.wasm, manifestUrl));
   const reader = response.body.getReader();
@@ -58,6 +59,25 @@ async function fetchOk(url, options) {
   const response = await fetch(url, options);
   if (!response.ok) throw new Error(`the Python interpreter could not be downloaded: ${response.status} ${response.statusText} (${url})`);
   return response;
+}
+
+/**
+ * Workers whose scripts are loaded before a run needs them: starting a worker (its module
+ * scripts fetched, parsed and run) took 190-430 ms here, most of a run's start. A run takes
+ * them as it starts processes and threads; they are replaced a while after, off its start.
+ */
+const SPARE_WORKERS = 6;
+const REFILL_AFTER_MS = 1000;
+const spareWorkers = [];
+
+function prepareWorkers() {
+  while (spareWorkers.length < SPARE_WORKERS) spareWorkers.push(new Worker(WORKER_URL, { type: 'module', name: 'Python' }));
+}
+
+function takeWorker() {
+  const worker = spareWorkers.shift() ?? new Worker(WORKER_URL, { type: 'module', name: 'Python' });
+  setTimeout(prepareWorkers, REFILL_AFTER_MS);
+  return worker;
 }
 
 /** Runs `source`; returns `{ done, cancel }` as described at the top. */
@@ -242,9 +262,9 @@ class PythonProcess {
   get name() { return this.#config.child?.name ?? 'MainThread'; }
 
   start(source) {
+    this.#spawn({ type: 'py:main', source, config: this.#config });
     for (let i = 0; i < this.#pool.atStart; i++) this.#addThreadWorker();
     this.#topUpPool();
-    this.#spawn({ type: 'py:main', source, config: this.#config });
   }
 
   terminate() {
@@ -268,8 +288,7 @@ class PythonProcess {
   }
 
   #spawn(message) {
-    const name = message.type === 'py:main' ? `Python ${this.name}` : `Python thread (${this.name})`;
-    const worker = new Worker(WORKER_URL, { type: 'module', name });
+    const worker = takeWorker();
     worker.reply = newReplyChannel();
     worker.onmessage = ({ data }) => this.#onMessage(worker, data);
     worker.onerror = (e) => this.#onMessage(worker, { type: 'py:trap', message: `a Python worker failed: ${e.message}` });
