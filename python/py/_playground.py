@@ -64,7 +64,7 @@ def _read_exactly(size):
     return b"".join(parts)
 
 
-class _Span:
+class span:
     """A stretch of time in one state, reported when it ends (its start in the page's ms)."""
 
     def __init__(self, state, label):
@@ -116,7 +116,7 @@ def _count_line(text, stream, lane):
 
 
 def _sleep(seconds):
-    with _Span("sleep", f"time.sleep({seconds:g})"):
+    with span("sleep", f"time.sleep({seconds:g})"):
         _real_sleep(seconds)
 
 
@@ -192,7 +192,7 @@ def _instrument_threads():
     def traced_join(self, timeout=None):
         if not self.is_alive():
             return join(self, timeout)
-        with _Span("join", f"{self.name}.join()"):
+        with span("join", f"{self.name}.join()"):
             return join(self, timeout)
 
     threading.Thread.run = traced_run
@@ -354,17 +354,20 @@ def _run_child(source, payload):
     `__mp_main__` (not its other statements: the seed's ProcessPoolExecutor is not under
     `if __name__ == "__main__":`), then the parent's Process object, unpickled, runs."""
     global importing_definitions
-    import ast
+    import _ast
     import pickle
 
-    tree = ast.parse(source, "main.py")
+    tree = compile(source, "main.py", "exec", _ast.PyCF_ONLY_AST)
     tree.body = [node for node in tree.body if type(node).__name__ in _DEFINITIONS]
     importing_definitions = True
     try:
         exec(compile(tree, "main.py", "exec"), _new_main_module("__mp_main__").__dict__)
     finally:
         importing_definitions = False
-    return pickle.loads(binascii.a2b_base64(payload))._bootstrap()
+    process = pickle.loads(binascii.a2b_base64(payload))
+    # Its lane starts now: the process is started when it runs its target, as in the picture.
+    _emit("lane-start", what="process")
+    return process._bootstrap()
 
 
 def _end_processes():
@@ -388,7 +391,8 @@ def main():
     time.sleep = _sleep
     _as_this_process(config)
     _instrument_threads()
-    _emit("lane-start", what="process" if child else "main thread")
+    if not child:
+        _emit("lane-start", what="main thread")
     try:
         status = _run_child(source, child["payload"]) if child else _run_program(source)
     except SyntaxError as error:

@@ -38,21 +38,31 @@ class Popen:
                 "Put the code that starts processes under `if __name__ == \"__main__\":`."
             )
         self.returncode = None
+        self.name = process_obj.name
         context.set_spawning_popen(self)
         try:
             payload = reduction.ForkingPickler.dumps(process_obj)
         finally:
             context.set_spawning_popen(None)
-        self.pid = self.sentinel = int(_call("process-start", bytes(payload), name=process_obj.name))
+        answer = _call("process-start", bytes(payload), name=process_obj.name).decode()
+        if answer.startswith("!"):
+            raise OSError(answer[1:])
+        self.pid = self.sentinel = int(answer)
 
     def poll(self, flag=os.WNOHANG if hasattr(os, "WNOHANG") else 1):
         return self.wait(0 if flag else None)
 
     def wait(self, timeout=None):
-        if self.returncode is None:
-            code = _call("process-wait", pid=self.pid, timeout=timeout)
-            self.returncode = int(code) if code else None
+        if self.returncode is None and timeout == 0:
+            self._ask(0)
+        elif self.returncode is None:
+            with _playground.span("join", f"{self.name}.join()"):
+                self._ask(timeout)
         return self.returncode
+
+    def _ask(self, timeout):
+        code = _call("process-wait", pid=self.pid, timeout=timeout)
+        self.returncode = int(code) if code else None
 
     def terminate(self):
         if self.returncode is None:
@@ -182,6 +192,16 @@ for _name in UNAVAILABLE:
     setattr(BrowserContext, _name, staticmethod(_unavailable(_name)))
 
 
+def _name(func):
+    return getattr(func, "__name__", "task")
+
+
+def _chunk_label(func, chunk):
+    if len(chunk) == 1:
+        return f"{_name(func)}({chunk[0]!r})"[:60]
+    return f"{_name(func)} on {len(chunk)} items"
+
+
 def _apply(func, args, kwargs):
     return func(*args, **kwargs)
 
@@ -191,17 +211,18 @@ def _map_chunk(func, chunk, star):
 
 
 def _worker(tasks, results, initializer, initargs):
-    """A pool's worker process: runs tasks until it gets None. An exception goes back with its
-    traceback, as CPython's pool sends it."""
-    from multiprocessing.pool import ExceptionWithTraceback
-
+    """A pool's worker process: runs tasks until it gets None, each a bar on its lane. An
+    exception goes back with its traceback, as CPython's pool sends it."""
     if initializer is not None:
         initializer(*initargs)
     while (task := tasks.get()) is not None:
-        job, index, func, args = task
+        job, index, func, args, label = task
         try:
-            outcome = (True, func(*args))
+            with _playground.span("run", label):
+                outcome = (True, func(*args))
         except Exception as error:
+            from multiprocessing.pool import ExceptionWithTraceback
+
             outcome = (False, ExceptionWithTraceback(error, error.__traceback__))
         results.put((job, index, *outcome))
 
@@ -250,7 +271,10 @@ class AsyncResult:
         self._done.wait(timeout)
 
     def get(self, timeout=None):
-        if not self._done.wait(timeout):
+        if not self._done.is_set():
+            with _playground.span("map-wait", "waiting for the pool's results"):
+                self._done.wait(timeout)
+        if not self._done.is_set():
             raise multiprocessing.TimeoutError
         if self._error is not None:
             raise self._error
@@ -291,12 +315,13 @@ class Pool:
         result = AsyncResult(parts, single, callback, error_callback)
         job = next(self._job_ids)
         self._jobs[job] = result
-        for index, (func, args) in enumerate(tasks):
-            self._tasks.put((job, index, func, args))
+        for index, (func, args, label) in enumerate(tasks):
+            self._tasks.put((job, index, func, args, label))
         return result
 
     def apply_async(self, func, args=(), kwds={}, callback=None, error_callback=None):
-        return self._submit(1, True, callback, error_callback, [(_apply, (func, args, kwds))])
+        task = (_apply, (func, args, kwds), f"{_name(func)}()")
+        return self._submit(1, True, callback, error_callback, [task])
 
     def apply(self, func, args=(), kwds={}):
         return self.apply_async(func, args, kwds).get()
@@ -307,7 +332,7 @@ class Pool:
             chunksize, extra = divmod(len(items), len(self._pool) * 4)
             chunksize += 1 if extra else 0
         chunks = [items[i:i + max(chunksize, 1)] for i in range(0, len(items), max(chunksize, 1))]
-        tasks = [(_map_chunk, (func, chunk, star)) for chunk in chunks]
+        tasks = [(_map_chunk, (func, chunk, star), _chunk_label(func, chunk)) for chunk in chunks]
         return self._submit(len(chunks), False, callback, error_callback, tasks)
 
     def map(self, func, iterable, chunksize=None):

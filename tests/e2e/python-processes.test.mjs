@@ -143,3 +143,21 @@ if __name__ == "__main__":
   const next = await runPython('print("after")');
   assert.deepEqual(next.lines, ['after']);
 });
+
+test('a runaway loop of process starts ends at the page\'s limit with an OSError, and the run ends', async () => {
+  const result = await runPython(`
+import multiprocessing
+def idle():
+    pass
+if __name__ == "__main__":
+    started = 0
+    try:
+        while True:
+            multiprocessing.Process(target=idle).start()
+            started += 1
+    except OSError as error:
+        print(started, error)
+`);
+  assert.equal(result.status, 'done', JSON.stringify(result));
+  assert.deepEqual(result.lines, ['63 this page runs at most 64 processes in one run']);
+});

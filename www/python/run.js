@@ -26,8 +26,13 @@ const POOL = { main: { atStart: 4, keepIdle: 2 }, child: { atStart: 0, keepIdle:
 const FIRST_PID = 1000;
 /** A terminated process's exit code, as CPython reports SIGTERM. */
 const TERMINATED = -15;
-/** The module's memory limits (its import of env.memory): 128 MiB at first, at most 1 GiB. */
-const MEMORY = { initial: 2048, maximum: 16384, shared: true };
+/**
+ * Each process's memory (the module's import of env.memory, at least 111 pages): 32 MiB at
+ * first, grown by the interpreter as it needs, at most 1 GiB.
+ */
+const MEMORY = { initial: 512, maximum: 16384, shared: true };
+/** Processes one run may start, its main process included: a runaway loop of starts ends here. */
+const MAX_PROCESSES = 64;
 /** Source over this many bytes is refused before anything starts. */
 const MAX_SOURCE_BYTES = 100 * 1024;
 
@@ -143,6 +148,16 @@ class PythonRun {
     return pid;
   }
 
+  /** A process multiprocessing starts: its pid, or why it could not start (after a "!"). */
+  #startChild(call, parent) {
+    if (this.#processes.size >= MAX_PROCESSES) return `!this page runs at most ${MAX_PROCESSES} processes in one run`;
+    try {
+      return String(this.#startProcess({ name: call.name, payload: call.data }, parent));
+    } catch (error) {
+      return `!the page could not start another process: ${error.message}`;
+    }
+  }
+
   #record(ev) {
     this.#events.push(ev);
     if (ev.kind === 'line' && ev.stream === 'stdout') this.#lines.push(ev.text);
@@ -197,7 +212,7 @@ class PythonRun {
     const child = this.#processes.get(call.pid);
     const queue = this.#queues[call.qid];
     switch (call.op) {
-      case 'process-start': return reply(String(this.#startProcess({ name: call.name, payload: call.data }, process)));
+      case 'process-start': return reply(this.#startChild(call, process));
       case 'process-wait': return child.whenExited(call.timeout).then((code) => reply(code === null ? '' : String(code)));
       case 'process-kill':
         if (child.exitCode === null) this.#exited(child, TERMINATED);
