@@ -39,8 +39,12 @@ ensure_rust() {
   local installed
   installed=$(rustup target list --installed --toolchain nightly 2>/dev/null || true)
   grep -qx "$WASM_TARGET" <<<"$installed" || { say "adding rustup target $WASM_TARGET"; rustup target add "$WASM_TARGET" --toolchain nightly; }
-  rustup component list --installed --toolchain nightly 2>/dev/null | grep -q '^rust-src' \
-    || { say "adding rustup component rust-src"; rustup component add rust-src --toolchain nightly; }
+  local components
+  components=$(rustup component list --installed --toolchain nightly 2>/dev/null || true)
+  for component in rust-src rustfmt clippy; do
+    grep -q "^$component" <<<"$components" \
+      || { say "adding rustup component $component"; rustup component add "$component" --toolchain nightly; }
+  done
 }
 
 # The wasm-bindgen CLI must be exactly the version Cargo.lock names, or the glue it writes
@@ -313,6 +317,13 @@ cmd_test() {
   ensure_firefox
   ensure_wasm_pack
   local failed=()
+
+  say "format and lints: cargo fmt --check (both workspaces), clippy -D warnings (host; wasm)"
+  cargo fmt --all --check || failed+=("cargo fmt")
+  ( cd python && cargo +stable fmt --check ) || failed+=("cargo fmt (python/)")
+  cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings || failed+=("clippy (host)")
+  cargo clippy --lib --target "$WASM_TARGET" "${BUILD_STD[@]}" --features drills,rayon --quiet -- -D warnings \
+    || failed+=("clippy (wasm)")
 
   say "host tests (cargo test, with and without the drills)"
   cargo test --workspace --all-features || failed+=("cargo test")

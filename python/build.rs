@@ -13,7 +13,8 @@ fn main() {
     for file in list.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
         let to = out.join(file);
         fs::create_dir_all(to.parent().unwrap()).unwrap();
-        fs::copy(lib.join(file), &to).unwrap_or_else(|e| panic!("stdlib.txt names {file}, not in {}: {e}", lib.display()));
+        fs::copy(lib.join(file), &to)
+            .unwrap_or_else(|e| panic!("stdlib.txt names {file}, not in {}: {e}", lib.display()));
     }
     for file in fs::read_dir("py").unwrap() {
         let file = file.unwrap().path();

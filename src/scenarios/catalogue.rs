@@ -91,10 +91,23 @@ mod tests {
     fn a_list_parameter_says_how_many_items_and_a_number_does_not() {
         let spec = param_specs(&[
             ParamSpec { name: "n", label: "N", kind: ParamKind::Int { min: 1, max: 16 }, default: "2" },
-            ParamSpec { name: "l", label: "L", kind: ParamKind::IntList { min: 0, max: 9, min_len: 1, max_len: 4 }, default: "1, 2" },
+            ParamSpec {
+                name: "l",
+                label: "L",
+                kind: ParamKind::IntList { min: 0, max: 9, min_len: 1, max_len: 4 },
+                default: "1, 2",
+            },
         ])
         .text();
-        assert!(spec.starts_with(r#"{"n":{"kind":"int","default":"2","min":1,"max":16,"list":false,"label":"N","range":"#), "{spec}");
-        assert!(spec.contains(r#""l":{"kind":"list","default":"1, 2","min":0,"minItems":1,"max":9,"list":true,"maxItems":4,"#), "{spec}");
+        assert!(
+            spec.starts_with(r#"{"n":{"kind":"int","default":"2","min":1,"max":16,"list":false,"label":"N","range":"#),
+            "{spec}"
+        );
+        assert!(
+            spec.contains(
+                r#""l":{"kind":"list","default":"1, 2","min":0,"minItems":1,"max":9,"list":true,"maxItems":4,"#
+            ),
+            "{spec}"
+        );
     }
 }

@@ -320,12 +320,7 @@ pub const STEP: Action = Action {
                   at a time. An acquire of a lock the other thread holds makes the thread really wait for it; \
                   the moment the waits form a cycle, it is named and the run ends.",
     params: &[
-        ParamSpec {
-            name: "ordered",
-            label: "both threads take lock1 first",
-            kind: ParamKind::Bool,
-            default: "false",
-        },
+        ParamSpec { name: "ordered", label: "both threads take lock1 first", kind: ParamKind::Bool, default: "false" },
         ParamSpec {
             name: "schedule",
             label: "steps to replay first, 1 for Thread-A and 2 for Thread-B (may be empty)",
@@ -482,7 +477,10 @@ pub async fn step_mode(ctx: &Ctx, params: &Params, inputs: &mut Inputs) -> Resul
     if let Some(cycle) = deadlock {
         // The exercise's goal, reached: the run ends done, with the cycle in its value (the
         // watchdog's deadlock in the plain run is an error: nobody was trying for it there).
-        return Ok(Value::Dict(vec![("schedule".into(), Value::Str(schedule)), ("deadlock".into(), Value::Str(cycle))]));
+        return Ok(Value::Dict(vec![
+            ("schedule".into(), Value::Str(schedule)),
+            ("deadlock".into(), Value::Str(cycle)),
+        ]));
     }
     if outcomes.iter().all(Result::is_ok) {
         ctx.note(if ordered {
