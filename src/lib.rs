@@ -12,10 +12,10 @@
 //! | `multiprocessing-pool` | Using a Pool | [`scenarios::multiprocessing_pool`] |
 //! | `asyncio-gather` | Async/Await Basics, Running Tasks Concurrently | [`scenarios::asyncio_gather`] |
 //! | `concurrent-futures` | Concurrent Futures | [`scenarios::concurrent_futures`] |
-//!
 //! | `threading-gil` | (beyond the seed) why CPU-bound work uses processes | [`scenarios::threading_gil`] |
 //! | `threading-speedup` | (beyond the seed) speed-up on 1…n workers | [`scenarios::threading_speedup`] |
 //! | `threading-deadlock` | (beyond the seed) two locks, opposite order | [`scenarios::threading_deadlock`] |
+//! | `threading-interleave` | (beyond the seed) the learner schedules `counter += 1`'s steps | [`scenarios::threading_interleave`] |
 //! | `rayon-pool` | (beyond the seed) what Rust writes instead of a process pool | [`scenarios::rayon_pool`] |
 //!
 //! The functions the seed sends to processes (`compute_heavy_task`, `task`) are in

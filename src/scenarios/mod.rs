@@ -154,6 +154,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_crate_doc_table_lists_every_scenario_and_its_file() {
+        let doc = include_str!("../lib.rs");
+        for s in ALL {
+            let module = s.source_file.trim_end_matches(".rs");
+            let row = format!("//! | `{}` |", s.id);
+            let line = doc.lines().find(|line| line.starts_with(&row));
+            let line = line.unwrap_or_else(|| panic!("src/lib.rs's table has no row for {}", s.id));
+            assert!(line.ends_with(&format!("[`scenarios::{module}`] |")), "{}: {line}", s.id);
+        }
+    }
+
+    #[test]
     fn every_scenario_quotes_its_python_and_has_a_unique_id() {
         let mut ids: Vec<&str> = ALL.iter().map(|s| s.id).collect();
         ids.sort();
