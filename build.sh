@@ -195,9 +195,10 @@ publish_python() {
   hash=$(sha256sum "$module" | cut -c1-16)
   bytes=$(stat -c %s "$module")
   mkdir -p "$dir"
-  rm -f "$dir"/python-*.wasm "$dir"/python.wasm
-  cp -p "$module" "$dir/python-$hash.wasm"
+  # The new file, then the name, then the old files go: a page loading meanwhile finds one.
+  [ -f "$dir/python-$hash.wasm" ] || cp -p "$module" "$dir/python-$hash.wasm"
   printf '{ "wasm": "python-%s.wasm", "bytes": %s }\n' "$hash" "$bytes" > "$dir/python.json"
+  find "$dir" -maxdepth 1 -name 'python*.wasm' ! -name "python-$hash.wasm" -delete
   say "Python interpreter: $dir/python-$hash.wasm, $bytes bytes raw, $(gzip -9c "$module" | wc -c) bytes gzip"
 }
 

@@ -32,7 +32,7 @@ use std::time::Duration;
 
 use futures::future::join_all;
 
-use super::Scenario;
+use super::{Scenario, TestParams};
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError, clock};
 use crate::value::{Value, decimal};
@@ -58,6 +58,7 @@ pub static SCENARIO: Scenario = Scenario {
     views: &[],
     actions: &[],
     predict: true,
+    test_params: TestParams { light: &[("delay_ms", "50")], busy: &[("delay_ms", "300")] },
     python: include_str!("asyncio_gather.py"),
     notice: "gather takes one delay, not two (1 s, not 2 s, with the seed's numbers): while one task waits in asyncio.sleep the event loop runs the other, on the same single thread. Awaiting task1 and then task2 also takes one delay in all, because both were already running; on the timeline the main thread is suspended in await meanwhile.",
 };

@@ -4,10 +4,11 @@
 
 use crate::json::{Json, strings};
 use crate::params::{self, ParamKind, ParamSpec};
-use crate::scenarios::{ALL, Action, Scenario};
+use crate::scenarios::{ALL, Action, Scenario, TestParams};
 
 /// `[{ id, title, seedSection, fromSeed, params, views, actions, needsSharedMemory,
-/// needsRayon, predict, rustFile, moreRustFiles, notice, python }]`, in the registry's order.
+/// needsRayon, predict, rustFile, moreRustFiles, notice, python, testParams }]`, in the
+/// registry's order.
 pub fn catalogue_json() -> String {
     Json::Array(ALL.iter().map(|s| scenario(s)).collect()).text()
 }
@@ -28,7 +29,16 @@ fn scenario(s: &Scenario) -> Json {
         ("moreRustFiles", Some(strings(s.more_source_files))),
         ("notice", Some(s.notice.into())),
         ("python", Some(s.python.into())),
+        ("testParams", Some(test_params(&s.test_params))),
     ])
+}
+
+/// `{ light: { name: value }, busy: { name: value } }`: what the end-to-end tests run it with.
+fn test_params(t: &TestParams) -> Json {
+    let object = |pairs: &[(&'static str, &'static str)]| {
+        Json::Object(pairs.iter().map(|(k, v)| (*k, Some((*v).into()))).collect())
+    };
+    Json::Object(vec![("light", Some(object(t.light))), ("busy", Some(object(t.busy)))])
 }
 
 /// `{ name, label, description, params, views }` of something a section offers beside Run.

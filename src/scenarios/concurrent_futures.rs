@@ -25,8 +25,8 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex};
 
-use super::Scenario;
 use super::tasks::Call;
+use super::{Scenario, TestParams};
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::process::pool_map;
 use crate::rt::thread::JoinHandle;
@@ -68,6 +68,7 @@ pub static SCENARIO: Scenario = Scenario {
     views: &[],
     actions: &[],
     predict: false,
+    test_params: TestParams { light: &[], busy: &[("max_workers", "16"), ("submitted", "100"), ("mapped", "100")] },
     python: include_str!("concurrent_futures.py"),
     notice: "submit returns a future at once; result() waits for it. Trivial tasks often all run on the first thread, because it is free again before the others wake. map returns results in input order, whichever process ran them.",
 };

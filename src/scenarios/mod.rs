@@ -33,6 +33,15 @@ pub type CrossCheck = fn(&Params) -> Result<(), ParamError>;
 /// What a scenario's main program returns.
 pub type RunFuture = Pin<Box<dyn Future<Output = Result<Value, RtError>>>>;
 
+/// Parameters (name, value as typed) the tests run a scenario with; any not named keep their defaults.
+#[derive(Debug)]
+pub struct TestParams {
+    /// Small within their ranges: a run takes a moment (layout, accessibility, repeated runs).
+    pub light: &'static [(&'static str, &'static str)],
+    /// A run busy for a few hundred ms, or waiting for the learner: what the Stop tests cancel.
+    pub busy: &'static [(&'static str, &'static str)],
+}
+
 pub struct Scenario {
     /// Stable id used in URLs, tests and embeds.
     pub id: &'static str,
@@ -73,6 +82,9 @@ pub struct Scenario {
     /// are graded are `www/predictions.js`'s entry for this id, which the page loads when a
     /// learner is first asked (a test checks that the two agree).
     pub predict: bool,
+    /// Parameters for the end-to-end tests that walk every scenario from this registry, so a
+    /// new lesson is covered without editing a test (a host test checks them against the ranges).
+    pub test_params: TestParams,
     /// The seed's program this scenario ports, complete and runnable (`<file>.py` beside its
     /// Rust file), which the Python mode opens in its editor; empty for a lesson beyond the seed.
     pub python: &'static str,
@@ -182,6 +194,11 @@ mod tests {
             for p in s.params {
                 crate::params::validate(s.params, &[(p.name.to_string(), p.default.to_string())])
                     .unwrap_or_else(|e| panic!("{}: default of {} is invalid: {e:?}", s.id, p.name));
+            }
+            for (which, pairs) in [("light", s.test_params.light), ("busy", s.test_params.busy)] {
+                let given: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+                crate::params::validate(s.params, &given)
+                    .unwrap_or_else(|e| panic!("{}: its {which} test parameters are invalid: {e:?}", s.id));
             }
         }
     }

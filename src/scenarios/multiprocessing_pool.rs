@@ -15,8 +15,8 @@
 //! the results come back in the order of the inputs however the tasks finish. The sums are
 //! exact (u128), as Python's ints are: 333333328333333350000000 does not fit in 64 bits.
 
-use super::Scenario;
 use super::tasks::Call;
+use super::{Scenario, TestParams};
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::process::pool_map;
 use crate::rt::{Ctx, RtError};
@@ -54,6 +54,10 @@ pub static SCENARIO: Scenario = Scenario {
     views: &[],
     actions: &[],
     predict: false,
+    test_params: TestParams {
+        light: &[("processes", "2"), ("inputs", "10**5, 10**6, 10**6")],
+        busy: &[("processes", "2"), ("inputs", "10**9, 10**9")],
+    },
     python: include_str!("multiprocessing_pool.py"),
     notice: "Each task runs in one of the pool's processes, in parallel; results come back in the order of the inputs however they finish. A pool of 4 with 3 tasks leaves one worker idle. The pool's processes start first (tan bars), and the main thread waits in map() until the last result is back. The sums are exact: Python's ints, like Rust's u128 here, do not overflow.",
 };

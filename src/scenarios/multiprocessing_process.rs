@@ -22,8 +22,8 @@
 
 use std::sync::atomic::Ordering;
 
-use super::Scenario;
 use super::tasks::{Call, GLOBAL_COUNTER};
+use super::{Scenario, TestParams};
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError, SpanState, clock};
 use crate::value::Value;
@@ -49,6 +49,7 @@ pub static SCENARIO: Scenario = Scenario {
     views: &[],
     actions: &[],
     predict: false,
+    test_params: TestParams { light: &[("n", "100000")], busy: &[("n", "10**9")] },
     python: include_str!("multiprocessing_process.py"),
     notice: "The child prints its own pid, and the global it changes is its own copy: the parent still reads 0, because processes share no memory. The result comes back as a message, not through a shared variable. The tan bar is the process starting: a worker with a fresh instance of the module. The first start on a page is the slowest (tens of ms, more than this small task); after it the playground keeps a spare worker warm, so later starts take a few ms.",
 };

@@ -29,9 +29,9 @@ use std::sync::{Arc, Mutex};
 #[cfg(feature = "rayon")]
 use rayon::prelude::*;
 
-use super::Scenario;
 #[cfg(feature = "rayon")]
 use super::tasks::{Call, sum_of_squares_between, warm_up};
+use super::{Scenario, TestParams};
 use crate::params::Params;
 #[cfg(feature = "rayon")]
 use crate::rt::process::pool_map;
@@ -59,6 +59,7 @@ pub static SCENARIO: Scenario = Scenario {
     views: &[],
     actions: &[],
     predict: false,
+    test_params: TestParams { light: &[], busy: &[] },
     python: "",
     notice: "Three ways to compute the same sums. Python's pool needs processes (tan: each starts first) and is only as fast as its largest input. rayon's par_iter runs the same tasks on threads that share memory, with nothing to start, but one task per input still waits for the largest. into_par_iter splits each range into chunks that idle threads steal: every rayon-worker lane stays busy until the end. The sums are exact in all three.",
 };

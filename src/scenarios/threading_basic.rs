@@ -19,7 +19,7 @@
 
 use std::time::Duration;
 
-use super::Scenario;
+use super::{Scenario, TestParams};
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError};
 use crate::value::{Value, decimal};
@@ -48,6 +48,10 @@ pub static SCENARIO: Scenario = Scenario {
     views: &[],
     actions: &[],
     predict: false,
+    test_params: TestParams {
+        light: &[("count", "3"), ("delay_ms", "10")],
+        busy: &[("count", "10"), ("delay_ms", "50")],
+    },
     python: include_str!("threading_basic.py"),
     notice: "The lines arrive one by one, delay_ms apart (100 ms with the seed's values), while the main \
              thread sits in join(): sleep blocks only the thread that calls it. The main thread waits the \

@@ -37,7 +37,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use super::{Action, Scenario};
+use super::{Action, Scenario, TestParams};
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::input::{self, Inputs};
 use crate::rt::{Ctx, EventKind, RtError, SpanState, clock, current_lane};
@@ -67,6 +67,7 @@ pub static SCENARIO: Scenario = Scenario {
     views: &[],
     actions: &[STEP],
     predict: false,
+    test_params: TestParams { light: &[("ordered", "1")], busy: &[("ordered", "0")] },
     python: "",
     notice: "Each thread holds one lock and waits for the other's: a cycle, so neither can ever move. \
              Taking the locks in one agreed order (lock1, then lock2, everywhere) makes a cycle impossible. \

@@ -21,8 +21,8 @@
 
 use std::sync::{Arc, Condvar, Mutex};
 
-use super::Scenario;
 use super::tasks::{sum_of_squares_between, warm_up};
+use super::{Scenario, TestParams};
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError, SpanState, clock};
 use crate::value::{Value, decimal};
@@ -56,6 +56,7 @@ pub static SCENARIO: Scenario = Scenario {
     views: &[],
     actions: &[],
     predict: false,
+    test_params: TestParams { light: &[("threads", "2"), ("n", "10**5")], busy: &[("threads", "4"), ("n", "10**8")] },
     python: "",
     notice: "Without a GIL, threads compute at the same time on different cores: the speed-up grows with \
              the cores the browser offers. With the GIL they take turns (the red waits on the timeline) and \

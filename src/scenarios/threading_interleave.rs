@@ -31,7 +31,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
-use super::{Action, Scenario};
+use super::{Action, Scenario, TestParams};
 use crate::params::{ParamError, ParamKind, ParamSpec, Params};
 use crate::rt::input::{self, Inputs};
 use crate::rt::thread::JoinHandle;
@@ -84,6 +84,7 @@ pub static SCENARIO: Scenario = Scenario {
     views: &["interleave"],
     actions: &[EXPLORE],
     predict: true,
+    test_params: TestParams { light: &[("schedule", "1,1,1,1,1,1,2,2,2,2,2,2")], busy: &[] },
     python: "",
     notice: "counter += 1 is three steps: LOAD the shared counter into the thread's register, ADD 1 there, STORE it back. \
              If another thread STOREs between your LOAD and your STORE, your STORE writes over its update: the update is lost. \

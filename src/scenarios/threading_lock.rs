@@ -34,7 +34,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use crate::rt::EventKind;
 use std::sync::{Arc, Mutex};
 
-use super::{Action, Scenario};
+use super::{Action, Scenario, TestParams};
 use crate::params::group_prose as group; // notes are prose: 73,732
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError, SpanState, clock};
@@ -77,6 +77,10 @@ pub static SCENARIO: Scenario = Scenario {
     views: &["race-ledger"],
     actions: &[REPEAT],
     predict: true,
+    test_params: TestParams {
+        light: &[("threads", "2"), ("iterations", "20000")],
+        busy: &[("threads", "4"), ("iterations", "1000000")],
+    },
     python: include_str!("threading_lock.py"),
     notice: "Without a lock, both threads read the same value and both write value + 1: one of the two updates is lost, over and over. The mutex lets one thread at a time do read-add-write, so none is lost; the atomic add makes read-add-write one indivisible step. On the timeline, the orange bars are the time each thread waited for the lock.",
 };

@@ -22,8 +22,8 @@
 //! Beside the hand-split threads, the same k shares go to rayon (`into_par_iter` over the
 //! shares, on its pool of one thread per core): what a Rust programmer would write.
 
-use super::Scenario;
 use super::tasks::{sum_of_squares_between, warm_up};
+use super::{Scenario, TestParams};
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError, SpanState, clock, cpu_count};
 use crate::value::{Value, decimal};
@@ -49,6 +49,7 @@ pub static SCENARIO: Scenario = Scenario {
     views: &["speedup-chart"],
     actions: &[],
     predict: true,
+    test_params: TestParams { light: &[("n", "10**5")], busy: &[("n", "10**9")] },
     python: "",
     notice: "The measured speed-up follows the ideal line up to the number of cores the browser offers, \
              then flattens: more workers than cores only take turns. A little is always lost to starting \

@@ -1,23 +1,27 @@
-// Light parameters for walking every scenario quickly (layout and accessibility tests): the
-// slow ones made small within their ranges; a scenario not listed runs with its defaults.
+// The parameters the registry gives each scenario for tests (`testParams` in `pg.scenarios`,
+// from each scenario's Rust file): `light` runs take a moment (layout, accessibility, repeated
+// runs), `busy` ones keep a run going for a Stop to cancel. Suites walk these, so a new lesson
+// is covered without editing a test.
 import { runInPage } from './harness.mjs';
 
-export const LIGHT = {
-  'threading-basic': { count: '3', delay_ms: '10' },
-  'threading-lock': { iterations: '10000' },
-  'multiprocessing-pool': { inputs: '10**5, 10**6, 10**6' },
-  'asyncio-gather': { delay_ms: '50' },
-  'threading-gil': { threads: '2', n: '10**6' },
-  'threading-speedup': { n: '10**6' },
-  'threading-deadlock': { watchdog_ms: '100' },
-  // A whole schedule: the run replays it and ends without waiting for the learner.
-  'threading-interleave': { schedule: '1,1,1,1,1,1,2,2,2,2,2,2' },
-};
+/** `{ id: { light, busy } }` for every scenario, from the page's own list. */
+export const testParams = (page) => page.evaluate(() => Object.fromEntries(window.playground.scenarios.map((s) => [s.id, s.testParams])));
+
+/** `{ id: params }` of one kind ('light' or 'busy') for every scenario. */
+export async function paramsOf(page, kind) {
+  const all = await testParams(page);
+  return Object.fromEntries(Object.entries(all).map(([id, params]) => [id, params[kind]]));
+}
 
 /** Fills a section's fields with its light parameters, runs it; resolves to the final state. */
 export async function runLight(page, id) {
   const section = page.locator(`section[data-scenario="${id}"]`);
-  for (const [name, value] of Object.entries(LIGHT[id] ?? {})) await section.locator(`input[name="${name}"]`).fill(value);
+  const light = (await testParams(page))[id].light;
+  for (const [name, value] of Object.entries(light)) {
+    const field = section.locator(`input[name="${name}"]`);
+    if ((await field.getAttribute('type')) === 'checkbox') await field.setChecked(value === '1');
+    else await field.fill(value);
+  }
   return runInPage(page, id, { timeout: 120_000 });
 }
 

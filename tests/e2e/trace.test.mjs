@@ -7,15 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { toChromeTrace } from '../../www/trace.js';
 import { runInPage, startSuite, stopSuite } from './harness.mjs';
 import { traceProblems } from './trace-check.mjs';
-
-// Lighter parameters for the long runs (within each parameter's range).
-const LIGHT = {
-  'threading-speedup': { n: '10**6' },
-  'multiprocessing-pool': { inputs: '10**5, 10**6' },
-  'threading-gil': { n: '10**5' },
-  'asyncio-gather': { delay_ms: '100' },
-  'threading-interleave': { schedule: '1,1,1,1,1,1,2,2,2,2,2,2' }, // a whole schedule: no input awaited
-};
+import { paramsOf } from './light.mjs';
 
 test('synthetic: nested spans share a track, a span that crosses another goes to a sub-track', () => {
   const t0 = 1000;
@@ -69,6 +61,7 @@ before(async () => { ({ server, browser, page, errors } = await startSuite({ ope
 after(() => stopSuite({ server, browser }));
 
 test('every scenario\'s run converts to a trace that obeys the format', async () => {
+  const light = await paramsOf(page, 'light');
   const results = await page.evaluate(async (light) => {
     const { toChromeTrace: convert } = await import('./trace.js');
     const pg = window.playground;
@@ -76,7 +69,7 @@ test('every scenario\'s run converts to a trace that obeys the format', async ()
     for (const scenario of pg.scenarios) {
       let run;
       try {
-        run = await pg.run(scenario.id, light[scenario.id] ?? {}).done;
+        run = await pg.run(scenario.id, light[scenario.id]).done;
       } catch (error) {
         run = error; // an error (e.g. the deadlock's watchdog) keeps its events too
       }
@@ -84,7 +77,7 @@ test('every scenario\'s run converts to a trace that obeys the format', async ()
       out.push({ id: scenario.id, status: run.status ?? 'error', events: run.events, t0: run.t0, json: JSON.stringify(trace) });
     }
     return out;
-  }, LIGHT);
+  }, light);
   const ids = await page.evaluate(() => window.playground.scenarios.map((s) => s.id));
   assert.deepEqual(results.map((r) => r.id), ids);
   for (const r of results) {
