@@ -248,7 +248,7 @@ write_npm_package() {
   cp www/playground.js www/worker.js "$out/"
   cp www/protocol.js www/start.js www/learner-time.js "$out/"
   cp "$PKG/$CRATE.js" "$PKG/${CRATE}_bg.wasm" "$PKG/$CRATE.d.ts" "$out/pkg/"
-  cp npm/README.md LICENSE-MIT LICENSE-APACHE "$out/"
+  cp npm/README.md npm/playground.d.ts LICENSE-MIT LICENSE-APACHE "$out/"
   # No repository, homepage or bugs: the project has no public URL yet, and an invented one
   # would point users elsewhere. The README says where the source is.
   cat > "$out/package.json" <<JSON
@@ -258,8 +258,13 @@ write_npm_package() {
   "description": "Python's threads, locks, processes, pools and asyncio, run for real in the browser (Rust + WebAssembly)",
   "type": "module",
   "main": "./playground.js",
-  "exports": { ".": "./playground.js", "./start.js": "./start.js", "./worker.js": "./worker.js" },
-  "files": ["playground.js", "worker.js", "protocol.js", "start.js", "learner-time.js", "pkg/", "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
+  "types": "./playground.d.ts",
+  "exports": {
+    ".": { "types": "./playground.d.ts", "default": "./playground.js" },
+    "./start.js": "./start.js",
+    "./worker.js": "./worker.js"
+  },
+  "files": ["playground.js", "playground.d.ts", "worker.js", "protocol.js", "start.js", "learner-time.js", "pkg/", "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
   "license": "MIT OR Apache-2.0",
   "sideEffects": false
 }
@@ -268,8 +273,10 @@ JSON
 
 # Builds examples/course-site with its own bundler (Vite) against dist/npm. `npm ci`: its
 # committed lockfile pins Vite's whole dependency tree, so the test builds the same bundle.
+# The course-site example: installed from dist/npm, type-checked against the package's
+# playground.d.ts (tsc, pinned in its package.json), and built with Vite.
 build_course_site_example() {
-  ( cd examples/course-site && npm ci --no-audit --no-fund --silent && npx vite build --logLevel warn )
+  ( cd examples/course-site && npm ci --no-audit --no-fund --silent && npx tsc -p . && npx vite build --logLevel warn )
 }
 
 cmd_serve() {

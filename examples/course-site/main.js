@@ -1,10 +1,18 @@
+// @ts-check
 // The whole integration: load the playground, run a scenario, show its lines as they come.
 import { load } from 'concurrency-playground';
 
+/** The element with this id in index.html. @param {string} id */
+function byId(id) {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`index.html has no #${id}`);
+  return element;
+}
+
 const pg = await load();
-const button = document.getElementById('run');
-const lines = document.getElementById('lines');
-const status = document.getElementById('status');
+const button = /** @type {HTMLButtonElement} */ (byId('run'));
+const lines = byId('lines');
+const status = byId('status');
 status.textContent = `Ready (${pg.scenarios.length} scenarios; cross-origin isolated: ${pg.capabilities.crossOriginIsolated})`;
 button.disabled = false;
 button.addEventListener('click', async () => {
