@@ -41,3 +41,30 @@ export function whenFirstNeeded(load) {
     return loading;
   };
 }
+
+/**
+ * A link to hand on, in a read-only field (hidden until a link is offered) labelled `label`,
+ * its input `[data-role=<role>]`: "Copy link to this run" and "Copy link to this program" use
+ * it. `offer(href)` shows the link and copies it to the clipboard if the browser lets the page,
+ * else focuses and selects it for the learner to copy; it resolves to whether it was copied.
+ */
+export function linkField(id, label, role) {
+  const input = el('input', { type: 'text', id, readonly: true, 'data-role': role, spellcheck: 'false' });
+  const node = el('p', { class: 'share-link', hidden: true }, el('label', { for: id, text: label }), input);
+  return {
+    node,
+    hide: () => { node.hidden = true; },
+    async offer(href) {
+      input.value = href;
+      node.hidden = false;
+      try {
+        await navigator.clipboard.writeText(href);
+        return true;
+      } catch {
+        input.focus();
+        input.select();
+        return false;
+      }
+    },
+  };
+}

@@ -1,11 +1,14 @@
 // A recorded run, to share or keep: `{ v: 1, scenario, params, events, t0, endT, status,
 // elapsedMs, recordedAt, browser, cores }` as JSON, gzip-compressed and base64url-encoded into
-// a link's fragment (`index.html?scenario=ID#run=...`), or saved as a `.run.json` file.
+// a link's fragment (`index.html?scenario=ID#run=...`), or saved as a `.run.json` file. A
+// Python program goes into a link the same way (`index.html?scenario=ID#py=...`), as its text.
 //
 // Whatever comes back (a link anyone may craft, a file anyone may edit) is untrusted: it is
 // unpacked within size limits, parsed, and rebuilt field by field after checking each field's
 // type, so the page only ever sees a record of the right shape; its text is only ever shown
-// with textContent. Each failure is a ShareError whose message says what was wrong.
+// with textContent (a program, in the editor, runs only when the learner presses Run). Each
+// failure is a ShareError whose message says what was wrong.
+import { MAX_SOURCE_BYTES, sourceTooLarge } from './python/limits.js';
 
 export const VERSION = 1;
 export const MAX_EVENTS = 200_000;
@@ -62,9 +65,23 @@ export function toBase64Url(bytes) {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-export function fromBase64Url(text) {
+/**
+ * What a link carries in its fragment after `#<key>=`, named in what is said of it: a recorded
+ * run (JSON) or a Python program (its text), each unpacked to at most `limit` bytes.
+ */
+const RUN_PAYLOAD = {
+  key: 'run', what: 'run', limit: MAX_UNPACKED_BYTES,
+  tooLarge: (limit) => `This run is too large: it unpacks to more than ${mb(limit)}, the most this page reads.`,
+};
+const PYTHON_PAYLOAD = {
+  key: 'py', what: 'Python program', limit: MAX_SOURCE_BYTES,
+  tooLarge: (limit) => `The Python program in this link unpacks to more than ${limit / 1024} KB; the most this page runs is ${limit / 1024} KB.`,
+};
+
+/** `what`: what the text carries, for the message if it is not base64url. */
+export function fromBase64Url(text, what = RUN_PAYLOAD.what) {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) {
-    throw new ShareError('The link is damaged: its run is not valid base64url text (was it cut short or edited?).');
+    throw new ShareError(`The link is damaged: its ${what} is not valid base64url text (was it cut short or edited?).`);
   }
   const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
   const bytes = new Uint8Array(binary.length);
@@ -79,11 +96,11 @@ async function gzip(text) {
 
 /**
  * Decompresses `bytes`, reading the stream chunk by chunk and giving up as soon as the
- * output passes `limit` (a small link can unpack to gigabytes).
+ * output passes the payload's `limit` (a small link can unpack to gigabytes).
  */
-export async function gunzipLimited(bytes, limit = MAX_UNPACKED_BYTES) {
+export async function gunzipLimited(bytes, { what, limit, tooLarge } = RUN_PAYLOAD) {
   if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
-    throw new ShareError('The link is damaged: its run is not gzip-compressed data.');
+    throw new ShareError(`The link is damaged: its ${what} is not gzip-compressed data.`);
   }
   const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
   const chunks = [];
@@ -95,13 +112,13 @@ export async function gunzipLimited(bytes, limit = MAX_UNPACKED_BYTES) {
       size += value.length;
       if (size > limit) {
         reader.cancel().catch(() => {});
-        throw new ShareError(`This run is too large: it unpacks to more than ${mb(limit)}, the most this page reads.`);
+        throw new ShareError(tooLarge(limit));
       }
       chunks.push(value);
     }
   } catch (error) {
     if (error instanceof ShareError) throw error;
-    throw new ShareError('The link is damaged: its compressed run is cut short or corrupt.');
+    throw new ShareError(`The link is damaged: its compressed ${what} is cut short or corrupt.`);
   }
   const out = new Uint8Array(size);
   let at = 0;
@@ -112,6 +129,18 @@ export async function gunzipLimited(bytes, limit = MAX_UNPACKED_BYTES) {
 /** The text that goes after `#run=`. */
 export async function encodeRun(record) {
   return toBase64Url(await gzip(JSON.stringify(record)));
+}
+
+/**
+ * The bytes a fragment carries after `#<key>=` (or the text after it), unpacked within the
+ * payload's limit; throws a ShareError.
+ */
+async function unpackFragment(fragment, payload) {
+  const text = fragment.replace(new RegExp(`^#?(${payload.key}=)?`), '');
+  if (text.length === 0) throw new ShareError(`The link holds no ${payload.what} after "#${payload.key}=".`);
+  // base64 of the compressed data: the compressed size is within 3/4 of it.
+  if (text.length > MAX_UNPACKED_BYTES) throw new ShareError(`This link is too long (${mb(text.length)}); the most this page reads is ${mb(MAX_UNPACKED_BYTES)}.`);
+  return gunzipLimited(fromBase64Url(text, payload.what), payload);
 }
 
 /** The link to the page of the record's scenario with the run in its fragment. */
@@ -125,12 +154,30 @@ export async function runLink(record, base) {
 
 /** The run in a fragment (`#run=...`, or the text after `run=`), checked; throws a ShareError. */
 export async function decodeRun(fragment, known) {
-  const text = fragment.replace(/^#?(run=)?/, '');
-  if (text.length === 0) throw new ShareError('The link holds no run after "#run=".');
-  // base64 of the compressed data: the compressed size is within 3/4 of it.
-  if (text.length > MAX_UNPACKED_BYTES) throw new ShareError(`This link is too long (${mb(text.length)}); the most this page reads is ${mb(MAX_UNPACKED_BYTES)}.`);
-  const json = new TextDecoder().decode(await gunzipLimited(fromBase64Url(text)));
-  return parseRun(json, known);
+  return parseRun(new TextDecoder().decode(await unpackFragment(fragment, RUN_PAYLOAD)), known);
+}
+
+/**
+ * The link to the page's section `scenario` with the Python program `source` in its fragment
+ * (`#py=`); a program the page would refuse to run is refused here (a ShareError).
+ */
+export async function pythonLink(source, scenario, base) {
+  const refused = sourceTooLarge(source);
+  if (refused) throw new ShareError(refused);
+  const url = new URL('index.html', base);
+  url.searchParams.set('scenario', scenario);
+  url.hash = `${PYTHON_PAYLOAD.key}=${toBase64Url(await gzip(source))}`;
+  return url.href;
+}
+
+/** The Python program in a fragment (`#py=...`, or the text after `py=`); throws a ShareError. */
+export async function decodePython(fragment) {
+  const bytes = await unpackFragment(fragment, PYTHON_PAYLOAD);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ShareError(`The link is damaged: its ${PYTHON_PAYLOAD.what} is not UTF-8 text.`);
+  }
 }
 
 /** A saved `.run.json` file's text, checked; throws a ShareError. */
