@@ -4,5 +4,5 @@ export { minimalSetup } from 'codemirror';
 export { EditorView, Decoration, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
 export { EditorState, Compartment, Prec, StateEffect, StateField } from '@codemirror/state';
 export { python } from '@codemirror/lang-python';
-export { oneDark } from '@codemirror/theme-one-dark';
+export { oneDarkHighlightStyle, oneDarkTheme } from '@codemirror/theme-one-dark';
 export { HighlightStyle, bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';

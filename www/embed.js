@@ -4,7 +4,9 @@
 // once it is ready, then whenever it has changed and settled, so the frame can fit its content
 // without jumping. With `&predict=1` Run asks for a prediction first; once it is graded the
 // embed posts `{ type: 'concurrency-playground:prediction', scenario, predicted, outcome,
-// correct }` to the parent.
+// correct }` to the parent. With `&edit=1` the section's Python editor is open from the start;
+// `?scenario=python` is the learner's own program, its editor open; a program in the fragment
+// (`#py=…`) goes into the editor. Nothing runs until the learner presses Run.
 import { startLoading } from './start.js';
 
 // As on the full page: the main worker and the compilation start before the other modules
@@ -12,7 +14,8 @@ import { startLoading } from './start.js';
 const started = startLoading();
 // Awaited in start(), not at the top level: a module that awaits at its top level would keep a
 // bundler (tools/bundle.mjs) from letting the later-loaded chunks share this file's code.
-const building = Promise.all([import('./boot.js'), import('./dom.js'), import('./section.js'), import('./url.js'), import('./run-view.js')]);
+const building = Promise.all([import('./boot.js'), import('./dom.js'), import('./section.js'), import('./url.js'), import('./run-view.js'),
+  import('./own-program.js')]);
 
 const main = document.getElementById('scenarios');
 
@@ -58,7 +61,7 @@ document.addEventListener('playground:prediction', ({ detail }) => {
 });
 
 async function start() {
-  const [{ boot }, { el }, { scenarioSection }, { pageUrl, paramsFromUrl }, { loadDrawing }] = await building;
+  const [{ boot }, { el }, { openPythonFromUrl, scenarioSection }, { pageUrl, paramsFromUrl }, { loadDrawing }, { pageScenarios }] = await building;
   const wanted = paramsFromUrl();
   // From the moment there is something to show (the scenario, or why it cannot start), not
   // the line "Loading the playground…" the frame would shrink to for a moment first.
@@ -67,16 +70,22 @@ async function start() {
     window.parent?.postMessage({ type: 'concurrency-playground:height', height, scenario: wanted.id }, '*');
   });
   const pg = await boot(started).catch((error) => { reportHeights(); throw error; });
-  const scenario = pg.scenarios.find((s) => s.id === wanted.id);
+  const scenarios = pageScenarios(pg.scenarios);
+  const scenario = scenarios.find((s) => s.id === wanted.id);
   if (!scenario) {
-    const known = pg.scenarios.map((s) => s.id).join(', ');
+    const known = scenarios.map((s) => s.id).join(', ');
     main.append(el('p', { class: 'notice', role: 'alert', 'data-role': 'embed-error',
       text: `Unknown scenario ${JSON.stringify(String(wanted.id ?? '').slice(0, 40))}: give ?scenario= one of ${known}.` }));
   } else {
     main.append(scenarioSection(pg, scenario, { initial: wanted.params, compact: true, predict: wanted.predict }));
     const full = new URL(pageUrl(scenario.id, wanted.params));
     if (wanted.predict) full.searchParams.set('predict', '1');
+    if (wanted.edit) full.searchParams.set('edit', '1');
+    if (location.hash.startsWith('#py=')) full.hash = location.hash; // the program the embed was given
     document.querySelector('[data-role="full-page"]').href = full.href;
+    // Open before the first height is posted, so the course page sizes the frame for it once.
+    // Not focused: an embed that takes the focus as it loads scrolls the course page to it.
+    await openPythonFromUrl(scenarios, scenario.id, { edit: wanted.edit, focus: false });
   }
   document.body.dataset.readyMs = String(performance.now()); // load to ready, as on the full page
   document.body.dataset.ready = 'true';

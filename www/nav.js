@@ -1,26 +1,28 @@
 // The full page's navigation: the scenarios grouped as the seed groups them (Threading,
-// Multiprocessing, Asyncio, Concurrent Futures), then the lessons beyond the seed; deep links
-// by `#id` (alone or with `?scenario=ID&param=…`); the section being read marked
-// `aria-current` while scrolling. Wide screens show it as a sticky side column, narrow ones
-// as a sticky one-line disclosure that names the current section.
+// Multiprocessing, Asyncio, Concurrent Futures), then a section that names its own group (the
+// learner's own program), then the lessons beyond the seed; deep links by `#id` (alone or
+// with `?scenario=ID&param=…`); the section being read marked `aria-current` while scrolling.
+// Wide screens show it as a sticky side column, narrow ones as a sticky one-line disclosure
+// that names the current section.
 import { el } from './dom.js';
 
 export const BEYOND_SEED = 'Lessons beyond the seed';
 const WIDE = '(min-width: 1100px)';
 
-/** `[{ name, scenarios }]`: seed groups in order of first appearance, then the others. */
+/** A section's group: the seed's, its own (`group`), or the lessons beyond the seed. */
+const groupOf = (s) => (s.fromSeed ? s.seedSection.split(': ')[0] : s.group ?? BEYOND_SEED);
+/** Where a group goes: the seed's groups first, then groups of their own, the lessons last. */
+const rankOf = (s) => (s.fromSeed ? 0 : s.group ? 1 : 2);
+
+/** `[{ name, scenarios }]`: the groups in rank order, each rank's in order of first appearance. */
 export function groupsOf(scenarios) {
   const groups = new Map();
-  const beyond = [];
   for (const s of scenarios) {
-    if (!s.fromSeed) { beyond.push(s); continue; }
-    const name = s.seedSection.split(': ')[0];
-    if (!groups.has(name)) groups.set(name, []);
-    groups.get(name).push(s);
+    const name = groupOf(s);
+    if (!groups.has(name)) groups.set(name, { name, rank: rankOf(s), scenarios: [] });
+    groups.get(name).scenarios.push(s);
   }
-  const list = [...groups].map(([name, members]) => ({ name, scenarios: members }));
-  if (beyond.length > 0) list.push({ name: BEYOND_SEED, scenarios: beyond });
-  return list;
+  return [...groups.values()].sort((a, b) => a.rank - b.rank).map(({ name, scenarios: members }) => ({ name, scenarios: members }));
 }
 
 /** The scenario id a URL points at: its `#id` if that is a scenario, else `?scenario=`. */
@@ -95,7 +97,10 @@ export function scenarioNav(nav, main, scenarios) {
     if (section) observer.observe(section);
   }
 
-  /** Marks section `id` selected, scrolls to it and (optionally) focuses its Run button. */
+  /**
+   * Marks section `id` selected, scrolls to it and (optionally) focuses its Run button (the
+   * learner's own program has none: its button that opens the editor).
+   */
   const select = (id, { focus = true, scroll = true } = {}) => {
     const target = id && sectionOf(id);
     if (!target) return false;
@@ -103,7 +108,7 @@ export function scenarioNav(nav, main, scenarios) {
     target.classList.add('selected');
     mark(id);
     if (scroll) target.scrollIntoView({ block: 'start' });
-    if (focus) target.querySelector('[data-action="run"]')?.focus({ preventScroll: true });
+    if (focus) target.querySelector('[data-action="run"], [data-action="edit-python"]')?.focus({ preventScroll: true });
     return true;
   };
   // A nav link or a typed `#id`: the browser scrolls there; the section is selected too.

@@ -1,11 +1,13 @@
-// The playground page: one section per scenario, built on the same JS API course sites use.
+// The playground page: one section per scenario, and the learner's own Python program, built
+// on the same JS API course sites use.
 import { startLoading } from './start.js';
 
 // The main worker and the wasm's compilation start first, before the page's other modules
 // (preloaded) are even evaluated: this module imports nothing else statically, so it runs as
 // soon as the HTML is parsed, and the worker's start-up overlaps everything after.
 const started = startLoading();
-const modules = Promise.all([import('./section.js'), import('./nav.js'), import('./url.js'), import('./run-view.js')]);
+const modules = Promise.all([import('./section.js'), import('./nav.js'), import('./url.js'), import('./run-view.js'),
+  import('./own-program.js')]);
 
 const main = document.getElementById('scenarios');
 const nav = document.getElementById('scenario-nav');
@@ -26,10 +28,10 @@ async function referenceFigures() {
  * reference figures are shown only after a run: the sections do not wait for them.
  */
 async function makeSections(pg, reference) {
-  const [{ scenarioSection }, , { paramsFromUrl }] = await modules;
+  const [{ scenarioSection }, , { paramsFromUrl }, , { pageScenarios }] = await modules;
   const wanted = paramsFromUrl();
   const sections = document.createDocumentFragment();
-  for (const scenario of pg.scenarios) {
+  for (const scenario of pageScenarios(pg.scenarios)) {
     const initial = scenario.id === wanted.id ? wanted.params : {};
     sections.append(scenarioSection(pg, scenario, { initial, reference, predict: wanted.predict }));
   }
@@ -41,15 +43,20 @@ async function start() {
   const { boot } = await import('./boot.js');
   let sections;
   const pg = await boot(started, async (described) => { sections = await makeSections(described, reference); });
-  const [, { deepLinkTarget, scenarioNav }, { paramsFromUrl }, { loadDrawing }] = await modules;
+  const [, { deepLinkTarget, scenarioNav }, { paramsFromUrl }, { loadDrawing }, { pageScenarios }] = await modules;
   const wanted = paramsFromUrl();
+  const listed = pageScenarios(pg.scenarios);
   main.append(sections);
   // `#id` or `?scenario=id` (parameters stay in the query): select it, scroll to it, focus Run.
-  const navigation = scenarioNav(nav, main, pg.scenarios);
-  navigation.select(deepLinkTarget(pg.scenarios, wanted.id));
-  // `#run=…`: a recorded run to show, nothing run.
+  const navigation = scenarioNav(nav, main, listed);
+  navigation.select(deepLinkTarget(listed, wanted.id));
+  // `#run=…`: a recorded run to show, nothing run. `#py=…`, `edit=1`: a Python editor open.
   await openRunInFragment(pg, wanted.id);
-  addEventListener('hashchange', () => openRunInFragment(pg, paramsFromUrl().id));
+  await openPythonInUrl(listed, navigation);
+  addEventListener('hashchange', () => {
+    openRunInFragment(pg, paramsFromUrl().id);
+    openPythonInUrl(listed, navigation);
+  });
   document.body.dataset.readyMs = String(performance.now()); // page load to ready, for the bench
   document.body.dataset.ready = 'true';
   loadDrawing(); // the timeline's and replay's modules, before a first run needs them
@@ -62,14 +69,14 @@ async function start() {
  */
 async function openRunInFragment(pg, id) {
   if (!location.hash.startsWith('#run=')) return;
-  const [{ ShareError, decodeRun }, { offerRecorded }] = await Promise.all([
+  const [{ ShareError, decodeRun }, { knownToRecords, offerRecorded }] = await Promise.all([
     import('./share.js'), // only for a link to a recorded run
     import('./section.js'), // loaded already: the sections are on the page
   ]);
   const pageMessage = document.querySelector('[data-role="page-message"]');
   pageMessage.hidden = true;
   try {
-    const record = await decodeRun(location.hash, pg);
+    const record = await decodeRun(location.hash, knownToRecords(pg));
     if (!offerRecorded({ record })) throw new ShareError(`This page has no section for "${record.scenario}".`);
   } catch (error) {
     const text = error instanceof ShareError ? error.message : `The run in this link could not be read: ${error.message}`;
@@ -78,6 +85,20 @@ async function openRunInFragment(pg, id) {
       pageMessage.hidden = false;
     }
   }
+}
+
+/**
+ * A Python program in the fragment (`#py=…`), `edit=1`, or the learner's own program as the
+ * section asked for: that section's editor opens (see openPythonFromUrl), and the section it
+ * opened in is selected if it is not the one asked for (a program for a section without one).
+ */
+async function openPythonInUrl(scenarios, navigation) {
+  if (location.hash.startsWith('#run=')) return; // what that link shows is a recorded run
+  const [{ openPythonFromUrl }, { deepLinkTarget }, { paramsFromUrl }] = await modules;
+  const wanted = paramsFromUrl();
+  const target = deepLinkTarget(scenarios, wanted.id);
+  const editing = await openPythonFromUrl(scenarios, target, { edit: wanted.edit });
+  if (editing && editing !== target) navigation.select(editing, { focus: false });
 }
 
 start();

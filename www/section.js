@@ -1,12 +1,15 @@
-// One scenario's section of the page: parameters, Run and Stop, the printed lines, what the
-// playground adds, the timeline, the scenario's own views and the code. The full page and the
-// embed both build it from the same parts: fields.js (parameters), run-view.js (a run),
-// code.js (the code view); nothing here depends on which scenario it is.
+// One scenario's section of the page: parameters, Run and Stop, the Python mode's editor, the
+// printed lines, what the playground adds, the timeline, the scenario's own views and the code.
+// The full page and the embed both build it from the same parts: fields.js (parameters),
+// run-view.js (a run), code.js (the code view), python/panel.js (the editor); nothing here
+// depends on which scenario it is. The learner's own program (own-program.js) is described as a
+// scenario is, with no parameters and no Rust program: its section is built here too.
 import { ParamError } from './playground.js';
-import { el, formatMs } from './dom.js';
+import { el, formatMs, linkField } from './dom.js';
 import { paramFields } from './fields.js';
 import { predictionParts } from './predict.js';
 import { runParts, showRecorded, showRun } from './run-view.js';
+import { OWN_PROGRAM, pageScenarios } from './own-program.js';
 import { pageUrl } from './url.js';
 
 // Loaded when first needed, not with the page: sharing, trace export and the code view are
@@ -103,6 +106,12 @@ function download(name, text, type) {
 const stamp = (iso) => iso.slice(0, 19).replace('T', '-').replace(/:/g, '');
 
 /**
+ * What a recorded run may name (share.js checks it): a section of the page, the learner's own
+ * program among them.
+ */
+export const knownToRecords = (pg) => ({ scenarios: pageScenarios(pg.scenarios), spanStates: pg.spanStates });
+
+/**
  * Shows a recorded run in the section of its scenario (or, with `error`, says what was wrong
  * with one that was meant for `scenario`). Returns whether a section took it.
  */
@@ -110,6 +119,51 @@ export function offerRecorded(detail) {
   const message = { ...detail, taken: false };
   document.dispatchEvent(new CustomEvent('playground:recorded', { detail: message }));
   return message.taken;
+}
+
+/**
+ * Opens the Python editor of section `scenario`, with `detail.source` in it if given (a `#py=`
+ * link's program), or says `detail.error` there (what was wrong with one); `detail.focus`
+ * (default true): the editor takes the focus. Returns a promise that resolves once the editor
+ * is open, or null if no section took it.
+ */
+export function offerPython(detail) {
+  const message = { focus: true, ...detail, opened: null };
+  document.dispatchEvent(new CustomEvent('playground:python', { detail: message }));
+  return message.opened;
+}
+
+/**
+ * The Python a URL asks for, given the section it selects (`target`, an id of `scenarios`, or
+ * null): a program in its fragment (`#py=…`) goes into that section's editor, or the learner's
+ * own program's if that section has none; `edit` (`edit=1`), or the own program as the target,
+ * opens that section's editor as it is. Nothing runs: the learner presses Run. Resolves, once
+ * the editor is open, to the id of its section, or null.
+ */
+export async function openPythonFromUrl(scenarios, target, { edit = false, focus = true } = {}) {
+  let offer;
+  if (location.hash.startsWith('#py=')) {
+    const home = scenarios.find((s) => s.id === target)?.python ? target : OWN_PROGRAM.id;
+    offer = { scenario: home, ...(await programInLink()) };
+  } else if (target && (edit || target === OWN_PROGRAM.id)) {
+    offer = { scenario: target };
+  } else {
+    return null;
+  }
+  const opened = offerPython({ ...offer, focus });
+  if (!opened) return null;
+  await opened;
+  return offer.scenario;
+}
+
+/** The program in the page's `#py=` fragment: `{ source }`, or `{ error }` saying what was wrong. */
+async function programInLink() {
+  const { ShareError, decodePython } = await loadShare();
+  try {
+    return { source: await decodePython(location.hash) };
+  } catch (error) {
+    return { error: error instanceof ShareError ? error.message : `The program in this link could not be read: ${error.message}` };
+  }
 }
 
 /**
@@ -124,12 +178,11 @@ function runTools(id, last, open) {
   const save = el('button', { type: 'button', class: 'secondary', 'data-action': 'save-run', hidden: true }, 'Save run');
   const file = el('input', { type: 'file', id: `${id}-open-run`, class: 'file-input', accept: '.json,application/json', 'data-action': 'open-run' });
   const message = el('p', { class: 'share-message', 'data-role': 'share-message', 'aria-live': 'polite' });
-  const link = el('input', { type: 'text', id: `${id}-share-link`, readonly: true, 'data-role': 'share-link', spellcheck: 'false' });
-  const linkField = el('p', { class: 'share-link', hidden: true }, el('label', { for: link.id, text: 'Link to this run' }), link);
+  const link = linkField(`${id}-share-link`, 'Link to this run', 'share-link');
   const node = el('div', { class: 'run-tools', 'data-role': 'run-tools' },
     el('div', { class: 'run-tools-buttons' }, trace, share, save,
       file, el('label', { for: file.id, class: 'file-button' }, 'Open a saved run…')),
-    message, linkField);
+    message, link.node);
   const say = (text, kind = 'ok') => { message.textContent = text; message.dataset.kind = kind; };
 
   trace.addEventListener('click', async () => {
@@ -144,7 +197,7 @@ function runTools(id, last, open) {
   });
   share.addEventListener('click', async () => {
     const { title, ...run } = last();
-    linkField.hidden = true;
+    link.hide();
     let href;
     let runLink;
     let MAX_LINK_CHARS;
@@ -160,17 +213,9 @@ function runTools(id, last, open) {
       save.focus();
       return;
     }
-    link.value = href;
-    linkField.hidden = false;
     const size = `${Math.ceil(href.length / 1024)} KB`;
-    try {
-      await navigator.clipboard.writeText(href);
-      say(`Link copied (${size}): whoever opens it sees this run, recorded; nothing runs.`);
-    } catch {
-      say(`The browser did not let the page copy the link (${size}): copy it from the field below.`, 'error');
-      link.focus();
-      link.select();
-    }
+    if (await link.offer(href)) say(`Link copied (${size}): whoever opens it sees this run, recorded; nothing runs.`);
+    else say(`The browser did not let the page copy the link (${size}): copy it from the field below.`, 'error');
   });
   save.addEventListener('click', () => {
     const { title, ...run } = last();
@@ -188,7 +233,7 @@ function runTools(id, last, open) {
     /** Whether the buttons for a shown run are offered. */
     offer(on) {
       for (const b of [trace, share, save]) b.hidden = !on;
-      if (!on) linkField.hidden = true;
+      if (!on) link.hide();
     },
   };
 }
@@ -220,32 +265,55 @@ function splitInitial(scenario, given) {
   return { initial, ofAction };
 }
 
+/** The Python mode's buttons in a section of the seed (the learner's own program names its own). */
+const SEED_PYTHON_LABELS = {
+  edit: 'Edit and run this Python', restore: 'Back to the cheat sheet\'s version', restored: 'Back to the cheat sheet\'s version.',
+};
+
 /**
  * "Edit and run this Python": a button that opens the section's Python (python/panel.js,
- * loaded then) under it. `run(source)` starts a run of it in the section; `stop()` ends it.
- * Returns `{ node, runOptions(source) }`, the latter what showRun needs of a Python run.
+ * loaded then) under it, and a slot that says what was wrong with a program a link brought.
+ * `run(source)` starts a run of it in the section; `stop()` ends it. Returns `{ node, show,
+ * say(text), runOptions(source) }`: `show({ source, focus })` opens the editor (with `source`
+ * in it, if given), runOptions is what showRun needs of a Python run.
  */
 function pythonMode(scenario, run, stop) {
   const { id } = scenario;
-  const open = el('button', { type: 'button', class: 'secondary', 'data-action': 'edit-python', 'aria-expanded': 'false',
-    'aria-controls': `${id}-python` }, 'Edit and run this Python');
+  const labels = scenario.pythonLabels ?? SEED_PYTHON_LABELS;
+  const toggle = el('button', { type: 'button', class: 'secondary', 'data-action': 'edit-python', 'aria-expanded': 'false',
+    'aria-controls': `${id}-python` }, labels.edit);
+  const message = el('p', { class: 'python-message', 'data-role': 'python-message', role: 'alert', hidden: true });
   const host = el('div', { class: 'python-panel', id: `${id}-python`, hidden: true });
-  let panel = null;
-  open.addEventListener('click', async () => {
-    const opening = host.hidden;
-    host.hidden = !opening;
-    open.setAttribute('aria-expanded', String(opening));
-    if (!opening || panel) return panel?.focus();
-    try {
-      const { pythonPanel } = await import('./python/panel.js');
-      panel = await pythonPanel(host, { id, source: scenario.python, original: scenario.python, run, stop });
-      panel.focus();
-    } catch (error) {
+  const say = (text) => { message.textContent = text; message.hidden = !text; };
+  const linkTo = async (source) => (await loadShare()).pythonLink(source, id, new URL('./', import.meta.url));
+  const running = (source) => { say(''); run(source); };
+  // Named from here, not by the panel: the hosted site bundles the panel's code into a file
+  // beside the page (tools/bundle.mjs), where `./editor.css` is not.
+  const stylesheet = new URL('./python/editor.css', import.meta.url).href;
+  let panel = null; // once loaded
+  let loading = null;
+  const load = () => (loading ??= import('./python/panel.js')
+    .then(({ pythonPanel }) => pythonPanel(host, { id, source: scenario.python, original: scenario.python, labels, run: running, stop, linkTo, stylesheet }))
+    .then((made) => { panel = made; return made; }, (error) => {
+      loading = null; // the next press tries again
       host.replaceChildren(el('p', { class: 'notice', role: 'alert', text: `The editor could not be loaded: ${error.message}` }));
-    }
-  });
+      return null;
+    }));
+  const expand = (open) => {
+    host.hidden = !open;
+    toggle.setAttribute('aria-expanded', String(open));
+  };
+  const show = async ({ source = null, focus = true } = {}) => {
+    expand(true);
+    const made = await load();
+    if (source !== null) made?.replace(source);
+    if (focus) made?.focus();
+  };
+  toggle.addEventListener('click', () => (host.hidden ? show() : expand(false)));
   return {
-    node: el('div', { class: 'python-mode' }, open, host),
+    node: el('div', { class: 'python-mode' }, toggle, message, host),
+    show,
+    say,
     runOptions: (source) => ({ source, onLoading: (...a) => panel?.onLoading(...a), onEvent: (ev) => panel?.onEvent(ev) }),
   };
 }
@@ -285,7 +353,7 @@ function recordedRuns({ pg, scenario, section, form, fields, parts, compare, too
     const { MAX_UNPACKED_BYTES, ShareError, parseRun } = await loadShare();
     try {
       if (file.size > MAX_UNPACKED_BYTES) throw new ShareError(`This file is too large (${(file.size / 1024 / 1024).toFixed(1)} MB); the most this page reads is ${MAX_UNPACKED_BYTES / 1024 / 1024} MB.`);
-      const record = parseRun(await file.text(), pg);
+      const record = parseRun(await file.text(), knownToRecords(pg));
       if (record.scenario !== id && !offerRecorded({ record })) {
         throw new ShareError(`This is a run of "${record.scenario}", which this page does not show.`);
       }
@@ -311,16 +379,19 @@ function recordedRuns({ pg, scenario, section, form, fields, parts, compare, too
   return { openFile };
 }
 
+/** The line under a section's title: the seed's section it ports, or what else it is. */
+const originOf = (scenario) => scenario.origin
+  ?? `${scenario.fromSeed ? 'From the cheat sheet' : 'Beyond the cheat sheet, from'}: ${scenario.seedSection}`;
+
 /** The section's DOM: its header, the forms, the run's parts, what to notice and the code. */
 function sectionElement(scenario, { form, prediction, actionForms, parts, tools, compact, python }) {
   const { id } = scenario;
   return el('section', { 'data-scenario': id, id, class: 'scenario', 'aria-labelledby': `${id}-title` },
     el('header', {},
       el('h2', { id: `${id}-title`, text: scenario.title }),
-      el('p', { class: 'seed-section', text: `${scenario.fromSeed ? 'From the cheat sheet' : 'Beyond the cheat sheet, from'}: `
-        + `${scenario.seedSection}`, title: `Scenario id ${id} (for links and embeds)` })),
-    form,
-    python?.node,
+      el('p', { class: 'seed-section', text: originOf(scenario), title: `Scenario id ${id} (for links and embeds)` })),
+    // The own program's Run is its editor's: the status and time follow the editor.
+    ...(scenario.own ? [python.node, form] : [form, python?.node]),
     prediction?.slot,
     ...actionForms.map((a) => a.node),
     parts.recorded,
@@ -333,7 +404,7 @@ function sectionElement(scenario, { form, prediction, actionForms, parts, tools,
     tools.node,
     parts.views,
     compact ? null : el('aside', { class: 'what-to-notice' }, el('h3', { text: 'What to notice' }), el('p', { text: scenario.notice })),
-    compact ? null : codeDetails(scenario));
+    compact || !scenario.rustFile ? null : codeDetails(scenario));
 }
 
 /**
@@ -354,7 +425,8 @@ function checkedParams(pg, id, of, action = '', extra = {}) {
 
 /**
  * One scenario's section, following the page contract (run/stop buttons, inputs named after
- * the parameters, output, status, elapsed), with its timeline, notes, views and code.
+ * the parameters, output, status, elapsed), with its timeline, notes, views and code; or the
+ * learner's own program's (its Run and Stop its editor's, `[data-action=run-python]`).
  * `initial` pre-fills inputs (e.g. from the URL; they are validated like typed values and only
  * ever set as text); `compact` leaves out the code (for embeds); `reference`: the figures of
  * www/reference.json, or a promise of them, shown beside a run's time; `predict` turns "Predict first"
@@ -364,14 +436,17 @@ function checkedParams(pg, id, of, action = '', extra = {}) {
  */
 export function scenarioSection(pg, scenario, { initial: given = {}, compact = false, reference = null, predict = false } = {}) {
   const { id } = scenario;
-  const { initial, ofAction } = splitInitial(scenario, given);
+  // The learner's own program (own-program.js) has no parameters, its source is its
+  // parameter, and no Rust program: no Run or Stop of the section's own, the editor's are its.
+  const own = scenario.own === true;
+  const { initial, ofAction } = splitInitial(scenario, own ? {} : given);
   const fields = paramFields(scenario, initial);
   const parts = runParts();
   const compare = comparison(pg, scenario, reference);
   const prediction = scenario.predict ? predictionParts(id, { on: predict }) : null;
   const predictionContext = () => ({ cores: pg.capabilities.hardwareConcurrency });
-  const runButton = el('button', { type: 'submit', 'data-action': 'run', class: 'run' }, 'Run');
-  const stopButton = el('button', { type: 'button', 'data-action': 'stop', class: 'stop', disabled: true }, 'Stop');
+  const runButton = own ? null : el('button', { type: 'submit', 'data-action': 'run', class: 'run' }, 'Run');
+  const stopButton = own ? null : el('button', { type: 'button', 'data-action': 'stop', class: 'stop', disabled: true }, 'Stop');
   const form = el('form', { class: 'params', novalidate: true }, ...fields.nodes,
     el('div', { class: 'controls' }, runButton, stopButton, prediction?.toggle, parts.status, parts.elapsed), compare.node);
   const actionForms = scenario.actions.map((action) => actionForm(id, action, ofAction(action)));
@@ -381,7 +456,7 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
   parts.recorded.tabIndex = -1; // focused when a recorded run is opened
   const python = scenario.python ? pythonMode(scenario, (source) => start(null, null, false, source), () => current?.cancel()) : null;
   const section = sectionElement(scenario, { form, prediction, actionForms, parts, tools, compact, python });
-  if (scenario.needsSharedMemory && !pg.capabilities.sharedMemory) form.before(isolationNotice(id, form, fields.values));
+  if (scenario.needsSharedMemory && !pg.capabilities.sharedMemory) section.firstElementChild.after(isolationNotice(id, form, fields.values));
 
   const setState = (state, text) => {
     parts.status.dataset.state = state;
@@ -390,10 +465,9 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     // A focused button that is about to be disabled hands its focus on, so the keyboard stays
     // in the section (a stepping lesson's keys work at once): Run to Stop, Stop back to Run.
     const focused = document.activeElement;
-    const startButtons = [runButton, ...actionForms.map((a) => a.button)];
-    stopButton.disabled = !running;
-    runButton.disabled = running;
-    for (const a of actionForms) a.button.disabled = running;
+    const startButtons = [runButton, ...actionForms.map((a) => a.button)].filter(Boolean);
+    for (const button of startButtons) button.disabled = running;
+    if (stopButton) stopButton.disabled = !running;
     if (running && startButtons.includes(focused)) stopButton.focus();
     else if (!running && focused === stopButton) runButton.focus();
     section.setAttribute('aria-busy', running ? 'true' : 'false');
@@ -496,7 +570,15 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     busy: () => current !== null,
     shown: (record, redraw) => { shown = { ...record, title: scenario.title }; redrawTimeline = redraw; },
   });
-  stopButton.addEventListener('click', () => current?.cancel());
+  stopButton?.addEventListener('click', () => current?.cancel());
+  // A link's program (`#py=`), or the editor asked open (`edit=1`): see offerPython.
+  if (python) {
+    document.addEventListener('playground:python', ({ detail }) => {
+      if (detail.opened || detail.scenario !== id) return;
+      python.say(detail.error ?? '');
+      detail.opened = python.show({ source: detail.source ?? null, focus: detail.focus });
+    });
+  }
   // Parameters from a URL are checked at once, like typed ones; nothing runs until Run.
   if (Object.keys(initial).length > 0) validParams(fields, '', initial);
   for (const a of actionForms) {

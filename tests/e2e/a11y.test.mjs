@@ -1,6 +1,6 @@
 // Accessibility: axe-core (npm, WCAG 2.0/2.1 A and AA rules) on the full page at 1280 px light
-// and 390 px dark, before and after every scenario runs (and with every code view open), and
-// on the embed; and the keyboard: every control and every timeline bar can take focus, and Tab
+// and 390 px dark, before and after every scenario runs (and with every code view and every
+// Python editor open), and on the embed; and the keyboard: every control and every timeline bar can take focus, and Tab
 // goes from Run into the timeline.
 //
 // axe is evaluated as a string through page.evaluate: the page's CSP allows no inline script
@@ -25,8 +25,17 @@ async function openAllCode(page) {
   }
 }
 
+/** Opens the Python editor of every section that has one (the seed's and the learner's own). */
+async function openAllEditors(page) {
+  const panels = await page.locator('[data-action="edit-python"][aria-expanded="false"]').evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-controls')));
+  for (const panel of panels) {
+    await page.locator(`[data-action="edit-python"][aria-controls="${panel}"]`).click();
+    await page.locator(`#${panel} [data-role="python-editor"] .cm-content`).waitFor();
+  }
+}
+
 for (const [width, height, scheme] of [[1280, 800, 'light'], [390, 844, 'dark']]) {
-  test(`axe: the full page at ${width} px ${scheme}, before and after every scenario runs`, async () => {
+  test(`axe: the full page at ${width} px ${scheme}, before and after every scenario runs, with every editor open`, async () => {
     const { page, errors, context } = await openPage(browser, server.url, { viewport: { width, height }, colorScheme: scheme });
     assert.deepEqual(await axeViolations(page), [], 'before any run');
     if (width < 1100) { // the narrow nav, opened
@@ -40,8 +49,12 @@ for (const [width, height, scheme] of [[1280, 800, 'light'], [390, 844, 'dark']]
     }
     await openAllCode(page);
     await page.locator('.lang-rust button.code-fold').first().click(); // one fold open
-    assert.deepEqual(await axeViolations(page), [], 'after every scenario ran, with the code shown');
+    await openAllEditors(page);
+    assert.equal(await page.locator('[data-role="python-editor"]').count(), await page.locator('[data-action="edit-python"]').count());
+    // Before axe: it adds a <style> to check the editors' shadow roots, which the page's CSP
+    // refuses (console errors of axe's own).
     assert.deepEqual(errors, []);
+    assert.deepEqual(await axeViolations(page), [], 'after every scenario ran, with the code and the Python editors shown');
     await context.close();
   });
 }

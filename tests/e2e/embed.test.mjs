@@ -1,7 +1,8 @@
 // The embed as an instructor first tries it: a course page of their own on another port of
 // this machine frames `./build.sh serve`'s embed.html (the dev server's default on a loopback
 // address lets it; its other pages stay unframeable), and the heights the embed reports to
-// the course page during a predict-and-run only settle, never jump past the final one.
+// the course page during a predict-and-run, and with the Python editor open (`edit=1`) during a
+// Python run, only settle, never jump past the final one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -120,3 +121,41 @@ for (const [width, height, colorScheme] of [[1280, 800, 'light'], [390, 844, 'da
     await context.close();
   });
 }
+
+test('edit=1 at 390 px: the Python editor is open before the first height is posted; the heights follow it and a Python run, never past the final one', async (t) => {
+  const playground = await startServer({ flags: ['--frame-ancestors', '*'] });
+  servers.push(playground);
+  const src = new URL('embed.html?scenario=threading-lock&edit=1', playground.url).href;
+  const { page, errors, context, frame } = await coursePageFraming(`http://localhost:${coursePort}`, src, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+  await frame.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
+  const editor = frame.locator('[data-role="python-editor"]');
+  assert.equal(await editor.locator('.cm-content').count(), 1, 'open when the embed is ready');
+  /** The embed's own height, and where its editor ends, in its frame. */
+  const inside = () => frame.locator('html').evaluate((html) => ({
+    height: Math.ceil(html.getBoundingClientRect().height),
+    editorBottom: html.querySelector('[data-role="python-editor"]').getBoundingClientRect().bottom,
+  }));
+  const frameHeight = () => page.locator('iframe').evaluate((f) => f.getBoundingClientRect().height);
+  const opened = await heightsSettled(page);
+  t.diagnostic(`heights posted with the editor open: ${opened.join(' → ')}`);
+  let now = await inside();
+  assert.equal(await frameHeight(), now.height, 'the frame fits the embed with its editor');
+  assert.ok(now.editorBottom <= now.height, `the editor (to ${now.editorBottom} px) is inside the frame (${now.height} px)`);
+
+  await frame.locator('[data-action="run-python"]').click();
+  await frame.locator('[data-role="status"][data-state="done"]').waitFor({ timeout: 90_000 });
+  assert.deepEqual(await frame.locator('[data-role="output"] .text').allTextContents(), ['Final counter: 200000']);
+  const heights = await heightsSettled(page);
+  t.diagnostic(`heights posted: ${heights.join(' → ')}`);
+  now = await inside();
+  const final = heights.at(-1);
+  assert.equal(final, now.height, 'the last height posted is the embed\'s');
+  assert.equal(await frameHeight(), final, 'the frame fits it');
+  const TOLERANCE = 4; // px, as above
+  const over = heights.filter((h) => h > final + TOLERANCE);
+  assert.deepEqual(over, [], `heights ${heights.join(' → ')} overshoot the final ${final}`);
+  const repeats = heights.filter((h, i) => i > 0 && h === heights[i - 1]);
+  assert.deepEqual(repeats, [], `heights ${heights.join(' → ')} repeat a post`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

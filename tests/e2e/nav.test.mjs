@@ -20,20 +20,25 @@ const currentLinks = (page) => page.locator(`${nav} a[aria-current="true"]`).eva
 /** The section's top relative to the viewport, in px. */
 const topOf = (page, id) => page.locator(`section[data-scenario="${id}"]`).evaluate((s) => s.getBoundingClientRect().top);
 
-test('the nav lists every scenario, grouped as the seed groups them, then the lessons beyond it', async () => {
+test('the nav lists every scenario, grouped as the seed groups them, then the learner\'s own program, then the lessons beyond the seed', async () => {
   const { page, errors, context } = await openPage(browser, server.url, WIDE);
   const scenarios = await page.evaluate(() => window.playground.scenarios.map(({ id, seedSection, fromSeed }) => ({ id, seedSection, fromSeed })));
   const groups = await page.locator(`${nav} .nav-group`).evaluateAll((gs) => gs.map((g) => ({
     name: g.querySelector('.nav-group-name').textContent,
     ids: [...g.querySelectorAll('a')].map((a) => a.getAttribute('href').slice(1)),
   })));
-  assert.deepEqual(groups.map((g) => g.name), ['Threading', 'Multiprocessing', 'Asyncio', 'Concurrent Futures', 'Lessons beyond the seed']);
+  assert.deepEqual(groups.map((g) => g.name), ['Threading', 'Multiprocessing', 'Asyncio', 'Concurrent Futures', 'Your own Python', 'Lessons beyond the seed']);
   for (const s of scenarios) {
     const group = groups.find((g) => g.ids.includes(s.id));
     assert.ok(group, `${s.id} is in the nav`);
     assert.equal(group.name, s.fromSeed ? s.seedSection.split(': ')[0] : 'Lessons beyond the seed', s.id);
   }
-  assert.equal(groups.flatMap((g) => g.ids).length, scenarios.length, 'each scenario once');
+  // The learner's own program is a section of the page, not a scenario of pg.run.
+  assert.deepEqual(groups.find((g) => g.name === 'Your own Python').ids, ['python']);
+  assert.equal(groups.flatMap((g) => g.ids).length, scenarios.length + 1, 'each scenario once, and the own program');
+  // The links are in the order of the sections on the page.
+  const sections = await page.locator('section[data-scenario]').evaluateAll((ss) => ss.map((s) => s.dataset.scenario));
+  assert.deepEqual(groups.flatMap((g) => g.ids), sections);
   // Wide: a sticky side column, visible while the page scrolls far down.
   await page.locator('section[data-scenario="threading-deadlock"]').scrollIntoViewIfNeeded();
   const box = await page.locator(nav).boundingBox();
@@ -77,6 +82,20 @@ test('#id works with ?scenario=ID&param=…: the parameters stay in the query an
   assert.deepEqual([...errors, ...alone.errors, ...unknown.errors], []);
   await alone.context.close();
   await unknown.context.close();
+});
+
+test('?scenario=python and #python: the learner\'s own program is selected, marked, and its editor opens with the focus', async () => {
+  for (const path of ['index.html?scenario=python', 'index.html#python']) {
+    const { page, errors, context } = await openPage(browser, `${server.url}${path}`, WIDE);
+    assert.equal(await page.locator('section.selected').getAttribute('data-scenario'), 'python', path);
+    assert.deepEqual(await currentLinks(page), ['python'], path);
+    const top = await topOf(page, 'python');
+    assert.ok(top >= 0 && top < 40, `${path}: scrolled to it (${top} px)`);
+    await page.locator('section[data-scenario="python"] [data-role="python-editor"] .cm-content').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.classList.contains('cm-content')), true, `${path}: the editor has the focus`);
+    assert.deepEqual(errors, [], path);
+    await context.close();
+  }
 });
 
 test('a nav link goes to its section and selects it; scrolling marks the current section', async () => {

@@ -1,7 +1,7 @@
 // A section's Python mode: its Python in an editor (CodeMirror 6), to change and run for real
 // on RustPython with real threads. The run is shown where the section shows its runs (status,
 // lines, timeline, replay, trace): section.js starts it. Loaded at the first "Edit and run".
-import { el } from '../dom.js';
+import { el, linkField } from '../dom.js';
 
 let codemirror = null;
 const loadEditor = () => (codemirror ??= import('../vendor/codemirror.js').catch((error) => {
@@ -10,14 +10,18 @@ const loadEditor = () => (codemirror ??= import('../vendor/codemirror.js').catch
 }));
 
 /**
- * Builds the panel into `host`: an editor holding `source`, Run, Stop, "Back to the cheat
- * sheet's version" (`original`; none for the learner's own program) and the interpreter's
- * download progress. `run(source)` and `stop()` are the section's. Returns `{ onEvent,
- * onLoading, focus }` for the run: a syntax error marks its line; the download fills the bar.
+ * Builds the panel into `host`: an editor holding `source`, Run, Stop, a button that puts
+ * `original` back (`labels.restore`, e.g. "Back to the cheat sheet's version"; `labels.restored`
+ * says it is done), "Copy link to this program" and the interpreter's download progress.
+ * `run(source)` and `stop()` are the section's; `linkTo(source)` resolves to a link that opens
+ * the program (or rejects saying why not); `stylesheet` is editor.css's URL. Returns `{ onEvent,
+ * onLoading, focus, replace }`: for the run, a syntax error marks its line and the download
+ * fills the bar; `replace(source)` puts another program in the editor (a link's).
  */
-export async function pythonPanel(host, { id, source, original, run, stop }) {
+export async function pythonPanel(host, { id, source, original, labels, run, stop, linkTo, stylesheet }) {
   const cm = await loadEditor();
   const status = el('p', { class: 'python-status', 'data-role': 'python-status', 'aria-live': 'polite' });
+  const say = (text, kind = 'ok') => { status.textContent = text; status.dataset.kind = kind; };
   const loading = el('progress', { 'data-role': 'python-loading', max: 1, value: 0, hidden: true,
     'aria-label': 'Downloading the Python interpreter' });
   // In a shadow root: CodeMirror then styles itself with a constructed style sheet, not a
@@ -25,60 +29,86 @@ export async function pythonPanel(host, { id, source, original, run, stop }) {
   const editorFrame = el('div', { class: 'python-editor', 'data-role': 'python-editor' });
   const shadow = editorFrame.attachShadow({ mode: 'open' });
   const editorHost = el('div');
-  shadow.append(el('link', { rel: 'stylesheet', href: new URL('./editor.css', import.meta.url).href }), editorHost);
+  shadow.append(el('link', { rel: 'stylesheet', href: stylesheet }), editorHost);
   const runButton = el('button', { type: 'button', class: 'run', 'data-action': 'run-python' }, 'Run this Python');
   const stopButton = el('button', { type: 'button', class: 'stop', 'data-action': 'stop-python' }, 'Stop');
-  const back = original
-    ? el('button', { type: 'button', class: 'secondary', 'data-action': 'python-original' }, 'Back to the cheat sheet\'s version')
-    : null;
+  const back = el('button', { type: 'button', class: 'secondary', 'data-action': 'python-original' }, labels.restore);
+  const share = el('button', { type: 'button', class: 'secondary', 'data-action': 'share-python' }, 'Copy link to this program');
+  const link = linkField(`${id}-python-link`, 'Link to this program', 'python-link');
   host.replaceChildren(
     el('p', { class: 'python-about', id: `${id}-python-about`, text: 'Python, run for real: RustPython compiled to WebAssembly, each '
       + 'thread a real thread on a Web Worker of its own, so threads run in parallel (no GIL). Ctrl+Enter runs it.' }),
     editorFrame,
-    el('div', { class: 'controls' }, runButton, stopButton, back, loading),
-    status);
+    el('div', { class: 'controls' }, runButton, stopButton, back, share, loading),
+    status, link.node);
 
-  const theme = new cm.Compartment();
-  const dark = matchMedia('(prefers-color-scheme: dark)');
-  const light = lightHighlighting(cm);
+  const adaptive = mediaExtensions(cm, [
+    // The page's colour scheme.
+    ['(prefers-color-scheme: dark)', darkHighlighting(cm), lightHighlighting(cm)],
+    // A phone's width: long lines wrap rather than hide past the edge (the seed's comments
+    // start at column 57).
+    ['(max-width: 480px)', cm.EditorView.lineWrapping, []],
+  ]);
   const errorLine = errorLineField(cm);
   const view = new cm.EditorView({
     root: shadow,
     parent: editorHost,
     state: cm.EditorState.create({
       doc: source,
-      extensions: [editorSetup(cm), cm.python(), errorLine.field, theme.of(dark.matches ? cm.oneDark : light),
-        cm.EditorView.contentAttributes.of({ 'aria-label': 'Python program', 'aria-describedby': `${id}-python-about` }),
+      extensions: [editorSetup(cm), cm.python(), errorLine.field, adaptive.extensions,
+        // tabindex: the content is focusable already (contenteditable), but said so, checkers
+        // (axe) see that the editor's scrolling area, when a program is too long or too wide
+        // for it, holds something the keyboard reaches.
+        cm.EditorView.contentAttributes.of({ 'aria-label': 'Python program', 'aria-describedby': `${id}-python-about`, tabindex: '0' }),
         // Before the default keymap's own Mod-Enter (a blank line).
         cm.Prec.highest(cm.keymap.of([{ key: 'Mod-Enter', run: () => { runButton.click(); return true; } }]))],
     }),
   });
-  dark.addEventListener('change', () => view.dispatch({ effects: theme.reconfigure(dark.matches ? cm.oneDark : light) }));
+  adaptive.follow(view);
 
+  const replace = (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text }, effects: errorLine.clear.of(null) });
   runButton.addEventListener('click', () => {
     view.dispatch({ effects: errorLine.clear.of(null) });
-    status.textContent = '';
+    say('');
     run(view.state.doc.toString());
   });
   stopButton.addEventListener('click', () => stop());
-  back?.addEventListener('click', () => {
-    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: original }, effects: errorLine.clear.of(null) });
-    status.textContent = 'Back to the cheat sheet\'s version.';
+  back.addEventListener('click', () => {
+    replace(original);
+    say(labels.restored);
+  });
+  share.addEventListener('click', async () => {
+    link.hide();
+    let href;
+    try {
+      href = await linkTo(view.state.doc.toString());
+    } catch (error) {
+      say(`The link could not be made: ${error.message}`, 'error');
+      return;
+    }
+    const size = `${Math.ceil(href.length / 1024)} KB`;
+    if (await link.offer(href)) say(`Link copied (${size}): whoever opens it gets this program in the editor, ready to run.`);
+    else say(`The browser did not let the page copy the link (${size}): copy it from the field below.`, 'error');
   });
 
   return {
     focus: () => view.focus(),
+    replace(text) {
+      replace(text);
+      link.hide();
+      say('');
+    },
     onLoading(loaded, total) {
       loading.hidden = loaded >= total && total > 0;
       loading.max = total || 1;
       loading.value = total ? loaded : 0;
-      status.textContent = loading.hidden ? '' : `Downloading the Python interpreter: ${mb(loaded)} of ${total ? mb(total) : '?'} MB`;
+      say(loading.hidden ? '' : `Downloading the Python interpreter: ${mb(loaded)} of ${total ? mb(total) : '?'} MB`);
     },
     onEvent(ev) {
       if (ev.kind !== 'syntax-error') return;
       const line = Math.min(Math.max(1, ev.line), view.state.doc.lines);
       view.dispatch({ effects: errorLine.mark.of(view.state.doc.line(line).from) });
-      status.textContent = `SyntaxError on line ${line}: ${ev.text}`;
+      say(`SyntaxError on line ${line}: ${ev.text}`, 'error');
     },
   };
 }
@@ -96,12 +126,41 @@ function editorSetup(cm) {
 }
 
 /**
+ * Extensions that follow media queries: for each `[query, on, off]`, `on` while the query
+ * matches, else `off`. `follow(view)` keeps them in step once the view exists.
+ */
+function mediaExtensions(cm, choices) {
+  const slots = choices.map(([query, on, off]) => ({ query: matchMedia(query), on, off, compartment: new cm.Compartment() }));
+  const current = (slot) => (slot.query.matches ? slot.on : slot.off);
+  return {
+    extensions: slots.map((slot) => slot.compartment.of(current(slot))),
+    follow(view) {
+      for (const slot of slots) {
+        slot.query.addEventListener('change', () => view.dispatch({ effects: slot.compartment.reconfigure(current(slot)) }));
+      }
+    },
+  };
+}
+
+/**
  * CodeMirror's default colours, but for its orange (#e40: f-strings, escapes), 3.8:1 on white:
  * WCAG AA wants 4.5:1. The red of other strings (#a11) instead.
  */
 function lightHighlighting(cm) {
   const specs = cm.defaultHighlightStyle.specs.map((spec) => (spec.color === '#e40' ? { ...spec, color: '#a11' } : spec));
   return cm.syntaxHighlighting(cm.HighlightStyle.define(specs));
+}
+
+/**
+ * CodeMirror's One Dark, but for three of its colours, under 4.5:1 (WCAG AA) on its background
+ * or its active line: a little lighter each (grey: comments and line numbers; coral: names;
+ * violet: keywords), 4.7:1 or more.
+ */
+const ONE_DARK_LIGHTER = { '#7d8799': '#9da5b4', '#e06c75': '#e47e86', '#c678dd': '#c980df' };
+function darkHighlighting(cm) {
+  const specs = cm.oneDarkHighlightStyle.specs.map((spec) => (ONE_DARK_LIGHTER[spec.color] ? { ...spec, color: ONE_DARK_LIGHTER[spec.color] } : spec));
+  const gutters = cm.EditorView.theme({ '.cm-gutters': { color: ONE_DARK_LIGHTER['#7d8799'] } }, { dark: true });
+  return [cm.oneDarkTheme, cm.Prec.high(gutters), cm.syntaxHighlighting(cm.HighlightStyle.define(specs))];
 }
 
 /** A state field that marks one line (a syntax error's) until the next run or edit of it. */
