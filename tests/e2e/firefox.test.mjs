@@ -166,6 +166,38 @@ test('Firefox: the Python mode: updates lost on parallel threads, the lock exact
   assert.ok(result.lanes.includes('SpawnPoolWorker-1'), result.lanes.join());
 });
 
+const PYTHON_BUSY = `
+import multiprocessing, threading
+def spin():
+    while True:
+        pass
+if __name__ == "__main__":
+    for _ in range(2):
+        multiprocessing.Process(target=spin).start()
+    for _ in range(3):
+        threading.Thread(target=spin).start()
+`;
+
+test('Firefox: the Python mode: Stop ends three busy threads and two busy processes within 1 s; a syntax error names its line', async () => {
+  const result = await inPage(`
+    let lanes = 0;
+    const run = pg.runPython(${JSON.stringify(PYTHON_BUSY)}, { onEvent: (e) => { if (e.kind === 'lane-start') lanes++; } });
+    for (let i = 0; i < 500 && lanes < 6; i++) await new Promise((r) => setTimeout(r, 20));
+    const asked = performance.now();
+    run.cancel();
+    const stopped = await run.done;
+    const stopMs = performance.now() - asked;
+    const bad = await pg.runPython(${JSON.stringify('print("fine")\nprint("no end"\n')}).done;
+    const after = await pg.runPython('print("after")').done;
+    return { lanes, status: stopped.status, stopMs, syntax: bad.events.find((e) => e.kind === 'syntax-error'), after: after.lines };`);
+  assert.ok(!result.error, result.error);
+  assert.equal(result.lanes, 6, 'the main thread, two processes and three threads started');
+  assert.equal(result.status, 'cancelled');
+  assert.ok(result.stopMs < 1000, `${result.stopMs} ms`);
+  assert.equal(result.syntax?.line, 2, JSON.stringify(result.syntax));
+  assert.deepEqual(result.after, ['after']);
+});
+
 test('Firefox, not isolated (dist/ with no headers, no service worker): says so; asyncio and processes run', async () => {
   plainServer = await startServer({ root: join(ROOT, 'dist'), flags: ['--no-isolation-headers', '--no-service-worker'] });
   await open(plainServer.url);
