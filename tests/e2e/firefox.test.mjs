@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ROOT, startServer } from './harness.mjs';
+import { BUSY, RACE } from './python-run.mjs';
 
 const freePort = () => new Promise((resolve) => {
   const probe = createServer().listen(0, '127.0.0.1', () => { const { port } = probe.address(); probe.close(() => resolve(port)); });
@@ -110,32 +111,14 @@ test('Firefox: a cancelled run, then a clean one; bad input refused', async () =
 
 // The Python mode in Firefox: the race on real parallel threads, the lock exact, a thread's
 // traceback, a process of its own and the seed's pool (each a fresh interpreter).
-const PYTHON_RACE = `
+const PYTHON_TRACEBACK = `
 import threading
-counter = 0
-lock = threading.Lock()
-def unlocked():
-    global counter
-    for _ in range(100000):
-        counter += 1
-def locked():
-    global counter
-    for _ in range(100000):
-        with lock:
-            counter += 1
-for target in (unlocked, locked):
-    counter = 0
-    threads = [threading.Thread(target=target) for _ in range(4)]
-    for t in threads: t.start()
-    for t in threads: t.join()
-    print(counter)
 def fails():
     raise ValueError("in a thread")
 t = threading.Thread(target=fails)
 t.start()
 t.join()
-`;
-const PYTHON_POOL = `
+`;const PYTHON_POOL = `
 import multiprocessing, os
 counter = 0
 def square(n):
@@ -152,36 +135,25 @@ test('Firefox: the Python mode: updates lost on parallel threads, the lock exact
   await open(server.url);
   const result = await inPage(`
     const race = [];
-    for (let i = 0; i < 3; i++) race.push((await pg.runPython(${JSON.stringify(PYTHON_RACE)}).done));
+    for (let i = 0; i < 3; i++) race.push((await pg.runPython(${JSON.stringify(RACE)}).done));
+    const traceback = await pg.runPython(${JSON.stringify(PYTHON_TRACEBACK)}).done;
     const pool = await pg.runPython(${JSON.stringify(PYTHON_POOL)}).done;
-    const stderr = race[0].events.filter((e) => e.kind === 'line' && e.stream === 'stderr').map((e) => e.text);
-    return { race: race.map((r) => r.lines.map(Number)), stderr, pool: pool.lines,
+    const stderr = traceback.events.filter((e) => e.kind === 'line' && e.stream === 'stderr').map((e) => e.text);
+    return { race: race.map((r) => r.lines.map((line) => Number(line.split(' ')[1]))), stderr, pool: pool.lines,
       lanes: [...new Set(pool.events.map((e) => e.lane))] };`);
   assert.ok(!result.error, result.error);
   assert.ok(result.race.every(([, locked]) => locked === 400000), JSON.stringify(result.race));
   assert.ok(result.race.some(([unlocked]) => unlocked < 400000), `no updates lost in 3 runs: ${JSON.stringify(result.race)}`);
-  assert.equal(result.stderr[0], 'Exception in thread Thread-9 (fails):');
+  assert.equal(result.stderr[0], 'Exception in thread Thread-1 (fails):');
   assert.equal(result.stderr.at(-1), 'ValueError: in a thread');
   assert.deepEqual(result.pool, ['[0, 1, 4, 9, 16]', '0 1000']);
   assert.ok(result.lanes.includes('SpawnPoolWorker-1'), result.lanes.join());
 });
 
-const PYTHON_BUSY = `
-import multiprocessing, threading
-def spin():
-    while True:
-        pass
-if __name__ == "__main__":
-    for _ in range(2):
-        multiprocessing.Process(target=spin).start()
-    for _ in range(3):
-        threading.Thread(target=spin).start()
-`;
-
 test('Firefox: the Python mode: Stop ends three busy threads and two busy processes within 1 s; a syntax error names its line', async () => {
   const result = await inPage(`
     let lanes = 0;
-    const run = pg.runPython(${JSON.stringify(PYTHON_BUSY)}, { onEvent: (e) => { if (e.kind === 'lane-start') lanes++; } });
+    const run = pg.runPython(${JSON.stringify(BUSY)}, { onEvent: (e) => { if (e.kind === 'lane-start') lanes++; } });
     for (let i = 0; i < 500 && lanes < 6; i++) await new Promise((r) => setTimeout(r, 20));
     const asked = performance.now();
     run.cancel();

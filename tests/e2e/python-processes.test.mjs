@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startSuite, stopSuite } from './harness.mjs';
-import { runPythonIn } from './python-run.mjs';
+import { BUSY, runPythonIn } from './python-run.mjs';
 
 let suite;
 before(async () => { suite = await startSuite({ open: '' }); });
@@ -113,17 +113,6 @@ if __name__ == "__main__":
 });
 
 test('Stop ends while True: pass in three threads and two processes within 1 s, and the next run works', async () => {
-  const busy = `
-import multiprocessing, threading
-def spin():
-    while True:
-        pass
-if __name__ == "__main__":
-    for _ in range(2):
-        multiprocessing.Process(target=spin).start()
-    for _ in range(3):
-        threading.Thread(target=spin).start()
-`;
   const stopped = await suite.page.evaluate(async (code) => {
     let busy = 0;
     const run = window.playground.runPython(code, { onEvent: (e) => { if (e.kind === 'lane-start') busy++; } });
@@ -136,7 +125,7 @@ if __name__ == "__main__":
     run.cancel();
     const r = await run.done;
     return { status: r.status, ms: performance.now() - asked, busy };
-  }, busy);
+  }, BUSY);
   assert.equal(stopped.busy, 6, 'the main thread, two processes and three threads started');
   assert.equal(stopped.status, 'cancelled');
   assert.ok(stopped.ms < 1000, `${stopped.ms} ms`);

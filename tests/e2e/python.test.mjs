@@ -7,33 +7,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { OUTPUT, startSuite, stopSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
-import { runPythonIn } from './python-run.mjs';
+import { RACE, runPythonIn } from './python-run.mjs';
 
 let suite;
 before(async () => { suite = await startSuite({ open: '' }); });
 after(() => stopSuite(suite));
 const runPython = (source, options) => runPythonIn(suite.page, source, options);
-
-const RACE = `
-import threading
-counter = 0
-lock = threading.Lock()
-def unlocked():
-    global counter
-    for _ in range(100000):
-        counter += 1
-def locked():
-    global counter
-    for _ in range(100000):
-        with lock:
-            counter += 1
-for target in (unlocked, locked):
-    counter = 0
-    threads = [threading.Thread(target=target) for _ in range(4)]
-    for t in threads: t.start()
-    for t in threads: t.join()
-    print(target.__name__, counter)
-`;
 
 test('4 threads x 100,000 counter += 1: updates lost without a lock (in at least 1 of 5 runs), exactly 400000 with one', async () => {
   const finals = [];
