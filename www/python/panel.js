@@ -37,7 +37,9 @@ export async function pythonPanel(host, { id, source, original, labels, run, sto
   const link = linkField(`${id}-python-link`, 'Link to this program', 'python-link');
   host.replaceChildren(
     el('p', { class: 'python-about', id: `${id}-python-about`, text: 'Python, run for real: RustPython compiled to WebAssembly, each '
-      + 'thread a real thread on a Web Worker of its own, so threads run in parallel (no GIL). Ctrl+Enter runs it.' }),
+      + 'thread a real thread on a Web Worker of its own, so threads run in parallel (no GIL). Ctrl+Enter runs it. '
+      + 'A process starts the way Python\'s spawn starts one: a fresh interpreter with its own memory imports main.py\'s '
+      + 'definitions and gets its arguments pickled, where Linux\'s fork would copy the running parent.' }),
     editorFrame,
     el('div', { class: 'controls' }, runButton, stopButton, back, share, loading),
     status, link.node);
