@@ -75,9 +75,12 @@ async function openRunInFragment(pg, id) {
   ]);
   const pageMessage = document.querySelector('[data-role="page-message"]');
   pageMessage.hidden = true;
+  // Awaited: the page is ready once the run is on show.
   try {
     const record = await decodeRun(location.hash, knownToRecords(pg));
-    if (!offerRecorded({ record })) throw new ShareError(`This page has no section for "${record.scenario}".`);
+    const shown = offerRecorded({ record });
+    if (!shown) throw new ShareError(`This page has no section for "${record.scenario}".`);
+    await shown;
   } catch (error) {
     const text = error instanceof ShareError ? error.message : `The run in this link could not be read: ${error.message}`;
     if (!offerRecorded({ error: text, scenario: id })) {

@@ -113,12 +113,13 @@ export const knownToRecords = (pg) => ({ scenarios: pageScenarios(pg.scenarios),
 
 /**
  * Shows a recorded run in the section of its scenario (or, with `error`, says what was wrong
- * with one that was meant for `scenario`). Returns whether a section took it.
+ * with one that was meant for `scenario`). Returns a promise that resolves once the section
+ * shows it, or null if no section took it.
  */
 export function offerRecorded(detail) {
-  const message = { ...detail, taken: false };
+  const message = { ...detail, shown: null };
   document.dispatchEvent(new CustomEvent('playground:recorded', { detail: message }));
-  return message.taken;
+  return message.shown;
 }
 
 /**
@@ -363,17 +364,16 @@ function recordedRuns({ pg, scenario, section, form, fields, parts, compare, too
     }
   };
   document.addEventListener('playground:recorded', ({ detail }) => {
-    if (detail.taken) return;
+    if (detail.shown) return;
     if (detail.record?.scenario === id) {
-      detail.taken = true;
-      show(detail.record).then(() => {
+      detail.shown = show(detail.record).then(() => {
         section.scrollIntoView({ block: 'start' });
         parts.recorded.focus({ preventScroll: true });
       });
     } else if (detail.error && detail.scenario === id) {
-      detail.taken = true;
       tools.say(detail.error, 'error');
       section.scrollIntoView({ block: 'start' });
+      detail.shown = Promise.resolve();
     }
   });
   return { openFile };
