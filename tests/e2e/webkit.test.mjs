@@ -1,0 +1,240 @@
+// WebKit end to end, with shared memory on: Debian's WebKitGTK (MiniBrowser) under Xvfb, driven
+// by WebKitWebDriver through selenium-webdriver (webkit.harness.mjs), against the real dev
+// server; scenarios run through the page's JS API, as firefox.test.mjs does in Firefox.
+// WebKitGTK exposes SharedArrayBuffer on a cross-origin isolated page only with
+// JSC_useSharedArrayBuffer=1 in the browser's environment (Safari does by default): the
+// harness sets it. Figures (the race's share of lost runs, timings) are printed, not asserted.
+// Screenshots go to test-output/ (or $WEBKIT_SCREENSHOTS).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OUTPUT, startServer } from './harness.mjs';
+import { inPage, openReady, setViewport, startWebKit, until } from './webkit.harness.mjs';
+
+const SHOTS = process.env.WEBKIT_SCREENSHOTS ?? OUTPUT;
+mkdirSync(SHOTS, { recursive: true });
+
+// Light parameters for a module built before the registry gave each scenario its own
+// (`testParams.light` in `pg.scenarios`), which are used when present.
+const LIGHT = {
+  'threading-basic': { count: '3', delay_ms: '10' },
+  'threading-lock': { iterations: '10000' },
+  'multiprocessing-pool': { inputs: '10**5, 10**6, 10**6' },
+  'asyncio-gather': { delay_ms: '50' },
+  'threading-gil': { threads: '2', n: '10**6' },
+  'threading-speedup': { n: '10**6' },
+  'threading-deadlock': { watchdog_ms: '100' },
+  'threading-interleave': { schedule: '1,1,1,1,1,1,2,2,2,2,2,2' },
+};
+
+let server;
+let webkit;
+let driver;
+
+before(async () => {
+  server = await startServer();
+  webkit = await startWebKit();
+  driver = webkit.driver;
+  await openReady(driver, server.url); // the page the API tests run in (a test that leaves it reopens it)
+});
+after(async () => {
+  await webkit?.stop();
+  server?.stop();
+});
+
+const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A PNG of the viewport (WebDriver's screenshot command) of session `d`, written under SHOTS. */
+async function screenshot(d, name) {
+  const path = join(SHOTS, name);
+  writeFileSync(path, Buffer.from(await d.takeScreenshot(), 'base64'));
+  return path;
+}
+
+test('WebKit: the page is ready, cross-origin isolated, with SharedArrayBuffer and shared memory', async () => {
+  const caps = await driver.getCapabilities();
+  const result = await inPage(driver, `
+    return { isolated: self.crossOriginIsolated, sab: typeof SharedArrayBuffer, capabilities: pg.capabilities,
+      readyMs: Number(document.body.dataset.readyMs), userAgent: navigator.userAgent,
+      shared: new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer };`);
+  console.log(`WebKit: ${caps.get('browserName')} ${caps.get('browserVersion')}; ready in ${result.readyMs.toFixed(0)} ms; `
+    + `hardwareConcurrency ${result.capabilities.hardwareConcurrency}; ${result.userAgent}`);
+  assert.equal(result.isolated, true);
+  assert.equal(result.sab, 'function');
+  assert.equal(result.shared, true);
+  assert.equal(result.capabilities.sharedMemory, true, JSON.stringify(result.capabilities));
+});
+
+// The deadlock lesson with opposite lock orders ends by its watchdog, which names the cycle (as
+// in Chromium); with one agreed order (`ordered`) it ends done.
+const deadlocks = (r) => r.id === 'threading-deadlock' && !['1', 'true'].includes(String(r.params.ordered ?? '0'));
+
+test('WebKit: every scenario of the registry runs through the API with light parameters and ends done (the deadlock: its watchdog)', async () => {
+  const result = await inPage(driver, `
+    const light = ${JSON.stringify(LIGHT)};
+    const ran = [];
+    const runOne = async (id, params) => {
+      const t = performance.now();
+      const r = await pg.run(id, params).done.then((r) => ({ status: r.status, lines: r.lines }),
+        (e) => ({ status: 'error', message: e.message, lines: e.lines ?? [] }));
+      ran.push({ id, params, ...r, ms: Math.round(performance.now() - t) });
+    };
+    for (const { id, testParams } of pg.scenarios) await runOne(id, testParams?.light ?? light[id] ?? {});
+    // Both ways of the deadlock lesson, whichever its light parameters take.
+    await runOne('threading-deadlock', { ordered: '0', watchdog_ms: '100' });
+    await runOne('threading-deadlock', { ordered: '1' });
+    return ran;`);
+  assert.ok(!result.error, result.error);
+  console.log(`WebKit scenarios: ${result.map((r) => `${r.id} ${JSON.stringify(r.params)} ${r.status} `
+    + `(${r.lines.length} lines, ${r.ms} ms)`).join('; ')}`);
+  assert.ok(result.length >= 13, `the registry lists ${result.length - 2} scenarios`);
+  for (const r of result) {
+    if (deadlocks(r)) {
+      assert.equal(r.status, 'error', `${r.id} ${JSON.stringify(r.params)}`);
+      assert.match(r.message, /deadlock, stopped by the watchdog: Thread-A holds lock1 and waits for lock2; Thread-B holds lock2 and waits for lock1/);
+    } else {
+      assert.equal(r.status, 'done', `${r.id} ${JSON.stringify(r.params)}: ${r.status} ${r.message ?? ''}`);
+    }
+  }
+  assert.deepEqual(result.at(-1).lines.sort(), ['A has both locks', 'B has both locks']);
+});
+
+test('WebKit: the seed\'s programs give their exact results (threads, processes, the pool, asyncio)', async () => {
+  const result = await inPage(driver, `
+    const lock = await pg.run('threading-lock', {}).done;
+    const pool = await pg.run('multiprocessing-pool', { inputs: '10**6, 10**7' }).done;
+    const process = await pg.run('multiprocessing-process', {}).done;
+    const gather = await pg.run('asyncio-gather', { delay_ms: 200 }).done;
+    return { lines: lock.lines, mutex: String(lock.value.mutex), atomic: String(lock.value.atomic_add),
+      pool: pool.value.map(String), process: process.events.filter((e) => e.kind === 'note').map((e) => e.text),
+      gather: gather.lines.at(-1) };`);
+  assert.ok(!result.error, result.error);
+  assert.deepEqual(result.lines, ['Final counter: 200000']);
+  assert.equal(result.mutex, '200000');
+  assert.equal(result.atomic, '200000');
+  assert.deepEqual(result.pool, ['333332833333500000', '333333283333335000000']);
+  assert.ok(result.process.some((n) => /in the parent it is 0/.test(n)), JSON.stringify(result.process));
+  assert.equal(result.gather, "[{'id': 3, 'data': 'success'}, {'id': 4, 'data': 'success'}]");
+});
+
+test('WebKit: a cancelled run, then a clean one; bad input refused', async () => {
+  const result = await inPage(driver, `
+    const run = pg.run('threading-basic', { count: 20, delay_ms: 50 });
+    await new Promise((r) => setTimeout(r, 200));
+    run.cancel();
+    const cancelled = await run.done;
+    const next = await pg.run('threading-basic', { delay_ms: 10 }).done;
+    const bad = await pg.run('threading-lock', { threads: 0 }).done.then(() => 'ran', (e) => e.message);
+    return { cancelled: cancelled.status, kept: cancelled.lines.length, next: next.status, nextLines: next.lines.length, bad };`);
+  assert.ok(!result.error, result.error);
+  assert.equal(result.cancelled, 'cancelled');
+  assert.ok(result.kept >= 1 && result.kept < 20, `kept ${result.kept} lines`);
+  assert.equal(result.next, 'done');
+  assert.equal(result.nextLines, 5);
+  assert.match(result.bad, /threads must be a whole number from 1 to 16; got "0"/);
+});
+
+test('WebKit: the seed\'s race (threading-lock without a lock, 2 threads x 100000): how many of 20 runs lose updates', async () => {
+  const result = await inPage(driver, `
+    // 20 separate runs of one no-lock round each (rounds: 1), as a learner's presses would be
+    // without the page's retry...
+    let lost = 0;
+    const totals = [];
+    for (let i = 0; i < 20; i++) {
+      const r = await pg.run('threading-lock', { rounds: 1 }).done;
+      const total = Number(String(r.value.no_lock));
+      totals.push(total);
+      if (total < 200000) lost++;
+    }
+    // ...and "Run many times" (the bench's figure): 20 no-lock rounds on the same threads.
+    const repeat = await pg.run('threading-lock', { runs: 20, sweep: '100000' }, { action: 'repeat' }).done;
+    const [point] = repeat.value.points;
+    return { lost, totals, repeat: { runs: Number(point.runs), lost: Number(point.lost_runs) } };`);
+  assert.ok(!result.error, result.error);
+  console.log(`WebKit race: ${result.lost} of 20 separate runs lost updates (final counters ${result.totals.join(', ')}); `
+    + `"Run many times": ${result.repeat.lost} of ${result.repeat.runs} rounds lost updates`);
+  assert.equal(result.totals.length, 20);
+  assert.equal(result.repeat.runs, 20);
+});
+
+test('WebKit: the embed (threading-lock) is ready, isolated, and its Run runs the lesson', async () => {
+  await openReady(driver, `${server.url}embed.html?scenario=threading-lock`);
+  const state = await inPage(driver, `return { isolated: self.crossOriginIsolated, sharedMemory: pg.capabilities.sharedMemory,
+    notice: document.querySelector('[data-role="isolation-notice"]')?.textContent ?? null };`);
+  assert.deepEqual(state, { isolated: true, sharedMemory: true, notice: null });
+  const section = 'section[data-scenario="threading-lock"]';
+  await driver.executeScript(`document.querySelector('${section} [data-action="run"]').click();`);
+  await until(driver, `const s = document.querySelector('${section} [data-role="status"]');
+    return !!s && ['done', 'error', 'cancelled'].includes(s.dataset.state);`, 'the embed\'s run ended', { timeoutMs: 60_000 });
+  const ended = await driver.executeScript(`return { state: document.querySelector('${section} [data-role="status"]').dataset.state,
+    lines: [...document.querySelectorAll('${section} [data-role="output"] .text')].map((e) => e.textContent) };`);
+  assert.equal(ended.state, 'done');
+  assert.deepEqual(ended.lines, ['Final counter: 200000']);
+  await openReady(driver, server.url);
+});
+
+test('WebKit: the Python mode runs print(1) on RustPython', async () => {
+  await openReady(driver, server.url);
+  const result = await inPage(driver, `
+    const t = performance.now();
+    const r = await pg.runPython('print(1)').done;
+    return { status: r.status, lines: r.lines, exitStatus: r.exitStatus ?? null, ms: Math.round(performance.now() - t) };`);
+  console.log(`WebKit Python: ${JSON.stringify(result)}`);
+  assert.ok(!result.error, result.error);
+  assert.equal(result.status, 'done');
+  assert.deepEqual(result.lines, ['1']);
+});
+
+/** Clicks Run in section `id`, waits until the run is done, and scrolls its output into view. */
+async function runSection(d, id) {
+  const section = `section[data-scenario="${id}"]`;
+  await d.executeScript(`document.querySelector('${section} [data-action="run"]').click();`);
+  await until(d, `return document.querySelector('${section} [data-role="status"]')?.dataset.state === 'done';`, `${id} done`, { timeoutMs: 60_000 });
+  // The output at the top, below the page's sticky bar (at 390 px) and with the status above it.
+  await d.executeScript(`document.querySelector('${section} [data-role="output"]').scrollIntoView(); scrollBy(0, -110);`);
+  await pause(300);
+}
+
+test('WebKit at 390 px (an iPhone\'s width), light: no sideways scrolling before and after a run; screenshots', async () => {
+  // MiniBrowser's toolbar keeps its window at least 447 px wide; a window the page opens
+  // without a toolbar can be 390 px.
+  await openReady(driver, server.url);
+  const main = await driver.getWindowHandle();
+  const opened = await driver.executeScript('return window.open(location.href, "iphone", "width=390,height=844") !== null;');
+  assert.equal(opened, true, 'the 390 px window opened');
+  const narrow = (await driver.getAllWindowHandles()).find((h) => h !== main);
+  await driver.switchTo().window(narrow);
+  try {
+    await until(driver, 'return document.body && document.body.dataset.ready === "true";', 'the 390 px window ready');
+    const [width] = await setViewport(driver, 390, 844);
+    assert.equal(width, 390);
+    const [dark, before] = await driver.executeScript('return [matchMedia("(prefers-color-scheme: dark)").matches, document.documentElement.scrollWidth];');
+    console.log(`390 px light: ${await screenshot(driver, 'webkit-390-light.png')}`);
+    await runSection(driver, 'threading-lock');
+    const after = await driver.executeScript('return document.documentElement.scrollWidth;');
+    console.log(`390 px light, after a run of threading-lock: ${await screenshot(driver, 'webkit-390-light-race.png')}`);
+    assert.equal(dark, false, 'light');
+    assert.equal(before, 390, 'no sideways scrolling at 390 px');
+    assert.equal(after, 390, 'no sideways scrolling at 390 px after a run');
+  } finally {
+    await driver.close();
+    await driver.switchTo().window(main);
+  }
+});
+
+test('WebKit at 1280 px, dark (a second browser in GTK\'s dark variant): screenshots', async () => {
+  const dark = await startWebKit({ dark: true });
+  try {
+    const d = dark.driver;
+    await openReady(d, server.url);
+    const [width] = await setViewport(d, 1280, 900);
+    assert.equal(width, 1280);
+    assert.equal(await d.executeScript('return matchMedia("(prefers-color-scheme: dark)").matches;'), true, 'dark');
+    console.log(`1280 px dark: ${await screenshot(d, 'webkit-1280-dark.png')}`);
+    await runSection(d, 'threading-lock');
+    console.log(`1280 px dark, after a run of threading-lock: ${await screenshot(d, 'webkit-1280-dark-race.png')}`);
+  } finally {
+    await dark.stop();
+  }
+});
