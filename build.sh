@@ -94,6 +94,16 @@ ensure_browser() {
 
 # The second engine: Debian's Firefox ESR, and geckodriver from crates.io.
 GECKODRIVER_VERSION=0.37.1
+# The third engine: Debian's WebKitGTK (its MiniBrowser is the browser), WebKitWebDriver, and
+# Xvfb for its window (tests/e2e/webkit.harness.mjs starts both).
+ensure_webkit() {
+  local missing=()
+  have WebKitWebDriver || missing+=(webkit2gtk-driver)
+  compgen -G '/usr/lib/*/webkit2gtk-4.1/MiniBrowser' >/dev/null || missing+=(libwebkit2gtk-4.1-0)
+  have Xvfb || missing+=(xvfb)
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}
+
 ensure_firefox() {
   have firefox-esr || apt_install firefox-esr
   if ! have geckodriver || [ "$(geckodriver --version | awk 'NR==1 {print $2}')" != "$GECKODRIVER_VERSION" ]; then
@@ -323,6 +333,7 @@ cmd_test() {
   setup_build
   ensure_browser
   ensure_firefox
+  ensure_webkit
   ensure_wasm_pack
   local failed=()
 
