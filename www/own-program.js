@@ -42,8 +42,8 @@ export const OWN_PROGRAM = Object.freeze({
   /** The Python mode's buttons, named for a program that is not the cheat sheet's. */
   pythonLabels: { edit: 'Edit and run your own Python', restore: 'Start again from the starter', restored: 'The starter is back.' },
   notice: 'Both threads add 100,000 each, and the total is 200000 every time: the lock lets one thread at '
-    + 'a time through counter += 1. Take the with lock: line away (unindent the line under it) and run it a '
-    + 'few times: these threads really run at once, with no GIL to take turns, and updates are lost.',
+    + 'a time through counter += 1. Delete the line "with lock:", unindent the one under it and run it a few '
+    + 'times: these threads really run at once, with no GIL to take turns, and updates are lost.',
 });
 
 /**
