@@ -50,8 +50,15 @@ export interface Scenario {
 
 export interface Capabilities {
   crossOriginIsolated: boolean;
-  /** Threads on shared memory can run (the lessons with `needsSharedMemory`). */
+  /**
+   * Threads on shared memory can run (the lessons with `needsSharedMemory`, the Python mode):
+   * a shared memory can be made and posted to a worker, which isolation alone does not promise.
+   */
   sharedMemory: boolean;
+  /** Why they cannot, as a clause ("this page is not cross-origin isolated, ..."); null if they can. */
+  sharedMemoryMissing: string | null;
+  /** Atomics.waitAsync is there (the Python mode polls without it). */
+  atomicsWaitAsync: boolean;
   hardwareConcurrency: number;
 }
 

@@ -3,9 +3,9 @@
 import { prepare } from './playground.js';
 
 export function describeCapabilities(caps) {
-  const isolation = caps.crossOriginIsolated
+  const isolation = caps.sharedMemory
     ? 'This page is cross-origin isolated: threads share memory.'
-    : 'This page is not cross-origin isolated, so the browser gives it no shared memory: thread scenarios cannot run here; asyncio and processes still can.';
+    : `Thread scenarios cannot run here: ${caps.sharedMemoryMissing}. Asyncio and processes still can.`;
   return `${isolation} The browser offers ${caps.hardwareConcurrency} hardware thread${caps.hardwareConcurrency === 1 ? '' : 's'}.`;
 }
 

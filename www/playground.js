@@ -27,6 +27,7 @@ import initGlue, * as glue from './pkg/concurrency_playground.js';
 import { clockOf } from './learner-time.js';
 import * as msg from './protocol.js';
 import { compile, mainWasmUrl, startLoading, startWorker } from './start.js';
+import { sourceTooLarge } from './python/limits.js';
 
 const { T } = msg;
 
@@ -114,11 +115,45 @@ export async function prepare({
 
 /** What this browser lets the page do, as `pg.capabilities` reports it. */
 function pageCapabilities() {
+  const isolated = self.crossOriginIsolated === true;
+  const postable = isolated && typeof SharedArrayBuffer === 'function' && canPostSharedMemory();
   return {
-    crossOriginIsolated: self.crossOriginIsolated === true,
-    sharedMemory: self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function',
+    crossOriginIsolated: isolated,
+    /** Threads on shared memory can run: a shared memory can be made and posted to a worker. */
+    sharedMemory: postable,
+    /** Why they cannot, as a clause ("this page is not cross-origin isolated, ..."), or null. */
+    sharedMemoryMissing: postable ? null : noSharedMemoryBecause(isolated),
+    /** Atomics.waitAsync (the Python mode polls without it). */
+    atomicsWaitAsync: typeof Atomics === 'object' && typeof Atomics.waitAsync === 'function',
     hardwareConcurrency: navigator.hardwareConcurrency || 1,
   };
+}
+
+/**
+ * Whether a shared memory survives a postMessage here. Some browsers are cross-origin isolated
+ * and make a shared WebAssembly.Memory, yet refuse to post it (WebKitGTK by default, some
+ * WebViews: no SharedArrayBuffer), so isolation alone does not say threads can run.
+ */
+function canPostSharedMemory() {
+  const channel = new MessageChannel();
+  try {
+    channel.port1.postMessage(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    channel.port1.close();
+  }
+}
+
+/** The one wording of why threads cannot run here: the page, the embed and the API use it. */
+function noSharedMemoryBecause(isolated) {
+  return isolated
+    ? 'this browser does not let a page share memory with its workers, although the page is cross-origin isolated '
+      + '(it offers no SharedArrayBuffer; Safari, Chrome, Edge and Firefox do)'
+    : 'this page is not cross-origin isolated, so the browser gives it no shared memory (a top-level page needs the '
+      + 'COOP/COEP headers or the service worker; a page in a frame needs Document-Isolation-Policy, which only '
+      + 'Chromium supports)';
 }
 
 /** Calls a Rust validator; what it rejects with (`[{ param, message }]`) becomes a ParamError. */
@@ -233,12 +268,8 @@ class Playground {
     }
     const scenario = this.scenarios.find((s) => s.id === id);
     if (scenario.needsSharedMemory && !this.capabilities.sharedMemory) {
-      const error = new RunError(
-        `${id} needs threads on shared memory, and this page is not cross-origin isolated, so the `
-          + 'browser gives it none (a top-level page needs the COOP/COEP headers or the service worker; '
-          + 'a page in a frame needs Document-Isolation-Policy, which only Chromium supports).',
-        { lines: [], events: [], elapsedMs: 0 },
-      );
+      const error = new RunError(`${id} needs threads on shared memory, and ${this.capabilities.sharedMemoryMissing}.`,
+        { lines: [], events: [], elapsedMs: 0 });
       return { done: Promise.reject(error), cancel() {}, send: () => false };
     }
     if (this.#active.has(id)) {
@@ -259,9 +290,12 @@ class Playground {
     if (typeof source !== 'string') {
       return { done: Promise.reject(new TypeError('runPython(source): source must be a string of Python')), cancel() {} };
     }
+    // Before the interpreter's download: a program it would refuse costs the learner nothing.
+    const tooLarge = sourceTooLarge(source);
+    if (tooLarge) return { done: Promise.reject(new RunError(tooLarge, { lines: [], events: [], elapsedMs: 0 })), cancel() {} };
     if (!this.capabilities.sharedMemory) {
-      return { done: Promise.reject(new RunError('Python threads need shared memory, which this page does not have '
-        + '(it is not cross-origin isolated): the Python mode cannot run here.', { lines: [], events: [], elapsedMs: 0 })), cancel() {} };
+      return { done: Promise.reject(new RunError(`Python threads need shared memory, and ${this.capabilities.sharedMemoryMissing}: `
+        + 'the Python mode cannot run here.', { lines: [], events: [], elapsedMs: 0 })), cancel() {} };
     }
     let cancelled = false;
     let running = null;

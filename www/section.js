@@ -80,16 +80,19 @@ function comparison(pg, scenario, figures) {
 }
 
 /**
- * Says plainly that a thread scenario cannot run here, and offers the one thing that helps: a
- * top-level tab of the playground's own site, which is cross-origin isolated (by headers or
- * its service worker). The link follows the fields.
+ * Says plainly that a thread scenario cannot run here and why (the capabilities' one wording),
+ * and offers what helps where something does: when the page is not isolated, a top-level tab
+ * of the playground's own site, which is (by headers or its service worker). The link follows
+ * the fields. Run is disabled, described by this notice.
  */
-function isolationNotice(id, form, values) {
+function isolationNotice(id, form, values, capabilities) {
+  const notice = el('p', { class: 'notice', role: 'note', 'data-role': 'isolation-notice', id: `${id}-no-threads` },
+    `This scenario needs threads that share memory, and ${capabilities.sharedMemoryMissing}. `);
+  if (capabilities.crossOriginIsolated) return notice; // another tab of this browser would not do better
   const link = el('a', { href: pageUrl(id, values()), target: '_blank', rel: 'noopener', 'data-role': 'new-tab' }, 'Open it in a new tab');
   form.addEventListener('input', () => { link.href = pageUrl(id, values()); });
-  return el('p', { class: 'notice', role: 'note', 'data-role': 'isolation-notice' },
-    'This scenario needs threads that share memory, and this page is not cross-origin isolated, so the browser gives it none. ',
-    link, ' to run it there.');
+  notice.append(link, ' to run it there.');
+  return notice;
 }
 
 /** Saves `text` as a file named `name` (a Blob and a click on an `<a download>`). */
@@ -456,7 +459,13 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
   parts.recorded.tabIndex = -1; // focused when a recorded run is opened
   const python = scenario.python ? pythonMode(scenario, (source) => start(null, null, false, source), () => current?.cancel()) : null;
   const section = sectionElement(scenario, { form, prediction, actionForms, parts, tools, compact, python });
-  if (scenario.needsSharedMemory && !pg.capabilities.sharedMemory) section.firstElementChild.after(isolationNotice(id, form, fields.values));
+  const cannotRun = scenario.needsSharedMemory && !pg.capabilities.sharedMemory;
+  if (cannotRun) section.firstElementChild.after(isolationNotice(id, form, fields.values, pg.capabilities));
+  const startButtons = [runButton, ...actionForms.map((a) => a.button)].filter(Boolean);
+  for (const button of startButtons.filter(() => cannotRun)) {
+    button.disabled = true;
+    button.setAttribute('aria-describedby', `${id}-no-threads`); // the notice says why
+  }
 
   const setState = (state, text) => {
     parts.status.dataset.state = state;
@@ -465,8 +474,7 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     // A focused button that is about to be disabled hands its focus on, so the keyboard stays
     // in the section (a stepping lesson's keys work at once): Run to Stop, Stop back to Run.
     const focused = document.activeElement;
-    const startButtons = [runButton, ...actionForms.map((a) => a.button)].filter(Boolean);
-    for (const button of startButtons) button.disabled = running;
+    for (const button of startButtons) button.disabled = running || cannotRun;
     if (stopButton) stopButton.disabled = !running;
     if (running && startButtons.includes(focused)) stopButton.focus();
     else if (!running && focused === stopButton) runButton.focus();

@@ -49,8 +49,23 @@ async function startMain({ module, glue }) {
     [T.INPUT]: ({ runId, value }) => wasm.deliver_input(runId, value),
   };
   self.onmessage = ({ data }) => msg.dispatch(handlers, data);
-  // Only a cross-origin isolated page may post shared memory; elsewhere threads cannot start.
-  postMessage(msg.mainReady(self.crossOriginIsolated ? wasm.shared_memory() : null));
+  // Only a cross-origin isolated page may post shared memory, and not every such page can
+  // (WebKitGTK by default): where it cannot, threads cannot start, and the rest still runs.
+  const memory = wasm.shared_memory();
+  postMessage(msg.mainReady(self.crossOriginIsolated && postable(memory) ? memory : null));
+}
+
+/** Whether `memory` survives a postMessage here (the page asks the same: pg.capabilities). */
+function postable(memory) {
+  const channel = new MessageChannel();
+  try {
+    channel.port1.postMessage(memory);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    channel.port1.close();
+  }
 }
 
 /** Reports a run's start and how it ended, with the thread workers its world has lost. */

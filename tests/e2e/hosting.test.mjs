@@ -50,12 +50,16 @@ test('dist with no headers and no service worker: not isolated, says so, runs wh
   const scenarios = await page.evaluate(() => window.playground.scenarios.map(({ id, needsSharedMemory }) => ({ id, needsSharedMemory })));
   for (const { id } of scenarios.filter((s) => s.needsSharedMemory)) {
     const notice = page.locator(`section[data-scenario="${id}"] [data-role="isolation-notice"]`);
-    assert.match(await notice.textContent(), /needs threads that share memory/, id);
+    assert.match(await notice.textContent(), /needs threads that share memory, and this page is not cross-origin isolated/, id);
     const link = new URL(await notice.locator('a').getAttribute('href'));
     assert.equal(link.searchParams.get('scenario'), id);
+    // Run is disabled, and says why: its description is the notice.
+    const run = page.locator(`section[data-scenario="${id}"] [data-action="run"]`);
+    assert.equal(await run.isDisabled(), true, id);
+    assert.equal(await run.getAttribute('aria-describedby'), await notice.getAttribute('id'), id);
   }
-  assert.equal(await runInPage(page, 'threading-basic'), 'error');
-  assert.match(await page.locator('section[data-scenario="threading-basic"] [data-role="status"]').textContent(), /not cross-origin isolated/);
+  const refused = await page.evaluate(() => window.playground.run('threading-basic', {}).done.then(() => 'ran', (e) => e.message));
+  assert.match(refused, /threading-basic needs threads on shared memory, and this page is not cross-origin isolated/);
   for (const { id } of scenarios.filter((s) => !s.needsSharedMemory)) {
     assert.equal(await runInPage(page, id, { timeout: 60_000 }), 'done', id);
   }

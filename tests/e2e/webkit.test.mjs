@@ -224,3 +224,49 @@ test('WebKit at 1280 px, dark (a second browser in GTK\'s dark variant): screens
     await dark.stop();
   }
 });
+
+// WebKitGTK's default (and some WebViews'): cross-origin isolated, a shared WebAssembly.Memory
+// can be made, but there is no SharedArrayBuffer and it cannot be posted to a worker. The page
+// once died there ("The object can not be cloned"); now it says why threads cannot run, with
+// Run disabled on those lessons, and runs the others.
+test('WebKit without shared memory (its default): the page starts, says why threads cannot run, and runs the rest', async () => {
+  const plain = await startWebKit({ sharedMemory: false });
+  try {
+    const d = plain.driver;
+    await openReady(d, server.url);
+    const result = await inPage(d, `
+      const ran = {};
+      for (const s of pg.scenarios.filter((s) => !s.needsSharedMemory)) {
+        ran[s.id] = await pg.run(s.id, s.testParams.light).done.then((r) => r.status, (e) => e.message);
+      }
+      const threaded = pg.scenarios.filter((s) => s.needsSharedMemory).map((s) => {
+        const section = document.querySelector('section[data-scenario="' + s.id + '"]');
+        const run = section.querySelector('[data-action="run"]');
+        return { id: s.id, disabled: run.disabled, describedBy: run.getAttribute('aria-describedby'),
+          notice: section.querySelector('[data-role="isolation-notice"]')?.textContent, newTab: !!section.querySelector('[data-role="new-tab"]') };
+      });
+      const refused = await pg.run('threading-lock', {}).done.then(() => 'ran', (e) => e.message);
+      return { isolated: self.crossOriginIsolated, capabilities: pg.capabilities, ran, threaded, refused,
+        line: document.querySelector('[data-role="capabilities"]').textContent };`);
+    assert.ok(!result.error, result.error);
+    assert.equal(result.isolated, true);
+    assert.equal(result.capabilities.sharedMemory, false);
+    assert.match(result.capabilities.sharedMemoryMissing, /does not let a page share memory with its workers/);
+    assert.match(result.line, /^Thread scenarios cannot run here: this browser does not let a page share memory/);
+    assert.ok(Object.keys(result.ran).length >= 3, JSON.stringify(result.ran));
+    for (const [id, status] of Object.entries(result.ran)) assert.equal(status, 'done', id);
+    for (const t of result.threaded) {
+      assert.equal(t.disabled, true, `${t.id}: Run disabled`);
+      assert.equal(t.describedBy, `${t.id}-no-threads`, `${t.id}: Run described by the notice`);
+      assert.match(t.notice, /needs threads that share memory, and this browser does not let a page share memory/, t.id);
+      assert.equal(t.newTab, false, `${t.id}: no new-tab link, which would not help in this browser`);
+    }
+    assert.match(result.refused, /threading-lock needs threads on shared memory, and this browser does not let a page share memory/);
+    // The embed, the same.
+    await openReady(d, new URL('embed.html?scenario=asyncio-gather&delay_ms=50', server.url).href);
+    const embed = await inPage(d, 'return { status: (await pg.run("asyncio-gather", { delay_ms: 50 }).done).status, caps: pg.capabilities.sharedMemory };');
+    assert.deepEqual(embed, { status: 'done', caps: false });
+  } finally {
+    await plain.stop();
+  }
+});
