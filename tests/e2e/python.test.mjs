@@ -153,3 +153,9 @@ leaf(0)
 `);
   assert.deepEqual(nested.lines, ['depth 3', 'depth 2', 'depth 1', 'depth 0']);
 });
+
+test('a program with letters beyond ASCII (é, ü, emoji) runs and prints them as written', async () => {
+  const result = await runPython('name = "Zoë"\nprint(f"héllo {name} ü 😀")\n# ünïcödé comment\n');
+  assert.equal(result.status, 'done', JSON.stringify(result));
+  assert.deepEqual(result.lines, ['héllo Zoë ü 😀']);
+});

@@ -31,6 +31,7 @@ const SPAWN_WAIT_MS = 5000;
 const now = () => performance.timeOrigin + performance.now();
 const nowNs = () => BigInt(Math.round(now() * 1e6));
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
+const utf8 = new TextEncoder();
 
 /**
  * The WASI of one worker. `post(message)` sends to the page; `reply` is the worker's reply
@@ -57,6 +58,13 @@ export function makeWasi(memory, post, reply, argv = []) {
   const wasi = new WASI(argv, [], [new ConsoleStdout(() => {}), raw('stdout'), raw('stderr'), events, new ReplyReader(reply)], { debug: false });
   wasi.inst = { exports: { memory } };
   const view = () => new DataView(memory.buffer);
+  // The sizes in UTF-8 bytes, which args_get writes (the shim counts UTF-16 units): a source
+  // with an "é" in it would otherwise overrun its buffer.
+  wasi.wasiImport.args_sizes_get = (argc, argvBufSize) => {
+    view().setUint32(argc, argv.length, true);
+    view().setUint32(argvBufSize, argv.reduce((n, arg) => n + utf8.encode(arg).byteLength + 1, 0), true);
+    return defs.ERRNO_SUCCESS;
+  };
   wasi.wasiImport.clock_time_get = (id, _precision, out) => {
     view().setBigUint64(out, id === defs.CLOCKID_REALTIME ? BigInt(Date.now()) * 1000000n : nowNs(), true);
     return defs.ERRNO_SUCCESS;

@@ -12,6 +12,7 @@
 //   run.cancel();
 import { changeOf, newReplyChannel, sendReply } from './channel.js';
 import { CTL, MAX_WORKERS, newControlBlock } from './host.js';
+import { sourceTooLarge } from './limits.js';
 
 const now = () => performance.timeOrigin + performance.now();
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -33,8 +34,6 @@ const TERMINATED = -15;
 const MEMORY = { initial: 512, maximum: 16384, shared: true };
 /** Processes one run may start, its main process included: a runaway loop of starts ends here. */
 const MAX_PROCESSES = 64;
-/** Source over this many bytes is refused before anything starts. */
-const MAX_SOURCE_BYTES = 100 * 1024;
 
 /**
  * Downloads and compiles the interpreter. `manifestUrl` names python.json, written by the
@@ -87,11 +86,8 @@ function takeWorker() {
 
 /** Runs `source`; returns `{ done, cancel }` as described at the top. */
 export function runPython(module, source, { onEvent = () => {}, onStart = () => {} } = {}) {
-  const size = new TextEncoder().encode(source).byteLength;
-  if (size > MAX_SOURCE_BYTES) {
-    const error = new Error(`The program is ${Math.ceil(size / 1024)} KB; the most this page runs is ${MAX_SOURCE_BYTES / 1024} KB.`);
-    return { done: Promise.reject(error), cancel() {} };
-  }
+  const tooLarge = sourceTooLarge(source);
+  if (tooLarge) return { done: Promise.reject(new Error(tooLarge)), cancel() {} };
   const run = new PythonRun(module, source, onEvent, onStart);
   return { done: run.start(), cancel: () => run.end({ status: 'cancelled' }) };
 }
