@@ -344,6 +344,8 @@ cmd_test() {
   cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings || failed+=("clippy (host)")
   cargo clippy --lib --target "$WASM_TARGET" "${BUILD_STD[@]}" --features drills,rayon --quiet -- -D warnings \
     || failed+=("clippy (wasm)")
+  say "JavaScript: Biome's format and lint check (biome.json; npm, pinned)"
+  npx biome check || failed+=("biome check")
 
   say "host tests (cargo test, with and without the drills)"
   cargo test --workspace --all-features || failed+=("cargo test")

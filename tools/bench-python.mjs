@@ -25,7 +25,9 @@ function timedRun(page, source) {
   return page.evaluate(async (code) => {
     const t0 = performance.now();
     let firstLineMs = null;
-    const onLine = () => { firstLineMs ??= performance.now() - t0; };
+    const onLine = () => {
+      firstLineMs ??= performance.now() - t0;
+    };
     const result = await window.playground.runPython(code, { onLine }).done;
     return { lines: result.lines, firstLineMs, totalMs: performance.now() - t0 };
   }, source);
@@ -71,12 +73,17 @@ const RACE = seed('threading_lock').replace('        with lock:', '        if Tr
  * process and pool programs' numbers smaller (10**8 takes CPython seconds, RustPython minutes).
  */
 function seedPrograms(quick) {
-  const program = (source, smaller) => ({ source: quick && smaller ? smaller(source) : source, smaller: quick && !!smaller });
+  const program = (source, smaller) => ({
+    source: quick && smaller ? smaller(source) : source,
+    smaller: quick && !!smaller,
+  });
   return {
     'threading-basic': program(seed('threading_basic')),
     'threading-lock': program(seed('threading_lock')),
     'multiprocessing-process': program(seed('multiprocessing_process'), (s) => s.replace('(10**6,)', '(10**5,)')),
-    'multiprocessing-pool': program(seed('multiprocessing_pool'), (s) => s.replace('[10**6, 10**7, 10**8]', '[10**4, 10**5, 10**6]')),
+    'multiprocessing-pool': program(seed('multiprocessing_pool'), (s) =>
+      s.replace('[10**6, 10**7, 10**8]', '[10**4, 10**5, 10**6]'),
+    ),
     'asyncio-gather': program(seed('asyncio_gather').replace('# asyncio.run(main())', 'asyncio.run(main())')),
     'concurrent-futures': program(seed('concurrent_futures')),
   };
@@ -100,7 +107,8 @@ export async function pythonFigures(browser, url, { quick }) {
       seeds[id] = { pageMs: (await timedRun(page, source)).totalMs, cpythonMs: await cpythonMs(source), smaller };
     }
     const raceFinals = [];
-    for (let i = 0; i < (quick ? 5 : 20); i++) raceFinals.push(Number(/\d+$/.exec((await timedRun(page, RACE)).lines[0])[0]));
+    for (let i = 0; i < (quick ? 5 : 20); i++)
+      raceFinals.push(Number(/\d+$/.exec((await timedRun(page, RACE)).lines[0])[0]));
     return { size: interpreterSize(), firstLine: firsts, speedUp, seeds, raceFinals };
   } finally {
     await context.close();
@@ -114,18 +122,52 @@ export async function pythonFigures(browser, url, { quick }) {
 export function pythonRows(row, figures, rustPortMs, { median, fmt }) {
   const { size, firstLine, speedUp, seeds, raceFinals } = figures;
   const mb = (bytes) => fmt(bytes / 1e6, 2);
-  row('7. Python mode: the interpreter download, MB raw / gzip / brotli', `${mb(size.raw)} / ${mb(size.gzip)} / ${mb(size.brotli)}`,
-    '–', '–', '6.5–8 (published)', 'loaded at the first Python run only', '≤ 5 gzip');
-  row('7. Python mode: from the call to the first printed line, cold (fresh page, download cached) / warm, ms',
-    `${fmt(median(firstLine.cold), 0)} / ${fmt(median(firstLine.warm), 0)}`, '–', '–', '–',
-    `medians of ${firstLine.cold.length}; cold ${fmt(Math.min(...firstLine.cold), 0)}–${fmt(Math.max(...firstLine.cold), 0)}`, '≤ 3000 / ≤ 300');
-  row('7. Python mode: four CPU-bound Python threads against one thread doing the same work (speed-up)', `${fmt(median(speedUp), 2)}×`,
-    '–', '1.0× (the GIL)', 'cannot start a thread', `${speedUp.map((x) => fmt(x, 2)).join(', ')}`, '≥ 1.6×');
+  row(
+    '7. Python mode: the interpreter download, MB raw / gzip / brotli',
+    `${mb(size.raw)} / ${mb(size.gzip)} / ${mb(size.brotli)}`,
+    '–',
+    '–',
+    '6.5–8 (published)',
+    'loaded at the first Python run only',
+    '≤ 5 gzip',
+  );
+  row(
+    '7. Python mode: from the call to the first printed line, cold (fresh page, download cached) / warm, ms',
+    `${fmt(median(firstLine.cold), 0)} / ${fmt(median(firstLine.warm), 0)}`,
+    '–',
+    '–',
+    '–',
+    `medians of ${firstLine.cold.length}; cold ${fmt(Math.min(...firstLine.cold), 0)}–${fmt(Math.max(...firstLine.cold), 0)}`,
+    '≤ 3000 / ≤ 300',
+  );
+  row(
+    '7. Python mode: four CPU-bound Python threads against one thread doing the same work (speed-up)',
+    `${fmt(median(speedUp), 2)}×`,
+    '–',
+    '1.0× (the GIL)',
+    'cannot start a thread',
+    `${speedUp.map((x) => fmt(x, 2)).join(', ')}`,
+    '≥ 1.6×',
+  );
   for (const [id, { pageMs, cpythonMs, smaller }] of Object.entries(seeds)) {
-    row(`7. Python mode: the seed's ${id}${smaller ? ' (quick run: its numbers smaller)' : ''}, as written, ms`, fmt(pageMs, 0), '–', fmt(cpythonMs, 0), '–',
-      `page/CPython ${fmt(pageMs / cpythonMs, 2)}; the Rust port in the page, seed's parameters: ${fmt(rustPortMs[id], 0)} ms`, '–');
+    row(
+      `7. Python mode: the seed's ${id}${smaller ? ' (quick run: its numbers smaller)' : ''}, as written, ms`,
+      fmt(pageMs, 0),
+      '–',
+      fmt(cpythonMs, 0),
+      '–',
+      `page/CPython ${fmt(pageMs / cpythonMs, 2)}; the Rust port in the page, seed's parameters: ${fmt(rustPortMs[id], 0)} ms`,
+      '–',
+    );
   }
   const lost = raceFinals.filter((final) => final < 200_000).length;
-  row('7. Python mode: the seed\'s race without its lock (2 threads x 100,000): runs that lose updates', `${lost} of ${raceFinals.length}`,
-    '–', '–', '–', `finals ${Math.min(...raceFinals)}–${Math.max(...raceFinals)}`, '≥ 95 %');
+  row(
+    "7. Python mode: the seed's race without its lock (2 threads x 100,000): runs that lose updates",
+    `${lost} of ${raceFinals.length}`,
+    '–',
+    '–',
+    '–',
+    `finals ${Math.min(...raceFinals)}–${Math.max(...raceFinals)}`,
+    '≥ 95 %',
+  );
 }

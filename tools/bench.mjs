@@ -27,7 +27,11 @@ const OUT = join(ROOT, 'bench-output', quick ? 'quick' : '');
 mkdirSync(OUT, { recursive: true });
 const run = promisify(execFile);
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const stats = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length });
 const fmt = (x, digits = 1) => (x === null || x === undefined ? '–' : Number(x).toFixed(digits));
 const log = (...a) => console.error('bench:', ...a);
@@ -35,8 +39,18 @@ const log = (...a) => console.error('bench:', ...a);
 // --- native Rust -----------------------------------------------------------------------------
 async function native() {
   log('native Rust');
-  const { stdout } = await run(join(ROOT, 'target/release/examples/bench_native'),
-    ['--n', String(N), '--reps', String(REPS), '--workers', String(CORES), '--iterations', String(ITERATIONS), '--tasks', String(TASKS)]);
+  const { stdout } = await run(join(ROOT, 'target/release/examples/bench_native'), [
+    '--n',
+    String(N),
+    '--reps',
+    String(REPS),
+    '--workers',
+    String(CORES),
+    '--iterations',
+    String(ITERATIONS),
+    '--tasks',
+    String(TASKS),
+  ]);
   const samples = JSON.parse(stdout);
   const scenarios = {};
   const { stdout: runs } = await run(join(ROOT, 'target/release/examples/native_run'));
@@ -54,8 +68,19 @@ const BLOCKS = [...SEED.matchAll(/```python\n([\s\S]*?)```/g)].map((m) => m[1]);
  * a seed scenario's `seedSection` is "Group: Heading, Heading". */
 async function sectionToScenario() {
   const { stdout } = await run(join(ROOT, 'target/release/examples/native_run'), ['--list']);
-  const scenarios = stdout.trim().split('\n').map((line) => JSON.parse(line)).filter((s) => s.fromSeed);
-  return Object.fromEntries(scenarios.flatMap((s) => s.seedSection.split(': ')[1].split(', ').map((h) => [h, s.id])));
+  const scenarios = stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line))
+    .filter((s) => s.fromSeed);
+  return Object.fromEntries(
+    scenarios.flatMap((s) =>
+      s.seedSection
+        .split(': ')[1]
+        .split(', ')
+        .map((h) => [h, s.id]),
+    ),
+  );
 }
 
 /** Runs a seed block with a timer at each `# --- Section ---` marker; {section: seconds}. */
@@ -63,14 +88,17 @@ async function timeSeedBlock(code) {
   // A marker takes the indentation of the code after it (the seed's pool marker sits at
   // column 0 inside an indented `if` block).
   const lines = code.replace('# asyncio.run(main())', 'asyncio.run(main())').split('\n');
-  const marked = lines.map((line, i) => {
-    const m = /^\s*# --- (.+?) ---\s*$/.exec(line);
-    if (!m) return line;
-    const next = lines.slice(i + 1).find((l) => l.trim() && !l.trim().startsWith('#')) ?? '';
-    return `${/^\s*/.exec(next)[0]}__mark(${JSON.stringify(m[1])})`;
-  }).join('\n');
-  const prelude = 'import time as __t, sys as __s\n__last = [None, __t.perf_counter()]\n'
-    + 'def __mark(name):\n    now = __t.perf_counter()\n    if __last[0]: print(f"@@{__last[0]}={now - __last[1]}", file=__s.stderr)\n    __last[0], __last[1] = name, now\n';
+  const marked = lines
+    .map((line, i) => {
+      const m = /^\s*# --- (.+?) ---\s*$/.exec(line);
+      if (!m) return line;
+      const next = lines.slice(i + 1).find((l) => l.trim() && !l.trim().startsWith('#')) ?? '';
+      return `${/^\s*/.exec(next)[0]}__mark(${JSON.stringify(m[1])})`;
+    })
+    .join('\n');
+  const prelude =
+    'import time as __t, sys as __s\n__last = [None, __t.perf_counter()]\n' +
+    'def __mark(name):\n    now = __t.perf_counter()\n    if __last[0]: print(f"@@{__last[0]}={now - __last[1]}", file=__s.stderr)\n    __last[0], __last[1] = name, now\n';
   const epilogue = '\n__mark(None)\n';
   const { stderr } = await run('python3', ['-c', prelude + marked + epilogue], { timeout: 300_000 });
   return Object.fromEntries([...stderr.matchAll(/@@(.+?)=([\d.e-]+)/g)].map((m) => [m[1], Number(m[2]) * 1000]));
@@ -138,12 +166,23 @@ async function loadToReady(browser, url) {
   // evaluates its injected script on the page's main thread, which would be timed too.
   const { page, context } = await openPage(browser, url, { ready: false, waitUntil: 'commit' });
   try {
-    const ms = Number(await page.evaluate(() => new Promise((resolve) => {
-      const check = () => (document.body?.dataset.readyMs ? resolve(document.body.dataset.readyMs) : setTimeout(check, 5));
-      check();
-    })));
-    const files = await page.evaluate(() => [location.pathname, ...performance.getEntriesByType('resource')
-      .filter((e) => e.startTime <= Number(document.body.dataset.readyMs)).map((e) => new URL(e.name).pathname)]);
+    const ms = Number(
+      await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const check = () =>
+              document.body?.dataset.readyMs ? resolve(document.body.dataset.readyMs) : setTimeout(check, 5);
+            check();
+          }),
+      ),
+    );
+    const files = await page.evaluate(() => [
+      location.pathname,
+      ...performance
+        .getEntriesByType('resource')
+        .filter((e) => e.startTime <= Number(document.body.dataset.readyMs))
+        .map((e) => new URL(e.name).pathname),
+    ]);
     return { ms, files };
   } finally {
     await context.close();
@@ -162,7 +201,16 @@ async function browserFigures() {
     for (let i = 0; i < REPS; i++) {
       // The two pages in turn, the first of a pair alternating: on this machine the second load
       // of a pair is slower, and each page should be second as often as first.
-      const pair = i % 2 === 0 ? [['site', site], ['dev', server]] : [['dev', server], ['site', site]];
+      const pair =
+        i % 2 === 0
+          ? [
+              ['site', site],
+              ['dev', server],
+            ]
+          : [
+              ['dev', server],
+              ['site', site],
+            ];
       for (const [name, { url }] of pair) {
         const { ms, files } = await loadToReady(browser, url);
         loads[name].push(ms);
@@ -178,7 +226,13 @@ async function browserFigures() {
     };
     await measure('sum', 'sum', { n: N });
     for (let k = 1; k <= CORES; k++) await measure(`split:${k}`, 'split', { n: N, workers: k });
-    for (const [variant, threads] of [['no-lock', 2], ['plain-store', 2], ['mutex', 2], ['mutex', 4], ['atomic', 2]]) {
+    for (const [variant, threads] of [
+      ['no-lock', 2],
+      ['plain-store', 2],
+      ['mutex', 2],
+      ['mutex', 4],
+      ['atomic', 2],
+    ]) {
       await measure(`lock:${variant}:${threads}`, `lock-${variant}`, { threads, iterations: ITERATIONS });
     }
     await measure('gather', 'gather', { tasks: TASKS });
@@ -186,10 +240,12 @@ async function browserFigures() {
     // The rayon lesson in the page, beside the seed's process pool it answers.
     const rayonLesson = [];
     for (let i = 0; i < (quick ? 1 : 3); i++) {
-      rayonLesson.push(await page.evaluate(async () => {
-        const { value } = await window.playground.run('rayon-pool', {}).done;
-        return { pool: value.process_pool_ms, parIter: value.par_iter_ms, intoParIter: value.into_par_iter_ms };
-      }));
+      rayonLesson.push(
+        await page.evaluate(async () => {
+          const { value } = await window.playground.run('rayon-pool', {}).done;
+          return { pool: value.process_pool_ms, parIter: value.par_iter_ms, intoParIter: value.into_par_iter_ms };
+        }),
+      );
     }
 
     const startup = [];
@@ -211,7 +267,20 @@ async function browserFigures() {
     const interleave = await interleaveFigures(page);
     const pyodide = await pyodideFigures(browser);
     const python = await pythonFigures(browser, server.url, { quick });
-    return { python, samples, loads: { site: stats(loads.site), dev: stats(loads.dev) }, startup, lateness, seed, race, rayonLesson, firstLoad, replay: { work: replay.work, frame: replay.frame, n: replay.n }, interleave, pyodide };
+    return {
+      python,
+      samples,
+      loads: { site: stats(loads.site), dev: stats(loads.dev) },
+      startup,
+      lateness,
+      seed,
+      race,
+      rayonLesson,
+      firstLoad,
+      replay: { work: replay.work, frame: replay.frame, n: replay.n },
+      interleave,
+      pyodide,
+    };
   } finally {
     await browser.close();
     server.stop();
@@ -225,12 +294,13 @@ async function browserFigures() {
  * CPU-bound process beside the browser.
  */
 async function raceFigures(page) {
-  const repeat = (params) => page.evaluate(async (p) => {
-    const t = performance.now();
-    const { value } = await window.playground.run('threading-lock', p, { action: 'repeat' }).done;
-    const [point] = value.points;
-    return { ms: performance.now() - t, runs: Number(point.runs), lost: Number(point.lost_runs) };
-  }, params);
+  const repeat = (params) =>
+    page.evaluate(async (p) => {
+      const t = performance.now();
+      const { value } = await window.playground.run('threading-lock', p, { action: 'repeat' }).done;
+      const [point] = value.points;
+      return { ms: performance.now() - t, runs: Number(point.runs), lost: Number(point.lost_runs) };
+    }, params);
   const manyRuns = quick ? 300 : 1000;
   const fast = await repeat({ runs: manyRuns, sweep: '1000' });
   const seedRuns = quick ? 10 : 40;
@@ -260,7 +330,11 @@ async function interleaveFigures(page) {
 /** Pyodide (npm `pyodide`, from local files) in the same Chromium: the seed's code where it runs. */
 async function pyodideFigures(browser) {
   const dir = join(ROOT, 'node_modules', 'pyodide');
-  try { statSync(join(dir, 'pyodide.mjs')); } catch { return { error: 'npm package pyodide not installed' }; }
+  try {
+    statSync(join(dir, 'pyodide.mjs'));
+  } catch {
+    return { error: 'npm package pyodide not installed' };
+  }
   log('Pyodide in Chromium');
   // Pyodide needs eval for its own loader, so its page is served by a plain static server of
   // node_modules/pyodide plus the bench page, not by the playground's strict-CSP server.
@@ -269,20 +343,37 @@ async function pyodideFigures(browser) {
   const page = await context.newPage();
   try {
     await page.goto(`${server.url}package.json`);
-    return await page.evaluate(async ([nPy, tasks, reps]) => {
-      const { loadPyodide } = await import('./pyodide.mjs');
-      const py = await loadPyodide({ indexURL: './' });
-      const time = async (code) => { const t = performance.now(); await py.runPythonAsync(code); return performance.now() - t; };
-      await py.runPythonAsync('def compute_heavy_task(n):\n    return sum(i * i for i in range(n))');
-      const sum = [];
-      for (let i = 0; i < reps; i++) sum.push(await time(`compute_heavy_task(${nPy})`));
-      const gather = await time(`import asyncio\nawait asyncio.gather(*(asyncio.sleep(0) for _ in range(${tasks})))`);
-      let threads;
-      try { await py.runPythonAsync('import threading\nt = threading.Thread(target=print)\nt.start()'); threads = 'ran'; } catch (e) { threads = `cannot run: ${String(e.message).split('\n').filter(Boolean).at(-1)}`; }
-      let processes;
-      try { await py.runPythonAsync('import multiprocessing'); processes = 'imported'; } catch (e) { processes = `cannot run: ${String(e.message).split('\n').filter(Boolean).at(-1)}`; }
-      return { sum, gather, threads, processes };
-    }, [N_PY, TASKS, quick ? 1 : 3]);
+    return await page.evaluate(
+      async ([nPy, tasks, reps]) => {
+        const { loadPyodide } = await import('./pyodide.mjs');
+        const py = await loadPyodide({ indexURL: './' });
+        const time = async (code) => {
+          const t = performance.now();
+          await py.runPythonAsync(code);
+          return performance.now() - t;
+        };
+        await py.runPythonAsync('def compute_heavy_task(n):\n    return sum(i * i for i in range(n))');
+        const sum = [];
+        for (let i = 0; i < reps; i++) sum.push(await time(`compute_heavy_task(${nPy})`));
+        const gather = await time(`import asyncio\nawait asyncio.gather(*(asyncio.sleep(0) for _ in range(${tasks})))`);
+        let threads;
+        try {
+          await py.runPythonAsync('import threading\nt = threading.Thread(target=print)\nt.start()');
+          threads = 'ran';
+        } catch (e) {
+          threads = `cannot run: ${String(e.message).split('\n').filter(Boolean).at(-1)}`;
+        }
+        let processes;
+        try {
+          await py.runPythonAsync('import multiprocessing');
+          processes = 'imported';
+        } catch (e) {
+          processes = `cannot run: ${String(e.message).split('\n').filter(Boolean).at(-1)}`;
+        }
+        return { sum, gather, threads, processes };
+      },
+      [N_PY, TASKS, quick ? 1 : 3],
+    );
   } catch (error) {
     return { error: String(error.message).split('\n')[0] };
   } finally {
@@ -296,118 +387,304 @@ function report(nat, py, web) {
   const med = (xs) => (xs ? median(xs) : null);
   const ratio = (a, b) => (a && b ? a / b : null);
   const rows = [];
-  const row = (figure, browser, nativeRust, cpython, pyodide, ratioText, goal) => rows.push({ figure, browser, nativeRust, cpython, pyodide, ratio: ratioText, goal });
+  const row = (figure, browser, nativeRust, cpython, pyodide, ratioText, goal) =>
+    rows.push({ figure, browser, nativeRust, cpython, pyodide, ratio: ratioText, goal });
 
   const sumWeb = med(web.samples.sum);
   const sumNat = med(nat.samples.sum);
-  const perElem = (ms, n) => (ms * 1e6) / n; // ns per element
-  row(`1. compute_heavy_task(10**${Math.log10(N)}) single-threaded, ms`, fmt(sumWeb), fmt(sumNat),
+  row(
+    `1. compute_heavy_task(10**${Math.log10(N)}) single-threaded, ms`,
+    fmt(sumWeb),
+    fmt(sumNat),
     `${fmt(py.sum.median * (N / N_PY), 0)} (scaled from 10**${Math.log10(N_PY)})`,
     web.pyodide.sum ? `${fmt(median(web.pyodide.sum) * (N / N_PY), 0)} (scaled)` : 'n/a',
-    `wasm/native ${fmt(ratio(sumWeb, sumNat), 2)} (fastest runs: ${fmt(ratio(Math.min(...web.samples.sum), Math.min(...nat.samples.sum)), 2)})`, '≤ 1.3');
+    `wasm/native ${fmt(ratio(sumWeb, sumNat), 2)} (fastest runs: ${fmt(ratio(Math.min(...web.samples.sum), Math.min(...nat.samples.sum)), 2)})`,
+    '≤ 1.3',
+  );
   for (let k = 1; k <= CORES; k++) {
     const sWeb = med(web.samples['split:1']) / med(web.samples[`split:${k}`]);
     const sNat = med(nat.samples['split:1']) / med(nat.samples[`split:${k}`]);
     const sPy = py.pool['split:1'] / py.pool[`split:${k}`];
-    row(`2. speed-up on ${k} worker(s) (speed-up / workers)`, `${fmt(sWeb, 2)}× (${fmt(sWeb / k, 2)})`, `${fmt(sNat, 2)}× (${fmt(sNat / k, 2)})`,
-      `${fmt(sPy, 2)}× (${fmt(sPy / k, 2)}, processes)`, 'cannot run (no processes)', `efficiency ${fmt(sWeb / k, 2)}`, '≥ 0.9');
+    row(
+      `2. speed-up on ${k} worker(s) (speed-up / workers)`,
+      `${fmt(sWeb, 2)}× (${fmt(sWeb / k, 2)})`,
+      `${fmt(sNat, 2)}× (${fmt(sNat / k, 2)})`,
+      `${fmt(sPy, 2)}× (${fmt(sPy / k, 2)}, processes)`,
+      'cannot run (no processes)',
+      `efficiency ${fmt(sWeb / k, 2)}`,
+      '≥ 0.9',
+    );
   }
   // The ledger's cost: the no-lock race with its swap against the same race with a plain store.
   const ledgerCost = ratio(med(web.samples['lock:no-lock:2']), med(web.samples['lock:plain-store:2']));
-  row('3. no-lock with the ledger (swap) / plain store, 2 threads', `${fmt(ledgerCost, 2)}×`,
-    `${fmt(ratio(med(nat.samples['lock:no-lock:2']), med(nat.samples['lock:plain-store:2'])), 2)}×`, '–', '–', 'same run', '≤ 1.2');
+  row(
+    '3. no-lock with the ledger (swap) / plain store, 2 threads',
+    `${fmt(ledgerCost, 2)}×`,
+    `${fmt(ratio(med(nat.samples['lock:no-lock:2']), med(nat.samples['lock:plain-store:2'])), 2)}×`,
+    '–',
+    '–',
+    'same run',
+    '≤ 1.2',
+  );
   for (const key of ['lock:no-lock:2', 'lock:plain-store:2', 'lock:mutex:2', 'lock:mutex:4', 'lock:atomic:2']) {
     const [, variant, threads] = key.split(':');
-    row(`3. ${variant}, ${threads} threads, ns per increment`, fmt(med(web.samples[key])), fmt(med(nat.samples[key])),
-      py.lock[key] ? fmt(py.lock[key]) : '–', 'cannot run (no threads)', `wasm/native ${fmt(ratio(med(web.samples[key]), med(nat.samples[key])), 2)}`,
-      variant === 'no-lock' ? '–' : '≤ 2');
+    row(
+      `3. ${variant}, ${threads} threads, ns per increment`,
+      fmt(med(web.samples[key])),
+      fmt(med(nat.samples[key])),
+      py.lock[key] ? fmt(py.lock[key]) : '–',
+      'cannot run (no threads)',
+      `wasm/native ${fmt(ratio(med(web.samples[key]), med(nat.samples[key])), 2)}`,
+      variant === 'no-lock' ? '–' : '≤ 2',
+    );
   }
   // rayon: the same sum with into_par_iter, wasm against native, and its efficiency at the
   // core count (single-threaded time / (rayon time x cores)) for each repetition.
   const rWeb = med(web.samples['rayon-sum']);
   const rNat = med(nat.samples['rayon-sum']);
   const effs = web.samples['rayon-sum'].map((ms, i) => web.samples.sum[i] / (ms * CORES)).sort((a, b) => a - b);
-  row(`2. rayon into_par_iter sum of 10**${Math.log10(N)} on ${CORES} threads, ms`, fmt(rWeb), fmt(rNat), '–', 'cannot run (no threads)',
-    `wasm/native ${fmt(ratio(rWeb, rNat), 2)}`, '≤ 1.3');
-  row(`2. rayon efficiency at ${CORES} cores (single-threaded / (rayon x cores)), per repetition`, `${fmt(median(effs), 2)} (${fmt(effs[0], 2)}–${fmt(effs.at(-1), 2)})`,
-    fmt(med(nat.samples.sum) / (rNat * CORES), 2), '–', '–', `spread of ${effs.length} repetitions`, '≥ 0.9');
+  row(
+    `2. rayon into_par_iter sum of 10**${Math.log10(N)} on ${CORES} threads, ms`,
+    fmt(rWeb),
+    fmt(rNat),
+    '–',
+    'cannot run (no threads)',
+    `wasm/native ${fmt(ratio(rWeb, rNat), 2)}`,
+    '≤ 1.3',
+  );
+  row(
+    `2. rayon efficiency at ${CORES} cores (single-threaded / (rayon x cores)), per repetition`,
+    `${fmt(median(effs), 2)} (${fmt(effs[0], 2)}–${fmt(effs.at(-1), 2)})`,
+    fmt(med(nat.samples.sum) / (rNat * CORES), 2),
+    '–',
+    '–',
+    `spread of ${effs.length} repetitions`,
+    '≥ 0.9',
+  );
   const lesson = (key) => median(web.rayonLesson.map((r) => r[key]));
-  row('2. rayon-pool lesson in the page: Pool(4).map / par_iter / into_par_iter, ms', `${fmt(lesson('pool'))} / ${fmt(lesson('parIter'))} / ${fmt(lesson('intoParIter'))}`,
-    '–', '–', '–', `pool / into_par_iter ${fmt(lesson('pool') / lesson('intoParIter'), 1)}×`, '–');
+  row(
+    '2. rayon-pool lesson in the page: Pool(4).map / par_iter / into_par_iter, ms',
+    `${fmt(lesson('pool'))} / ${fmt(lesson('parIter'))} / ${fmt(lesson('intoParIter'))}`,
+    '–',
+    '–',
+    '–',
+    `pool / into_par_iter ${fmt(lesson('pool') / lesson('intoParIter'), 1)}×`,
+    '–',
+  );
   const gWeb = med(web.samples.gather);
   const gNat = med(nat.samples.gather);
-  row(`4. gather of ${TASKS} tasks sleeping 0 ms, µs per task`, fmt(gWeb * 1000 / TASKS, 2), fmt(gNat * 1000 / TASKS, 2),
-    fmt(py.gather * 1000 / TASKS, 2), web.pyodide.gather ? fmt(web.pyodide.gather * 1000 / TASKS, 2) : 'n/a', `wasm/native ${fmt(ratio(gWeb, gNat), 2)}`, '–');
+  row(
+    `4. gather of ${TASKS} tasks sleeping 0 ms, µs per task`,
+    fmt((gWeb * 1000) / TASKS, 2),
+    fmt((gNat * 1000) / TASKS, 2),
+    fmt((py.gather * 1000) / TASKS, 2),
+    web.pyodide.gather ? fmt((web.pyodide.gather * 1000) / TASKS, 2) : 'n/a',
+    `wasm/native ${fmt(ratio(gWeb, gNat), 2)}`,
+    '–',
+  );
   const late = web.lateness;
-  row('4. timer accuracy: the 1 s sleeps of asyncio-gather end late by, ms', `${fmt(Math.min(...late))}–${fmt(Math.max(...late))}`, '–', '–', '–', `max ${fmt(Math.max(...late))} ms`, '≤ 20 ms');
+  row(
+    '4. timer accuracy: the 1 s sleeps of asyncio-gather end late by, ms',
+    `${fmt(Math.min(...late))}–${fmt(Math.max(...late))}`,
+    '–',
+    '–',
+    '–',
+    `max ${fmt(Math.max(...late))} ms`,
+    '≤ 20 ms',
+  );
   const { race } = web;
-  row(`3. run many times: ${race.manyRuns} no-lock runs of 2 threads x 1000 increments`, `${fmt(race.fast.ms, 0)} ms (${fmt(race.fast.runs / (race.fast.ms / 1000), 0)} runs/s)`,
-    '–', '–', 'cannot run (no threads)', `${fmt(race.fast.ms / race.manyRuns, 2)} ms per run`, '1000 runs ≤ 3 s');
-  row('3. share of no-lock runs with the seed\'s parameters that lose updates (quiet / one CPU-bound process beside)',
+  row(
+    `3. run many times: ${race.manyRuns} no-lock runs of 2 threads x 1000 increments`,
+    `${fmt(race.fast.ms, 0)} ms (${fmt(race.fast.runs / (race.fast.ms / 1000), 0)} runs/s)`,
+    '–',
+    '–',
+    'cannot run (no threads)',
+    `${fmt(race.fast.ms / race.manyRuns, 2)} ms per run`,
+    '1000 runs ≤ 3 s',
+  );
+  row(
+    "3. share of no-lock runs with the seed's parameters that lose updates (quiet / one CPU-bound process beside)",
     `${race.quiet.lost}/${race.quiet.runs} (${fmt((100 * race.quiet.lost) / race.quiet.runs, 0)}%) / ${race.busy.lost}/${race.busy.runs} (${fmt((100 * race.busy.lost) / race.busy.runs, 0)}%)`,
-    '–', '–', '–', '', 'quiet ≥ 95 %');
-  row(`3. replay: one step of the slider over a ${web.replay.n}-event run, ms (p50 / p95 / max)`,
-    `${fmt(web.replay.work.p50, 2)} / ${fmt(web.replay.work.p95, 2)} / ${fmt(web.replay.work.max, 1)}`, '–', '–', '–',
-    `frame interval p95 ${fmt(web.replay.frame.p95, 1)} ms`, '≤ 16 ms');
+    '–',
+    '–',
+    '–',
+    '',
+    'quiet ≥ 95 %',
+  );
+  row(
+    `3. replay: one step of the slider over a ${web.replay.n}-event run, ms (p50 / p95 / max)`,
+    `${fmt(web.replay.work.p50, 2)} / ${fmt(web.replay.work.p95, 2)} / ${fmt(web.replay.work.max, 1)}`,
+    '–',
+    '–',
+    '–',
+    `frame interval p95 ${fmt(web.replay.frame.p95, 1)} ms`,
+    '≤ 16 ms',
+  );
   const { interleave } = web;
-  row(`3. interleave: one granted step, click to shared panel, ms (p50 / p95 / max of ${interleave.latency.n})`,
-    `${fmt(interleave.latency.p50, 1)} / ${fmt(interleave.latency.p95, 1)} / ${fmt(interleave.latency.max, 1)}`, '–', '–', 'cannot run (no threads)', '', 'p95 ≤ 50 ms');
+  row(
+    `3. interleave: one granted step, click to shared panel, ms (p50 / p95 / max of ${interleave.latency.n})`,
+    `${fmt(interleave.latency.p50, 1)} / ${fmt(interleave.latency.p95, 1)} / ${fmt(interleave.latency.max, 1)}`,
+    '–',
+    '–',
+    'cannot run (no threads)',
+    '',
+    'p95 ≤ 50 ms',
+  );
   const exploreMs = median(interleave.explore);
-  row(`3. interleave: explore all ${interleave.orders} orders of 2 threads x 3 increments on real threads, ms`,
-    `${fmt(exploreMs, 0)} (${fmt((interleave.orders * 1000) / exploreMs, 0)} orders/s)`, '–', '–', 'cannot run (no threads)',
-    `fastest ${fmt(Math.min(...interleave.explore), 0)} ms`, '≤ 2000 ms');
+  row(
+    `3. interleave: explore all ${interleave.orders} orders of 2 threads x 3 increments on real threads, ms`,
+    `${fmt(exploreMs, 0)} (${fmt((interleave.orders * 1000) / exploreMs, 0)} orders/s)`,
+    '–',
+    '–',
+    'cannot run (no threads)',
+    `fastest ${fmt(Math.min(...interleave.explore), 0)} ms`,
+    '≤ 2000 ms',
+  );
   const st = (key) => stats(web.startup.map((s) => s[key]));
-  row('5. page load to ready: the hosted site (dist/: production module, JS bundled), ms', fmt(web.loads.site.median), '–', '–', '–', `median of ${web.loads.site.n}`, '≤ 300');
-  row('5. page load to ready: the dev server (www/: module with drills, one file per JS module), ms', fmt(web.loads.dev.median), '–', '–', '–', `median of ${web.loads.dev.n}`, '–');
+  row(
+    '5. page load to ready: the hosted site (dist/: production module, JS bundled), ms',
+    fmt(web.loads.site.median),
+    '–',
+    '–',
+    '–',
+    `median of ${web.loads.site.n}`,
+    '≤ 300',
+  );
+  row(
+    '5. page load to ready: the dev server (www/: module with drills, one file per JS module), ms',
+    fmt(web.loads.dev.median),
+    '–',
+    '–',
+    '–',
+    `median of ${web.loads.dev.n}`,
+    '–',
+  );
   row('5. start one thread worker, ms', fmt(st('threadWorkerMs').median), '–', '–', '–', '', '–');
-  row('5. start one process (warm spare / cold worker), ms', `${fmt(st('processWarmMs').median)} / ${fmt(st('processColdMs').median)}`, '–', '–', '–', 'warm', '≤ 30');
+  row(
+    '5. start one process (warm spare / cold worker), ms',
+    `${fmt(st('processWarmMs').median)} / ${fmt(st('processColdMs').median)}`,
+    '–',
+    '–',
+    '–',
+    'warm',
+    '≤ 30',
+  );
   const size = (file, root = 'www') => {
     const bytes = readFileSync(join(ROOT, root, file));
     return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   };
   const { raw, gzip: gz } = size('pkg/concurrency_playground_bg.wasm');
-  row('5. wasm size (after wasm-opt; the module the tests and bench load, with drills), KB raw / gzip', `${fmt(raw / 1024)} / ${fmt(gz / 1024)}`, '–', '–', '–', '', '≤ 150 raw');
+  row(
+    '5. wasm size (after wasm-opt; the module the tests and bench load, with drills), KB raw / gzip',
+    `${fmt(raw / 1024)} / ${fmt(gz / 1024)}`,
+    '–',
+    '–',
+    '–',
+    '',
+    '≤ 150 raw',
+  );
   const rayonWasm = size('pkg-rayon/concurrency_playground_bg.wasm');
-  row('5. the rayon module (loaded when a rayon lesson first runs), KB raw / gzip', `${fmt(rayonWasm.raw / 1024)} / ${fmt(rayonWasm.gzip / 1024)}`, '–', '–', '–', 'not in the first load', '–');
-  for (const [name, root, label] of [['site', 'dist', 'the hosted site'], ['dev', 'www', 'the dev server']]) {
-    const files = [...new Set(web.firstLoad[name].map((p) => (p === '/' ? 'index.html' : p.replace(/^\//, ''))))].filter((p) => !p.endsWith('.json'));
+  row(
+    '5. the rayon module (loaded when a rayon lesson first runs), KB raw / gzip',
+    `${fmt(rayonWasm.raw / 1024)} / ${fmt(rayonWasm.gzip / 1024)}`,
+    '–',
+    '–',
+    '–',
+    'not in the first load',
+    '–',
+  );
+  for (const [name, root, label] of [
+    ['site', 'dist', 'the hosted site'],
+    ['dev', 'www', 'the dev server'],
+  ]) {
+    const files = [
+      ...new Set(web.firstLoad[name].map((p) => (p === '/' ? 'index.html' : p.replace(/^\//, '')))),
+    ].filter((p) => !p.endsWith('.json'));
     const firstLoad = files.reduce((n, f) => n + size(f, root).gzip, 0);
-    row(`5. the whole first load, ${label} (${files.length} files: HTML, JS, CSS, wasm), KB gzip`, fmt(firstLoad / 1024), '–', '–', '–',
-      files.some((f) => f.includes('pkg-rayon')) ? 'includes the rayon module!' : 'the rayon module is not in it', '≤ 125');
+    row(
+      `5. the whole first load, ${label} (${files.length} files: HTML, JS, CSS, wasm), KB gzip`,
+      fmt(firstLoad / 1024),
+      '–',
+      '–',
+      '–',
+      files.some((f) => f.includes('pkg-rayon')) ? 'includes the rayon module!' : 'the rayon module is not in it',
+      '≤ 125',
+    );
   }
   for (const [id, ms] of Object.entries(web.seed)) {
-    row(`6. ${id}, the seed's parameters, ms`, fmt(ms), fmt(nat.scenarios[id]), fmt(py.seed[id]), '–', `browser/CPython ${fmt(ratio(ms, py.seed[id]), 2)}`, '–');
+    row(
+      `6. ${id}, the seed's parameters, ms`,
+      fmt(ms),
+      fmt(nat.scenarios[id]),
+      fmt(py.seed[id]),
+      '–',
+      `browser/CPython ${fmt(ratio(ms, py.seed[id]), 2)}`,
+      '–',
+    );
   }
   pythonRows(row, web.python, web.seed, { median, fmt });
   return { rows, wasm: { raw, gzip: gz } };
 }
 
 function markdown(rows, meta) {
-  const head = '| figure | browser (wasm) | native Rust | CPython | Pyodide | ratio | goal |\n| --- | --- | --- | --- | --- | --- | --- |';
-  const body = rows.map((r) => `| ${r.figure} | ${r.browser} | ${r.nativeRust} | ${r.cpython} | ${r.pyodide} | ${r.ratio} | ${r.goal} |`).join('\n');
-  return `Measured ${meta.date} on ${meta.machine} (${meta.mode}: medians of ${meta.reps} runs; every sample in bench.json). `
-    + 'On a shared virtual machine the same run can vary a lot between repetitions, so the fastest runs are shown beside the medians where it matters.'
-    + `\n\n${head}\n${body}\n`;
+  const head =
+    '| figure | browser (wasm) | native Rust | CPython | Pyodide | ratio | goal |\n| --- | --- | --- | --- | --- | --- | --- |';
+  const body = rows
+    .map(
+      (r) => `| ${r.figure} | ${r.browser} | ${r.nativeRust} | ${r.cpython} | ${r.pyodide} | ${r.ratio} | ${r.goal} |`,
+    )
+    .join('\n');
+  return (
+    `Measured ${meta.date} on ${meta.machine} (${meta.mode}: medians of ${meta.reps} runs; every sample in bench.json). ` +
+    'On a shared virtual machine the same run can vary a lot between repetitions, so the fastest runs are shown beside the medians where it matters.' +
+    `\n\n${head}\n${body}\n`
+  );
 }
 
 const started = Date.now();
-execFileSync('cargo', ['build', '--release', '--quiet', '--features', 'drills,rayon', '--example', 'bench_native', '--example', 'native_run'], { cwd: ROOT, stdio: 'inherit' });
+execFileSync(
+  'cargo',
+  [
+    'build',
+    '--release',
+    '--quiet',
+    '--features',
+    'drills,rayon',
+    '--example',
+    'bench_native',
+    '--example',
+    'native_run',
+  ],
+  { cwd: ROOT, stdio: 'inherit' },
+);
 const nat = await native();
 const py = await cpython();
 const web = await browserFigures();
 const meta = {
   date: new Date().toISOString().slice(0, 10),
-  machine: `${cpus()[0].model.trim()}, ${CORES} cores, headless ${execFileSync('/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()}, ${execFileSync('python3', ['--version']).toString().trim()}`,
+  machine: `${cpus()[0].model.trim()}, ${CORES} cores, headless ${execFileSync('/usr/bin/chromium', ['--version'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+    .toString()
+    .trim()}, ${execFileSync('python3', ['--version']).toString().trim()}`,
   mode: quick ? 'quick' : 'full',
   reps: REPS,
 };
 const { rows, wasm } = report(nat, py, web);
-writeFileSync(join(OUT, 'bench.json'), `${JSON.stringify({ meta, rows, wasm, native: nat, cpython: py, browser: web }, null, 1)}\n`);
+writeFileSync(
+  join(OUT, 'bench.json'),
+  `${JSON.stringify({ meta, rows, wasm, native: nat, cpython: py, browser: web }, null, 1)}\n`,
+);
 writeFileSync(join(OUT, 'bench.md'), markdown(rows, meta));
 if (!quick) {
   // The reference figures the page shows beside each run: native Rust and CPython, per scenario.
-  const scenarios = Object.fromEntries(Object.keys(web.seed).map((id) => [id, { nativeMs: nat.scenarios[id], cpythonMs: py.seed[id] }]));
-  writeFileSync(join(ROOT, 'www', 'reference.json'), `${JSON.stringify({ date: meta.date, machine: meta.machine, scenarios }, null, 1)}\n`);
+  const scenarios = Object.fromEntries(
+    Object.keys(web.seed).map((id) => [id, { nativeMs: nat.scenarios[id], cpythonMs: py.seed[id] }]),
+  );
+  writeFileSync(
+    join(ROOT, 'www', 'reference.json'),
+    `${JSON.stringify({ date: meta.date, machine: meta.machine, scenarios }, null, 1)}\n`,
+  );
 }
 console.log(markdown(rows, meta));
 log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote bench-output/bench.md and bench.json`);

@@ -69,13 +69,15 @@ async function bundle(site, entry, preloaded = new Set()) {
   const entryPath = resolve(site, entry);
   const build = await rolldown({
     input: entryPath,
-    plugins: [{
-      name: 'preloaded-modules-in-the-entry',
-      transform(code, id) {
-        if (resolve(id) !== entryPath) return null;
-        return { code: staticPreloads(code, (spec) => preloaded.has(resolve(dirname(entryPath), spec))) };
+    plugins: [
+      {
+        name: 'preloaded-modules-in-the-entry',
+        transform(code, id) {
+          if (resolve(id) !== entryPath) return null;
+          return { code: staticPreloads(code, (spec) => preloaded.has(resolve(dirname(entryPath), spec))) };
+        },
       },
-    }],
+    ],
     // A module imported both ways (import() and import) is expected: it is in the entry's file.
     checks: { ineffectiveDynamicImport: false },
   });
@@ -106,7 +108,10 @@ export async function bundleSite(site) {
     const preloaded = new Set(preloadsOf(html).map((href) => resolve(root, href)));
     const chunks = await bundle(root, entryOf(html), preloaded);
     const entryModules = new Set(chunks.find((c) => c.isEntry).moduleIds.map((id) => resolve(id)));
-    writeFileSync(htmlPath, withoutPreloads(html, (href) => entryModules.has(resolve(root, href))));
+    writeFileSync(
+      htmlPath,
+      withoutPreloads(html, (href) => entryModules.has(resolve(root, href))),
+    );
     report.push(`${page}: ${describe(chunks)}`);
   }
   report.push(`${WORKER}: ${describe(await bundle(root, WORKER))}`);

@@ -21,7 +21,9 @@ export const HEADERS = [...rules.always, ...rules.isolation, ...rules.document_i
 // sent beside the embed's, and two policies both apply, so the stricter frame-ancestors would
 // forbid every course page from framing the embed.
 export const PAGES = [
-  ...rules.pages.flatMap((page) => page.paths.map((path) => [path, [['Content-Security-Policy', csp(page.frame_ancestors)]]])),
+  ...rules.pages.flatMap((page) =>
+    page.paths.map((path) => [path, [['Content-Security-Policy', csp(page.frame_ancestors)]]]),
+  ),
   ...rules.content_types.map((rule) => [`/*.${rule.extension}`, [['Content-Type', rule.content_type]]]),
 ];
 
@@ -30,12 +32,17 @@ const serveSource = (path) => (path === '/' ? '/' : path.replace(/^\//, '').repl
 
 export function writeHostConfig(out) {
   const rule = (path, headers) => [path, ...headers.map(([k, v]) => `  ${k}: ${v}`)];
-  const headersFile = [...rule('/*', HEADERS), ...PAGES.flatMap(([path, headers]) => rule(path, headers)), ''].join('\n');
+  const headersFile = [...rule('/*', HEADERS), ...PAGES.flatMap(([path, headers]) => rule(path, headers)), ''].join(
+    '\n',
+  );
   writeFileSync(join(out, '_headers'), headersFile);
   const serveJson = {
     headers: [
       { source: '**/*', headers: HEADERS.map(([key, value]) => ({ key, value })) },
-      ...PAGES.map(([path, headers]) => ({ source: serveSource(path), headers: headers.map(([key, value]) => ({ key, value })) })),
+      ...PAGES.map(([path, headers]) => ({
+        source: serveSource(path),
+        headers: headers.map(([key, value]) => ({ key, value })),
+      })),
     ],
   };
   writeFileSync(join(out, 'serve.json'), `${JSON.stringify(serveJson, null, 2)}\n`);

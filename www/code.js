@@ -5,8 +5,16 @@
 // comments, strings, numbers and keywords, enough to read by, built as DOM text (no HTML).
 
 const KEYWORDS = {
-  python: new Set('and as async await def elif else for from if import in is lambda not or return with while global True False None'.split(' ')),
-  rust: new Set('as async await break const continue else enum false fn for if impl in let loop match mod move mut pub ref return self Self static struct super trait true type unsafe use where while dyn'.split(' ')),
+  python: new Set(
+    'and as async await def elif else for from if import in is lambda not or return with while global True False None'.split(
+      ' ',
+    ),
+  ),
+  rust: new Set(
+    'as async await break const continue else enum false fn for if impl in let loop match mod move mut pub ref return self Self static struct super trait true type unsafe use where while dyn'.split(
+      ' ',
+    ),
+  ),
 };
 const TOKEN = {
   python: /(#.*$)|(f?"(?:[^"\\]|\\.)*"|f?'(?:[^'\\]|\\.)*')|(\b\d[\d_]*(?:\*\*\d+)?\b)|([A-Za-z_]\w*)/g,
@@ -24,7 +32,7 @@ function highlightLine(text, language) {
     else if (string) cls = 'tok-string';
     else if (number) cls = 'tok-number';
     else if (word && KEYWORDS[language].has(word)) cls = 'tok-keyword';
-    else if (word && word.endsWith('!')) cls = 'tok-macro';
+    else if (word?.endsWith('!')) cls = 'tok-macro';
     if (cls) {
       const span = document.createElement('span');
       span.className = cls;
@@ -134,7 +142,7 @@ export function codePair(python, rust, moreRust = []) {
     for (const id of line?.dataset.pairs?.split(' ') ?? []) {
       for (const pre of blocks) {
         const partners = pre.querySelectorAll(`[data-pairs~="${id}"]`);
-        partners.forEach((el) => el.classList.toggle('lit', on));
+        for (const partner of partners) partner.classList.toggle('lit', on);
         // Bring the partner into view in the other column, which may be scrolled elsewhere.
         if (on && partners.length > 0 && !pre.contains(line)) {
           pre.scrollTo({ top: partners[0].offsetTop - pre.clientHeight / 3, behavior: 'smooth' });
@@ -143,8 +151,10 @@ export function codePair(python, rust, moreRust = []) {
     }
   };
   for (const pre of blocks) {
-    for (const type of ['pointerover', 'focusin']) pre.addEventListener(type, (e) => light(e.target.closest?.('[data-pairs]'), true));
-    for (const type of ['pointerout', 'focusout']) pre.addEventListener(type, (e) => light(e.target.closest?.('[data-pairs]'), false));
+    for (const type of ['pointerover', 'focusin'])
+      pre.addEventListener(type, (e) => light(e.target.closest?.('[data-pairs]'), true));
+    for (const type of ['pointerout', 'focusout'])
+      pre.addEventListener(type, (e) => light(e.target.closest?.('[data-pairs]'), false));
   }
   return { python: py.pre, rust: rs.pre, extra: extra.map((b) => b.pre), pairs };
 }

@@ -37,7 +37,9 @@ export function whenFirstNeeded(load) {
   let loading = null;
   return () => {
     loading ??= load();
-    loading.catch(() => { loading = null; });
+    loading.catch(() => {
+      loading = null;
+    });
     return loading;
   };
 }
@@ -53,7 +55,9 @@ export function linkField(id, label, role) {
   const node = el('p', { class: 'share-link', hidden: true }, el('label', { for: id, text: label }), input);
   return {
     node,
-    hide: () => { node.hidden = true; },
+    hide: () => {
+      node.hidden = true;
+    },
     async offer(href) {
       input.value = href;
       node.hidden = false;

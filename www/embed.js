@@ -14,8 +14,14 @@ import { startLoading } from './start.js';
 const started = startLoading();
 // Awaited in start(), not at the top level: a module that awaits at its top level would keep a
 // bundler (tools/bundle.mjs) from letting the later-loaded chunks share this file's code.
-const building = Promise.all([import('./boot.js'), import('./dom.js'), import('./section.js'), import('./url.js'), import('./run-view.js'),
-  import('./own-program.js')]);
+const building = Promise.all([
+  import('./boot.js'),
+  import('./dom.js'),
+  import('./section.js'),
+  import('./url.js'),
+  import('./run-view.js'),
+  import('./own-program.js'),
+]);
 
 const main = document.getElementById('scenarios');
 
@@ -38,11 +44,15 @@ function reportSettledHeight(post) {
   let posted = null;
   let timer = 0;
   let firstChange = null; // of the changes not yet reported
-  const report = () => requestAnimationFrame(() => {
-    firstChange = null;
-    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
-    if (height !== posted) { posted = height; post(height); }
-  });
+  const report = () =>
+    requestAnimationFrame(() => {
+      firstChange = null;
+      const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+      if (height !== posted) {
+        posted = height;
+        post(height);
+      }
+    });
   const changed = () => {
     const now = performance.now();
     firstChange ??= now;
@@ -61,21 +71,38 @@ document.addEventListener('playground:prediction', ({ detail }) => {
 });
 
 async function start() {
-  const [{ boot }, { el }, { openPythonFromUrl, scenarioSection }, { pageUrl, paramsFromUrl }, { loadDrawing }, { pageScenarios }] = await building;
+  const [
+    { boot },
+    { el },
+    { openPythonFromUrl, scenarioSection },
+    { pageUrl, paramsFromUrl },
+    { loadDrawing },
+    { pageScenarios },
+  ] = await building;
   const wanted = paramsFromUrl();
   // From the moment there is something to show (the scenario, or why it cannot start), not
   // the line "Loading the playground…" the frame would shrink to for a moment first.
-  const reportHeights = () => reportSettledHeight((height) => {
-    // The height is no secret, and the course page's origin is unknown here.
-    window.parent?.postMessage({ type: 'concurrency-playground:height', height, scenario: wanted.id }, '*');
+  const reportHeights = () =>
+    reportSettledHeight((height) => {
+      // The height is no secret, and the course page's origin is unknown here.
+      window.parent?.postMessage({ type: 'concurrency-playground:height', height, scenario: wanted.id }, '*');
+    });
+  const pg = await boot(started).catch((error) => {
+    reportHeights();
+    throw error;
   });
-  const pg = await boot(started).catch((error) => { reportHeights(); throw error; });
   const scenarios = pageScenarios(pg.scenarios);
   const scenario = scenarios.find((s) => s.id === wanted.id);
   if (!scenario) {
     const known = scenarios.map((s) => s.id).join(', ');
-    main.append(el('p', { class: 'notice', role: 'alert', 'data-role': 'embed-error',
-      text: `Unknown scenario ${JSON.stringify(String(wanted.id ?? '').slice(0, 40))}: give ?scenario= one of ${known}.` }));
+    main.append(
+      el('p', {
+        class: 'notice',
+        role: 'alert',
+        'data-role': 'embed-error',
+        text: `Unknown scenario ${JSON.stringify(String(wanted.id ?? '').slice(0, 40))}: give ?scenario= one of ${known}.`,
+      }),
+    );
   } else {
     main.append(scenarioSection(pg, scenario, { initial: wanted.params, compact: true, predict: wanted.predict }));
     const full = new URL(pageUrl(scenario.id, wanted.params));

@@ -23,7 +23,8 @@ export function learnerWaits(events, now = Infinity) {
   const ended = [];
   let lastAnnounced = -Infinity;
   for (const ev of events) {
-    if (ev.kind === 'span' && ev.state === 'input' && ev.start !== undefined) ended.push({ start: ev.start, end: ev.t, open: false });
+    if (ev.kind === 'span' && ev.state === 'input' && ev.start !== undefined)
+      ended.push({ start: ev.start, end: ev.t, open: false });
     else if (ev.kind === 'awaiting-input') lastAnnounced = Math.max(lastAnnounced, ev.t);
   }
   ended.sort((a, b) => a.start - b.start);
@@ -37,7 +38,8 @@ export function learnerWaits(events, now = Infinity) {
   // The main thread waits for one step at a time: an announced wait that no span has ended
   // yet is still going on.
   const lastEnd = waits.length ? waits[waits.length - 1].end : -Infinity;
-  if (lastAnnounced > lastEnd && Number.isFinite(now)) waits.push({ start: lastAnnounced, end: Math.max(now, lastAnnounced), open: true });
+  if (lastAnnounced > lastEnd && Number.isFinite(now))
+    waits.push({ start: lastAnnounced, end: Math.max(now, lastAnnounced), open: true });
   return waits;
 }
 
@@ -85,7 +87,8 @@ export function clockOf(/** @type {RunEvent[]} */ events, now = Infinity) {
 export function waitWords(wait) {
   const ms = wait.end - wait.start;
   const took = ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-  return wait.open ? `Waiting for your step (${took} so far): not the program's time`
+  return wait.open
+    ? `Waiting for your step (${took} so far): not the program's time`
     : `You took ${took} to choose the next step: not the program's time`;
 }
 

@@ -10,7 +10,7 @@ export const BEYOND_SEED = 'Lessons beyond the seed';
 const WIDE = '(min-width: 1100px)';
 
 /** A section's group: the seed's, its own (`group`), or the lessons beyond the seed. */
-const groupOf = (s) => (s.fromSeed ? s.seedSection.split(': ')[0] : s.group ?? BEYOND_SEED);
+const groupOf = (s) => (s.fromSeed ? s.seedSection.split(': ')[0] : (s.group ?? BEYOND_SEED));
 /** Where a group goes: the seed's groups first, then groups of their own, the lessons last. */
 const rankOf = (s) => (s.fromSeed ? 0 : s.group ? 1 : 2);
 
@@ -22,13 +22,19 @@ export function groupsOf(scenarios) {
     if (!groups.has(name)) groups.set(name, { name, rank: rankOf(s), scenarios: [] });
     groups.get(name).scenarios.push(s);
   }
-  return [...groups.values()].sort((a, b) => a.rank - b.rank).map(({ name, scenarios: members }) => ({ name, scenarios: members }));
+  return [...groups.values()]
+    .sort((a, b) => a.rank - b.rank)
+    .map(({ name, scenarios: members }) => ({ name, scenarios: members }));
 }
 
 /** The scenario id a URL points at: its `#id` if that is a scenario, else `?scenario=`. */
 export function deepLinkTarget(scenarios, queryId, hash = location.hash) {
   let fromHash = '';
-  try { fromHash = decodeURIComponent(hash.replace(/^#/, '')); } catch { /* a malformed hash */ }
+  try {
+    fromHash = decodeURIComponent(hash.replace(/^#/, ''));
+  } catch {
+    /* a malformed hash */
+  }
   const known = (id) => scenarios.some((s) => s.id === id);
   if (known(fromHash)) return fromHash;
   return known(queryId) ? queryId : null;
@@ -43,25 +49,38 @@ export function scenarioNav(nav, main, scenarios) {
   const current = el('span', { class: 'nav-current', 'data-role': 'nav-current' });
   const groups = groupsOf(scenarios).map((group, i) => {
     const label = el('p', { class: 'nav-group-name', id: `nav-group-${i}`, text: group.name });
-    const list = el('ul', { 'aria-labelledby': label.id }, ...group.scenarios.map((s) => {
-      const link = el('a', { href: `#${s.id}`, 'data-scenario-link': s.id, text: s.title });
-      links.set(s.id, link);
-      return el('li', {}, link);
-    }));
+    const list = el(
+      'ul',
+      { 'aria-labelledby': label.id },
+      ...group.scenarios.map((s) => {
+        const link = el('a', { href: `#${s.id}`, 'data-scenario-link': s.id, text: s.title });
+        links.set(s.id, link);
+        return el('li', {}, link);
+      }),
+    );
     return el('div', { class: 'nav-group', 'data-group': group.name }, label, list);
   });
-  const details = el('details', { class: 'nav-disclosure' },
+  const details = el(
+    'details',
+    { class: 'nav-disclosure' },
     el('summary', {}, el('span', { class: 'nav-title', text: 'Scenarios' }), current),
-    el('div', { class: 'nav-groups' }, ...groups));
+    el('div', { class: 'nav-groups' }, ...groups),
+  );
   nav.replaceChildren(details);
 
   // Wide: always open (the summary is hidden); narrow: closed until asked for.
   const wide = matchMedia(WIDE);
-  const fit = () => { details.open = wide.matches; };
+  const fit = () => {
+    details.open = wide.matches;
+  };
   wide.addEventListener('change', fit);
   fit();
-  const closeIfNarrow = () => { if (!wide.matches) details.open = false; };
-  nav.addEventListener('click', (e) => { if (e.target.closest('a')) closeIfNarrow(); });
+  const closeIfNarrow = () => {
+    if (!wide.matches) details.open = false;
+  };
+  nav.addEventListener('click', (e) => {
+    if (e.target.closest('a')) closeIfNarrow();
+  });
   details.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && details.open && !wide.matches) {
       details.open = false;
@@ -83,15 +102,18 @@ export function scenarioNav(nav, main, scenarios) {
   // down the viewport. Between sections (the band in a gap) the last one stays marked.
   const crossing = new Set();
   const order = scenarios.map((s) => s.id);
-  const observer = new IntersectionObserver((entries) => {
-    for (const entry of entries) {
-      const id = entry.target.dataset.scenario;
-      if (entry.isIntersecting) crossing.add(id);
-      else crossing.delete(id);
-    }
-    const first = order.find((id) => crossing.has(id));
-    if (first) mark(first);
-  }, { rootMargin: '-35% 0px -64% 0px' });
+  const observer = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        const id = entry.target.dataset.scenario;
+        if (entry.isIntersecting) crossing.add(id);
+        else crossing.delete(id);
+      }
+      const first = order.find((id) => crossing.has(id));
+      if (first) mark(first);
+    },
+    { rootMargin: '-35% 0px -64% 0px' },
+  );
   for (const id of order) {
     const section = sectionOf(id);
     if (section) observer.observe(section);

@@ -40,10 +40,15 @@ export const OWN_PROGRAM = Object.freeze({
   views: [],
   python: STARTER,
   /** The Python mode's buttons, named for a program that is not the cheat sheet's. */
-  pythonLabels: { edit: 'Edit and run your own Python', restore: 'Start again from the starter', restored: 'The starter is back.' },
-  notice: 'Both threads add 100,000 each, and the total is 200000 every time: the lock lets one thread at '
-    + 'a time through counter += 1. Delete the line "with lock:", unindent the one under it and run it a few '
-    + 'times: these threads really run at once, with no GIL to take turns, and updates are lost.',
+  pythonLabels: {
+    edit: 'Edit and run your own Python',
+    restore: 'Start again from the starter',
+    restored: 'The starter is back.',
+  },
+  notice:
+    'Both threads add 100,000 each, and the total is 200000 every time: the lock lets one thread at ' +
+    'a time through counter += 1. Delete the line "with lock:", unindent the one under it and run it a few ' +
+    'times: these threads really run at once, with no GIL to take turns, and updates are lost.',
 });
 
 /**

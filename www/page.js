@@ -6,8 +6,13 @@ import { startLoading } from './start.js';
 // (preloaded) are even evaluated: this module imports nothing else statically, so it runs as
 // soon as the HTML is parsed, and the worker's start-up overlaps everything after.
 const started = startLoading();
-const modules = Promise.all([import('./section.js'), import('./nav.js'), import('./url.js'), import('./run-view.js'),
-  import('./own-program.js')]);
+const modules = Promise.all([
+  import('./section.js'),
+  import('./nav.js'),
+  import('./url.js'),
+  import('./run-view.js'),
+  import('./own-program.js'),
+]);
 
 const main = document.getElementById('scenarios');
 const nav = document.getElementById('scenario-nav');
@@ -42,7 +47,9 @@ async function start() {
   const reference = referenceFigures(); // fetched while the modules load
   const { boot } = await import('./boot.js');
   let sections;
-  const pg = await boot(started, async (described) => { sections = await makeSections(described, reference); });
+  const pg = await boot(started, async (described) => {
+    sections = await makeSections(described, reference);
+  });
   const [, { deepLinkTarget, scenarioNav }, { paramsFromUrl }, { loadDrawing }, { pageScenarios }] = await modules;
   const wanted = paramsFromUrl();
   const listed = pageScenarios(pg.scenarios);
@@ -82,7 +89,8 @@ async function openRunInFragment(pg, id) {
     if (!shown) throw new ShareError(`This page has no section for "${record.scenario}".`);
     await shown;
   } catch (error) {
-    const text = error instanceof ShareError ? error.message : `The run in this link could not be read: ${error.message}`;
+    const text =
+      error instanceof ShareError ? error.message : `The run in this link could not be read: ${error.message}`;
     if (!offerRecorded({ error: text, scenario: id })) {
       pageMessage.textContent = text;
       pageMessage.hidden = false;

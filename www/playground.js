@@ -149,11 +149,11 @@ function canPostSharedMemory() {
 /** The one wording of why threads cannot run here: the page, the embed and the API use it. */
 function noSharedMemoryBecause(isolated) {
   return isolated
-    ? 'this browser does not let a page share memory with its workers, although the page is cross-origin isolated '
-      + '(it offers no SharedArrayBuffer; Safari, Chrome, Edge and Firefox do)'
-    : 'this page is not cross-origin isolated, so the browser gives it no shared memory (a top-level page needs the '
-      + 'COOP/COEP headers or the service worker; a page in a frame needs Document-Isolation-Policy, which only '
-      + 'Chromium supports)';
+    ? 'this browser does not let a page share memory with its workers, although the page is cross-origin isolated ' +
+        '(it offers no SharedArrayBuffer; Safari, Chrome, Edge and Firefox do)'
+    : 'this page is not cross-origin isolated, so the browser gives it no shared memory (a top-level page needs the ' +
+        'COOP/COEP headers or the service worker; a page in a frame needs Document-Isolation-Policy, which only ' +
+        'Chromium supports)';
 }
 
 /** Calls a Rust validator; what it rejects with (`[{ param, message }]`) becomes a ParamError. */
@@ -161,7 +161,9 @@ function checked(validate) {
   try {
     return validate();
   } catch (errors) {
-    throw new ParamError(Array.isArray(errors) ? errors : [{ param: 'params', message: String(errors?.message ?? errors) }]);
+    throw new ParamError(
+      Array.isArray(errors) ? errors : [{ param: 'params', message: String(errors?.message ?? errors) }],
+    );
   }
 }
 
@@ -217,7 +219,9 @@ class Playground {
   /** The rayon module, compiled once, the first time a rayon lesson runs. */
   #rayonModule() {
     this.#rayon.module ??= compile(new URL('concurrency_playground_bg.wasm', this.#rayon.url));
-    this.#rayon.module.catch(() => { this.#rayon.module = null; }); // a later run tries again
+    this.#rayon.module.catch(() => {
+      this.#rayon.module = null;
+    }); // a later run tries again
     return this.#rayon.module;
   }
 
@@ -227,10 +231,16 @@ class Playground {
    */
   async startupFigures() {
     await this.world.ready;
-    const time = async (fn) => { const t = performance.now(); await fn(); return performance.now() - t; };
+    const time = async (fn) => {
+      const t = performance.now();
+      await fn();
+      return performance.now() - t;
+    };
     const threadWorkerMs = await time(() => this.world.ensureThreads(this.world.threads.length + 1));
     await this.#processes.warmSpare();
-    const processWarmMs = await time(() => this.#processes.start('startup-probe').then(({ procId }) => this.#processes.end(procId)));
+    const processWarmMs = await time(() =>
+      this.#processes.start('startup-probe').then(({ procId }) => this.#processes.end(procId)),
+    );
     const processColdMs = await time(() => this.#processes.startCold());
     return { threadWorkerMs, processWarmMs, processColdMs };
   }
@@ -259,7 +269,11 @@ class Playground {
    * Starts scenario `id` (or its action `action`); returns `{ done, cancel }`. Runs never mix:
    * they queue.
    */
-  run(id, params = {}, { action = '', onLine = () => {}, onEvent = () => {}, onStart = () => {}, timeoutMs = this.#runTimeoutMs } = {}) {
+  run(
+    id,
+    params = {},
+    { action = '', onLine = () => {}, onEvent = () => {}, onStart = () => {}, timeoutMs = this.#runTimeoutMs } = {},
+  ) {
     let checked;
     try {
       checked = this.validate(id, params, action);
@@ -268,8 +282,10 @@ class Playground {
     }
     const scenario = this.scenarios.find((s) => s.id === id);
     if (scenario.needsSharedMemory && !this.capabilities.sharedMemory) {
-      const error = new RunError(`${id} needs threads on shared memory, and ${this.capabilities.sharedMemoryMissing}.`,
-        { lines: [], events: [], elapsedMs: 0 });
+      const error = new RunError(
+        `${id} needs threads on shared memory, and ${this.capabilities.sharedMemoryMissing}.`,
+        { lines: [], events: [], elapsedMs: 0 },
+      );
       return { done: Promise.reject(error), cancel() {}, send: () => false };
     }
     if (this.#active.has(id)) {
@@ -288,14 +304,26 @@ class Playground {
    */
   runPython(source, { onLine = () => {}, onEvent = () => {}, onStart = () => {}, onLoading = () => {} } = {}) {
     if (typeof source !== 'string') {
-      return { done: Promise.reject(new TypeError('runPython(source): source must be a string of Python')), cancel() {} };
+      return {
+        done: Promise.reject(new TypeError('runPython(source): source must be a string of Python')),
+        cancel() {},
+      };
     }
     // Before the interpreter's download: a program it would refuse costs the learner nothing.
     const tooLarge = sourceTooLarge(source);
-    if (tooLarge) return { done: Promise.reject(new RunError(tooLarge, { lines: [], events: [], elapsedMs: 0 })), cancel() {} };
+    if (tooLarge)
+      return { done: Promise.reject(new RunError(tooLarge, { lines: [], events: [], elapsedMs: 0 })), cancel() {} };
     if (!this.capabilities.sharedMemory) {
-      return { done: Promise.reject(new RunError(`Python threads need shared memory, and ${this.capabilities.sharedMemoryMissing}: `
-        + 'the Python mode cannot run here.', { lines: [], events: [], elapsedMs: 0 })), cancel() {} };
+      return {
+        done: Promise.reject(
+          new RunError(
+            `Python threads need shared memory, and ${this.capabilities.sharedMemoryMissing}: ` +
+              'the Python mode cannot run here.',
+            { lines: [], events: [], elapsedMs: 0 },
+          ),
+        ),
+        cancel() {},
+      };
     }
     let cancelled = false;
     let running = null;
@@ -310,7 +338,13 @@ class Playground {
       });
       return running.done;
     });
-    return { done, cancel: () => { cancelled = true; running?.cancel(); } };
+    return {
+      done,
+      cancel: () => {
+        cancelled = true;
+        running?.cancel();
+      },
+    };
   }
 
   #pythonLoading = null;
@@ -321,12 +355,19 @@ class Playground {
    */
   #python(onLoading) {
     const runtime = new URL('./python/run.js', import.meta.url).href;
-    this.#pythonLoading ??= import(/* @vite-ignore */ /* webpackIgnore: true */ runtime).catch((error) => {
-      throw new Error(`The Python mode is not part of this build of the playground (${error.message}); the hosted site has it.`);
-    }).then(async (python) => ({
-      ...python, module: await python.loadInterpreter(new URL('./pkg-python/python.json', import.meta.url), onLoading),
-    }));
-    this.#pythonLoading.catch(() => { this.#pythonLoading = null; });
+    this.#pythonLoading ??= import(/* @vite-ignore */ /* webpackIgnore: true */ runtime)
+      .catch((error) => {
+        throw new Error(
+          `The Python mode is not part of this build of the playground (${error.message}); the hosted site has it.`,
+        );
+      })
+      .then(async (python) => ({
+        ...python,
+        module: await python.loadInterpreter(new URL('./pkg-python/python.json', import.meta.url), onLoading),
+      }));
+    this.#pythonLoading.catch(() => {
+      this.#pythonLoading = null;
+    });
     return this.#pythonLoading;
   }
 
@@ -345,8 +386,12 @@ class Playground {
     }
     const nothing = () => {};
     const { done } = this.#enqueue({
-      id: `bench:${name}`, bench: String(name), checked: verdict,
-      onLine: nothing, onEvent: nothing, onStart: nothing,
+      id: `bench:${name}`,
+      bench: String(name),
+      checked: verdict,
+      onLine: nothing,
+      onEvent: nothing,
+      onStart: nothing,
     });
     return done.then((r) => r.value);
   }
@@ -355,8 +400,22 @@ class Playground {
     // Which module runs it: the rayon lessons run in a world of the module built with rayon.
     const kind = (bench ? checked.needsRayon : this.scenarios.find((s) => s.id === id)?.needsRayon) ? 'rayon' : 'main';
     const record = {
-      runId: this.#nextRunId++, id, kind, action, checked, bench, onLine, onEvent, onStart, timeoutMs, watchdog: null,
-      lines: [], events: [], t0: null, state: 'queued', settle: null,
+      runId: this.#nextRunId++,
+      id,
+      kind,
+      action,
+      checked,
+      bench,
+      onLine,
+      onEvent,
+      onStart,
+      timeoutMs,
+      watchdog: null,
+      lines: [],
+      events: [],
+      t0: null,
+      state: 'queued',
+      settle: null,
       inputs: [], // sent before the run started: posted right after it starts
     };
     this.#active.set(id, record);
@@ -371,14 +430,24 @@ class Playground {
           this.#processes.endAll(); // a finished program leaves no child process behind
           if (this.#worlds[record.kind]?.lostThreads > 0) this.#resetWorld(record.kind);
         }
-        const result = { lines: record.lines, events: record.events, t0: record.t0, ...programTime(record.events, outcome) };
+        const result = {
+          lines: record.lines,
+          events: record.events,
+          t0: record.t0,
+          ...programTime(record.events, outcome),
+        };
         if (outcome.status === 'error') reject(new RunError(outcome.message, result));
         else resolve(result);
       };
     });
     const turn = this.#queue.then(() => this.#start(record));
     this.#queue = turn.then(() => done).catch(() => {});
-    return { done, cancel: () => this.#cancel(record), send: (value) => this.#send(record, value), runId: record.runId };
+    return {
+      done,
+      cancel: () => this.#cancel(record),
+      send: (value) => this.#send(record, value),
+      runId: record.runId,
+    };
   }
 
   /**
@@ -410,14 +479,23 @@ class Playground {
     this.#current = record;
     // The watchdog: a run past its limit is stopped like a cancel, but reported as an error.
     // (setTimeout takes at most 2^31 - 1 ms; larger or odd values mean "the longest".)
-    const limit = Number.isFinite(record.timeoutMs) && record.timeoutMs > 0 ? Math.min(record.timeoutMs, 2 ** 31 - 1) : 2 ** 31 - 1;
+    const limit =
+      Number.isFinite(record.timeoutMs) && record.timeoutMs > 0 ? Math.min(record.timeoutMs, 2 ** 31 - 1) : 2 ** 31 - 1;
     record.watchdog = setTimeout(() => {
-      this.#fail(record, `${record.id} ran longer than ${record.timeoutMs / 1000} s, the limit, and was stopped `
-        + '(pass { timeoutMs } to run() to allow longer)');
+      this.#fail(
+        record,
+        `${record.id} ran longer than ${record.timeoutMs / 1000} s, the limit, and was stopped ` +
+          '(pass { timeoutMs } to run() to allow longer)',
+      );
     }, limit);
-    const { runId, checked: { pairs } } = record;
+    const {
+      runId,
+      checked: { pairs },
+    } = record;
     const world = this.#worlds[record.kind];
-    world.main.postMessage(record.bench ? msg.bench(runId, record.bench, pairs) : msg.run(runId, record.id, pairs, record.action));
+    world.main.postMessage(
+      record.bench ? msg.bench(runId, record.bench, pairs) : msg.run(runId, record.id, pairs, record.action),
+    );
     for (const text of record.inputs.splice(0)) world.main.postMessage(msg.input(runId, text));
   }
 
@@ -462,7 +540,9 @@ class Playground {
 
   #newWorld(kind, module, main = startWorker(`main worker${kind === 'main' ? '' : ` (${kind})`}`)) {
     const glue = kind === 'main' ? null : new URL('concurrency_playground.js', this.#rayon.url).href;
-    return new World(module, glue, this.capabilities.sharedMemory, main, (worker, data) => this.#onMessage(worker, data));
+    return new World(module, glue, this.capabilities.sharedMemory, main, (worker, data) =>
+      this.#onMessage(worker, data),
+    );
   }
 
   /** The world whose main worker or thread worker `worker` is. */
@@ -509,7 +589,12 @@ class Playground {
     },
     [T.RUN_DONE]: (data, worker) => {
       this.#noteLostThreads(worker, data);
-      this.#running(data.runId)?.settle({ status: 'done', value: data.value, repr: data.repr, elapsedMs: data.elapsedMs });
+      this.#running(data.runId)?.settle({
+        status: 'done',
+        value: data.value,
+        repr: data.repr,
+        elapsedMs: data.elapsedMs,
+      });
     },
     [T.RUN_FAILED]: (data, worker) => {
       this.#noteLostThreads(worker, data);
@@ -543,7 +628,9 @@ class Playground {
           if (!current()) this.#processes.kill(procId);
           else worker.postMessage(msg.processStarted(reqId, { procId, pid, port }), [port]);
         },
-        (error) => { if (current()) worker.postMessage(msg.processStarted(reqId, { error: error.message })); },
+        (error) => {
+          if (current()) worker.postMessage(msg.processStarted(reqId, { error: error.message }));
+        },
       );
     },
     [T.PROCESS_EXIT]: ({ procId }) => this.#processes.end(procId),
@@ -615,7 +702,7 @@ class World {
 
   terminate() {
     this.main.terminate();
-    this.threads.forEach((t) => t.terminate());
+    for (const thread of this.threads) thread.terminate();
   }
 }
 
@@ -665,7 +752,9 @@ class ProcessWorkers {
   }
 
   #expectReady(spare) {
-    spare.ready = new Promise((resolve, reject) => Object.assign(spare, { resolveReady: resolve, rejectReady: reject }));
+    spare.ready = new Promise((resolve, reject) =>
+      Object.assign(spare, { resolveReady: resolve, rejectReady: reject }),
+    );
     spare.ready.catch(() => {});
   }
 

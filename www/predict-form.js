@@ -33,15 +33,43 @@ export function questionsAndGrades(id, { questionHost, gradeHost }) {
     const error = el('p', { id: errorId, class: 'field-error predict-error', 'data-error-for': `predict-${q.name}` });
     let inputs;
     if (q.kind === 'number') {
-      const input = el('input', { type: 'number', name: q.name, id: `${id}-predict-${q.name}`, min: q.min ?? 0, step: 1, inputmode: 'numeric', 'aria-describedby': errorId });
+      const input = el('input', {
+        type: 'number',
+        name: q.name,
+        id: `${id}-predict-${q.name}`,
+        min: q.min ?? 0,
+        step: 1,
+        inputmode: 'numeric',
+        'aria-describedby': errorId,
+      });
       inputs = el('p', { class: 'predict-number' }, el('label', { for: input.id, text: q.label }), input);
     } else {
-      inputs = el('div', { class: 'predict-choices' }, ...q.choices.map((c, j) => {
-        const radio = el('input', { type: 'radio', name: q.name, value: c.value, id: `${id}-predict-${q.name}-${j}` });
-        return el('label', { for: radio.id, class: 'predict-choice' }, radio, el('span', { text: c.label }));
-      }));
+      inputs = el(
+        'div',
+        { class: 'predict-choices' },
+        ...q.choices.map((c, j) => {
+          const radio = el('input', {
+            type: 'radio',
+            name: q.name,
+            value: c.value,
+            id: `${id}-predict-${q.name}-${j}`,
+          });
+          return el('label', { for: radio.id, class: 'predict-choice' }, radio, el('span', { text: c.label }));
+        }),
+      );
     }
-    return el('fieldset', { class: 'predict-question', 'data-question': q.name, tabindex: i === 0 ? '-1' : undefined, 'aria-describedby': errorId }, legend, inputs, error);
+    return el(
+      'fieldset',
+      {
+        class: 'predict-question',
+        'data-question': q.name,
+        tabindex: i === 0 ? '-1' : undefined,
+        'aria-describedby': errorId,
+      },
+      legend,
+      inputs,
+      error,
+    );
   };
 
   /**
@@ -55,12 +83,26 @@ export function questionsAndGrades(id, { questionHost, gradeHost }) {
     const questions = predictionFor(id).questions(params, ctx);
     const confirm = el('button', { type: 'submit', class: 'run', 'data-action': 'predict-run' }, 'Run');
     const cancel = el('button', { type: 'button', class: 'secondary', 'data-action': 'predict-cancel' }, 'Cancel');
-    const form = el('form', { class: 'predict', 'data-role': 'predict', novalidate: true, 'aria-label': 'Predict, then run' },
-      el('p', { class: 'predict-intro', text: 'Before it runs: what do you expect? Your answer is graded after the run.' }),
+    const form = el(
+      'form',
+      { class: 'predict', 'data-role': 'predict', novalidate: true, 'aria-label': 'Predict, then run' },
+      el('p', {
+        class: 'predict-intro',
+        text: 'Before it runs: what do you expect? Your answer is graded after the run.',
+      }),
       ...questions.map(fieldset),
-      el('div', { class: 'controls' }, confirm, cancel));
-    const close = () => { dismiss(); onCancel(); };
-    form.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); close(); } });
+      el('div', { class: 'controls' }, confirm, cancel),
+    );
+    const close = () => {
+      dismiss();
+      onCancel();
+    };
+    form.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        close();
+      }
+    });
     cancel.addEventListener('click', close);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -68,11 +110,16 @@ export function questionsAndGrades(id, { questionHost, gradeHost }) {
       let missing = null;
       for (const q of questions) {
         const set = form.querySelector(`fieldset[data-question="${CSS.escape(q.name)}"]`);
-        const value = q.kind === 'number'
-          ? set.querySelector('input').value.trim()
-          : set.querySelector('input:checked')?.value ?? '';
+        const value =
+          q.kind === 'number'
+            ? set.querySelector('input').value.trim()
+            : (set.querySelector('input:checked')?.value ?? '');
         const valid = q.kind === 'number' ? /^\d{1,15}$/.test(value) : value !== '';
-        set.querySelector('.predict-error').textContent = valid ? '' : (q.kind === 'number' ? 'Type a whole number first.' : 'Choose an answer first.');
+        set.querySelector('.predict-error').textContent = valid
+          ? ''
+          : q.kind === 'number'
+            ? 'Type a whole number first.'
+            : 'Choose an answer first.';
         if (valid) answers[q.name] = value;
         else missing ??= set;
       }
@@ -82,7 +129,9 @@ export function questionsAndGrades(id, { questionHost, gradeHost }) {
       }
       dismiss();
       pending = { questions, answers };
-      gradeHost.replaceChildren(el('p', { class: 'prediction-said', text: `Your prediction: ${describe(questions, answers)}. Running…` }));
+      gradeHost.replaceChildren(
+        el('p', { class: 'prediction-said', text: `Your prediction: ${describe(questions, answers)}. Running…` }),
+      );
       gradeHost.dataset.state = 'waiting';
       gradeHost.hidden = false;
       gradeHost.focus();
@@ -115,17 +164,41 @@ export function questionsAndGrades(id, { questionHost, gradeHost }) {
       pending = null;
       if (run.status !== 'done') {
         gradeHost.dataset.state = 'ungraded';
-        gradeHost.replaceChildren(el('p', { class: 'prediction-said', text: `Your prediction: ${describe(questions, answers)}. Not graded: the run ${run.status === 'cancelled' ? 'was stopped' : 'failed'} before it finished.` }));
+        gradeHost.replaceChildren(
+          el('p', {
+            class: 'prediction-said',
+            text: `Your prediction: ${describe(questions, answers)}. Not graded: the run ${run.status === 'cancelled' ? 'was stopped' : 'failed'} before it finished.`,
+          }),
+        );
         return null;
       }
       const grade = gradePrediction(id, questions, answers, run, ctx);
       gradeHost.dataset.state = 'graded';
       gradeHost.dataset.correct = String(grade.correct);
-      gradeHost.replaceChildren(el('h3', { class: 'prediction-title', text: 'Your prediction, graded' }),
-        ...grade.results.map((r) => el('div', { class: 'grade', 'data-verdict': r.verdict, 'data-question': r.name },
-          el('p', { class: 'grade-verdict' }, el('span', { class: 'grade-mark', 'aria-hidden': 'true', text: `${VERDICT[r.verdict].mark} ` }), VERDICT[r.verdict].text),
-          el('p', { class: 'grade-said' }, el('span', { class: 'grade-q', text: r.legend }), ' You said: ', el('strong', { text: r.predictedLabel }), `. What happened: ${r.outcome}.`),
-          el('p', { class: 'grade-reason', 'data-role': 'grade-reason', text: r.reason }))));
+      gradeHost.replaceChildren(
+        el('h3', { class: 'prediction-title', text: 'Your prediction, graded' }),
+        ...grade.results.map((r) =>
+          el(
+            'div',
+            { class: 'grade', 'data-verdict': r.verdict, 'data-question': r.name },
+            el(
+              'p',
+              { class: 'grade-verdict' },
+              el('span', { class: 'grade-mark', 'aria-hidden': 'true', text: `${VERDICT[r.verdict].mark} ` }),
+              VERDICT[r.verdict].text,
+            ),
+            el(
+              'p',
+              { class: 'grade-said' },
+              el('span', { class: 'grade-q', text: r.legend }),
+              ' You said: ',
+              el('strong', { text: r.predictedLabel }),
+              `. What happened: ${r.outcome}.`,
+            ),
+            el('p', { class: 'grade-reason', 'data-role': 'grade-reason', text: r.reason }),
+          ),
+        ),
+      );
       return grade;
     },
   };
@@ -133,5 +206,7 @@ export function questionsAndGrades(id, { questionHost, gradeHost }) {
 
 /** "less than 200,000; about 2 s" */
 function describe(questions, answers) {
-  return questions.map((q) => (q.kind === 'choice' ? q.choices.find((c) => c.value === answers[q.name])?.label : answers[q.name])).join('; ');
+  return questions
+    .map((q) => (q.kind === 'choice' ? q.choices.find((c) => c.value === answers[q.name])?.label : answers[q.name]))
+    .join('; ');
 }

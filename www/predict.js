@@ -13,14 +13,32 @@ const loadForm = whenFirstNeeded(() => import('./predict-form.js'));
  * ask(params, ctx, onAnswer, onCancel), dismiss(), clear(), graded(run, ctx) }`.
  */
 export function predictionParts(id, { on = false } = {}) {
-  const box = el('input', { type: 'checkbox', id: `${id}-predict-first`, 'data-action': 'predict-first', 'aria-describedby': `${id}-predict-first-help` });
+  const box = el('input', {
+    type: 'checkbox',
+    id: `${id}-predict-first`,
+    'data-action': 'predict-first',
+    'aria-describedby': `${id}-predict-first-help`,
+  });
   box.checked = on;
-  const toggle = el('span', { class: 'predict-toggle' },
+  const toggle = el(
+    'span',
+    { class: 'predict-toggle' },
     el('label', { for: box.id }, box, ' Predict first'),
-    el('span', { id: `${id}-predict-first-help`, class: 'visually-hidden', text: 'Run asks for your prediction, then grades it after the run' }));
+    el('span', {
+      id: `${id}-predict-first-help`,
+      class: 'visually-hidden',
+      text: 'Run asks for your prediction, then grades it after the run',
+    }),
+  );
   const questionHost = el('div', { class: 'predict-host' });
   // A live region that exists before its text: what is put in it is announced.
-  const gradeHost = el('div', { class: 'prediction', 'data-role': 'prediction', 'aria-live': 'polite', tabindex: '-1', hidden: true });
+  const gradeHost = el('div', {
+    class: 'prediction',
+    'data-role': 'prediction',
+    'aria-live': 'polite',
+    tabindex: '-1',
+    hidden: true,
+  });
   const slot = el('div', { class: 'predict-slot' }, questionHost, gradeHost);
 
   let asked = null; // predict-form.js's part, from the first question on
@@ -29,7 +47,9 @@ export function predictionParts(id, { on = false } = {}) {
     asking += 1;
     asked?.dismiss();
   };
-  box.addEventListener('change', () => { if (!box.checked) dismiss(); });
+  box.addEventListener('change', () => {
+    if (!box.checked) dismiss();
+  });
 
   return {
     toggle,
@@ -49,7 +69,9 @@ export function predictionParts(id, { on = false } = {}) {
         asked ??= (await loadForm()).questionsAndGrades(id, { questionHost, gradeHost });
       } catch (error) {
         gradeHost.dataset.state = 'error';
-        gradeHost.replaceChildren(el('p', { class: 'notice', role: 'alert', text: `The questions could not be loaded: ${error.message}` }));
+        gradeHost.replaceChildren(
+          el('p', { class: 'notice', role: 'alert', text: `The questions could not be loaded: ${error.message}` }),
+        );
         gradeHost.hidden = false;
         onCancel();
         return;

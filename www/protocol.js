@@ -46,7 +46,13 @@ export const T = Object.freeze({
 // --- page -> workers ----------------------------------------------------------------------
 // `glue`: the URL of the module's JS glue when it is not the main module's (the rayon module).
 export const startMain = (module, glue = null) => ({ type: T.START_MAIN, module, glue });
-export const startThread = (module, memory, index, glue = null) => ({ type: T.START_THREAD, module, memory, index, glue });
+export const startThread = (module, memory, index, glue = null) => ({
+  type: T.START_THREAD,
+  module,
+  memory,
+  index,
+  glue,
+});
 export const startProcess = (module, pid) => ({ type: T.START_PROCESS, module, pid });
 export const run = (runId, id, pairs, action = '') => ({ type: T.RUN, runId, id, pairs, action });
 export const bench = (runId, name, pairs) => ({ type: T.BENCH, runId, name, pairs });
@@ -58,10 +64,21 @@ export const processReset = (pid) => ({ type: T.PROCESS_RESET, pid });
 // --- workers -> page ----------------------------------------------------------------------
 export const mainReady = (memory) => ({ type: T.MAIN_READY, memory });
 export const runStarted = (runId, t0) => ({ type: T.RUN_STARTED, runId, t0 });
-export const runDone = (runId, value, repr, elapsedMs, lostThreads) =>
-  ({ type: T.RUN_DONE, runId, value, repr, elapsedMs, lostThreads });
-export const runFailed = (runId, message, elapsedMs, lostThreads) =>
-  ({ type: T.RUN_FAILED, runId, message, elapsedMs, lostThreads });
+export const runDone = (runId, value, repr, elapsedMs, lostThreads) => ({
+  type: T.RUN_DONE,
+  runId,
+  value,
+  repr,
+  elapsedMs,
+  lostThreads,
+});
+export const runFailed = (runId, message, elapsedMs, lostThreads) => ({
+  type: T.RUN_FAILED,
+  runId,
+  message,
+  elapsedMs,
+  lostThreads,
+});
 export const processReady = (pid) => ({ type: T.PROCESS_READY, pid });
 export const workerFailed = (role, message) => ({ type: T.WORKER_FAILED, role, message });
 

@@ -44,7 +44,9 @@ function segmentsOf(spans, overlays) {
       if (!best || rank(s) > rank(best) || (rank(s) === rank(best) && s.start >= best.start)) best = s;
     }
     if (seg.span.length === 0 || seg.span[seg.span.length - 1] !== best) {
-      seg.from.push(at); seg.after.push(after); seg.span.push(best);
+      seg.from.push(at);
+      seg.after.push(after);
+      seg.span.push(best);
     }
   };
   let i = 0;
@@ -98,17 +100,28 @@ function livesOf(laneEvents) {
 /** What the slider says to a screen reader and shows beside it. */
 function describeEvent(ev, labels) {
   switch (ev.kind) {
-    case 'line': return `${ev.lane} printed "${ev.text}"`;
-    case 'note': return `note: ${ev.text}`;
-    case 'lane-start': return `${ev.lane} started`;
-    case 'lane-end': return `${ev.lane} finished`;
-    case 'span': return `${ev.lane} stopped ${labels.get(ev.state) ?? ev.state} (${ev.label})`;
-    case 'step': return `step ${ev.step}: ${ev.lane} ${ev.op.toUpperCase()}, register ${ev.register}, counter ${ev.counter}`;
-    case 'lock-step': return `step ${ev.step}: ${ev.lane} ${ev.op} ${ev.lock}: ${ev.outcome.replaceAll('-', ' ')}`;
-    case 'refused': return `refused: ${ev.text}`;
-    case 'explored': return `order ${ev.schedule} ended at ${ev.counter}`;
-    case 'awaiting-input': return 'the threads wait for your next step';
-    default: return `${ev.lane}: ${ev.kind}`;
+    case 'line':
+      return `${ev.lane} printed "${ev.text}"`;
+    case 'note':
+      return `note: ${ev.text}`;
+    case 'lane-start':
+      return `${ev.lane} started`;
+    case 'lane-end':
+      return `${ev.lane} finished`;
+    case 'span':
+      return `${ev.lane} stopped ${labels.get(ev.state) ?? ev.state} (${ev.label})`;
+    case 'step':
+      return `step ${ev.step}: ${ev.lane} ${ev.op.toUpperCase()}, register ${ev.register}, counter ${ev.counter}`;
+    case 'lock-step':
+      return `step ${ev.step}: ${ev.lane} ${ev.op} ${ev.lock}: ${ev.outcome.replaceAll('-', ' ')}`;
+    case 'refused':
+      return `refused: ${ev.text}`;
+    case 'explored':
+      return `order ${ev.schedule} ended at ${ev.counter}`;
+    case 'awaiting-input':
+      return 'the threads wait for your next step';
+    default:
+      return `${ev.lane}: ${ev.kind}`;
   }
 }
 
@@ -119,19 +132,45 @@ function describeEvent(ev, labels) {
  */
 export function replayBar() {
   const slider = el('input', {
-    type: 'range', 'data-role': 'replay', class: 'replay-slider', min: 0, max: 0, step: 1, value: 0, disabled: true,
+    type: 'range',
+    'data-role': 'replay',
+    class: 'replay-slider',
+    min: 0,
+    max: 0,
+    step: 1,
+    value: 0,
+    disabled: true,
   });
-  const play = el('button', { type: 'button', 'data-action': 'replay-play', class: 'replay-play', disabled: true }, 'Play');
-  const speed = el('select', { 'data-role': 'replay-speed', disabled: true },
-    ...SPEEDS.map((s) => el('option', { value: s, text: `${s}×` })));
+  const play = el(
+    'button',
+    { type: 'button', 'data-action': 'replay-play', class: 'replay-play', disabled: true },
+    'Play',
+  );
+  const speed = el(
+    'select',
+    { 'data-role': 'replay-speed', disabled: true },
+    ...SPEEDS.map((s) => el('option', { value: s, text: `${s}×` })),
+  );
   const readout = el('p', { class: 'replay-readout', 'data-role': 'replay-readout' });
-  const stateList = el('ul', { class: 'replay-state', 'data-role': 'replay-state', 'aria-live': 'polite', 'aria-label': 'Each lane at the replay cursor' });
-  const node = el('div', { class: 'replay', 'data-role': 'replay-bar', hidden: true },
-    el('div', { class: 'replay-controls' },
+  const stateList = el('ul', {
+    class: 'replay-state',
+    'data-role': 'replay-state',
+    'aria-live': 'polite',
+    'aria-label': 'Each lane at the replay cursor',
+  });
+  const node = el(
+    'div',
+    { class: 'replay', 'data-role': 'replay-bar', hidden: true },
+    el(
+      'div',
+      { class: 'replay-controls' },
       el('label', { class: 'replay-label' }, el('span', { text: 'Replay the run, event by event' }), slider),
       play,
-      el('label', { class: 'replay-speed' }, el('span', { text: 'Speed' }), speed)),
-    readout, stateList);
+      el('label', { class: 'replay-speed' }, el('span', { text: 'Speed' }), speed),
+    ),
+    readout,
+    stateList,
+  );
 
   let run = null; // everything `load` precomputes
   let drawing = null; // the timeline's last drawing: where the cursor goes
@@ -170,7 +209,10 @@ export function replayBar() {
   const placeCursor = () => {
     if (!cursor || !drawing) return;
     const x = drawing.x(time).toFixed(1);
-    for (const line of cursor.children) { line.setAttribute('x1', x); line.setAttribute('x2', x); }
+    for (const line of cursor.children) {
+      line.setAttribute('x1', x);
+      line.setAttribute('x2', x);
+    }
   };
 
   const render = () => {
@@ -182,11 +224,16 @@ export function replayBar() {
     slider.value = String(position);
     const text = `${at(time)} of ${formatMs(run.total)}, event ${position} of ${n}`;
     slider.setAttribute('aria-valuetext', text);
-    readout.textContent = position === 0 ? `${text}: before anything happened`
-      : `${text}: ${describeEvent(run.order[position - 1], run.labels)}`;
+    readout.textContent =
+      position === 0
+        ? `${text}: before anything happened`
+        : `${text}: ${describeEvent(run.order[position - 1], run.labels)}`;
     run.lanes.forEach((lane, i) => {
       const words = sentence(lane);
-      if (run.sentences[i] !== words) { run.sentences[i] = words; stateList.children[i].textContent = words; }
+      if (run.sentences[i] !== words) {
+        run.sentences[i] = words;
+        stateList.children[i].textContent = words;
+      }
     });
     placeCursor();
   };
@@ -197,7 +244,10 @@ export function replayBar() {
     // While playing the sentences change many times a second: let screen readers wait for the
     // pause instead of reading every one.
     stateList.setAttribute('aria-busy', on ? 'true' : 'false');
-    if (on) { lastFrame = performance.now(); schedule(); }
+    if (on) {
+      lastFrame = performance.now();
+      schedule();
+    }
   };
 
   const frame = (now) => {
@@ -209,13 +259,21 @@ export function replayBar() {
       lastFrame = now;
       position = upperBound(run.times, time);
       dirty = true;
-      if (time >= run.end) { position = run.order.length; setPlaying(false); }
-      else schedule();
+      if (time >= run.end) {
+        position = run.order.length;
+        setPlaying(false);
+      } else schedule();
     }
-    if (dirty) { dirty = false; render(); }
+    if (dirty) {
+      dirty = false;
+      render();
+    }
   };
   function schedule() {
-    if (!frameQueued) { frameQueued = true; requestAnimationFrame(frame); }
+    if (!frameQueued) {
+      frameQueued = true;
+      requestAnimationFrame(frame);
+    }
   }
 
   const seek = (pos) => {
@@ -232,7 +290,10 @@ export function replayBar() {
   });
   play.addEventListener('click', () => {
     if (!run) return;
-    if (playing) { setPlaying(false); return; }
+    if (playing) {
+      setPlaying(false);
+      return;
+    }
     if (position >= run.order.length) seek(0); // from the end, Play starts over
     setPlaying(true);
   });
@@ -267,10 +328,15 @@ export function replayBar() {
     load({ events, t0, endT, states, lines = [] }) {
       const labels = states.labels;
       // Time order, stable: events reach the page from several workers out of order.
-      const order = events.map((ev, i) => ({ ev, i })).sort((a, b) => a.ev.t - b.ev.t || a.i - b.i).map((x) => x.ev);
+      const order = events
+        .map((ev, i) => ({ ev, i }))
+        .sort((a, b) => a.ev.t - b.ev.t || a.i - b.i)
+        .map((x) => x.ev);
       const times = Float64Array.from(order, (ev) => ev.t);
       const rank = new Map(order.map((ev, i) => [ev, i]));
-      const marks = lines.filter(([ev]) => rank.has(ev)).map(([ev, element]) => ({ pos: rank.get(ev), el: element }))
+      const marks = lines
+        .filter(([ev]) => rank.has(ev))
+        .map(([ev, element]) => ({ pos: rank.get(ev), el: element }))
         .sort((a, b) => a.pos - b.pos);
       const byLane = new Map();
       for (const ev of order) {
@@ -282,13 +348,25 @@ export function replayBar() {
       const lanes = lanesOf(events, t0, end, states.overlays).map(({ name }) => ({
         name,
         lives: livesOf(byLane.get(name)),
-        segments: segmentsOf(byLane.get(name).filter((ev) => ev.kind === 'span'), states.overlays),
+        segments: segmentsOf(
+          byLane.get(name).filter((ev) => ev.kind === 'span'),
+          states.overlays,
+        ),
       }));
       reset();
       const clock = clockOf(events, end);
       run = {
-        t0, order, times, labels, lanes, marks, end: last, clock,
-        markPos: Int32Array.from(marks, (m) => m.pos), total: clock.at(end) - clock.at(t0), sentences: lanes.map(() => ''),
+        t0,
+        order,
+        times,
+        labels,
+        lanes,
+        marks,
+        end: last,
+        clock,
+        markPos: Int32Array.from(marks, (m) => m.pos),
+        total: clock.at(end) - clock.at(t0),
+        sentences: lanes.map(() => ''),
       };
       stateList.replaceChildren(...lanes.map(() => el('li')));
       slider.max = String(order.length);

@@ -11,8 +11,12 @@ const now = () => performance.timeOrigin + performance.now();
  * with the page, whose first load every learner waits for (the page asks for them once it is
  * ready, so a first run rarely waits). A failed load is tried again at the next run.
  */
-export const loadDrawing = whenFirstNeeded(() => Promise.all([import('./timeline.js'), import('./replay.js')])
-  .then(([timeline, replay]) => ({ ...timeline, ...replay })));
+export const loadDrawing = whenFirstNeeded(() =>
+  Promise.all([import('./timeline.js'), import('./replay.js')]).then(([timeline, replay]) => ({
+    ...timeline,
+    ...replay,
+  })),
+);
 
 const FIRST_HINT = 'Run the scenario to see what ran when. Hover or focus a bar or tick for details.';
 const DRAWN_HINT = 'Hover or focus a bar or tick for details.';
@@ -23,7 +27,12 @@ export function runParts() {
     status: el('span', { 'data-role': 'status', 'data-state': 'idle', class: 'status', text: 'Ready' }),
     elapsed: el('span', { 'data-role': 'elapsed', class: 'elapsed' }),
     output: el('ol', { 'data-role': 'output', class: 'output', 'aria-live': 'polite', 'aria-label': 'Printed lines' }),
-    notes: el('ul', { 'data-role': 'notes', class: 'notes', 'aria-live': 'polite', 'aria-label': 'What the playground adds' }),
+    notes: el('ul', {
+      'data-role': 'notes',
+      class: 'notes',
+      'aria-live': 'polite',
+      'aria-label': 'What the playground adds',
+    }),
     timeline: el('div', { class: 'timeline-host', 'data-role': 'timeline' }),
     timelineDetail: el('p', { class: 'timeline-detail', 'aria-live': 'polite', text: FIRST_HINT }),
     legend: el('div', { class: 'legend-host' }),
@@ -66,9 +75,16 @@ function timelineDrawer(parts, events, pg, modules, range) {
     const m = modules();
     if (t0 === null || !m) return;
     const states = m.stateTable(pg.spanStates);
-    replayOf(parts, m).drawn(m.drawTimeline(parts.timeline, events, {
-      t0, endT, states, onDetail: (text) => { parts.timelineDetail.textContent = text; },
-    }));
+    replayOf(parts, m).drawn(
+      m.drawTimeline(parts.timeline, events, {
+        t0,
+        endT,
+        states,
+        onDetail: (text) => {
+          parts.timelineDetail.textContent = text;
+        },
+      }),
+    );
     parts.legend.replaceChildren(m.legend(events, states));
     if (parts.timelineDetail.textContent === FIRST_HINT) parts.timelineDetail.textContent = DRAWN_HINT;
   };
@@ -82,7 +98,12 @@ function offerReplay(parts, pg, modules, { events, t0, endT, lines }) {
 
 /** Says in the section's notes that the timeline could not be drawn, and why. */
 function noDrawing(parts, error) {
-  addLine(parts.notes, { lane: 'error', text: `The timeline could not be drawn: ${error.message}` }, null, 'note error');
+  addLine(
+    parts.notes,
+    { lane: 'error', text: `The timeline could not be drawn: ${error.message}` },
+    null,
+    'note error',
+  );
 }
 
 /**
@@ -91,10 +112,15 @@ function noDrawing(parts, error) {
  * ms since its start (null: none to give).
  */
 function addLine(list, ev, at, cls) {
-  return list.appendChild(el('li', { class: cls, 'data-lane': ev.lane },
-    el('span', { class: 't', text: at === null ? '' : `+${formatMs(Math.max(0, at))}` }),
-    cls.startsWith('line') ? el('span', { class: 'lane', text: ev.lane, title: ev.lane }) : null,
-    el('span', { class: 'text', text: ev.text })));
+  return list.appendChild(
+    el(
+      'li',
+      { class: cls, 'data-lane': ev.lane },
+      el('span', { class: 't', text: at === null ? '' : `+${formatMs(Math.max(0, at))}` }),
+      cls.startsWith('line') ? el('span', { class: 'lane', text: ev.lane, title: ev.lane }) : null,
+      el('span', { class: 'text', text: ev.text }),
+    ),
+  );
 }
 
 /**
@@ -102,7 +128,8 @@ function addLine(list, ev, at, cls) {
  * section and to `lines` (the replay dims those after its cursor). `at`: as for addLine.
  */
 function showPrinted(parts, lines, ev, at) {
-  if (ev.kind === 'line') lines.push([ev, addLine(parts.output, ev, at, ev.stream === 'stderr' ? 'line stderr' : 'line')]);
+  if (ev.kind === 'line')
+    lines.push([ev, addLine(parts.output, ev, at, ev.stream === 'stderr' ? 'line stderr' : 'line')]);
   else if (ev.kind === 'note' || ev.kind === 'cut') lines.push([ev, addLine(parts.notes, ev, at, 'note')]);
 }
 
@@ -127,7 +154,9 @@ function startViews(host, names, context, events) {
     return { name, view, follower };
   });
   return {
-    event: (ev) => following.forEach((f) => f.event?.(ev)),
+    event: (ev) => {
+      for (const view of following) view.event?.(ev);
+    },
     /** Ends the live views and (unless the run failed) draws the others, in the declared order. */
     async finish(value, actions, { failed = false } = {}) {
       for (const { name, view, follower } of await Promise.all(loaded)) {
@@ -157,18 +186,35 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
   // Runs take turns: until this one starts it waits for the one before it.
   setState('running', 'Queued: waiting for the run before it…');
   let modules = null; // the drawing modules, once loaded
-  const loading = loadDrawing().then((m) => { modules = m; redraw(); }, (error) => error);
+  const loading = loadDrawing().then(
+    (m) => {
+      modules = m;
+      redraw();
+    },
+    (error) => error,
+  );
   let t0 = null; // the program's start on the shared clock: line times count from it
   let endT = null;
   const events = [];
   const lines = []; // [event, its element]: the replay dims the lines after its cursor
   let drawQueued = false;
-  const drawNow = timelineDrawer(parts, events, pg, () => modules, () => ({ t0, endT: endT ?? now() }));
+  const drawNow = timelineDrawer(
+    parts,
+    events,
+    pg,
+    () => modules,
+    () => ({ t0, endT: endT ?? now() }),
+  );
   const draw = () => {
     drawQueued = false;
     drawNow();
   };
-  const redraw = () => { if (!drawQueued) { drawQueued = true; requestAnimationFrame(draw); } };
+  const redraw = () => {
+    if (!drawQueued) {
+      drawQueued = true;
+      requestAnimationFrame(draw);
+    }
+  };
   // The clock counts the program's time: it stops while the run waits for the learner.
   const clock = liveClock();
   const programMs = (t) => (t0 === null ? null : clock.programMs(t0, t));
@@ -185,8 +231,12 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
   // A Python run has no parameters and no views: the source is its parameter.
   const normalised = python ? {} : pg.validate(scenario.id, params, action?.name ?? '').params;
   let run = null;
-  const views = startViews(parts.views, python ? [] : (action ?? scenario).views,
-    { ...actions, params, normalised, send: (value) => run?.send(value) ?? false }, events);
+  const views = startViews(
+    parts.views,
+    python ? [] : (action ?? scenario).views,
+    { ...actions, params, normalised, send: (value) => run?.send(value) ?? false },
+    events,
+  );
   const callbacks = {
     onStart: (start) => {
       t0 = start.t0;
@@ -225,7 +275,11 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
     async (result) => {
       await drawn();
       if (result.status === 'cancelled') setState('cancelled', 'Cancelled: the lines printed so far are kept');
-      else if (result.exitStatus) setState('error', `The program ended with an exception (exit status ${result.exitStatus}): its traceback is in the output`);
+      else if (result.exitStatus)
+        setState(
+          'error',
+          `The program ended with an exception (exit status ${result.exitStatus}): its traceback is in the output`,
+        );
       else setState('done', 'Done');
       finish(result);
       // Also after a Stop: a view drawn from events shows what was measured until then.
@@ -250,7 +304,10 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
  */
 export async function showRecorded(pg, record, parts, setState, label) {
   clearParts(parts);
-  const modules = await loadDrawing().catch((error) => { noDrawing(parts, error); return null; });
+  const modules = await loadDrawing().catch((error) => {
+    noDrawing(parts, error);
+    return null;
+  });
   const { events, t0 } = record;
   const endT = record.endT ?? (t0 === null ? null : t0 + record.elapsedMs);
   const clock = clockOf(events, endT ?? Infinity);
@@ -258,13 +315,25 @@ export async function showRecorded(pg, record, parts, setState, label) {
   const lines = [];
   // In the order they reached the page, as the run showed them.
   for (const ev of events) showPrinted(parts, lines, ev, programMs(ev.t));
-  if (record.status === 'error' && record.message) addLine(parts.notes, { lane: 'error', text: `Error: ${record.message}` }, endT === null ? null : programMs(endT), 'note error');
+  if (record.status === 'error' && record.message)
+    addLine(
+      parts.notes,
+      { lane: 'error', text: `Error: ${record.message}` },
+      endT === null ? null : programMs(endT),
+      'note error',
+    );
   parts.elapsed.textContent = formatMs(record.elapsedMs);
   parts.elapsed.dataset.ms = String(record.elapsedMs);
   parts.recorded.textContent = label;
   parts.recorded.hidden = false;
   setState('recorded', `Recorded run (${record.status})`);
-  const draw = timelineDrawer(parts, events, pg, () => modules, () => ({ t0, endT }));
+  const draw = timelineDrawer(
+    parts,
+    events,
+    pg,
+    () => modules,
+    () => ({ t0, endT }),
+  );
   draw();
   offerReplay(parts, pg, modules, { events, t0, endT, lines });
   return { redraw: draw };

@@ -38,8 +38,12 @@ async function sourceFile(name) {
 /** The Python and the Rust, side by side; loaded and highlighted when first opened. */
 function codeDetails(scenario) {
   const pair = el('div', { class: 'code-pair' });
-  const details = el('details', { class: 'code' },
-    el('summary', { text: 'The Python and the Rust that ran, side by side (corresponding lines light up together)' }), pair);
+  const details = el(
+    'details',
+    { class: 'code' },
+    el('summary', { text: 'The Python and the Rust that ran, side by side (corresponding lines light up together)' }),
+    pair,
+  );
   details.addEventListener('toggle', async () => {
     if (!details.open || pair.dataset.state) return;
     pair.dataset.state = 'loading';
@@ -50,7 +54,14 @@ function codeDetails(scenario) {
       pair.dataset.pairs = String(code.pairs);
       pair.append(
         el('figure', {}, el('figcaption', { text: 'Python (the seed)' }), code.python),
-        el('figure', {}, el('figcaption', { text: `Rust: src/scenarios/${scenario.rustFile}` }), code.rust, ...code.extra));
+        el(
+          'figure',
+          {},
+          el('figcaption', { text: `Rust: src/scenarios/${scenario.rustFile}` }),
+          code.rust,
+          ...code.extra,
+        ),
+      );
       pair.dataset.state = 'ready';
     } catch (error) {
       pair.append(el('p', { class: 'notice', role: 'alert', text: `The source could not be shown: ${error.message}` }));
@@ -74,9 +85,17 @@ function comparison(pg, scenario, figures) {
     if (!ref || normal(params) !== normal({})) return;
     node.textContent = `this browser: ${formatMs(ms)} · native Rust: ${formatMs(ref.nativeMs)} · CPython: ${formatMs(ref.cpythonMs)}`;
     node.title = `Recorded ${reference.date} on ${reference.machine}`;
-    node.append(el('small', { text: ` (recorded ${reference.date}, ${reference.machine.split(',').slice(0, 2).join(',')})` }));
+    node.append(
+      el('small', { text: ` (recorded ${reference.date}, ${reference.machine.split(',').slice(0, 2).join(',')})` }),
+    );
   };
-  return { node, show, clear: () => { node.textContent = ''; } };
+  return {
+    node,
+    show,
+    clear: () => {
+      node.textContent = '';
+    },
+  };
 }
 
 /**
@@ -86,11 +105,20 @@ function comparison(pg, scenario, figures) {
  * the fields. Run is disabled, described by this notice.
  */
 function isolationNotice(id, form, values, capabilities) {
-  const notice = el('p', { class: 'notice', role: 'note', 'data-role': 'isolation-notice', id: `${id}-no-threads` },
-    `This scenario needs threads that share memory, and ${capabilities.sharedMemoryMissing}. `);
+  const notice = el(
+    'p',
+    { class: 'notice', role: 'note', 'data-role': 'isolation-notice', id: `${id}-no-threads` },
+    `This scenario needs threads that share memory, and ${capabilities.sharedMemoryMissing}. `,
+  );
   if (capabilities.crossOriginIsolated) return notice; // another tab of this browser would not do better
-  const link = el('a', { href: pageUrl(id, values()), target: '_blank', rel: 'noopener', 'data-role': 'new-tab' }, 'Open it in a new tab');
-  form.addEventListener('input', () => { link.href = pageUrl(id, values()); });
+  const link = el(
+    'a',
+    { href: pageUrl(id, values()), target: '_blank', rel: 'noopener', 'data-role': 'new-tab' },
+    'Open it in a new tab',
+  );
+  form.addEventListener('input', () => {
+    link.href = pageUrl(id, values());
+  });
   notice.append(link, ' to run it there.');
   return notice;
 }
@@ -166,7 +194,10 @@ async function programInLink() {
   try {
     return { source: await decodePython(location.hash) };
   } catch (error) {
-    return { error: error instanceof ShareError ? error.message : `The program in this link could not be read: ${error.message}` };
+    return {
+      error:
+        error instanceof ShareError ? error.message : `The program in this link could not be read: ${error.message}`,
+    };
   }
 }
 
@@ -176,25 +207,71 @@ async function programInLink() {
  * null; `open(file)` is called with a chosen file.
  */
 function runTools(id, last, open) {
-  const trace = el('button', { type: 'button', class: 'secondary', 'data-action': 'download-trace', hidden: true,
-    title: 'A Chrome trace file: open it in Perfetto (ui.perfetto.dev) or chrome://tracing' }, 'Download trace for Perfetto');
-  const share = el('button', { type: 'button', class: 'secondary', 'data-action': 'share-run', hidden: true }, 'Copy link to this run');
-  const save = el('button', { type: 'button', class: 'secondary', 'data-action': 'save-run', hidden: true }, 'Save run');
-  const file = el('input', { type: 'file', id: `${id}-open-run`, class: 'file-input', accept: '.json,application/json', 'data-action': 'open-run' });
+  const trace = el(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary',
+      'data-action': 'download-trace',
+      hidden: true,
+      title: 'A Chrome trace file: open it in Perfetto (ui.perfetto.dev) or chrome://tracing',
+    },
+    'Download trace for Perfetto',
+  );
+  const share = el(
+    'button',
+    { type: 'button', class: 'secondary', 'data-action': 'share-run', hidden: true },
+    'Copy link to this run',
+  );
+  const save = el(
+    'button',
+    { type: 'button', class: 'secondary', 'data-action': 'save-run', hidden: true },
+    'Save run',
+  );
+  const file = el('input', {
+    type: 'file',
+    id: `${id}-open-run`,
+    class: 'file-input',
+    accept: '.json,application/json',
+    'data-action': 'open-run',
+  });
   const message = el('p', { class: 'share-message', 'data-role': 'share-message', 'aria-live': 'polite' });
   const link = linkField(`${id}-share-link`, 'Link to this run', 'share-link');
-  const node = el('div', { class: 'run-tools', 'data-role': 'run-tools' },
-    el('div', { class: 'run-tools-buttons' }, trace, share, save,
-      file, el('label', { for: file.id, class: 'file-button' }, 'Open a saved run…')),
-    message, link.node);
-  const say = (text, kind = 'ok') => { message.textContent = text; message.dataset.kind = kind; };
+  const node = el(
+    'div',
+    { class: 'run-tools', 'data-role': 'run-tools' },
+    el(
+      'div',
+      { class: 'run-tools-buttons' },
+      trace,
+      share,
+      save,
+      file,
+      el('label', { for: file.id, class: 'file-button' }, 'Open a saved run…'),
+    ),
+    message,
+    link.node,
+  );
+  const say = (text, kind = 'ok') => {
+    message.textContent = text;
+    message.dataset.kind = kind;
+  };
 
   trace.addEventListener('click', async () => {
     const run = last();
     const { toChromeTrace } = await import('./trace.js');
     const file = toChromeTrace(run.events, {
-      t0: run.t0, scenario: id, title: run.title,
-      extra: { params: run.params, status: run.status, elapsedMs: run.elapsedMs, recordedAt: run.recordedAt, browser: run.browser, cores: run.cores },
+      t0: run.t0,
+      scenario: id,
+      title: run.title,
+      extra: {
+        params: run.params,
+        status: run.status,
+        elapsedMs: run.elapsedMs,
+        recordedAt: run.recordedAt,
+        browser: run.browser,
+        cores: run.cores,
+      },
     });
     download(`${id}-${stamp(run.recordedAt)}.trace.json`, JSON.stringify(file), 'application/json');
     say('Trace saved: open it in ui.perfetto.dev or chrome://tracing.');
@@ -213,7 +290,10 @@ function runTools(id, last, open) {
       return;
     }
     if (href.length > MAX_LINK_CHARS) {
-      say(`This run's link would be ${(href.length / 1024 / 1024).toFixed(1)} MB, more than a link can safely carry (2 MB): use Save run instead.`, 'error');
+      say(
+        `This run's link would be ${(href.length / 1024 / 1024).toFixed(1)} MB, more than a link can safely carry (2 MB): use Save run instead.`,
+        'error',
+      );
       save.focus();
       return;
     }
@@ -252,8 +332,14 @@ function actionForm(id, action, initial) {
   const button = el('button', { type: 'submit', 'data-action': action.name, class: 'run' }, action.label);
   // A heading of its own: its fields (a second "threads", say) are the action's, not the run's.
   const heading = el('h3', { class: 'action-title', id: `${id}-${action.name}-title`, text: action.label });
-  const node = el('form', { class: 'params action', novalidate: true, 'aria-labelledby': heading.id },
-    heading, el('p', { class: 'action-about', text: action.description }), ...fields.nodes, el('div', { class: 'controls' }, button));
+  const node = el(
+    'form',
+    { class: 'params action', novalidate: true, 'aria-labelledby': heading.id },
+    heading,
+    el('p', { class: 'action-about', text: action.description }),
+    ...fields.nodes,
+    el('div', { class: 'controls' }, button),
+  );
   return { action, fields, button, node };
 }
 
@@ -262,16 +348,23 @@ function actionForm(id, action, initial) {
  * parameter `runs` of the action `repeat`. Returns `{ initial, ofAction(action) }`.
  */
 function splitInitial(scenario, given) {
-  const ofAction = (action) => Object.fromEntries(Object.entries(given)
-    .filter(([name]) => name.startsWith(`${action.name}-`)).map(([name, value]) => [name.slice(action.name.length + 1), value]));
-  const initial = Object.fromEntries(Object.entries(given)
-    .filter(([name]) => !scenario.actions.some((a) => name.startsWith(`${a.name}-`))));
+  const ofAction = (action) =>
+    Object.fromEntries(
+      Object.entries(given)
+        .filter(([name]) => name.startsWith(`${action.name}-`))
+        .map(([name, value]) => [name.slice(action.name.length + 1), value]),
+    );
+  const initial = Object.fromEntries(
+    Object.entries(given).filter(([name]) => !scenario.actions.some((a) => name.startsWith(`${a.name}-`))),
+  );
   return { initial, ofAction };
 }
 
 /** The Python mode's buttons in a section of the seed (the learner's own program names its own). */
 const SEED_PYTHON_LABELS = {
-  edit: 'Edit and run this Python', restore: 'Back to the cheat sheet\'s version', restored: 'Back to the cheat sheet\'s version.',
+  edit: 'Edit and run this Python',
+  restore: "Back to the cheat sheet's version",
+  restored: "Back to the cheat sheet's version.",
 };
 
 /**
@@ -284,25 +377,60 @@ const SEED_PYTHON_LABELS = {
 function pythonMode(scenario, run, stop) {
   const { id } = scenario;
   const labels = scenario.pythonLabels ?? SEED_PYTHON_LABELS;
-  const toggle = el('button', { type: 'button', class: 'secondary', 'data-action': 'edit-python', 'aria-expanded': 'false',
-    'aria-controls': `${id}-python` }, labels.edit);
+  const toggle = el(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary',
+      'data-action': 'edit-python',
+      'aria-expanded': 'false',
+      'aria-controls': `${id}-python`,
+    },
+    labels.edit,
+  );
   const message = el('p', { class: 'python-message', 'data-role': 'python-message', role: 'alert', hidden: true });
   const host = el('div', { class: 'python-panel', id: `${id}-python`, hidden: true });
-  const say = (text) => { message.textContent = text; message.hidden = !text; };
+  const say = (text) => {
+    message.textContent = text;
+    message.hidden = !text;
+  };
   const linkTo = async (source) => (await loadShare()).pythonLink(source, id, new URL('./', import.meta.url));
-  const running = (source) => { say(''); run(source); };
+  const running = (source) => {
+    say('');
+    run(source);
+  };
   // Named from here, not by the panel: the hosted site bundles the panel's code into a file
   // beside the page (tools/bundle.mjs), where `./editor.css` is not.
   const stylesheet = new URL('./python/editor.css', import.meta.url).href;
   let panel = null; // once loaded
   let loading = null;
-  const load = () => (loading ??= import('./python/panel.js')
-    .then(({ pythonPanel }) => pythonPanel(host, { id, source: scenario.python, original: scenario.python, labels, run: running, stop, linkTo, stylesheet }))
-    .then((made) => { panel = made; return made; }, (error) => {
-      loading = null; // the next press tries again
-      host.replaceChildren(el('p', { class: 'notice', role: 'alert', text: `The editor could not be loaded: ${error.message}` }));
-      return null;
-    }));
+  const load = () =>
+    (loading ??= import('./python/panel.js')
+      .then(({ pythonPanel }) =>
+        pythonPanel(host, {
+          id,
+          source: scenario.python,
+          original: scenario.python,
+          labels,
+          run: running,
+          stop,
+          linkTo,
+          stylesheet,
+        }),
+      )
+      .then(
+        (made) => {
+          panel = made;
+          return made;
+        },
+        (error) => {
+          loading = null; // the next press tries again
+          host.replaceChildren(
+            el('p', { class: 'notice', role: 'alert', text: `The editor could not be loaded: ${error.message}` }),
+          );
+          return null;
+        },
+      ));
   const expand = (open) => {
     host.hidden = !open;
     toggle.setAttribute('aria-expanded', String(open));
@@ -318,18 +446,27 @@ function pythonMode(scenario, run, stop) {
     node: el('div', { class: 'python-mode' }, toggle, message, host),
     show,
     say,
-    runOptions: (source) => ({ source, onLoading: (...a) => panel?.onLoading(...a), onEvent: (ev) => panel?.onEvent(ev) }),
+    runOptions: (source) => ({
+      source,
+      onLoading: (...a) => panel?.onLoading(...a),
+      onEvent: (ev) => panel?.onEvent(ev),
+    }),
   };
 }
 
 /** A graded prediction, told to whoever listens (the embed passes it to its course page). */
 function announcePrediction(section, id, grade) {
-  section.dispatchEvent(new CustomEvent('playground:prediction', { bubbles: true, detail: {
-    scenario: id,
-    predicted: Object.fromEntries(grade.results.map((r) => [r.name, r.predicted])),
-    outcome: Object.fromEntries(grade.results.map((r) => [r.name, r.outcome])),
-    correct: grade.correct,
-  } }));
+  section.dispatchEvent(
+    new CustomEvent('playground:prediction', {
+      bubbles: true,
+      detail: {
+        scenario: id,
+        predicted: Object.fromEntries(grade.results.map((r) => [r.name, r.predicted])),
+        outcome: Object.fromEntries(grade.results.map((r) => [r.name, r.outcome])),
+        correct: grade.correct,
+      },
+    }),
+  );
 }
 
 /**
@@ -340,7 +477,10 @@ function announcePrediction(section, id, grade) {
 function recordedRuns({ pg, scenario, section, form, fields, parts, compare, tools, busy, shown, setState }) {
   const { id } = scenario;
   const show = async (record) => {
-    if (busy()) { tools.say('A run is in progress: stop it before opening a recorded one.', 'error'); return; }
+    if (busy()) {
+      tools.say('A run is in progress: stop it before opening a recorded one.', 'error');
+      return;
+    }
     const { describeRecorded } = await loadShare();
     for (const [name, value] of Object.entries(record.params)) {
       const input = form.querySelector(`input[name="${CSS.escape(name)}"]`);
@@ -356,12 +496,18 @@ function recordedRuns({ pg, scenario, section, form, fields, parts, compare, too
   const openFile = async (file) => {
     const { MAX_UNPACKED_BYTES, ShareError, parseRun } = await loadShare();
     try {
-      if (file.size > MAX_UNPACKED_BYTES) throw new ShareError(`This file is too large (${(file.size / 1024 / 1024).toFixed(1)} MB); the most this page reads is ${MAX_UNPACKED_BYTES / 1024 / 1024} MB.`);
+      if (file.size > MAX_UNPACKED_BYTES)
+        throw new ShareError(
+          `This file is too large (${(file.size / 1024 / 1024).toFixed(1)} MB); the most this page reads is ${MAX_UNPACKED_BYTES / 1024 / 1024} MB.`,
+        );
       const record = parseRun(await file.text(), knownToRecords(pg));
       if (record.scenario !== id && !offerRecorded({ record })) {
         throw new ShareError(`This is a run of "${record.scenario}", which this page does not show.`);
       }
-      if (record.scenario === id) { await show(record); parts.recorded.focus(); }
+      if (record.scenario === id) {
+        await show(record);
+        parts.recorded.focus();
+      }
     } catch (error) {
       tools.say(error instanceof ShareError ? error.message : `This file could not be read: ${error.message}`, 'error');
     }
@@ -383,31 +529,54 @@ function recordedRuns({ pg, scenario, section, form, fields, parts, compare, too
 }
 
 /** The line under a section's title: the seed's section it ports, or what else it is. */
-const originOf = (scenario) => scenario.origin
-  ?? `${scenario.fromSeed ? 'From the cheat sheet' : 'Beyond the cheat sheet, from'}: ${scenario.seedSection}`;
+const originOf = (scenario) =>
+  scenario.origin ??
+  `${scenario.fromSeed ? 'From the cheat sheet' : 'Beyond the cheat sheet, from'}: ${scenario.seedSection}`;
 
 /** The section's DOM: its header, the forms, the run's parts, what to notice and the code. */
 function sectionElement(scenario, { form, prediction, actionForms, parts, tools, compact, python }) {
   const { id } = scenario;
-  return el('section', { 'data-scenario': id, id, class: 'scenario', 'aria-labelledby': `${id}-title` },
-    el('header', {},
+  return el(
+    'section',
+    { 'data-scenario': id, id, class: 'scenario', 'aria-labelledby': `${id}-title` },
+    el(
+      'header',
+      {},
       el('h2', { id: `${id}-title`, text: scenario.title }),
-      el('p', { class: 'seed-section', text: originOf(scenario), title: `Scenario id ${id} (for links and embeds)` })),
+      el('p', { class: 'seed-section', text: originOf(scenario), title: `Scenario id ${id} (for links and embeds)` }),
+    ),
     // The own program's Run is its editor's: the status and time follow the editor.
     ...(scenario.own ? [python.node, form] : [form, python?.node]),
     prediction?.slot,
     ...actionForms.map((a) => a.node),
     parts.recorded,
-    el('div', { class: 'results' },
+    el(
+      'div',
+      { class: 'results' },
       el('figure', { class: 'printed' }, el('figcaption', { text: 'Printed, as Python prints it' }), parts.output),
-      el('figure', { class: 'added' }, el('figcaption', { text: 'Added by the playground' }), parts.notes)),
-    el('figure', { class: 'timeline' },
+      el('figure', { class: 'added' }, el('figcaption', { text: 'Added by the playground' }), parts.notes),
+    ),
+    el(
+      'figure',
+      { class: 'timeline' },
       el('figcaption', { text: 'What ran when (one lane per thread, process or task; one clock)' }),
-      parts.legend, parts.timeline, parts.timelineDetail, parts.replayHost),
+      parts.legend,
+      parts.timeline,
+      parts.timelineDetail,
+      parts.replayHost,
+    ),
     tools.node,
     parts.views,
-    compact ? null : el('aside', { class: 'what-to-notice' }, el('h3', { text: 'What to notice' }), el('p', { text: scenario.notice })),
-    compact || !scenario.rustFile ? null : codeDetails(scenario));
+    compact
+      ? null
+      : el(
+          'aside',
+          { class: 'what-to-notice' },
+          el('h3', { text: 'What to notice' }),
+          el('p', { text: scenario.notice }),
+        ),
+    compact || !scenario.rustFile ? null : codeDetails(scenario),
+  );
 }
 
 /**
@@ -419,7 +588,10 @@ function checkedParams(pg, id, of, action = '', extra = {}) {
   try {
     pg.validate(id, params, action);
   } catch (error) {
-    if (error instanceof ParamError) { of.showErrors(error.errors); return null; }
+    if (error instanceof ParamError) {
+      of.showErrors(error.errors);
+      return null;
+    }
     throw error;
   }
   of.showErrors([]);
@@ -437,7 +609,11 @@ function checkedParams(pg, id, of, action = '', extra = {}) {
  * the section dispatches `playground:prediction` (bubbling; `detail`: `{ scenario, predicted,
  * outcome, correct }`) once the prediction is graded.
  */
-export function scenarioSection(pg, scenario, { initial: given = {}, compact = false, reference = null, predict = false } = {}) {
+export function scenarioSection(
+  pg,
+  scenario,
+  { initial: given = {}, compact = false, reference = null, predict = false } = {},
+) {
   const { id } = scenario;
   // The learner's own program (own-program.js) has no parameters, its source is its
   // parameter, and no Rust program: no Run or Stop of the section's own, the editor's are its.
@@ -449,15 +625,32 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
   const prediction = scenario.predict ? predictionParts(id, { on: predict }) : null;
   const predictionContext = () => ({ cores: pg.capabilities.hardwareConcurrency });
   const runButton = own ? null : el('button', { type: 'submit', 'data-action': 'run', class: 'run' }, 'Run');
-  const stopButton = own ? null : el('button', { type: 'button', 'data-action': 'stop', class: 'stop', disabled: true }, 'Stop');
-  const form = el('form', { class: 'params', novalidate: true }, ...fields.nodes,
-    el('div', { class: 'controls' }, runButton, stopButton, prediction?.toggle, parts.status, parts.elapsed), compare.node);
+  const stopButton = own
+    ? null
+    : el('button', { type: 'button', 'data-action': 'stop', class: 'stop', disabled: true }, 'Stop');
+  const form = el(
+    'form',
+    { class: 'params', novalidate: true },
+    ...fields.nodes,
+    el('div', { class: 'controls' }, runButton, stopButton, prediction?.toggle, parts.status, parts.elapsed),
+    compare.node,
+  );
   const actionForms = scenario.actions.map((action) => actionForm(id, action, ofAction(action)));
 
   let shown = null; // the finished or recorded run on show, as a record
-  const tools = runTools(id, () => shown, (file) => recorded.openFile(file));
+  const tools = runTools(
+    id,
+    () => shown,
+    (file) => recorded.openFile(file),
+  );
   parts.recorded.tabIndex = -1; // focused when a recorded run is opened
-  const python = scenario.python ? pythonMode(scenario, (source) => start(null, null, false, source), () => current?.cancel()) : null;
+  const python = scenario.python
+    ? pythonMode(
+        scenario,
+        (source) => start(null, null, false, source),
+        () => current?.cancel(),
+      )
+    : null;
   const section = sectionElement(scenario, { form, prediction, actionForms, parts, tools, compact, python });
   const cannotRun = scenario.needsSharedMemory && !pg.capabilities.sharedMemory;
   if (cannotRun) section.firstElementChild.after(isolationNotice(id, form, fields.values, pg.capabilities));
@@ -488,8 +681,8 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
   let unasked = false; // the next submit runs at once, even with "Predict first" on
   const formOf = (action) => actionForms.find((a) => a.action === action) ?? { node: form, button: runButton };
   // An action's fields carry its name (`step-schedule`: see paramFields).
-  const inputOf = (name, action) => formOf(action).node
-    .querySelector(`input[name="${CSS.escape(action ? `${action.name}-${name}` : name)}"]`);
+  const inputOf = (name, action) =>
+    formOf(action).node.querySelector(`input[name="${CSS.escape(action ? `${action.name}-${name}` : name)}"]`);
   const setParams = (changed, action = null) => {
     for (const [name, value] of Object.entries(changed)) {
       const input = inputOf(name, action);
@@ -510,7 +703,9 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     const inputs = Object.keys(changed).map((name) => inputOf(name, action));
     const typed = inputs.map((input) => input?.value);
     rerun(changed, action);
-    inputs.forEach((input, i) => { if (input) input.value = typed[i]; });
+    inputs.forEach((input, i) => {
+      if (input) input.value = typed[i];
+    });
   };
   let current = null;
   let settled = Promise.resolve(); // once the run on show has ended and been drawn
@@ -525,47 +720,93 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
     if (current) return;
     const params = source === null ? validParams(of, action?.name) : {};
     if (!params) return;
-    if (!predicted) { prediction?.dismiss(); prediction?.clear(); }
+    if (!predicted) {
+      prediction?.dismiss();
+      prediction?.clear();
+    }
     compare.clear();
     shown = null;
     tools.offer(false);
     tools.say('');
     // rerun: the program, with some parameters changed; restart: again what runs now.
-    current = showRun(pg, scenario, params, parts, setState, {
-      rerun: (changed) => rerun(changed), restart: (changed) => restart(changed, action),
-    }, action, source === null ? null : python.runOptions(source));
+    current = showRun(
+      pg,
+      scenario,
+      params,
+      parts,
+      setState,
+      {
+        rerun: (changed) => rerun(changed),
+        restart: (changed) => restart(changed, action),
+      },
+      action,
+      source === null ? null : python.runOptions(source),
+    );
     redrawTimeline = current.redraw;
-    settled = current.done.then(async ({ result, error, events, t0, endT }) => {
-      if (result?.status === 'done' && !action && source === null) await compare.show(result.elapsedMs, params);
-      const outcome = result ?? error;
-      const { recordOf } = await loadShare();
-      shown = {
-        ...recordOf({ scenario: id, params, events, t0, endT, status: result?.status ?? 'error', elapsedMs: outcome?.elapsedMs ?? 0, message: error?.message }),
-        title: scenario.title,
-      };
-      tools.offer(true);
-      if (predicted) {
-        const typed = pg.validate(id, params).params;
-        const grade = prediction.graded({ params: typed, status: result?.status ?? 'error', lines: outcome?.lines ?? [],
-          value: result?.value, elapsedMs: outcome?.elapsedMs ?? 0 }, predictionContext());
-        if (grade) announcePrediction(section, id, grade);
-      }
-    }).finally(() => { current = null; });
+    settled = current.done
+      .then(async ({ result, error, events, t0, endT }) => {
+        if (result?.status === 'done' && !action && source === null) await compare.show(result.elapsedMs, params);
+        const outcome = result ?? error;
+        const { recordOf } = await loadShare();
+        shown = {
+          ...recordOf({
+            scenario: id,
+            params,
+            events,
+            t0,
+            endT,
+            status: result?.status ?? 'error',
+            elapsedMs: outcome?.elapsedMs ?? 0,
+            message: error?.message,
+          }),
+          title: scenario.title,
+        };
+        tools.offer(true);
+        if (predicted) {
+          const typed = pg.validate(id, params).params;
+          const grade = prediction.graded(
+            {
+              params: typed,
+              status: result?.status ?? 'error',
+              lines: outcome?.lines ?? [],
+              value: result?.value,
+              elapsedMs: outcome?.elapsedMs ?? 0,
+            },
+            predictionContext(),
+          );
+          if (grade) announcePrediction(section, id, grade);
+        }
+      })
+      .finally(() => {
+        current = null;
+      });
   };
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const ask = prediction?.wanted() && !unasked;
     unasked = false;
-    if (!ask) { start(fields); return; }
+    if (!ask) {
+      start(fields);
+      return;
+    }
     if (current) return;
-    if (prediction.isOpen()) { prediction.focusOpen(); return; }
+    if (prediction.isOpen()) {
+      prediction.focusOpen();
+      return;
+    }
     const params = validParams(fields);
     if (!params) return;
-    prediction.ask(pg.validate(id, params).params, predictionContext(),
-      () => start(fields, null, true), () => runButton.focus());
+    prediction.ask(
+      pg.validate(id, params).params,
+      predictionContext(),
+      () => start(fields, null, true),
+      () => runButton.focus(),
+    );
   });
   // The question is about the parameters it was asked with: changing one takes it away.
-  form.addEventListener('input', (e) => { if (!e.target.closest('.predict-toggle')) prediction?.dismiss(); });
+  form.addEventListener('input', (e) => {
+    if (!e.target.closest('.predict-toggle')) prediction?.dismiss();
+  });
   for (const a of actionForms) {
     a.node.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -574,9 +815,20 @@ export function scenarioSection(pg, scenario, { initial: given = {}, compact = f
   }
 
   const recorded = recordedRuns({
-    pg, scenario, section, form, fields, parts, compare, tools, setState,
+    pg,
+    scenario,
+    section,
+    form,
+    fields,
+    parts,
+    compare,
+    tools,
+    setState,
     busy: () => current !== null,
-    shown: (record, redraw) => { shown = { ...record, title: scenario.title }; redrawTimeline = redraw; },
+    shown: (record, redraw) => {
+      shown = { ...record, title: scenario.title };
+      redrawTimeline = redraw;
+    },
   });
   stopButton?.addEventListener('click', () => current?.cancel());
   // A link's program (`#py=`), or the editor asked open (`edit=1`): see offerPython.

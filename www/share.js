@@ -18,9 +18,24 @@ const MAX_TEXT = 10_000; // one printed line, note or label
 const MAX_NAME = 300; // a lane, a state, a parameter
 const MAX_PARAMS = 20;
 const DAY_MS = 86_400_000;
-const KINDS = new Set(['line', 'note', 'lane-start', 'lane-end', 'span', 'marks', 'sample', 'step', 'lock-step', 'refused', 'explored', 'awaiting-input',
+const KINDS = new Set([
+  'line',
+  'note',
+  'lane-start',
+  'lane-end',
+  'span',
+  'marks',
+  'sample',
+  'step',
+  'lock-step',
+  'refused',
+  'explored',
+  'awaiting-input',
   // A Python run's (www/python/): output cut short, a syntax error, the program's exit.
-  'cut', 'syntax-error', 'exit']);
+  'cut',
+  'syntax-error',
+  'exit',
+]);
 const STEP_OPS = new Set(['load', 'add', 'store']);
 const STATUSES = new Set(['done', 'error', 'cancelled']);
 
@@ -36,11 +51,17 @@ const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 /** A short name of this browser, e.g. "Chromium 156" or "Firefox 128". */
 export function browserName(nav = globalThis.navigator) {
   const brands = nav?.userAgentData?.brands ?? [];
-  const brand = brands.find((b) => !/not.?a.?brand/i.test(b.brand) && b.brand !== 'Chromium')
-    ?? brands.find((b) => b.brand === 'Chromium');
+  const brand =
+    brands.find((b) => !/not.?a.?brand/i.test(b.brand) && b.brand !== 'Chromium') ??
+    brands.find((b) => b.brand === 'Chromium');
   if (brand) return `${brand.brand} ${brand.version}`;
   const ua = nav?.userAgent ?? '';
-  for (const [re, name] of [[/Firefox\/(\d+)/, 'Firefox'], [/Edg\/(\d+)/, 'Edge'], [/Chrom(?:e|ium)\/(\d+)/, 'Chromium'], [/Version\/(\d+).*Safari/, 'Safari']]) {
+  for (const [re, name] of [
+    [/Firefox\/(\d+)/, 'Firefox'],
+    [/Edg\/(\d+)/, 'Edge'],
+    [/Chrom(?:e|ium)\/(\d+)/, 'Chromium'],
+    [/Version\/(\d+).*Safari/, 'Safari'],
+  ]) {
     const m = re.exec(ua);
     if (m) return `${name} ${m[1]}`;
   }
@@ -48,9 +69,25 @@ export function browserName(nav = globalThis.navigator) {
 }
 
 /** The record of a finished run, stamped with now, this browser and its cores. */
-export function recordOf({ scenario, params = {}, events, t0, endT = null, status, elapsedMs = 0, message = undefined }) {
+export function recordOf({
+  scenario,
+  params = {},
+  events,
+  t0,
+  endT = null,
+  status,
+  elapsedMs = 0,
+  message = undefined,
+}) {
   return {
-    v: VERSION, scenario, params: { ...params }, events, t0, endT, status, elapsedMs,
+    v: VERSION,
+    scenario,
+    params: { ...params },
+    events,
+    t0,
+    endT,
+    status,
+    elapsedMs,
     ...(message ? { message: String(message) } : {}),
     recordedAt: new Date().toISOString(),
     browser: browserName(),
@@ -70,12 +107,17 @@ export function toBase64Url(bytes) {
  * run (JSON) or a Python program (its text), each unpacked to at most `limit` bytes.
  */
 const RUN_PAYLOAD = {
-  key: 'run', what: 'run', limit: MAX_UNPACKED_BYTES,
+  key: 'run',
+  what: 'run',
+  limit: MAX_UNPACKED_BYTES,
   tooLarge: (limit) => `This run is too large: it unpacks to more than ${mb(limit)}, the most this page reads.`,
 };
 const PYTHON_PAYLOAD = {
-  key: 'py', what: 'Python program', limit: MAX_SOURCE_BYTES,
-  tooLarge: (limit) => `The Python program in this link unpacks to more than ${limit / 1024} KB; the most this page runs is ${limit / 1024} KB.`,
+  key: 'py',
+  what: 'Python program',
+  limit: MAX_SOURCE_BYTES,
+  tooLarge: (limit) =>
+    `The Python program in this link unpacks to more than ${limit / 1024} KB; the most this page runs is ${limit / 1024} KB.`,
 };
 
 /** `what`: what the text carries, for the message if it is not base64url. */
@@ -122,7 +164,10 @@ export async function gunzipLimited(bytes, { what, limit, tooLarge } = RUN_PAYLO
   }
   const out = new Uint8Array(size);
   let at = 0;
-  for (const c of chunks) { out.set(c, at); at += c.length; }
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
   return out;
 }
 
@@ -139,7 +184,10 @@ async function unpackFragment(fragment, payload) {
   const text = fragment.replace(new RegExp(`^#?(${payload.key}=)?`), '');
   if (text.length === 0) throw new ShareError(`The link holds no ${payload.what} after "#${payload.key}=".`);
   // base64 of the compressed data: the compressed size is within 3/4 of it.
-  if (text.length > MAX_UNPACKED_BYTES) throw new ShareError(`This link is too long (${mb(text.length)}); the most this page reads is ${mb(MAX_UNPACKED_BYTES)}.`);
+  if (text.length > MAX_UNPACKED_BYTES)
+    throw new ShareError(
+      `This link is too long (${mb(text.length)}); the most this page reads is ${mb(MAX_UNPACKED_BYTES)}.`,
+    );
   return gunzipLimited(fromBase64Url(text, payload.what), payload);
 }
 
@@ -182,7 +230,10 @@ export async function decodePython(fragment) {
 
 /** A saved `.run.json` file's text, checked; throws a ShareError. */
 export function parseRun(json, known) {
-  if (json.length > MAX_UNPACKED_BYTES) throw new ShareError(`This run is too large (${mb(json.length)}); the most this page reads is ${mb(MAX_UNPACKED_BYTES)}.`);
+  if (json.length > MAX_UNPACKED_BYTES)
+    throw new ShareError(
+      `This run is too large (${mb(json.length)}); the most this page reads is ${mb(MAX_UNPACKED_BYTES)}.`,
+    );
   let data;
   try {
     data = JSON.parse(json);
@@ -202,10 +253,14 @@ const str = (x, max) => typeof x === 'string' && x.length <= max;
  * state this page does not know, is refused.
  */
 export function checkRun(data, { scenarios, spanStates }) {
-  const bad = (what) => { throw new ShareError(`This recorded run is not valid: ${what}.`); };
+  const bad = (what) => {
+    throw new ShareError(`This recorded run is not valid: ${what}.`);
+  };
   if (!isObject(data)) bad('it is not a JSON object');
   if (data.v !== VERSION) {
-    throw new ShareError(`This run was recorded by another version of the playground (format ${typeof data.v === 'number' ? data.v : 'unknown'}); this page reads format ${VERSION}.`);
+    throw new ShareError(
+      `This run was recorded by another version of the playground (format ${typeof data.v === 'number' ? data.v : 'unknown'}); this page reads format ${VERSION}.`,
+    );
   }
   if (typeof data.scenario !== 'string') bad('it names no scenario');
   if (!scenarios.some((s) => s.id === data.scenario)) {
@@ -217,20 +272,25 @@ export function checkRun(data, { scenarios, spanStates }) {
   if (names.length > MAX_PARAMS) bad(`it has ${names.length} parameters`);
   for (const name of names) {
     const value = data.params[name];
-    if (!str(name, MAX_NAME) || !(str(value, MAX_TEXT) || isTime(value))) bad(`parameter "${String(name).slice(0, 40)}" is not a short text or number`);
+    if (!str(name, MAX_NAME) || !(str(value, MAX_TEXT) || isTime(value)))
+      bad(`parameter "${String(name).slice(0, 40)}" is not a short text or number`);
     params[name] = value;
   }
   if (!(data.t0 === null || isTime(data.t0))) bad('its start time t0 is not a number');
   if (!(data.endT === null || data.endT === undefined || isTime(data.endT))) bad('its end time endT is not a number');
   if (!STATUSES.has(data.status)) bad('its status is not done, error or cancelled');
-  if (!isTime(data.elapsedMs) || data.elapsedMs < 0 || data.elapsedMs > DAY_MS) bad('its elapsed time is not a number of ms from 0 to a day');
+  if (!isTime(data.elapsedMs) || data.elapsedMs < 0 || data.elapsedMs > DAY_MS)
+    bad('its elapsed time is not a number of ms from 0 to a day');
   if (!str(data.recordedAt, 40) || Number.isNaN(Date.parse(data.recordedAt))) bad('its date recordedAt is not a date');
   if (!str(data.browser, 100)) bad('its browser is not a short text');
-  if (!(data.cores === null || (Number.isInteger(data.cores) && data.cores >= 1 && data.cores <= 4096))) bad('its number of cores is not a whole number');
+  if (!(data.cores === null || (Number.isInteger(data.cores) && data.cores >= 1 && data.cores <= 4096)))
+    bad('its number of cores is not a whole number');
   if (data.message !== undefined && !str(data.message, MAX_TEXT)) bad('its error message is not text');
   if (!Array.isArray(data.events)) bad('its events are not a list');
   if (data.events.length > MAX_EVENTS) {
-    throw new ShareError(`This run has too many events (${data.events.length}); the most this page shows is ${MAX_EVENTS}.`);
+    throw new ShareError(
+      `This run has too many events (${data.events.length}); the most this page shows is ${MAX_EVENTS}.`,
+    );
   }
   const states = new Set(spanStates.map((s) => s.name));
   const t0 = data.t0;
@@ -240,7 +300,8 @@ export function checkRun(data, { scenarios, spanStates }) {
     if (!isObject(ev)) wrong('is not an object');
     if (!isTime(ev.t) || !near(ev.t)) wrong('has no time t within a day of the start');
     if (!str(ev.lane, MAX_NAME) || ev.lane.length === 0) wrong('has no lane name');
-    if (!KINDS.has(ev.kind)) wrong(`is of an unknown kind (${typeof ev.kind === 'string' ? ev.kind.slice(0, 40) : typeof ev.kind})`);
+    if (!KINDS.has(ev.kind))
+      wrong(`is of an unknown kind (${typeof ev.kind === 'string' ? ev.kind.slice(0, 40) : typeof ev.kind})`);
     const out = { t: ev.t, lane: ev.lane, kind: ev.kind };
     switch (ev.kind) {
       case 'line':
@@ -255,34 +316,49 @@ export function checkRun(data, { scenarios, spanStates }) {
         break;
       case 'span':
         if (!states.has(ev.state)) wrong('has an unknown state');
-        if (!isTime(ev.start) || ev.start > ev.t || !near(ev.start)) wrong('has a start that is not a time before its end');
+        if (!isTime(ev.start) || ev.start > ev.t || !near(ev.start))
+          wrong('has a start that is not a time before its end');
         if (!str(ev.label, MAX_TEXT)) wrong('has a label that is not text');
         Object.assign(out, { state: ev.state, start: ev.start, label: ev.label });
         break;
       case 'marks':
-        if (!isTime(ev.start) || ev.start > ev.t || !near(ev.start)) wrong('has a start that is not a time before its end');
+        if (!isTime(ev.start) || ev.start > ev.t || !near(ev.start))
+          wrong('has a start that is not a time before its end');
         if (!Number.isInteger(ev.count) || ev.count < 0) wrong('has a count that is not a whole number');
         if (!str(ev.what ?? '', MAX_TEXT)) wrong('has a "what" that is not text');
         Object.assign(out, { what: ev.what ?? '', start: ev.start, count: ev.count });
         break;
       case 'sample':
-        if (!str(ev.what, MAX_NAME) || !Number.isFinite(ev.x) || !Number.isFinite(ev.value)) wrong('is not a sample (what, x, value)');
+        if (!str(ev.what, MAX_NAME) || !Number.isFinite(ev.x) || !Number.isFinite(ev.value))
+          wrong('is not a sample (what, x, value)');
         Object.assign(out, { what: ev.what, x: ev.x, value: ev.value });
         break;
       case 'step':
-        if (!Number.isInteger(ev.step) || !STEP_OPS.has(ev.op) || !(STEP_OPS.has(ev.next) || ev.next === 'done')
-          || !Number.isInteger(ev.register) || !Number.isInteger(ev.counter)) wrong('is not a step (step, op, register, counter, next)');
+        if (
+          !Number.isInteger(ev.step) ||
+          !STEP_OPS.has(ev.op) ||
+          !(STEP_OPS.has(ev.next) || ev.next === 'done') ||
+          !Number.isInteger(ev.register) ||
+          !Number.isInteger(ev.counter)
+        )
+          wrong('is not a step (step, op, register, counter, next)');
         Object.assign(out, { step: ev.step, op: ev.op, register: ev.register, counter: ev.counter, next: ev.next });
         break;
       case 'lock-step':
-        if (!Number.isInteger(ev.step) || !['acquire', 'release'].includes(ev.op) || !/^lock[12]$/.test(ev.lock ?? '')
-          || !['took', 'waiting', 'took-after-waiting', 'released'].includes(ev.outcome) || !str(ev.next, MAX_NAME)) {
+        if (
+          !Number.isInteger(ev.step) ||
+          !['acquire', 'release'].includes(ev.op) ||
+          !/^lock[12]$/.test(ev.lock ?? '') ||
+          !['took', 'waiting', 'took-after-waiting', 'released'].includes(ev.outcome) ||
+          !str(ev.next, MAX_NAME)
+        ) {
           wrong('is not a lock step (step, op, lock, outcome, next)');
         }
         Object.assign(out, { step: ev.step, op: ev.op, lock: ev.lock, outcome: ev.outcome, next: ev.next });
         break;
       case 'explored':
-        if (!str(ev.schedule, MAX_NAME) || !/^[0-9,]*$/.test(ev.schedule) || !Number.isInteger(ev.counter)) wrong('is not an explored order (schedule, counter)');
+        if (!str(ev.schedule, MAX_NAME) || !/^[0-9,]*$/.test(ev.schedule) || !Number.isInteger(ev.counter))
+          wrong('is not an explored order (schedule, counter)');
         Object.assign(out, { schedule: ev.schedule, counter: ev.counter });
         break;
       default:
@@ -290,8 +366,17 @@ export function checkRun(data, { scenarios, spanStates }) {
     return out;
   });
   return {
-    v: VERSION, scenario: data.scenario, params, events, t0, endT: data.endT ?? null, status: data.status,
-    elapsedMs: data.elapsedMs, recordedAt: data.recordedAt, browser: data.browser, cores: data.cores,
+    v: VERSION,
+    scenario: data.scenario,
+    params,
+    events,
+    t0,
+    endT: data.endT ?? null,
+    status: data.status,
+    elapsedMs: data.elapsedMs,
+    recordedAt: data.recordedAt,
+    browser: data.browser,
+    cores: data.cores,
     ...(data.message !== undefined ? { message: data.message } : {}),
   };
 }

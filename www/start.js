@@ -10,7 +10,13 @@ export function startWorker(name) {
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name });
   // A worker whose script fails to load says so once, possibly before anyone listens (the main
   // worker starts while the module still compiles): keep that as `worker.startFailure`.
-  worker.addEventListener('error', (e) => { worker.startFailure ??= e.message || 'script error'; }, { once: true });
+  worker.addEventListener(
+    'error',
+    (e) => {
+      worker.startFailure ??= e.message || 'script error';
+    },
+    { once: true },
+  );
   return worker;
 }
 

@@ -39,10 +39,14 @@ export function lanesOf(events, t0, endT, overlays = new Set()) {
   };
   for (const ev of events) {
     const l = lane(ev.lane, ev.kind === 'span' ? ev.start : ev.t);
-    if (ev.kind === 'lane-start') { l.start = Math.min(l.start, ev.t); l.what = ev.what; }
-    else if (ev.kind === 'lane-end') l.end = ev.t;
-    else if (ev.kind === 'span') { l.spans.push(ev); l.start = Math.min(l.start, ev.start); }
-    else if (ev.kind === 'line') l.ticks.push(ev);
+    if (ev.kind === 'lane-start') {
+      l.start = Math.min(l.start, ev.t);
+      l.what = ev.what;
+    } else if (ev.kind === 'lane-end') l.end = ev.t;
+    else if (ev.kind === 'span') {
+      l.spans.push(ev);
+      l.start = Math.min(l.start, ev.start);
+    } else if (ev.kind === 'line') l.ticks.push(ev);
     else if (ev.kind === 'marks') l.marks.push(ev);
   }
   for (const l of lanes.values()) {
@@ -55,7 +59,7 @@ export function lanesOf(events, t0, endT, overlays = new Set()) {
   // pool's workers, asked for at once) in the order of their names, PoolWorker-1 first.
   const byStart = [...lanes.values()].filter((l) => l.name !== 'MainThread').sort((a, b) => a.start - b.start);
   const ordered = lanes.has('MainThread') ? [lanes.get('MainThread')] : [];
-  for (let i = 0; i < byStart.length;) {
+  for (let i = 0; i < byStart.length; ) {
     let j = i + 1;
     while (j < byStart.length && byStart[j].start - byStart[i].start < TOGETHER_MS) j++;
     ordered.push(...byStart.slice(i, j).sort((a, b) => NAMES.compare(a.name, b.name)));
@@ -88,9 +92,15 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
   const root = svg('svg', {
     // tabindex -1: Chromium puts an SVG element with a focus listener in the tab order, an
     // extra stop with no visible focus; Tab goes straight to the bars and ticks.
-    width, height, viewBox: `0 0 ${width} ${height}`, class: 'timeline-svg', role: 'img', tabindex: -1,
-    'aria-label': `Timeline of ${lanes.length} lanes over ${fmt(span)} ms of the program's time${clock.waits.length
-      ? `; ${clock.waits.length} waits for your step are cut out` : ''}`,
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    class: 'timeline-svg',
+    role: 'img',
+    tabindex: -1,
+    'aria-label': `Timeline of ${lanes.length} lanes over ${fmt(span)} ms of the program's time${
+      clock.waits.length ? `; ${clock.waits.length} waits for your step are cut out` : ''
+    }`,
   });
 
   lanes.forEach((lane, i) => {
@@ -100,18 +110,37 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
     // phone); its full text is the label's tooltip and ends each of the lane's details.
     const full = lane.what ? `${lane.name} · ${lane.what}` : lane.name;
     const labelRoom = Math.floor((width - 2 * PAD_X) / LABEL_CHAR);
-    const label = svg('text', { x: PAD_X, y: 11, class: 'lane-label' }, full.length > labelRoom ? `${full.slice(0, labelRoom - 1)}…` : full);
+    const label = svg(
+      'text',
+      { x: PAD_X, y: 11, class: 'lane-label' },
+      full.length > labelRoom ? `${full.slice(0, labelRoom - 1)}…` : full,
+    );
     const laneNote = full.length > labelRoom ? ` (lane: ${full})` : '';
     if (laneNote) label.append(svg('title', {}, full));
     g.append(label);
     const barY = 15;
-    g.append(svg('line', { x1: x(lane.start), x2: Math.max(x(lane.end), x(lane.start) + 1), y1: barY + 7, y2: barY + 7, class: 'alive' }));
+    g.append(
+      svg('line', {
+        x1: x(lane.start),
+        x2: Math.max(x(lane.end), x(lane.start) + 1),
+        y1: barY + 7,
+        y2: barY + 7,
+        class: 'alive',
+      }),
+    );
     for (const s of lane.spans) {
       const from = x(s.start);
       const overlay = states.overlays.has(s.state);
       const rect = svg('rect', {
-        x: from, y: overlay ? barY + 7 : barY, width: Math.max(1.5, x(s.t) - from), height: overlay ? 7 : 14, rx: 2,
-        class: `bar state-${s.state}`, 'data-kind': 'span', 'data-state': s.state, tabindex: 0,
+        x: from,
+        y: overlay ? barY + 7 : barY,
+        width: Math.max(1.5, x(s.t) - from),
+        height: overlay ? 7 : 14,
+        rx: 2,
+        class: `bar state-${s.state}`,
+        'data-kind': 'span',
+        'data-state': s.state,
+        tabindex: 0,
       });
       const detail = `${lane.name}: ${states.labels.get(s.state) ?? s.state}, ${s.label}, ${fmt(ms(s.start, s.t))} ms (from +${fmt(ms(t0, s.start))} ms)${laneNote}`;
       rect.append(svg('title', {}, detail));
@@ -121,7 +150,9 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
       const room = Math.floor((x(s.t) - from - 6) / 6.6);
       if (!overlay && room >= 8) {
         const text = s.label.length > room ? `${s.label.slice(0, room - 1)}…` : s.label;
-        g.append(svg('text', { x: from + 3, y: barY + 10.5, class: `bar-label on-${s.state}`, 'aria-hidden': 'true' }, text));
+        g.append(
+          svg('text', { x: from + 3, y: barY + 10.5, class: `bar-label on-${s.state}`, 'aria-hidden': 'true' }, text),
+        );
       }
     }
     // Marks (e.g. the no-lock race's lost updates): a strip under the bar, darker where more
@@ -135,13 +166,29 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
       strip.dataset.detail = detail;
       for (const k of lane.marks) {
         const from = x(k.start);
-        strip.append(svg('rect', { x: from, y: barY + 15, width: Math.max(1, x(k.t) - from), height: 4,
-          class: 'mark', 'fill-opacity': (0.25 + 0.75 * (k.count / most)).toFixed(2) }));
+        strip.append(
+          svg('rect', {
+            x: from,
+            y: barY + 15,
+            width: Math.max(1, x(k.t) - from),
+            height: 4,
+            class: 'mark',
+            'fill-opacity': (0.25 + 0.75 * (k.count / most)).toFixed(2),
+          }),
+        );
       }
       g.append(strip);
     }
     for (const t of lane.ticks) {
-      const tick = svg('line', { x1: x(t.t), x2: x(t.t), y1: barY - 3, y2: barY + 17, class: 'tick', 'data-kind': 'tick', tabindex: 0 });
+      const tick = svg('line', {
+        x1: x(t.t),
+        x2: x(t.t),
+        y1: barY - 3,
+        y2: barY + 17,
+        class: 'tick',
+        'data-kind': 'tick',
+        tabindex: 0,
+      });
       const detail = `${lane.name} printed "${t.text}" at +${fmt(ms(t0, t.t))} ms${laneNote}`;
       tick.append(svg('title', {}, detail));
       tick.dataset.detail = detail;
@@ -152,14 +199,29 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
 
   // Under the lanes, so their labels stay readable across a gap.
   root.prepend(learnerGaps(clock.waits, x, lanes.length * LANE_HEIGHT));
-  root.append(timeAxis(lanes.length * LANE_HEIGHT + 4, width, span, (p) => PAD_X + p * scale + gapsBeforeProgram(clock, t0, p) * GAP_PX));
+  root.append(
+    timeAxis(
+      lanes.length * LANE_HEIGHT + 4,
+      width,
+      span,
+      (p) => PAD_X + p * scale + gapsBeforeProgram(clock, t0, p) * GAP_PX,
+    ),
+  );
 
-  const show = (e) => { if (e.target.dataset?.detail) onDetail(e.target.dataset.detail); };
+  const show = (e) => {
+    if (e.target.dataset?.detail) onDetail(e.target.dataset.detail);
+  };
   root.addEventListener('pointerover', show);
   root.addEventListener('focusin', show);
   host.replaceChildren(root);
   // The scale and the lanes' extent, for what is drawn over the timeline (the replay cursor).
-  return { lanes: lanes.length, ticks: lanes.reduce((n, l) => n + l.ticks.length, 0), svg: root, x, lanesHeight: lanes.length * LANE_HEIGHT };
+  return {
+    lanes: lanes.length,
+    ticks: lanes.reduce((n, l) => n + l.ticks.length, 0),
+    svg: root,
+    x,
+    lanesHeight: lanes.length * LANE_HEIGHT,
+  };
 }
 
 /** The time axis: about one label per 90 px, at round numbers of the program's ms; `xOf(ms)` places one. */
@@ -167,7 +229,9 @@ function timeAxis(y, width, span, xOf) {
   const axis = svg('g', { class: 'axis', transform: `translate(0 ${y})` });
   axis.append(svg('line', { x1: PAD_X, x2: width - PAD_X, y1: 0, y2: 0 }));
   const rough = span / Math.max(1, Math.floor(width / 90));
-  const step = [1, 2, 5].map((m) => m * 10 ** Math.floor(Math.log10(rough))).find((s) => s >= rough) ?? 10 ** Math.ceil(Math.log10(rough));
+  const step =
+    [1, 2, 5].map((m) => m * 10 ** Math.floor(Math.log10(rough))).find((s) => s >= rough) ??
+    10 ** Math.ceil(Math.log10(rough));
   for (let t = 0; t <= span + 1e-9; t += step) {
     axis.append(svg('line', { x1: xOf(t), x2: xOf(t), y1: 0, y2: 4 }));
     const anchor = t === 0 ? 'start' : xOf(t) > width - 40 ? 'end' : 'middle';
@@ -191,8 +255,15 @@ function learnerGaps(waits, x, height) {
   for (const w of waits) {
     const from = x(w.start);
     const detail = waitWords(w);
-    const band = svg('rect', { x: from, y: 0, width: Math.max(2, x(w.end) - from), height, class: 'learner-gap',
-      'data-kind': 'learner-wait', tabindex: 0 });
+    const band = svg('rect', {
+      x: from,
+      y: 0,
+      width: Math.max(2, x(w.end) - from),
+      height,
+      class: 'learner-gap',
+      'data-kind': 'learner-wait',
+      tabindex: 0,
+    });
     band.append(svg('title', {}, detail));
     band.dataset.detail = detail;
     g.append(band);

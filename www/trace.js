@@ -23,7 +23,8 @@ const SUBTRACKS = 1000;
  */
 export function toChromeTrace(events, { t0 = null, scenario = 'run', title = scenario, extra = {} } = {}) {
   let origin = t0 ?? Infinity;
-  for (const ev of events) origin = Math.min(origin, ev.t, ev.kind === 'span' || ev.kind === 'marks' ? ev.start : Infinity);
+  for (const ev of events)
+    origin = Math.min(origin, ev.t, ev.kind === 'span' || ev.kind === 'marks' ? ev.start : Infinity);
   if (!Number.isFinite(origin)) origin = 0;
   // The program's time, as on the page: the learner's waits between steps are cut out, and
   // each is left as an instant on the notes' track saying how long it was.
@@ -61,7 +62,10 @@ export function toChromeTrace(events, { t0 = null, scenario = 'run', title = sce
     let chosen = null;
     for (const tr of tracks) {
       while (tr.open.length > 0 && tr.open[tr.open.length - 1] <= ev.start) tr.open.pop();
-      if (tr.open.length === 0 || tr.open[tr.open.length - 1] >= ev.t) { chosen = tr; break; }
+      if (tr.open.length === 0 || tr.open[tr.open.length - 1] >= ev.t) {
+        chosen = tr;
+        break;
+      }
     }
     if (!chosen) {
       chosen = { tid: nextTid++, open: [] };
@@ -73,9 +77,27 @@ export function toChromeTrace(events, { t0 = null, scenario = 'run', title = sce
     chosen.open.push(ev.t);
     const dur = Math.max(0, us(ev.t) - us(ev.start));
     if (ev.kind === 'span') {
-      out.push({ name: ev.label, cat: ev.state, ph: 'X', pid: PID, tid: chosen.tid, ts: us(ev.start), dur, args: { state: ev.state } });
+      out.push({
+        name: ev.label,
+        cat: ev.state,
+        ph: 'X',
+        pid: PID,
+        tid: chosen.tid,
+        ts: us(ev.start),
+        dur,
+        args: { state: ev.state },
+      });
     } else {
-      out.push({ name: ev.what || 'marks', cat: 'marks', ph: 'X', pid: PID, tid: chosen.tid, ts: us(ev.start), dur, args: { count: ev.count } });
+      out.push({
+        name: ev.what || 'marks',
+        cat: 'marks',
+        ph: 'X',
+        pid: PID,
+        tid: chosen.tid,
+        ts: us(ev.start),
+        dur,
+        args: { count: ev.count },
+      });
     }
   }
 
@@ -87,8 +109,16 @@ export function toChromeTrace(events, { t0 = null, scenario = 'run', title = sce
   };
   for (const wait of clock.waits) {
     nameNotes();
-    out.push({ name: waitWords(wait), cat: 'learner', ph: 'i', s: 'g', pid: PID, tid: notesTid, ts: us(wait.start),
-      args: { learnerMs: wait.end - wait.start } });
+    out.push({
+      name: waitWords(wait),
+      cat: 'learner',
+      ph: 'i',
+      s: 'g',
+      pid: PID,
+      tid: notesTid,
+      ts: us(wait.start),
+      args: { learnerMs: wait.end - wait.start },
+    });
   }
   for (const ev of events) {
     const tid = track.get(ev.lane)[0].tid;
@@ -96,7 +126,16 @@ export function toChromeTrace(events, { t0 = null, scenario = 'run', title = sce
     if (ev.kind === 'line') instant(ev.text, 'line', { lane: ev.lane });
     else if (ev.kind === 'note') {
       nameNotes();
-      out.push({ name: ev.text, cat: 'note', ph: 'i', s: 't', pid: PID, tid: notesTid, ts: us(ev.t), args: { lane: ev.lane } });
+      out.push({
+        name: ev.text,
+        cat: 'note',
+        ph: 'i',
+        s: 't',
+        pid: PID,
+        tid: notesTid,
+        ts: us(ev.t),
+        args: { lane: ev.lane },
+      });
     }
     // A lane's start and end are kept as instants rather than dropped: a track's extent in the
     // viewers is only that of its events, and a lane can live more than once under the same

@@ -19,7 +19,8 @@ async function init(options, glue) {
 
 const { T } = msg;
 const now = () => performance.timeOrigin + performance.now();
-const errorText = (error) => (Array.isArray(error) ? error.map((e) => e.message).join('; ') : String(error?.message ?? error));
+const errorText = (error) =>
+  Array.isArray(error) ? error.map((e) => e.message).join('; ') : String(error?.message ?? error);
 
 const ROLES = {
   [T.START_MAIN]: ['main worker', startMain],
@@ -28,7 +29,12 @@ const ROLES = {
 };
 
 self.onmessage = async ({ data }) => {
-  const [role, start] = ROLES[data?.type] ?? ['worker', () => { throw new Error(`no worker role for ${data?.type}`); }];
+  const [role, start] = ROLES[data?.type] ?? [
+    'worker',
+    () => {
+      throw new Error(`no worker role for ${data?.type}`);
+    },
+  ];
   try {
     await start(data);
   } catch (error) {
@@ -42,7 +48,11 @@ async function startMain({ module, glue }) {
   wasm.main_worker_init();
   const handlers = {
     [T.RUN]: ({ runId, id, action, pairs }) => finish(runId, wasm.run_scenario(runId, id, action, pairs)),
-    [T.BENCH]: ({ runId, name, pairs }) => finish(runId, wasm.run_bench(runId, name, pairs).then((ms) => ({ value: ms, repr: String(ms) }))),
+    [T.BENCH]: ({ runId, name, pairs }) =>
+      finish(
+        runId,
+        wasm.run_bench(runId, name, pairs).then((ms) => ({ value: ms, repr: String(ms) })),
+      ),
     [T.PROCESS_STARTED]: (answer) => wasm.deliver_to_main_worker(answer),
     // An input for the running program; its main thread awaits it (rt::input), so the event
     // loop is free to take it.

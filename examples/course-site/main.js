@@ -17,9 +17,13 @@ status.textContent = `Ready (${pg.scenarios.length} scenarios; cross-origin isol
 button.disabled = false;
 button.addEventListener('click', async () => {
   lines.replaceChildren();
-  const run = pg.run('asyncio-gather', { delay_ms: 200 }, {
-    onLine: (text) => lines.append(Object.assign(document.createElement('li'), { textContent: text })),
-  });
+  const run = pg.run(
+    'asyncio-gather',
+    { delay_ms: 200 },
+    {
+      onLine: (text) => lines.append(Object.assign(document.createElement('li'), { textContent: text })),
+    },
+  );
   const { elapsedMs } = await run.done;
   status.textContent = `Done in ${Math.round(elapsedMs)} ms`;
   document.body.dataset.done = 'true';

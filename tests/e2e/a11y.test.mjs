@@ -11,12 +11,12 @@ import { openPage, startSuite, stopSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 import { runLight, scenarioIds } from './light.mjs';
 
-
 let server;
 let browser;
-before(async () => { ({ server, browser } = await startSuite()); });
+before(async () => {
+  ({ server, browser } = await startSuite());
+});
 after(() => stopSuite({ server, browser }));
-
 
 async function openAllCode(page) {
   for (const details of await page.locator('details.code').all()) {
@@ -27,18 +27,27 @@ async function openAllCode(page) {
 
 /** Opens the Python editor of every section that has one (the seed's and the learner's own). */
 async function openAllEditors(page) {
-  const panels = await page.locator('[data-action="edit-python"][aria-expanded="false"]').evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-controls')));
+  const panels = await page
+    .locator('[data-action="edit-python"][aria-expanded="false"]')
+    .evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-controls')));
   for (const panel of panels) {
     await page.locator(`[data-action="edit-python"][aria-controls="${panel}"]`).click();
     await page.locator(`#${panel} [data-role="python-editor"] .cm-content`).waitFor();
   }
 }
 
-for (const [width, height, scheme] of [[1280, 800, 'light'], [390, 844, 'dark']]) {
+for (const [width, height, scheme] of [
+  [1280, 800, 'light'],
+  [390, 844, 'dark'],
+]) {
   test(`axe: the full page at ${width} px ${scheme}, before and after every scenario runs, with every editor open`, async () => {
-    const { page, errors, context } = await openPage(browser, server.url, { viewport: { width, height }, colorScheme: scheme });
+    const { page, errors, context } = await openPage(browser, server.url, {
+      viewport: { width, height },
+      colorScheme: scheme,
+    });
     assert.deepEqual(await axeViolations(page), [], 'before any run');
-    if (width < 1100) { // the narrow nav, opened
+    if (width < 1100) {
+      // the narrow nav, opened
       await page.locator('nav[aria-label="Scenarios"] summary').click();
       assert.deepEqual(await axeViolations(page), [], 'with the nav open');
       await page.locator('nav[aria-label="Scenarios"] summary').click();
@@ -50,17 +59,28 @@ for (const [width, height, scheme] of [[1280, 800, 'light'], [390, 844, 'dark']]
     await openAllCode(page);
     await page.locator('.lang-rust button.code-fold').first().click(); // one fold open
     await openAllEditors(page);
-    assert.equal(await page.locator('[data-role="python-editor"]').count(), await page.locator('[data-action="edit-python"]').count());
+    assert.equal(
+      await page.locator('[data-role="python-editor"]').count(),
+      await page.locator('[data-action="edit-python"]').count(),
+    );
     // Before axe: it adds a <style> to check the editors' shadow roots, which the page's CSP
     // refuses (console errors of axe's own).
     assert.deepEqual(errors, []);
-    assert.deepEqual(await axeViolations(page), [], 'after every scenario ran, with the code and the Python editors shown');
+    assert.deepEqual(
+      await axeViolations(page),
+      [],
+      'after every scenario ran, with the code and the Python editors shown',
+    );
     await context.close();
   });
 }
 
 test('axe: the embed (threading-lock), before and after a run', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}embed.html?scenario=threading-lock&threads=4`, { viewport: { width: 700, height: 900 } });
+  const { page, errors, context } = await openPage(
+    browser,
+    `${server.url}embed.html?scenario=threading-lock&threads=4`,
+    { viewport: { width: 700, height: 900 } },
+  );
   assert.deepEqual(await axeViolations(page), [], 'before the run');
   assert.equal(await runLight(page, 'threading-lock'), 'done');
   await page.locator('[data-view="race-ledger"] [data-role="ledger"]').waitFor();
@@ -77,11 +97,18 @@ test('axe: the embed (threading-lock), before and after a run', async () => {
 
 test('keyboard: every control and every timeline bar can take focus; Tab goes from Run past the Python mode into the timeline', async () => {
   const { page, errors, context } = await openPage(browser, server.url);
-  for (const id of ['threading-basic', 'threading-lock', 'asyncio-gather']) assert.equal(await runLight(page, id), 'done');
+  for (const id of ['threading-basic', 'threading-lock', 'asyncio-gather'])
+    assert.equal(await runLight(page, id), 'done');
   await openAllCode(page);
-  const unfocusable = await page.evaluate(() => [...document.querySelectorAll('button, input, select, textarea, summary, a[href], [role="button"], rect.bar, [data-kind="tick"]')]
-    .filter((e) => !e.disabled && !e.closest('[hidden]') && e.tabIndex < 0)
-    .map((e) => e.outerHTML.slice(0, 100)));
+  const unfocusable = await page.evaluate(() =>
+    [
+      ...document.querySelectorAll(
+        'button, input, select, textarea, summary, a[href], [role="button"], rect.bar, [data-kind="tick"]',
+      ),
+    ]
+      .filter((e) => !e.disabled && !e.closest('[hidden]') && e.tabIndex < 0)
+      .map((e) => e.outerHTML.slice(0, 100)),
+  );
   assert.deepEqual(unfocusable, []);
   const bars = await page.locator('rect.bar').count();
   assert.ok(bars > 10, `${bars} bars drawn`);
@@ -93,8 +120,10 @@ test('keyboard: every control and every timeline bar can take focus; Tab goes fr
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.dataset.action), 'edit-python');
   await page.keyboard.press('Tab');
-  assert.ok(await page.evaluate(() => document.activeElement.matches('.timeline-svg :is(rect.bar, [data-kind="tick"])')),
-    `Tab from Run reaches a bar or tick, not ${await page.evaluate(() => document.activeElement.outerHTML.slice(0, 80))}`);
+  assert.ok(
+    await page.evaluate(() => document.activeElement.matches('.timeline-svg :is(rect.bar, [data-kind="tick"])')),
+    `Tab from Run reaches a bar or tick, not ${await page.evaluate(() => document.activeElement.outerHTML.slice(0, 80))}`,
+  );
   assert.match(await section.locator('.timeline-detail').textContent(), /^MainThread/);
   assert.deepEqual(errors, []);
   await context.close();

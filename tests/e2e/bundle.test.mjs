@@ -22,30 +22,47 @@ after(async () => {
   server?.stop();
 });
 
-test('only the import() of a preloaded module becomes static, imported after the entry\'s own imports', () => {
-  const code = "import { started } from './start.js';\nconst a = import('./section.js');\nconst b = import(\"./share.js\");\nconst c = import(`./views/${name}.js`);\n";
+test("only the import() of a preloaded module becomes static, imported after the entry's own imports", () => {
+  const code =
+    "import { started } from './start.js';\nconst a = import('./section.js');\nconst b = import(\"./share.js\");\nconst c = import(`./views/${name}.js`);\n";
   const out = staticPreloads(code, (spec) => spec === './section.js').toString();
-  assert.equal(out, "import { started } from './start.js';\nconst a = Promise.resolve(preloaded$0);\nconst b = import(\"./share.js\");\nconst c = import(`./views/${name}.js`);\n\nimport * as preloaded$0 from './section.js';\n");
+  assert.equal(
+    out,
+    "import { started } from './start.js';\nconst a = Promise.resolve(preloaded$0);\nconst b = import(\"./share.js\");\nconst c = import(`./views/${name}.js`);\n\nimport * as preloaded$0 from './section.js';\n",
+  );
   assert.equal(staticPreloads(code, () => false).toString(), code, 'nothing preloaded: unchanged');
 });
 
 test('only the preload tags of modules inside the entry are removed', () => {
-  const html = '<head>\n  <link rel="modulepreload" href="a.js">\n  <link rel="preload" href="m.wasm" as="fetch">\n  <link rel="modulepreload" href="b.js">\n</head>\n';
-  assert.equal(withoutPreloads(html, (href) => href === 'a.js'), '<head>\n  <link rel="preload" href="m.wasm" as="fetch">\n  <link rel="modulepreload" href="b.js">\n</head>\n');
+  const html =
+    '<head>\n  <link rel="modulepreload" href="a.js">\n  <link rel="preload" href="m.wasm" as="fetch">\n  <link rel="modulepreload" href="b.js">\n</head>\n';
+  assert.equal(
+    withoutPreloads(html, (href) => href === 'a.js'),
+    '<head>\n  <link rel="preload" href="m.wasm" as="fetch">\n  <link rel="modulepreload" href="b.js">\n</head>\n',
+  );
 });
 
 test('dist/ pages preload no module: their entry holds them', () => {
   for (const page of ['index.html', 'embed.html']) {
     const html = readFileSync(join(DIST, page), 'utf8');
     assert.doesNotMatch(html, /rel="modulepreload"/, page);
-    assert.match(html, /<link rel="preload" href="pkg\/concurrency_playground_bg.wasm"/, `${page} still preloads the wasm`);
+    assert.match(
+      html,
+      /<link rel="preload" href="pkg\/concurrency_playground_bg.wasm"/,
+      `${page} still preloads the wasm`,
+    );
   }
 });
 
 /** The scripts a page asked for before it was ready (worker.js: the main worker's, one file too). */
-const scriptsBeforeReady = (page) => page.evaluate(() => performance.getEntriesByType('resource')
-  .filter((e) => e.startTime <= Number(document.body.dataset.readyMs) && e.name.endsWith('.js'))
-  .map((e) => new URL(e.name).pathname).sort());
+const scriptsBeforeReady = (page) =>
+  page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .filter((e) => e.startTime <= Number(document.body.dataset.readyMs) && e.name.endsWith('.js'))
+      .map((e) => new URL(e.name).pathname)
+      .sort(),
+  );
 
 test('the bundled page: one script before ready, then every later part loads and works', async () => {
   const { page, errors, context } = await openPage(browser, server.url);
@@ -55,7 +72,7 @@ test('the bundled page: one script before ready, then every later part loads and
   const lock = page.locator('section[data-scenario="threading-lock"]');
   await lock.locator('[data-view="race-ledger"] [data-role="ledger"]').waitFor();
   await lock.locator('input[type=range][data-role=replay]').waitFor();
-  assert.ok(await lock.locator('[data-role="timeline"] svg').count() > 0, 'a timeline is drawn');
+  assert.ok((await lock.locator('[data-role="timeline"] svg').count()) > 0, 'a timeline is drawn');
   await lock.locator('[data-action="save-run"]:not([hidden])').waitFor();
   // The code view (a chunk, and the Rust source beside the wasm).
   const code = lock.locator('details.code');
@@ -69,7 +86,10 @@ test('the bundled page: one script before ready, then every later part loads and
 });
 
 test('the bundled embed: one script before ready; Predict first loads its form', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}embed.html?scenario=asyncio-gather&predict=1`);
+  const { page, errors, context } = await openPage(
+    browser,
+    `${server.url}embed.html?scenario=asyncio-gather&predict=1`,
+  );
   assert.deepEqual(await scriptsBeforeReady(page), ['/coi-serviceworker.js', '/embed.js', '/worker.js']);
   await page.locator('[data-action="run"]').click();
   await page.locator('[data-role="predict"] fieldset').first().waitFor();

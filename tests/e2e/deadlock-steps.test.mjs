@@ -10,7 +10,9 @@ import { axeViolations } from './axe.mjs';
 
 let server;
 let browser;
-before(async () => { ({ server, browser } = await startSuite()); });
+before(async () => {
+  ({ server, browser } = await startSuite());
+});
 after(() => stopSuite({ server, browser }));
 
 const ID = 'threading-deadlock';
@@ -21,14 +23,15 @@ const state = (page) => sectionOf(page).locator('[data-role="status"]').getAttri
 const settled = (page) => settledIn(page, ID, { timeout: 60_000 });
 const stepsShown = (page, steps) => sharedPanelSteps(page, ID, steps);
 /** The panel as text: each lock's holder and waiter, each thread's holds / waits for / next. */
-const panel = (page) => page.evaluate((id) => {
-  const shared = document.querySelector(`section[data-scenario="${id}"] [data-role="shared"]`);
-  const cells = (row) => [...row.querySelectorAll('td')].map((td) => td.textContent).join(' | ');
-  return {
-    locks: Object.fromEntries([...shared.querySelectorAll('tr[data-lock]')].map((r) => [r.dataset.lock, cells(r)])),
-    threads: Object.fromEntries([...shared.querySelectorAll('tr[data-lane]')].map((r) => [r.dataset.lane, cells(r)])),
-  };
-}, ID);
+const panel = (page) =>
+  page.evaluate((id) => {
+    const shared = document.querySelector(`section[data-scenario="${id}"] [data-role="shared"]`);
+    const cells = (row) => [...row.querySelectorAll('td')].map((td) => td.textContent).join(' | ');
+    return {
+      locks: Object.fromEntries([...shared.querySelectorAll('tr[data-lock]')].map((r) => [r.dataset.lock, cells(r)])),
+      threads: Object.fromEntries([...shared.querySelectorAll('tr[data-lane]')].map((r) => [r.dataset.lane, cells(r)])),
+    };
+  }, ID);
 
 /** Opens the page, and starts step mode (ordered or not). */
 async function startStepping(page, ordered) {
@@ -50,22 +53,43 @@ test('clicking both threads into the cycle: each step in the panel, a waiting th
   });
   assert.equal(await section.locator('[data-role="shared"]').getAttribute('aria-live'), 'polite');
   const expected = [
-    ['Thread-A', { lock1: 'Thread-A | —', lock2: 'free | —' }, { 'Thread-A': 'lock1 | — | acquire lock2', 'Thread-B': '— | — | acquire lock2' }],
-    ['Thread-B', { lock1: 'Thread-A | —', lock2: 'Thread-B | —' }, { 'Thread-A': 'lock1 | — | acquire lock2', 'Thread-B': 'lock2 | — | acquire lock1' }],
-    ['Thread-A', { lock1: 'Thread-A | —', lock2: 'Thread-B | Thread-A' }, { 'Thread-A': 'lock1 | lock2 | acquire lock2', 'Thread-B': 'lock2 | — | acquire lock1' }],
+    [
+      'Thread-A',
+      { lock1: 'Thread-A | —', lock2: 'free | —' },
+      { 'Thread-A': 'lock1 | — | acquire lock2', 'Thread-B': '— | — | acquire lock2' },
+    ],
+    [
+      'Thread-B',
+      { lock1: 'Thread-A | —', lock2: 'Thread-B | —' },
+      { 'Thread-A': 'lock1 | — | acquire lock2', 'Thread-B': 'lock2 | — | acquire lock1' },
+    ],
+    [
+      'Thread-A',
+      { lock1: 'Thread-A | —', lock2: 'Thread-B | Thread-A' },
+      { 'Thread-A': 'lock1 | lock2 | acquire lock2', 'Thread-B': 'lock2 | — | acquire lock1' },
+    ],
   ];
   for (const [i, [lane, locks, threads]] of expected.entries()) {
     await step(lane);
     await stepsShown(page, i + 1);
     assert.deepEqual(await panel(page), { locks, threads }, `after step ${i + 1}`);
   }
-  assert.match(await section.locator('[data-role="step-summary"]').textContent(),
-    /^Step 3: Thread-A asked for lock2, which Thread-B holds: it waits for it\.$/);
-  assert.equal(await section.locator('[data-action="step"][data-lane="Thread-A"]').isDisabled(), true, 'a waiting thread has no button');
+  assert.match(
+    await section.locator('[data-role="step-summary"]').textContent(),
+    /^Step 3: Thread-A asked for lock2, which Thread-B holds: it waits for it\.$/,
+  );
+  assert.equal(
+    await section.locator('[data-action="step"][data-lane="Thread-A"]').isDisabled(),
+    true,
+    'a waiting thread has no button',
+  );
   // The key still names it: refused by the program, nothing else happens.
   await section.locator('[data-action="step"][data-lane="Thread-B"]').focus();
   await page.keyboard.press('1');
-  await section.locator('[data-role="refused"]').filter({ hasText: 'Thread-A is waiting for lock2: it can take no step until it holds it' }).waitFor();
+  await section
+    .locator('[data-role="refused"]')
+    .filter({ hasText: 'Thread-A is waiting for lock2: it can take no step until it holds it' })
+    .waitFor();
   assert.equal(await section.locator('[data-role="shared"]').getAttribute('data-steps'), '3');
   assert.deepEqual(await axeViolations(page), [], 'axe mid-schedule');
   await step('Thread-B');
@@ -74,7 +98,10 @@ test('clicking both threads into the cycle: each step in the panel, a waiting th
   assert.equal(await state(page), 'done');
   assert.match(await section.locator('[data-role="cycle"]').textContent(), /^Deadlock reached, the goal: /);
   const notes = await section.locator('[data-role="notes"] .text').allTextContents();
-  assert.ok(notes.some((n) => n.startsWith('Deadlock after step 4: ') && CYCLE.test(n)), notes.join('\n'));
+  assert.ok(
+    notes.some((n) => n.startsWith('Deadlock after step 4: ') && CYCLE.test(n)),
+    notes.join('\n'),
+  );
   assert.match(await section.locator('[data-role="cycle"]').textContent(), CYCLE);
   assert.deepEqual(await section.locator('[data-role="output"] .text').allTextContents(), [], 'nobody got both locks');
   for (const lane of ['Thread-A', 'Thread-B']) {
@@ -85,14 +112,24 @@ test('clicking both threads into the cycle: each step in the panel, a waiting th
   // Undo: fresh threads replay A, B, A; Thread-B's last step is the learner's again.
   await section.locator('[data-action="undo"]').click();
   await stepsShown(page, 3);
-  await page.waitForFunction((id) => document.querySelector(`section[data-scenario="${id}"] [data-role="status"]`).dataset.state === 'running', ID);
+  await page.waitForFunction(
+    (id) => document.querySelector(`section[data-scenario="${id}"] [data-role="status"]`).dataset.state === 'running',
+    ID,
+  );
   assert.equal(await section.locator('[data-action="step"][data-lane="Thread-B"]').isDisabled(), false);
-  assert.equal(await section.locator('input[name="step-schedule"]').inputValue(), '', 'the replay is not left in the field');
+  assert.equal(
+    await section.locator('input[name="step-schedule"]').inputValue(),
+    '',
+    'the replay is not left in the field',
+  );
   // Start over: both threads parked before their first step again.
   await section.locator('[data-action="reset"]').click();
   await page.waitForFunction((id) => {
     const s = document.querySelector(`section[data-scenario="${id}"]`);
-    return s.querySelector('[data-role="status"]').dataset.state === 'running' && s.querySelector('[data-role="shared"]')?.dataset.steps === '0';
+    return (
+      s.querySelector('[data-role="status"]').dataset.state === 'running' &&
+      s.querySelector('[data-role="shared"]')?.dataset.steps === '0'
+    );
   }, ID);
   await section.locator('[data-action="stop"]').click();
   await settled(page);
@@ -122,23 +159,35 @@ test('with ordered locks both threads finish, whatever the order; the waiter tak
     locks: { lock1: 'Thread-B | —', lock2: 'free | —' },
     threads: { 'Thread-A': '— | — | done', 'Thread-B': 'lock1 | — | acquire lock2' },
   });
-  assert.match(await section.locator('[data-role="step-summary"]').textContent(), /Thread-B stopped waiting: it acquired lock1/);
-  assert.equal(await section.locator('[data-action="step"][data-lane="Thread-A"]').isDisabled(), true, 'a finished thread has no button');
+  assert.match(
+    await section.locator('[data-role="step-summary"]').textContent(),
+    /Thread-B stopped waiting: it acquired lock1/,
+  );
+  assert.equal(
+    await section.locator('[data-action="step"][data-lane="Thread-A"]').isDisabled(),
+    true,
+    'a finished thread has no button',
+  );
   for (let i = 6; i <= 8; i += 1) {
     await step('Thread-B');
     if (i < 8) await stepsShown(page, i);
   }
   await settled(page);
   assert.equal(await state(page), 'done');
-  assert.deepEqual((await section.locator('[data-role="output"] .text').allTextContents()).sort(), ['A has both locks', 'B has both locks']);
+  assert.deepEqual((await section.locator('[data-role="output"] .text').allTextContents()).sort(), [
+    'A has both locks',
+    'B has both locks',
+  ]);
   assert.equal(await section.locator('[data-role="shared"]').getAttribute('data-finished'), 'true');
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('390 px dark: the cycle named, no sideways scroll (screenshot)', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}#${ID}`,
-    { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}#${ID}`, {
+    viewport: { width: 390, height: 844 },
+    colorScheme: 'dark',
+  });
   const section = sectionOf(page);
   const step = await startStepping(page, false);
   for (const [i, lane] of ['Thread-A', 'Thread-B', 'Thread-A'].entries()) {
@@ -148,7 +197,11 @@ test('390 px dark: the cycle named, no sideways scroll (screenshot)', async () =
   await step('Thread-B');
   await settled(page);
   assert.match(await section.locator('[data-role="cycle"]').textContent(), CYCLE);
-  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'no sideways scroll');
+  assert.equal(
+    await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+    true,
+    'no sideways scroll',
+  );
   await section.locator('[data-role="shared"]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUTPUT, 'deadlock-steps-cycle-390-dark.png') });
   assert.deepEqual(errors, []);

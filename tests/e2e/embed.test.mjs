@@ -22,7 +22,10 @@ function serveCoursePage() {
   const types = { 'course.html': 'text/html; charset=utf-8', 'course.js': 'text/javascript; charset=utf-8' };
   course = createServer(async (request, response) => {
     const name = new URL(request.url, 'http://x').pathname.slice(1);
-    if (!types[name]) { response.writeHead(404).end(); return; }
+    if (!types[name]) {
+      response.writeHead(404).end();
+      return;
+    }
     response.writeHead(200, { 'content-type': types[name] }).end(await readFile(join(FIXTURES, name)));
   });
   return new Promise((resolve) => course.listen(0, '127.0.0.1', () => resolve(course.address().port)));
@@ -37,8 +40,15 @@ function launchBrowserWithScrollbars() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     ignoreDefaultArgs: ['--hide-scrollbars'],
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-sync',
-      '--disable-background-networking', '--disable-component-update'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
   });
 }
 
@@ -54,11 +64,14 @@ after(async () => {
 
 /** The course page at `origin` framing `src`, loaded (the frame may still be loading). */
 async function coursePageFraming(origin, src, options = {}) {
-  const opened = await openPage(browser, `${origin}/course.html?src=${encodeURIComponent(src)}`, { ready: false, ...options });
+  const opened = await openPage(browser, `${origin}/course.html?src=${encodeURIComponent(src)}`, {
+    ready: false,
+    ...options,
+  });
   return { ...opened, frame: opened.page.frameLocator('iframe') };
 }
 
-test('a course page on another localhost port frames the dev server\'s embed with its default options', async () => {
+test("a course page on another localhost port frames the dev server's embed with its default options", async () => {
   const playground = await startServer(); // as `./build.sh serve` starts it: 127.0.0.1, no --frame-ancestors
   servers.push(playground);
   // The README's case (a course page at http://localhost:8098), and its numeric twin.
@@ -76,7 +89,8 @@ test('a course page on another localhost port frames the dev server\'s embed wit
   // Only the embed: the full page still refuses to be framed by another origin (clickjacking).
   const { page, context } = await coursePageFraming(`http://localhost:${coursePort}`, playground.url);
   const child = await (await page.waitForSelector('iframe')).contentFrame();
-  for (let waited = 0; ['', 'about:blank'].includes(child.url()) && waited < 10_000; waited += 100) await page.waitForTimeout(100);
+  for (let waited = 0; ['', 'about:blank'].includes(child.url()) && waited < 10_000; waited += 100)
+    await page.waitForTimeout(100);
   assert.equal(child.url(), 'chrome-error://chromewebdata/', 'Chromium refused to show index.html in the frame');
   await context.close();
 });
@@ -95,15 +109,23 @@ async function heightsSettled(page, quietMs = 1500) {
   }
 }
 
-for (const [width, height, colorScheme] of [[1280, 800, 'light'], [390, 844, 'dark']]) {
+for (const [width, height, colorScheme] of [
+  [1280, 800, 'light'],
+  [390, 844, 'dark'],
+]) {
   test(`a predict-and-run of threading-lock at ${width} px posts heights that settle, never past the final one`, async (t) => {
     const playground = await startServer({ flags: ['--frame-ancestors', '*'] });
     servers.push(playground);
     const src = new URL('embed.html?scenario=threading-lock&predict=1', playground.url).href;
-    const { page, errors, context, frame } = await coursePageFraming(`http://localhost:${coursePort}`, src, { viewport: { width, height }, colorScheme });
+    const { page, errors, context, frame } = await coursePageFraming(`http://localhost:${coursePort}`, src, {
+      viewport: { width, height },
+      colorScheme,
+    });
     await frame.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
     await frame.locator('[data-action="run"]').click();
-    await frame.locator('[data-role="predict"] fieldset[data-question="final"] label', { hasText: 'less than' }).click();
+    await frame
+      .locator('[data-role="predict"] fieldset[data-question="final"] label', { hasText: 'less than' })
+      .click();
     await frame.locator('[data-action="predict-run"]').click();
     await frame.locator('[data-role="prediction"][data-state="graded"]').waitFor({ timeout: 120_000 });
     await frame.locator('[data-view="race-ledger"]').waitFor();
@@ -126,21 +148,28 @@ test('edit=1 at 390 px: the Python editor is open before the first height is pos
   const playground = await startServer({ flags: ['--frame-ancestors', '*'] });
   servers.push(playground);
   const src = new URL('embed.html?scenario=threading-lock&edit=1', playground.url).href;
-  const { page, errors, context, frame } = await coursePageFraming(`http://localhost:${coursePort}`, src, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+  const { page, errors, context, frame } = await coursePageFraming(`http://localhost:${coursePort}`, src, {
+    viewport: { width: 390, height: 844 },
+    colorScheme: 'dark',
+  });
   await frame.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
   const editor = frame.locator('[data-role="python-editor"]');
   assert.equal(await editor.locator('.cm-content').count(), 1, 'open when the embed is ready');
   /** The embed's own height, and where its editor ends, in its frame. */
-  const inside = () => frame.locator('html').evaluate((html) => ({
-    height: Math.ceil(html.getBoundingClientRect().height),
-    editorBottom: html.querySelector('[data-role="python-editor"]').getBoundingClientRect().bottom,
-  }));
+  const inside = () =>
+    frame.locator('html').evaluate((html) => ({
+      height: Math.ceil(html.getBoundingClientRect().height),
+      editorBottom: html.querySelector('[data-role="python-editor"]').getBoundingClientRect().bottom,
+    }));
   const frameHeight = () => page.locator('iframe').evaluate((f) => f.getBoundingClientRect().height);
   const opened = await heightsSettled(page);
   t.diagnostic(`heights posted with the editor open: ${opened.join(' → ')}`);
   let now = await inside();
   assert.equal(await frameHeight(), now.height, 'the frame fits the embed with its editor');
-  assert.ok(now.editorBottom <= now.height, `the editor (to ${now.editorBottom} px) is inside the frame (${now.height} px)`);
+  assert.ok(
+    now.editorBottom <= now.height,
+    `the editor (to ${now.editorBottom} px) is inside the frame (${now.height} px)`,
+  );
 
   await frame.locator('[data-action="run-python"]').click();
   await frame.locator('[data-role="status"][data-state="done"]').waitFor({ timeout: 90_000 });
@@ -149,7 +178,7 @@ test('edit=1 at 390 px: the Python editor is open before the first height is pos
   t.diagnostic(`heights posted: ${heights.join(' → ')}`);
   now = await inside();
   const final = heights.at(-1);
-  assert.equal(final, now.height, 'the last height posted is the embed\'s');
+  assert.equal(final, now.height, "the last height posted is the embed's");
   assert.equal(await frameHeight(), final, 'the frame fits it');
   const TOLERANCE = 4; // px, as above
   const over = heights.filter((h) => h > final + TOLERANCE);

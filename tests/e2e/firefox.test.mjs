@@ -9,9 +9,13 @@ import { join } from 'node:path';
 import { ROOT, startServer } from './harness.mjs';
 import { BUSY, RACE } from './python-run.mjs';
 
-const freePort = () => new Promise((resolve) => {
-  const probe = createServer().listen(0, '127.0.0.1', () => { const { port } = probe.address(); probe.close(() => resolve(port)); });
-});
+const freePort = () =>
+  new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
 
 let server;
 let plainServer; // dist/ as a host with no headers and no service worker would serve it
@@ -20,18 +24,23 @@ let base;
 let session;
 
 async function webdriver(method, path, body) {
-  const response = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body && JSON.stringify(body),
+  });
   const json = await response.json();
   if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
   return json.value;
 }
 
 /** Runs `body` (an async function's text, taking `pg`) in the page; returns its result. */
-const inPage = (body) => webdriver('POST', `/session/${session}/execute/async`, {
-  script: `const done = arguments[arguments.length - 1];
+const inPage = (body) =>
+  webdriver('POST', `/session/${session}/execute/async`, {
+    script: `const done = arguments[arguments.length - 1];
     (async (pg) => { ${body} })(window.playground).then(done, (e) => done({ error: String(e && e.message || e) }));`,
-  args: [],
-});
+    args: [],
+  });
 
 before(async () => {
   server = await startServer();
@@ -39,10 +48,20 @@ before(async () => {
   driver = spawn('geckodriver', ['--port', String(port), '--host', '127.0.0.1'], { stdio: 'ignore' });
   base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 50; i++) {
-    try { await fetch(`${base}/status`); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
+    try {
+      await fetch(`${base}/status`);
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
   const created = await webdriver('POST', '/session', {
-    capabilities: { alwaysMatch: { browserName: 'firefox', 'moz:firefoxOptions': { binary: '/usr/bin/firefox-esr', args: ['-headless'] } } },
+    capabilities: {
+      alwaysMatch: {
+        browserName: 'firefox',
+        'moz:firefoxOptions': { binary: '/usr/bin/firefox-esr', args: ['-headless'] },
+      },
+    },
   });
   session = created.sessionId;
   await webdriver('POST', `/session/${session}/timeouts`, { script: 60_000 });
@@ -58,7 +77,10 @@ after(async () => {
 async function open(url) {
   await webdriver('POST', `/session/${session}/url`, { url });
   for (let i = 0; i < 100; i++) {
-    const ready = await webdriver('POST', `/session/${session}/execute/sync`, { script: 'return document.body.dataset.ready === "true";', args: [] });
+    const ready = await webdriver('POST', `/session/${session}/execute/sync`, {
+      script: 'return document.body.dataset.ready === "true";',
+      args: [],
+    });
     if (ready) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -83,14 +105,23 @@ test('Firefox: processes, the pool and asyncio', async () => {
     return { pool: pool.value.map(String), process: process.events.filter((e) => e.kind === 'note').map((e) => e.text), gather: gather.lines.at(-1),
       sleeps: gather.events.filter((e) => e.kind === 'span' && e.state === 'await').map((e) => [e.lane, e.start, e.t]) };`);
   assert.deepEqual(result.pool, ['333332833333500000', '333333283333335000000']);
-  assert.ok(result.process.some((n) => /in the parent it is 0/.test(n)), JSON.stringify(result.process));
+  assert.ok(
+    result.process.some((n) => /in the parent it is 0/.test(n)),
+    JSON.stringify(result.process),
+  );
   assert.equal(result.gather, "[{'id': 3, 'data': 'success'}, {'id': 4, 'data': 'success'}]");
   // The tasks' sleeps overlap in time, pairwise: task1 with task2, and the gathered two.
   const sleepOf = (lane) => result.sleeps.find(([l]) => l.startsWith(lane));
-  for (const [a, b] of [['task1', 'task2'], ['gather: fetch_data(3)', 'gather: fetch_data(4)']]) {
+  for (const [a, b] of [
+    ['task1', 'task2'],
+    ['gather: fetch_data(3)', 'gather: fetch_data(4)'],
+  ]) {
     const [, startA, endA] = sleepOf(a);
     const [, startB, endB] = sleepOf(b);
-    assert.ok(Math.max(startA, startB) < Math.min(endA, endB), `${a} and ${b} slept at the same time: ${JSON.stringify(result.sleeps)}`);
+    assert.ok(
+      Math.max(startA, startB) < Math.min(endA, endB),
+      `${a} and ${b} slept at the same time: ${JSON.stringify(result.sleeps)}`,
+    );
   }
 });
 
@@ -118,7 +149,8 @@ def fails():
 t = threading.Thread(target=fails)
 t.start()
 t.join()
-`;const PYTHON_POOL = `
+`;
+const PYTHON_POOL = `
 import multiprocessing, os
 counter = 0
 def square(n):
@@ -131,7 +163,7 @@ if __name__ == "__main__":
     print(counter, os.getpid())
 `;
 
-test('Firefox: the Python mode: updates lost on parallel threads, the lock exact, a thread\'s traceback, a pool of processes', async () => {
+test("Firefox: the Python mode: updates lost on parallel threads, the lock exact, a thread's traceback, a pool of processes", async () => {
   await open(server.url);
   const result = await inPage(`
     const race = [];
@@ -142,8 +174,14 @@ test('Firefox: the Python mode: updates lost on parallel threads, the lock exact
     return { race: race.map((r) => r.lines.map((line) => Number(line.split(' ')[1]))), stderr, pool: pool.lines,
       lanes: [...new Set(pool.events.map((e) => e.lane))] };`);
   assert.ok(!result.error, result.error);
-  assert.ok(result.race.every(([, locked]) => locked === 400000), JSON.stringify(result.race));
-  assert.ok(result.race.some(([unlocked]) => unlocked < 400000), `no updates lost in 3 runs: ${JSON.stringify(result.race)}`);
+  assert.ok(
+    result.race.every(([, locked]) => locked === 400000),
+    JSON.stringify(result.race),
+  );
+  assert.ok(
+    result.race.some(([unlocked]) => unlocked < 400000),
+    `no updates lost in 3 runs: ${JSON.stringify(result.race)}`,
+  );
   assert.equal(result.stderr[0], 'Exception in thread Thread-1 (fails):');
   assert.equal(result.stderr.at(-1), 'ValueError: in a thread');
   assert.deepEqual(result.pool, ['[0, 1, 4, 9, 16]', '0 1000']);
@@ -171,7 +209,10 @@ test('Firefox: the Python mode: Stop ends three busy threads and two busy proces
 });
 
 test('Firefox, not isolated (dist/ with no headers, no service worker): says so; asyncio and processes run', async () => {
-  plainServer = await startServer({ root: join(ROOT, 'dist'), flags: ['--no-isolation-headers', '--no-service-worker'] });
+  plainServer = await startServer({
+    root: join(ROOT, 'dist'),
+    flags: ['--no-isolation-headers', '--no-service-worker'],
+  });
   await open(plainServer.url);
   const result = await inPage(`
     const gather = await pg.run('asyncio-gather', { delay_ms: 50 }).done;
@@ -199,7 +240,10 @@ test('Firefox, dist on a host with no headers: the service worker isolates the p
   const swServer = await startServer({ root: join(ROOT, 'dist'), flags: ['--no-isolation-headers'] });
   try {
     await webdriver('POST', `/session/${session}/url`, { url: swServer.url });
-    await until('return self.crossOriginIsolated === true && document.body.dataset.ready === "true";', 'isolated and ready');
+    await until(
+      'return self.crossOriginIsolated === true && document.body.dataset.ready === "true";',
+      'isolated and ready',
+    );
     const result = await inPage(`
       const r = await pg.run('threading-lock', { threads: 2, iterations: 1000 }).done;
       return { navigation: performance.getEntriesByType('navigation')[0].type, lines: r.lines };`);
@@ -220,7 +264,9 @@ async function inCourseFrame(flags, query, body) {
   const course = await startServer({ root: join(ROOT, 'tests', 'e2e', 'fixtures'), flags: ['--no-isolation-headers'] });
   try {
     const src = new URL(`embed.html?${query}`, playground.url).href;
-    await webdriver('POST', `/session/${session}/url`, { url: `${course.url}course.html?src=${encodeURIComponent(src)}` });
+    await webdriver('POST', `/session/${session}/url`, {
+      url: `${course.url}course.html?src=${encodeURIComponent(src)}`,
+    });
     await until('return document.querySelector("iframe") !== null;', 'the frame');
     await webdriver('POST', `/session/${session}/frame`, { id: 0 });
     await until('return document.body.dataset.ready === "true";', 'the embed ready');
@@ -236,25 +282,34 @@ async function inCourseFrame(flags, query, body) {
   }
 }
 
-for (const [headers, flags] of [['with Document-Isolation-Policy', []], ['without Document-Isolation-Policy', ['--no-document-isolation']]]) {
+for (const [headers, flags] of [
+  ['with Document-Isolation-Policy', []],
+  ['without Document-Isolation-Policy', ['--no-document-isolation']],
+]) {
   test(`Firefox, embedded in a course page of another origin, headers ${headers}: not isolated (Firefox has no Document-Isolation-Policy), says so, asyncio runs`, async () => {
-  await inCourseFrame(flags, 'scenario=threading-lock&threads=3', async (playgroundUrl) => {
-    const threads = await inPage(`
+    await inCourseFrame(flags, 'scenario=threading-lock&threads=3', async (playgroundUrl) => {
+      const threads = await inPage(`
       return { isolated: self.crossOriginIsolated, newTab: document.querySelector('[data-role="new-tab"]')?.href,
         notice: document.querySelector('[data-role="isolation-notice"]')?.textContent };`);
-    assert.equal(threads.isolated, false);
-    assert.match(threads.notice, /needs threads that share memory/);
-    const link = new URL(threads.newTab);
-    assert.equal(link.origin, new URL(playgroundUrl).origin);
-    assert.equal(link.searchParams.get('threads'), '3', 'the new-tab link keeps the parameters');
-    // The same frame, now with a scenario that needs no shared memory.
-    const asyncio = new URL('embed.html?scenario=asyncio-gather&delay_ms=50', playgroundUrl).href;
-    await webdriver('POST', `/session/${session}/execute/sync`, { script: 'location.assign(arguments[0]);', args: [asyncio] });
-    await until(`return location.href === ${JSON.stringify(asyncio)} && document.body.dataset.ready === "true";`, 'the asyncio embed ready');
-    const gather = await inPage(`const r = await pg.run('asyncio-gather', { delay_ms: 50 }).done;
+      assert.equal(threads.isolated, false);
+      assert.match(threads.notice, /needs threads that share memory/);
+      const link = new URL(threads.newTab);
+      assert.equal(link.origin, new URL(playgroundUrl).origin);
+      assert.equal(link.searchParams.get('threads'), '3', 'the new-tab link keeps the parameters');
+      // The same frame, now with a scenario that needs no shared memory.
+      const asyncio = new URL('embed.html?scenario=asyncio-gather&delay_ms=50', playgroundUrl).href;
+      await webdriver('POST', `/session/${session}/execute/sync`, {
+        script: 'location.assign(arguments[0]);',
+        args: [asyncio],
+      });
+      await until(
+        `return location.href === ${JSON.stringify(asyncio)} && document.body.dataset.ready === "true";`,
+        'the asyncio embed ready',
+      );
+      const gather = await inPage(`const r = await pg.run('asyncio-gather', { delay_ms: 50 }).done;
       return { isolated: self.crossOriginIsolated, framed: window.top !== window, lines: r.lines.length };`);
-    assert.deepEqual(gather, { isolated: false, framed: true, lines: 9 });
-  });
+      assert.deepEqual(gather, { isolated: false, framed: true, lines: 9 });
+    });
   });
 }
 

@@ -6,7 +6,9 @@ import { OUTPUT, openPage, printedLines, runInPage, startSuite, stopSuite } from
 
 let server;
 let browser;
-before(async () => { ({ server, browser } = await startSuite()); });
+before(async () => {
+  ({ server, browser } = await startSuite());
+});
 after(() => stopSuite({ server, browser }));
 
 test('the page is cross-origin isolated and says so', async () => {
@@ -34,15 +36,31 @@ test('threading-basic prints five lines as they happen, from a worker thread', a
   });
   const state = await runInPage(page, 'threading-basic');
   assert.equal(state, 'done');
-  assert.deepEqual(await printedLines(page, 'threading-basic'), ['Thread: 0', 'Thread: 1', 'Thread: 2', 'Thread: 3', 'Thread: 4']);
-  const lanes = await page.locator('section[data-scenario="threading-basic"] [data-role="output"] .lane').allTextContents();
-  assert.ok(lanes.every((l) => l.startsWith('Thread-1')), lanes.join());
+  assert.deepEqual(await printedLines(page, 'threading-basic'), [
+    'Thread: 0',
+    'Thread: 1',
+    'Thread: 2',
+    'Thread: 3',
+    'Thread: 4',
+  ]);
+  const lanes = await page
+    .locator('section[data-scenario="threading-basic"] [data-role="output"] .lane')
+    .allTextContents();
+  assert.ok(
+    lanes.every((l) => l.startsWith('Thread-1')),
+    lanes.join(),
+  );
   const arrivals = await page.evaluate(() => window.lineArrivals);
   assert.equal(arrivals.length, 5);
   for (let i = 1; i < arrivals.length; i++) {
-    assert.ok(arrivals[i] - arrivals[i - 1] >= 80, `line ${i} came ${arrivals[i] - arrivals[i - 1]} ms after the one before`);
+    assert.ok(
+      arrivals[i] - arrivals[i - 1] >= 80,
+      `line ${i} came ${arrivals[i] - arrivals[i - 1]} ms after the one before`,
+    );
   }
-  const elapsed = Number(await page.locator('section[data-scenario="threading-basic"] [data-role="elapsed"]').getAttribute('data-ms'));
+  const elapsed = Number(
+    await page.locator('section[data-scenario="threading-basic"] [data-role="elapsed"]').getAttribute('data-ms'),
+  );
   assert.ok(elapsed >= 500, `5 sleeps of 100 ms took ${elapsed} ms`);
   await page.screenshot({ path: join(OUTPUT, 'threading-basic-1280.png'), fullPage: false });
   assert.deepEqual(errors, []);

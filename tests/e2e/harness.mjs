@@ -36,8 +36,15 @@ export function startServer({ root = join(ROOT, 'www'), flags = [] } = {}) {
 export function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-sync',
-      '--disable-background-networking', '--disable-component-update'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
   });
 }
 
@@ -65,12 +72,18 @@ export async function stopSuite({ server, browser }) {
 }
 
 /** A page that records console errors and uncaught exceptions into `errors`. */
-export async function openPage(browser, url, { viewport = { width: 1280, height: 800 }, colorScheme = 'light', ready = true, waitUntil = 'load' } = {}) {
+export async function openPage(
+  browser,
+  url,
+  { viewport = { width: 1280, height: 800 }, colorScheme = 'light', ready = true, waitUntil = 'load' } = {},
+) {
   const context = await browser.newContext({ viewport, colorScheme });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
   await page.goto(url, { waitUntil });
   if (ready) await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
   return { page, errors, context };
@@ -91,8 +104,11 @@ export function settled(page, id, { timeout = 60_000 } = {}) {
 /** Waits until the shared panel of section `id` (a stepping lesson) shows `steps` steps taken. */
 export function sharedPanelSteps(page, id, steps) {
   return page.waitForFunction(
-    ([sid, n]) => document.querySelector(`section[data-scenario="${sid}"] [data-role="shared"]`)?.dataset.steps === String(n),
-    [id, steps], { timeout: 10_000 });
+    ([sid, n]) =>
+      document.querySelector(`section[data-scenario="${sid}"] [data-role="shared"]`)?.dataset.steps === String(n),
+    [id, steps],
+    { timeout: 10_000 },
+  );
 }
 
 /** Clicks Run in a section and waits until its status leaves `running`; returns the state. */

@@ -16,15 +16,21 @@ const rules = JSON.parse(readFileSync(join(ROOT_DIR, 'server', 'headers.json'), 
 const policy = (frameAncestors) => `${rules.csp.join('; ')}; frame-ancestors ${frameAncestors}`;
 // Each HTML path form a host may serve, and who may frame it.
 const PAGES = {
-  '/': "'self'", '/index.html': "'self'", '/index': "'self'",
-  '/embed.html': '*', '/embed': '*',
+  '/': "'self'",
+  '/index.html': "'self'",
+  '/index': "'self'",
+  '/embed.html': '*',
+  '/embed': '*',
 };
 
 function written() {
   const out = mkdtempSync(join(tmpdir(), 'pg-host-config-'));
   try {
     execFileSync(process.execPath, [join(ROOT_DIR, 'tools', 'write-host-config.mjs'), out], { stdio: 'pipe' });
-    return { headersFile: readFileSync(join(out, '_headers'), 'utf8'), serveJson: JSON.parse(readFileSync(join(out, 'serve.json'), 'utf8')) };
+    return {
+      headersFile: readFileSync(join(out, '_headers'), 'utf8'),
+      serveJson: JSON.parse(readFileSync(join(out, 'serve.json'), 'utf8')),
+    };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -36,9 +42,13 @@ function parseHeadersFile(text) {
   let current;
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
-    if (!line.startsWith(' ')) { current = rulesByPath[line] ??= {}; continue; }
+    if (!line.startsWith(' ')) {
+      current = rulesByPath[line] ??= {};
+      continue;
+    }
     const [name, ...value] = line.trim().split(': ');
-    (current[name.toLowerCase()] ??= []).push(value.join(': '));
+    current[name.toLowerCase()] ??= [];
+    current[name.toLowerCase()].push(value.join(': '));
   }
   return rulesByPath;
 }
@@ -48,11 +58,11 @@ test('_headers: every page path form has the CSP with its frame-ancestors, once'
   for (const [path, frameAncestors] of Object.entries(PAGES)) {
     assert.deepEqual(byPath[path]?.['content-security-policy'], [policy(frameAncestors)], path);
   }
-  assert.equal(byPath['/*']['content-security-policy'], undefined, 'no CSP on /* beside the pages\' own');
+  assert.equal(byPath['/*']['content-security-policy'], undefined, "no CSP on /* beside the pages' own");
   assert.deepEqual(byPath['/*']['cross-origin-resource-policy'], ['cross-origin']);
   assert.deepEqual(byPath['/*']['cross-origin-embedder-policy'], ['require-corp']);
   assert.deepEqual(byPath['/*.wasm']['content-type'], ['application/wasm']);
-  assert.equal(byPath['/*']['cache-control'], undefined, 'the dev server\'s no-cache stays there');
+  assert.equal(byPath['/*']['cache-control'], undefined, "the dev server's no-cache stays there");
 });
 
 test('serve.json: every page path form has the CSP with its frame-ancestors, once', () => {
@@ -60,7 +70,9 @@ test('serve.json: every page path form has the CSP with its frame-ancestors, onc
   const source = (path) => (path === '/' ? '/' : path.slice(1));
   for (const [path, frameAncestors] of Object.entries(PAGES)) {
     const matching = serveJson.headers.filter((rule) => rule.source === source(path));
-    const csps = matching.flatMap((rule) => rule.headers.filter((h) => h.key === 'Content-Security-Policy').map((h) => h.value));
+    const csps = matching.flatMap((rule) =>
+      rule.headers.filter((h) => h.key === 'Content-Security-Policy').map((h) => h.value),
+    );
     assert.deepEqual(csps, [policy(frameAncestors)], path);
   }
   const all = serveJson.headers.find((rule) => rule.source === '**/*');

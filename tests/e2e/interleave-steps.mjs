@@ -18,37 +18,53 @@ export async function stepLatencies(page, steps = 40) {
   await section.locator('input[name="schedule"]').fill('');
   await section.locator('[data-action="run"]').click();
   await section.locator('[data-action="step"][data-lane="Thread-1"]').waitFor();
-  const times = await page.evaluate(async ([id, n]) => {
-    const root = document.querySelector(`section[data-scenario="${id}"]`);
-    const shared = root.querySelector('[data-role="shared"]');
-    const out = [];
-    for (let i = 0; i < n; i++) {
-      const target = String(i + 1);
-      const shown = new Promise((resolve) => {
-        const observer = new MutationObserver(() => {
-          if (shared.dataset.steps === target) { observer.disconnect(); resolve(); }
+  const times = await page.evaluate(
+    async ([id, n]) => {
+      const root = document.querySelector(`section[data-scenario="${id}"]`);
+      const shared = root.querySelector('[data-role="shared"]');
+      const out = [];
+      for (let i = 0; i < n; i++) {
+        const target = String(i + 1);
+        const shown = new Promise((resolve) => {
+          const observer = new MutationObserver(() => {
+            if (shared.dataset.steps === target) {
+              observer.disconnect();
+              resolve();
+            }
+          });
+          observer.observe(shared, { attributes: true, attributeFilter: ['data-steps'] });
         });
-        observer.observe(shared, { attributes: true, attributeFilter: ['data-steps'] });
-      });
-      const t = performance.now();
-      root.querySelector(`[data-action="step"][data-lane="Thread-${(i % 3) + 1}"]`).click();
-      await shown;
-      out.push(performance.now() - t);
-      await new Promise((r) => requestAnimationFrame(r)); // one step per frame, as a learner clicks
-    }
-    return out;
-  }, [ID, steps]);
+        const t = performance.now();
+        root.querySelector(`[data-action="step"][data-lane="Thread-${(i % 3) + 1}"]`).click();
+        await shown;
+        out.push(performance.now() - t);
+        await new Promise((r) => requestAnimationFrame(r)); // one step per frame, as a learner clicks
+      }
+      return out;
+    },
+    [ID, steps],
+  );
   await section.locator('[data-action="free"]').click();
-  await page.waitForFunction((id) => document.querySelector(`section[data-scenario="${id}"] [data-role="status"]`).dataset.state === 'done', ID);
+  await page.waitForFunction(
+    (id) => document.querySelector(`section[data-scenario="${id}"] [data-role="status"]`).dataset.state === 'done',
+    ID,
+  );
   const sorted = [...times].sort((a, b) => a - b);
   return { n: times.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1) };
 }
 
 /** Explores every order of `threads` x `k` through the API: `{ orders, ms, perSecond }`. */
 export async function exploreFigures(page, threads = 2, k = 3) {
-  const { orders, ms } = await page.evaluate(async ([t, kk]) => {
-    const { value } = await window.playground.run('threading-interleave', { threads: t, k: kk }, { action: 'explore' }).done;
-    return { orders: Number(value.orders), ms: value.ms };
-  }, [threads, k]);
+  const { orders, ms } = await page.evaluate(
+    async ([t, kk]) => {
+      const { value } = await window.playground.run(
+        'threading-interleave',
+        { threads: t, k: kk },
+        { action: 'explore' },
+      ).done;
+      return { orders: Number(value.orders), ms: value.ms };
+    },
+    [threads, k],
+  );
   return { orders, ms, perSecond: (orders * 1000) / ms };
 }

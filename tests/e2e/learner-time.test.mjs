@@ -10,14 +10,19 @@ const awaiting = (t) => ({ t, lane: 'MainThread', kind: 'awaiting-input' });
 test('the waits are the input spans, merged, and an announced wait not yet ended is open until now', () => {
   const events = [awaiting(10), input(10, 30), awaiting(40), input(40, 50), awaiting(60)];
   assert.deepEqual(learnerWaits(events, 100), [
-    { start: 10, end: 30, open: false }, { start: 40, end: 50, open: false }, { start: 60, end: 100, open: true },
+    { start: 10, end: 30, open: false },
+    { start: 40, end: 50, open: false },
+    { start: 60, end: 100, open: true },
   ]);
   assert.deepEqual(learnerWaits([input(0, 10), input(5, 20)]), [{ start: 0, end: 20, open: false }]);
   assert.deepEqual(learnerWaits([{ t: 5, kind: 'line' }]), []);
 });
 
 test('the program clock skips the waits: before, inside and after one', () => {
-  const clock = programClock([{ start: 10, end: 30, open: false }, { start: 40, end: 50, open: false }]);
+  const clock = programClock([
+    { start: 10, end: 30, open: false },
+    { start: 40, end: 50, open: false },
+  ]);
   assert.equal(clock.learnerMs, 30);
   assert.deepEqual([0, 10, 20, 30, 35, 45, 60].map(clock.at), [0, 10, 10, 10, 15, 20, 30]);
   assert.equal(clock.skip(20), 30);
@@ -41,7 +46,7 @@ test('the live clock stops while the run waits and goes on after the step', () =
   assert.equal(live.programMs(0, 5100), 200);
 });
 
-test('the trace counts the program\'s time: a span across a wait loses the wait, which stays as an instant', async () => {
+test("the trace counts the program's time: a span across a wait loses the wait, which stays as an instant", async () => {
   const { toChromeTrace } = await import('../../www/trace.js');
   const events = [
     { t: 0, lane: 'MainThread', kind: 'lane-start', what: 'main' },
@@ -55,6 +60,6 @@ test('the trace counts the program\'s time: a span across a wait loses the wait,
   assert.deepEqual([parked.ts, parked.dur], [5000, 15000], 'µs of program time: 5 ms before the wait, 10 after');
   assert.equal(trace.traceEvents.find((e) => e.cat === 'line').ts, 30000);
   const wait = trace.traceEvents.find((e) => e.cat === 'learner');
-  assert.equal(wait.name, 'You took 5.0 s to choose the next step: not the program\'s time');
+  assert.equal(wait.name, "You took 5.0 s to choose the next step: not the program's time");
   assert.equal(trace.metadata.learnerMs, 5000);
 });

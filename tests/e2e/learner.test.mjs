@@ -8,15 +8,18 @@ import { axeViolations } from './axe.mjs';
 
 let server;
 let browser;
-before(async () => { ({ server, browser } = await startSuite()); });
+before(async () => {
+  ({ server, browser } = await startSuite());
+});
 after(() => stopSuite({ server, browser }));
 
 const INTERLEAVE = 'threading-interleave';
 const section = (page, id) => page.locator(`section[data-scenario="${id}"]`);
-const statusOf = (page, id) => page.evaluate((sid) => {
-  const s = document.querySelector(`section[data-scenario="${sid}"] [data-role="status"]`);
-  return { state: s.dataset.state, text: s.textContent };
-}, id);
+const statusOf = (page, id) =>
+  page.evaluate((sid) => {
+    const s = document.querySelector(`section[data-scenario="${sid}"] [data-role="status"]`);
+    return { state: s.dataset.state, text: s.textContent };
+  }, id);
 const elapsedText = (page, id) => section(page, id).locator('[data-role="elapsed"]').textContent();
 
 test('while the threads wait for the learner the clock stops and says so; the timeline cuts the wait out', async () => {
@@ -24,8 +27,13 @@ test('while the threads wait for the learner the clock stops and says so; the ti
   const lesson = section(page, INTERLEAVE);
   await lesson.locator('[data-action="run"]').click();
   await lesson.locator('[data-action="step"][data-lane="Thread-1"]').waitFor();
-  await page.waitForFunction((id) => /Waiting for your step/.test(
-    document.querySelector(`section[data-scenario="${id}"] [data-role="status"]`).textContent), INTERLEAVE);
+  await page.waitForFunction(
+    (id) =>
+      /Waiting for your step/.test(
+        document.querySelector(`section[data-scenario="${id}"] [data-role="status"]`).textContent,
+      ),
+    INTERLEAVE,
+  );
   const first = await elapsedText(page, INTERLEAVE);
   await page.waitForTimeout(1500); // the learner thinks
   assert.equal(await elapsedText(page, INTERLEAVE), first, 'the clock stood still while the run waited');
@@ -41,10 +49,16 @@ test('while the threads wait for the learner the clock stops and says so; the ti
   assert.ok(ms < 1500, `the program's own time is short (${ms} ms), the learner's 2.3 s are not in it`);
   // The timeline: each wait a gap of a few px, its words naming the learner's time.
   const gaps = lesson.locator('[data-kind="learner-wait"]');
-  assert.ok(await gaps.count() >= 6, 'a gap per wait for a step');
+  assert.ok((await gaps.count()) >= 6, 'a gap per wait for a step');
   const widths = await gaps.evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('width'))));
-  assert.ok(widths.every((w) => w <= 14.01), `gaps are drawn narrow: ${widths}`);
-  assert.match(await gaps.first().getAttribute('data-detail'), /^You took \d+(\.\d)? (s|ms) to choose the next step: not the program's time$/);
+  assert.ok(
+    widths.every((w) => w <= 14.01),
+    `gaps are drawn narrow: ${widths}`,
+  );
+  assert.match(
+    await gaps.first().getAttribute('data-detail'),
+    /^You took \d+(\.\d)? (s|ms) to choose the next step: not the program's time$/,
+  );
   const axis = await lesson.locator('.timeline-svg').getAttribute('aria-label');
   assert.match(axis, /of the program's time; \d+ waits for your step are cut out$/);
   const lastTick = await lesson.locator('.axis text').last().textContent();
@@ -70,9 +84,14 @@ test('Enter on Run leaves focus on the first step button, whose name is "Step Th
   await lesson.locator('[data-action="run"]').focus();
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.activeElement?.dataset.action === 'step', null, { timeout: 20_000 });
-  const focused = await page.evaluate(() => ({ lane: document.activeElement.dataset.lane, key: document.activeElement.getAttribute('aria-keyshortcuts') }));
+  const focused = await page.evaluate(() => ({
+    lane: document.activeElement.dataset.lane,
+    key: document.activeElement.getAttribute('aria-keyshortcuts'),
+  }));
   assert.deepEqual(focused, { lane: 'Thread-1', key: '1' });
-  const names = await lesson.locator('[data-action="step"]').evaluateAll((buttons) => buttons.map((b) => b.textContent));
+  const names = await lesson
+    .locator('[data-action="step"]')
+    .evaluateAll((buttons) => buttons.map((b) => b.textContent));
   assert.equal(names.length, 2);
   const accessible = await lesson.getByRole('button', { name: 'Step Thread-1', exact: true }).count();
   assert.equal(accessible, 1, 'the key is not part of the name');
@@ -83,12 +102,16 @@ test('Enter on Run leaves focus on the first step button, whose name is "Step Th
   await lesson.locator('[data-action="stop"]').focus();
   await page.keyboard.press('Enter');
   await settled(page, INTERLEAVE);
-  assert.equal(await page.evaluate(() => document.activeElement?.dataset.action), 'run', 'Stop hands focus back to Run');
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.dataset.action),
+    'run',
+    'Stop hands focus back to Run',
+  );
   assert.deepEqual(errors, []);
   await context.close();
 });
 
-test('the seed\'s race loses updates on the first press, on 20 fresh page loads', async () => {
+test("the seed's race loses updates on the first press, on 20 fresh page loads", async () => {
   const ID = 'threading-lock';
   const lost = [];
   for (let i = 0; i < 20; i++) {
@@ -99,7 +122,11 @@ test('the seed\'s race loses updates on the first press, on 20 fresh page loads'
     assert.match(noLock, /^no lock: Final counter: \d+ of 200000, /);
     lost.push(!/exact/.test(noLock.split(';')[0]));
     if (i === 0) {
-      assert.match(noLock, /; (the first round already lost updates|it took \d+ rounds until one lost an update)/, noLock);
+      assert.match(
+        noLock,
+        /; (the first round already lost updates|it took \d+ rounds until one lost an update)/,
+        noLock,
+      );
       assert.deepEqual(await axeViolations(page), []);
     }
     assert.deepEqual(errors, []);

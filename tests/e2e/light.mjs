@@ -5,7 +5,8 @@
 import { runInPage } from './harness.mjs';
 
 /** `{ id: { light, busy } }` for every scenario, from the page's own list. */
-export const testParams = (page) => page.evaluate(() => Object.fromEntries(window.playground.scenarios.map((s) => [s.id, s.testParams])));
+export const testParams = (page) =>
+  page.evaluate(() => Object.fromEntries(window.playground.scenarios.map((s) => [s.id, s.testParams])));
 
 /** `{ id: params }` of one kind ('light' or 'busy') for every scenario. */
 export async function paramsOf(page, kind) {

@@ -10,24 +10,35 @@ import { runLight, scenarioIds } from './light.mjs';
 
 let server;
 let browser;
-before(async () => { ({ server, browser } = await startSuite()); });
+before(async () => {
+  ({ server, browser } = await startSuite());
+});
 after(() => stopSuite({ server, browser }));
 
 const WIDE = { viewport: { width: 1280, height: 800 }, colorScheme: 'light' };
 const PHONE = { viewport: { width: 390, height: 844 }, colorScheme: 'dark' };
 const nav = 'nav[aria-label="Scenarios"]';
-const currentLinks = (page) => page.locator(`${nav} a[aria-current="true"]`).evaluateAll((as) => as.map((a) => a.dataset.scenarioLink));
+const currentLinks = (page) =>
+  page.locator(`${nav} a[aria-current="true"]`).evaluateAll((as) => as.map((a) => a.dataset.scenarioLink));
 /** The section's top relative to the viewport, in px. */
-const topOf = (page, id) => page.locator(`section[data-scenario="${id}"]`).evaluate((s) => s.getBoundingClientRect().top);
+const topOf = (page, id) =>
+  page.locator(`section[data-scenario="${id}"]`).evaluate((s) => s.getBoundingClientRect().top);
 
-test('the nav lists every scenario, grouped as the seed groups them, then the learner\'s own program, then the lessons beyond the seed', async () => {
+test("the nav lists every scenario, grouped as the seed groups them, then the learner's own program, then the lessons beyond the seed", async () => {
   const { page, errors, context } = await openPage(browser, server.url, WIDE);
-  const scenarios = await page.evaluate(() => window.playground.scenarios.map(({ id, seedSection, fromSeed }) => ({ id, seedSection, fromSeed })));
-  const groups = await page.locator(`${nav} .nav-group`).evaluateAll((gs) => gs.map((g) => ({
-    name: g.querySelector('.nav-group-name').textContent,
-    ids: [...g.querySelectorAll('a')].map((a) => a.getAttribute('href').slice(1)),
-  })));
-  assert.deepEqual(groups.map((g) => g.name), ['Threading', 'Multiprocessing', 'Asyncio', 'Concurrent Futures', 'Your own Python', 'Lessons beyond the seed']);
+  const scenarios = await page.evaluate(() =>
+    window.playground.scenarios.map(({ id, seedSection, fromSeed }) => ({ id, seedSection, fromSeed })),
+  );
+  const groups = await page.locator(`${nav} .nav-group`).evaluateAll((gs) =>
+    gs.map((g) => ({
+      name: g.querySelector('.nav-group-name').textContent,
+      ids: [...g.querySelectorAll('a')].map((a) => a.getAttribute('href').slice(1)),
+    })),
+  );
+  assert.deepEqual(
+    groups.map((g) => g.name),
+    ['Threading', 'Multiprocessing', 'Asyncio', 'Concurrent Futures', 'Your own Python', 'Lessons beyond the seed'],
+  );
   for (const s of scenarios) {
     const group = groups.find((g) => g.ids.includes(s.id));
     assert.ok(group, `${s.id} is in the nav`);
@@ -38,7 +49,10 @@ test('the nav lists every scenario, grouped as the seed groups them, then the le
   assert.equal(groups.flatMap((g) => g.ids).length, scenarios.length + 1, 'each scenario once, and the own program');
   // The links are in the order of the sections on the page.
   const sections = await page.locator('section[data-scenario]').evaluateAll((ss) => ss.map((s) => s.dataset.scenario));
-  assert.deepEqual(groups.flatMap((g) => g.ids), sections);
+  assert.deepEqual(
+    groups.flatMap((g) => g.ids),
+    sections,
+  );
   // Wide: a sticky side column, visible while the page scrolls far down.
   await page.locator('section[data-scenario="threading-deadlock"]').scrollIntoViewIfNeeded();
   const box = await page.locator(nav).boundingBox();
@@ -54,14 +68,21 @@ test('#id alone scrolls to, selects and marks its section, and focuses its Run',
   assert.ok(top >= 0 && top < 40, `the section is at the top (${top} px)`);
   assert.equal(await page.locator('section.selected').getAttribute('data-scenario'), 'threading-lock');
   assert.deepEqual(await currentLinks(page), ['threading-lock']);
-  assert.equal(await page.evaluate(() => document.activeElement.closest('section')?.dataset.scenario), 'threading-lock');
+  assert.equal(
+    await page.evaluate(() => document.activeElement.closest('section')?.dataset.scenario),
+    'threading-lock',
+  );
   assert.equal(await page.evaluate(() => document.activeElement.dataset.action), 'run');
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('#id works with ?scenario=ID&param=…: the parameters stay in the query and fill the fields', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}index.html?scenario=threading-lock&threads=4#threading-lock`, WIDE);
+  const { page, errors, context } = await openPage(
+    browser,
+    `${server.url}index.html?scenario=threading-lock&threads=4#threading-lock`,
+    WIDE,
+  );
   const section = page.locator('section[data-scenario="threading-lock"]');
   assert.equal(await section.locator('input[name="threads"]').inputValue(), '4');
   assert.equal(await page.locator('section.selected').getAttribute('data-scenario'), 'threading-lock');
@@ -74,7 +95,10 @@ test('#id works with ?scenario=ID&param=…: the parameters stay in the query an
   const deadlock = alone.page.locator('section[data-scenario="threading-deadlock"]');
   assert.equal(await deadlock.locator('input[name="ordered"]').isChecked(), true);
   assert.equal(await alone.page.locator('section.selected').getAttribute('data-scenario'), 'threading-deadlock');
-  assert.equal(await alone.page.evaluate(() => document.activeElement.closest('section')?.dataset.scenario), 'threading-deadlock');
+  assert.equal(
+    await alone.page.evaluate(() => document.activeElement.closest('section')?.dataset.scenario),
+    'threading-deadlock',
+  );
   assert.ok(await deadlock.evaluate((s) => s.getBoundingClientRect().top < innerHeight), 'in view');
   // A hash naming no scenario changes nothing.
   const unknown = await openPage(browser, `${server.url}index.html#no-such-scenario`, WIDE);
@@ -84,7 +108,7 @@ test('#id works with ?scenario=ID&param=…: the parameters stay in the query an
   await unknown.context.close();
 });
 
-test('?scenario=python and #python: the learner\'s own program is selected, marked, and its editor opens with the focus', async () => {
+test("?scenario=python and #python: the learner's own program is selected, marked, and its editor opens with the focus", async () => {
   for (const path of ['index.html?scenario=python', 'index.html#python']) {
     const { page, errors, context } = await openPage(browser, `${server.url}${path}`, WIDE);
     assert.equal(await page.locator('section.selected').getAttribute('data-scenario'), 'python', path);
@@ -92,7 +116,11 @@ test('?scenario=python and #python: the learner\'s own program is selected, mark
     const top = await topOf(page, 'python');
     assert.ok(top >= 0 && top < 40, `${path}: scrolled to it (${top} px)`);
     await page.locator('section[data-scenario="python"] [data-role="python-editor"] .cm-content').waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.classList.contains('cm-content')), true, `${path}: the editor has the focus`);
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.classList.contains('cm-content')),
+      true,
+      `${path}: the editor has the focus`,
+    );
     assert.deepEqual(errors, [], path);
     await context.close();
   }
@@ -105,11 +133,16 @@ test('a nav link goes to its section and selects it; scrolling marks the current
   assert.equal(new URL(page.url()).hash, '#asyncio-gather');
   const top = await topOf(page, 'asyncio-gather');
   assert.ok(top >= 0 && top < 40, `scrolled to it (${top} px)`);
-  await page.waitForFunction(() => document.querySelector('nav a[aria-current="true"]')?.dataset.scenarioLink === 'asyncio-gather');
+  await page.waitForFunction(
+    () => document.querySelector('nav a[aria-current="true"]')?.dataset.scenarioLink === 'asyncio-gather',
+  );
   // Scrolling (no click) moves the mark; exactly one link carries it.
   for (const id of ['multiprocessing-pool', 'threading-gil']) {
     await page.locator(`section[data-scenario="${id}"]`).evaluate((s) => window.scrollTo(0, s.offsetTop + 40));
-    await page.waitForFunction((sid) => document.querySelector('nav a[aria-current="true"]')?.dataset.scenarioLink === sid, id);
+    await page.waitForFunction(
+      (sid) => document.querySelector('nav a[aria-current="true"]')?.dataset.scenarioLink === sid,
+      id,
+    );
     assert.deepEqual(await currentLinks(page), [id]);
   }
   await page.screenshot({ path: join(OUTPUT, 'nav-mid-1280-light.png') });
@@ -130,12 +163,19 @@ test('390 px: the nav is a one-line disclosure naming the current section; a lin
   const open = await page.locator(`${nav} .nav-groups`).boundingBox();
   assert.ok(open.height < 844 * 0.75, `the open list takes ${open.height} px of 844`);
   await page.locator(`${nav} a[href="#concurrent-futures"]`).click();
-  await page.waitForFunction(() => document.querySelector('section.selected')?.dataset.scenario === 'concurrent-futures');
+  await page.waitForFunction(
+    () => document.querySelector('section.selected')?.dataset.scenario === 'concurrent-futures',
+  );
   assert.equal(await page.locator(`${nav} details`).evaluate((d) => d.open), false, 'closed after choosing');
   const top = await topOf(page, 'concurrent-futures');
   const navBottom = (await page.locator(nav).boundingBox()).height;
-  assert.ok(top >= navBottom - 1 && top < navBottom + 40, `the section starts below the sticky bar (${top} px, bar ${navBottom} px)`);
-  await page.waitForFunction(() => /Thread and process executors/.test(document.querySelector('[data-role="nav-current"]').textContent));
+  assert.ok(
+    top >= navBottom - 1 && top < navBottom + 40,
+    `the section starts below the sticky bar (${top} px, bar ${navBottom} px)`,
+  );
+  await page.waitForFunction(() =>
+    /Thread and process executors/.test(document.querySelector('[data-role="nav-current"]').textContent),
+  );
   await page.evaluate(() => window.scrollBy(0, 300));
   await page.screenshot({ path: join(OUTPUT, 'nav-mid-390-dark.png') });
   // Escape closes the open list and returns to its summary.
@@ -156,30 +196,44 @@ test('390 px: no sideways scrolling after any scenario runs; lane labels stay in
   for (const id of await scenarioIds(page)) {
     const state = await runLight(page, id);
     assert.ok(['done', 'error'].includes(state), `${id} ended ${state}`);
-    const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    const [scroll, client] = await page.evaluate(() => [
+      document.documentElement.scrollWidth,
+      document.documentElement.clientWidth,
+    ]);
     assert.ok(scroll <= client, `after ${id}: scrollWidth ${scroll} > clientWidth ${client}`);
     // In one evaluation: a timeline may be redrawn (replaced) between two.
-    const outside = await page.evaluate((sid) => [...document.querySelectorAll(`section[data-scenario="${sid}"] :not(svg) > svg`)].flatMap((svg) => {
-      const right = svg.getBoundingClientRect().right;
-      const host = svg.parentElement.getBoundingClientRect().right;
-      return [...svg.querySelectorAll('text')].filter((t) => t.getBoundingClientRect().right > right + 1 || right > host + 1)
-        .map((t) => `${t.textContent} (${Math.round(t.getBoundingClientRect().right)} > ${Math.round(right)})`);
-    }), id);
+    const outside = await page.evaluate(
+      (sid) =>
+        [...document.querySelectorAll(`section[data-scenario="${sid}"] :not(svg) > svg`)].flatMap((svg) => {
+          const right = svg.getBoundingClientRect().right;
+          const host = svg.parentElement.getBoundingClientRect().right;
+          return [...svg.querySelectorAll('text')]
+            .filter((t) => t.getBoundingClientRect().right > right + 1 || right > host + 1)
+            .map((t) => `${t.textContent} (${Math.round(t.getBoundingClientRect().right)} > ${Math.round(right)})`);
+        }),
+      id,
+    );
     assert.deepEqual(outside, [], `${id}: text past the right edge of its drawing`);
   }
   // A shortened lane label keeps its full text in the details of the lane's bars.
   const gil = page.locator('section[data-scenario="threading-gil"] [data-role="timeline"]');
   const long = gil.locator('text.lane-label', { hasText: '…' }).first();
-  assert.ok(await long.count() > 0, 'the GIL lesson has a label too long for 390 px');
+  assert.ok((await long.count()) > 0, 'the GIL lesson has a label too long for 390 px');
   const full = await long.locator('title').textContent();
-  const detail = await gil.locator(`g.lane[data-lane="${full.split(' · ')[0]}"] rect.bar`).first().getAttribute('data-detail');
+  const detail = await gil
+    .locator(`g.lane[data-lane="${full.split(' · ')[0]}"] rect.bar`)
+    .first()
+    .getAttribute('data-detail');
   assert.ok(detail.endsWith(`(lane: ${full})`), detail);
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('the Rust column folds the Python it quotes into one line; click or Enter shows it; pairing still works', async () => {
-  for (const [options, name] of [[WIDE, 'code-fold-1280-light.png'], [PHONE, 'code-fold-390-dark.png']]) {
+  for (const [options, name] of [
+    [WIDE, 'code-fold-1280-light.png'],
+    [PHONE, 'code-fold-390-dark.png'],
+  ]) {
     const { page, errors, context } = await openPage(browser, server.url, options);
     const section = page.locator('section[data-scenario="threading-lock"]');
     await section.locator('details.code summary').click();
@@ -190,7 +244,9 @@ test('the Rust column folds the Python it quotes into one line; click or Enter s
     assert.equal(await fold.getAttribute('aria-expanded'), 'false');
     assert.equal(await folded.isVisible(), false);
     // The first visible Rust line is the fold, right after the file's one-line summary.
-    const firstLines = await section.locator('.lang-rust > code > *').evaluateAll((els) => els.slice(0, 3).map((e) => e.className));
+    const firstLines = await section
+      .locator('.lang-rust > code > *')
+      .evaluateAll((els) => els.slice(0, 3).map((e) => e.className));
     assert.deepEqual(firstLines.slice(0, 3), ['code-line', 'code-line', 'code-fold']);
     const hidden = await folded.locator('.code-line').count();
     const python = await section.locator('.lang-python .code-line').count();

@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { startSuite, stopSuite } from './harness.mjs';
 
 let suite;
-before(async () => { suite = await startSuite({ open: '' }); });
+before(async () => {
+  suite = await startSuite({ open: '' });
+});
 after(() => stopSuite(suite));
 
 const DECLARATIONS = readFileSync(new URL('../../npm/playground.d.ts', import.meta.url), 'utf8');
@@ -27,15 +29,24 @@ test('what playground.d.ts declares is what the API has', async () => {
     const own = (o) => Object.keys(o);
     const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(pg)).filter((k) => k !== 'constructor');
     const run = await pg.run('threading-basic', { count: 1, delay_ms: 1 }).done;
-    return { playground: [...own(pg), ...methods], scenario: own(pg.scenarios[0]), param: own(Object.values(pg.scenarios[0].params)[0]),
-      capabilities: own(pg.capabilities), result: own(run) };
+    return {
+      playground: [...own(pg), ...methods],
+      scenario: own(pg.scenarios[0]),
+      param: own(Object.values(pg.scenarios[0].params)[0]),
+      capabilities: own(pg.capabilities),
+      result: own(run),
+    };
   });
-  for (const member of required(members('Playground'))) assert.ok(seen.playground.includes(member), `pg.${member} is declared but missing`);
+  for (const member of required(members('Playground')))
+    assert.ok(seen.playground.includes(member), `pg.${member} is declared but missing`);
   // Members the page has beyond the declared API: kept for the page, the bench and diagnostics.
   const undeclaredOnPurpose = ['world', 'startupFigures', 'liveWorkers', 'bench'];
   const declared = members('Playground').map((m) => m.replace('?', ''));
   for (const member of seen.playground) {
-    assert.ok(declared.includes(member) || undeclaredOnPurpose.includes(member), `pg.${member} exists but playground.d.ts does not declare it`);
+    assert.ok(
+      declared.includes(member) || undeclaredOnPurpose.includes(member),
+      `pg.${member} exists but playground.d.ts does not declare it`,
+    );
   }
   assert.deepEqual([...seen.scenario].sort(), members('Scenario').sort());
   for (const member of required(members('ParamSpec'))) assert.ok(seen.param.includes(member), `ParamSpec.${member}`);

@@ -9,16 +9,16 @@ import { join } from 'node:path';
 import { OUTPUT, ROOT, openPage, startServer, startSuite, stopSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 
-
 let server;
 let browser;
 const more = []; // servers of the embed test
-before(async () => { ({ server, browser } = await startSuite()); });
+before(async () => {
+  ({ server, browser } = await startSuite());
+});
 after(async () => {
   await stopSuite({ server, browser });
   for (const s of more) s.stop();
 });
-
 
 const section = (page, id) => page.locator(`section[data-scenario="${id}"]`);
 const graded = (scope) => scope.locator('[data-role="prediction"][data-state="graded"]').waitFor({ timeout: 120_000 });
@@ -28,7 +28,10 @@ const activeIn = (page, selector) => page.evaluate((sel) => Boolean(document.act
 /** Ticks the choice whose label starts with `label` in the question `name`, and confirms. */
 async function answer(scope, choices) {
   for (const [name, label] of Object.entries(choices)) {
-    await scope.locator(`[data-role="predict"] fieldset[data-question="${name}"] label`, { hasText: label }).first().click();
+    await scope
+      .locator(`[data-role="predict"] fieldset[data-question="${name}"] label`, { hasText: label })
+      .first()
+      .click();
   }
   await scope.locator('[data-action="predict-run"]').click();
 }
@@ -38,10 +41,17 @@ test('the scenarios that say they have questions (Rust `predict`) are exactly th
   const { flagged, asked, toggles } = await page.evaluate(async () => {
     const { predictedScenarios } = await import('./predictions.js');
     return {
-      flagged: window.playground.scenarios.filter((s) => s.predict).map((s) => s.id).sort(),
+      flagged: window.playground.scenarios
+        .filter((s) => s.predict)
+        .map((s) => s.id)
+        .sort(),
       // Of the scenarios this build has.
-      asked: predictedScenarios().filter((id) => window.playground.scenarios.some((s) => s.id === id)).sort(),
-      toggles: [...document.querySelectorAll('section[data-scenario]:has([data-action="predict-first"])')].map((s) => s.dataset.scenario).sort(),
+      asked: predictedScenarios()
+        .filter((id) => window.playground.scenarios.some((s) => s.id === id))
+        .sort(),
+      toggles: [...document.querySelectorAll('section[data-scenario]:has([data-action="predict-first"])')]
+        .map((s) => s.dataset.scenario)
+        .sort(),
     };
   });
   assert.ok(flagged.length > 0);
@@ -59,8 +69,15 @@ test('predict=1: Run on threading-lock asks first (focused, keyboard), and "more
   const question = lock.locator('[data-role="predict"]');
   await question.waitFor();
   assert.equal(await status(lock), 'idle', 'nothing runs before the prediction');
-  assert.equal(await question.locator('fieldset legend').textContent(), 'What will the no-lock final counter be? (2 threads × 100,000 increments)');
-  assert.deepEqual(await question.locator('label.predict-choice').allTextContents(), ['exactly 200,000', 'less than 200,000', 'more than 200,000']);
+  assert.equal(
+    await question.locator('fieldset legend').textContent(),
+    'What will the no-lock final counter be? (2 threads × 100,000 increments)',
+  );
+  assert.deepEqual(await question.locator('label.predict-choice').allTextContents(), [
+    'exactly 200,000',
+    'less than 200,000',
+    'more than 200,000',
+  ]);
   assert.ok(await activeIn(page, '[data-role="predict"] fieldset'), 'focus moves to the question');
   // Confirming with no answer says so, and runs nothing.
   await lock.locator('[data-action="predict-run"]').click();
@@ -87,15 +104,23 @@ test('predict=1: Run on threading-lock asks first (focused, keyboard), and "more
   assert.equal(await grade.getAttribute('aria-live'), 'polite', 'the grade is announced');
   assert.equal(await grade.getAttribute('data-correct'), 'false');
   assert.equal(await grade.locator('.grade').getAttribute('data-verdict'), 'wrong');
-  assert.match(await grade.locator('.grade-said').textContent(), /You said: more than 200,000\. What happened: final counter [\d,]+ of 200,000: [\d,]+ updates? lost\./);
-  assert.match(await grade.locator('[data-role="grade-reason"]').textContent(),
-    /^That cannot happen\. Each store writes one more than the value its thread read, so the counter can never go above the number of increments \(200,000\)\.( This time it ended at exactly 200,000: the threads barely ran at the same time\.)?$/);
+  assert.match(
+    await grade.locator('.grade-said').textContent(),
+    /You said: more than 200,000\. What happened: final counter [\d,]+ of 200,000: [\d,]+ updates? lost\./,
+  );
+  assert.match(
+    await grade.locator('[data-role="grade-reason"]').textContent(),
+    /^That cannot happen\. Each store writes one more than the value its thread read, so the counter can never go above the number of increments \(200,000\)\.( This time it ended at exactly 200,000: the threads barely ran at the same time\.)?$/,
+  );
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('"less" is graded right, with what this run lost (the same number as its ledger)', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=threading-lock&predict=1&threads=4`);
+  const { page, errors, context } = await openPage(
+    browser,
+    `${server.url}?scenario=threading-lock&predict=1&threads=4`,
+  );
   const lock = section(page, 'threading-lock');
   await lock.locator('[data-action="run"]').click();
   await answer(lock, { final: 'less than 400,000' });
@@ -104,40 +129,71 @@ test('"less" is graded right, with what this run lost (the same number as its le
   assert.equal(await grade.getAttribute('data-correct'), 'true');
   assert.equal(await grade.locator('.grade').getAttribute('data-verdict'), 'right');
   const reason = await grade.locator('[data-role="grade-reason"]').textContent();
-  assert.match(reason, /^Updates are lost whenever the threads overlap: two threads read the same value, both store that value \+ 1, and one increment disappears\./);
+  assert.match(
+    reason,
+    /^Updates are lost whenever the threads overlap: two threads read the same value, both store that value \+ 1, and one increment disappears\./,
+  );
   await lock.locator('[data-view="race-ledger"] [data-role="ledger"]').waitFor();
-  const ledgerLost = /final counter ([\d,]+): ([\d,]+) updates lost/.exec(await lock.locator('[data-view="race-ledger"] [data-role="ledger"]').textContent());
+  const ledgerLost = /final counter ([\d,]+): ([\d,]+) updates lost/.exec(
+    await lock.locator('[data-view="race-ledger"] [data-role="ledger"]').textContent(),
+  );
   const said = await grade.locator('.grade-said').textContent();
-  assert.ok(said.includes(`final counter ${ledgerLost[1]} of 400,000: ${ledgerLost[2]} update`), `${said} / ${ledgerLost[0]}`);
+  assert.ok(
+    said.includes(`final counter ${ledgerLost[1]} of 400,000: ${ledgerLost[2]} update`),
+    `${said} / ${ledgerLost[0]}`,
+  );
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('asyncio-gather: how long main() takes and which task finishes first, graded from the run', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=asyncio-gather&predict=1&delay_ms=200`);
+  const { page, errors, context } = await openPage(
+    browser,
+    `${server.url}?scenario=asyncio-gather&predict=1&delay_ms=200`,
+  );
   const gather = section(page, 'asyncio-gather');
   await gather.locator('[data-action="run"]').click();
   const question = gather.locator('[data-role="predict"]');
   await question.waitFor();
-  assert.deepEqual(await question.locator('legend').allTextContents(),
-    ['How long will main() take? (each asyncio.sleep waits 200 ms)', 'Which task prints "finished" first?']);
-  assert.deepEqual(await question.locator('fieldset[data-question="duration"] label').allTextContents(), ['about 400 ms (2 × 200 ms)', 'about 800 ms (4 × 200 ms)']);
-  assert.deepEqual(await question.locator('fieldset[data-question="first"] label').allTextContents(), ['task1: fetch_data(1)', 'task2: fetch_data(2)']);
+  assert.deepEqual(await question.locator('legend').allTextContents(), [
+    'How long will main() take? (each asyncio.sleep waits 200 ms)',
+    'Which task prints "finished" first?',
+  ]);
+  assert.deepEqual(await question.locator('fieldset[data-question="duration"] label').allTextContents(), [
+    'about 400 ms (2 × 200 ms)',
+    'about 800 ms (4 × 200 ms)',
+  ]);
+  assert.deepEqual(await question.locator('fieldset[data-question="first"] label').allTextContents(), [
+    'task1: fetch_data(1)',
+    'task2: fetch_data(2)',
+  ]);
   await answer(gather, { duration: 'about 400 ms', first: 'task2' });
   await graded(gather);
   const grade = gather.locator('[data-role="prediction"]');
   assert.equal(await grade.getAttribute('data-correct'), 'false', 'one of two is wrong');
   const duration = grade.locator('.grade[data-question="duration"]');
   assert.equal(await duration.getAttribute('data-verdict'), 'right');
-  assert.match(await duration.locator('[data-role="grade-reason"]').textContent(),
-    /^task1 and task2 wait in asyncio\.sleep at the same time \(one wait of 200 ms\), then gather's two tasks wait at the same time \(another 200 ms\): two waits, not four\.$/);
+  assert.match(
+    await duration.locator('[data-role="grade-reason"]').textContent(),
+    /^task1 and task2 wait in asyncio\.sleep at the same time \(one wait of 200 ms\), then gather's two tasks wait at the same time \(another 200 ms\): two waits, not four\.$/,
+  );
   assert.match(await duration.locator('.grade-said').textContent(), /What happened: main\(\) took 4\d\d ms\.$/);
   const first = grade.locator('.grade[data-question="first"]');
   assert.equal(await first.getAttribute('data-verdict'), 'wrong');
   const lines = await gather.locator('[data-role="output"] .text').allTextContents();
-  assert.equal(lines.find((l) => / finished\.$/.test(l)), 'Task 1 finished.', 'graded from what was printed');
-  assert.match(await first.locator('.grade-said').textContent(), /You said: task2: fetch_data\(2\)\. What happened: "Task 1 finished\." was printed first\./);
-  assert.match(await first.locator('[data-role="grade-reason"]').textContent(), /task1 was created first, so its sleep started first and ends first/);
+  assert.equal(
+    lines.find((l) => / finished\.$/.test(l)),
+    'Task 1 finished.',
+    'graded from what was printed',
+  );
+  assert.match(
+    await first.locator('.grade-said').textContent(),
+    /You said: task2: fetch_data\(2\)\. What happened: "Task 1 finished\." was printed first\./,
+  );
+  assert.match(
+    await first.locator('[data-role="grade-reason"]').textContent(),
+    /task1 was created first, so its sleep started first and ends first/,
+  );
   await grade.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUTPUT, 'predict-asyncio-graded-1280-light.png') });
   assert.deepEqual(errors, []);
@@ -145,14 +201,19 @@ test('asyncio-gather: how long main() takes and which task finishes first, grade
 });
 
 test('threading-speedup: "about 2×" is graded against the measured speed-up and the cores', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=threading-speedup&predict=1&n=10**6`);
+  const { page, errors, context } = await openPage(
+    browser,
+    `${server.url}?scenario=threading-speedup&predict=1&n=10**6`,
+  );
   const speedup = section(page, 'threading-speedup');
   await speedup.locator('[data-action="run"]').click();
   await answer(speedup, { speedup: 'about 2×' });
   await graded(speedup);
   const { cores, two } = await page.evaluate(() => ({
     cores: navigator.hardwareConcurrency,
-    two: /2 workers: threads ([\d.]+)×/.exec(document.querySelector('[data-view="speedup-chart"] svg')?.getAttribute('aria-label') ?? '')?.[1],
+    two: /2 workers: threads ([\d.]+)×/.exec(
+      document.querySelector('[data-view="speedup-chart"] svg')?.getAttribute('aria-label') ?? '',
+    )?.[1],
   }));
   const grade = speedup.locator('[data-role="prediction"] .grade');
   const verdict = await grade.getAttribute('data-verdict');
@@ -214,9 +275,14 @@ test('threading-interleave: the smallest final counter is 2 (skipped until the s
     const params = window.playground.validate('threading-interleave', {}).params;
     const questions = predictionFor('threading-interleave').questions(params, { cores: 2 });
     const run = { params: { ...params, threads: 2, k: 3 }, lines: [], value: null, elapsedMs: 0, status: 'done' };
-    return ['2', '1', '6'].map((guess) => gradePrediction('threading-interleave', questions, { smallest: guess }, run, { cores: 2 }).results[0]);
+    return ['2', '1', '6'].map(
+      (guess) => gradePrediction('threading-interleave', questions, { smallest: guess }, run, { cores: 2 }).results[0],
+    );
   });
-  assert.deepEqual(grades.map((g) => g.verdict), ['right', 'wrong', 'wrong']);
+  assert.deepEqual(
+    grades.map((g) => g.verdict),
+    ['right', 'wrong', 'wrong'],
+  );
   assert.match(grades[0].reason, /It can end at 2: .* It cannot end lower: /);
   assert.deepEqual(errors, []);
   await context.close();
@@ -227,10 +293,16 @@ test('embedded with predict=1 in a course page of another origin: the embed post
   const course = await startServer({ root: join(ROOT, 'tests', 'e2e', 'fixtures'), flags: ['--no-isolation-headers'] });
   more.push(playground, course);
   const src = new URL('embed.html?scenario=asyncio-gather&delay_ms=100&predict=1', playground.url).href;
-  const { page, errors, context } = await openPage(browser, `${course.url}course.html?src=${encodeURIComponent(src)}`, { ready: false });
+  const { page, errors, context } = await openPage(browser, `${course.url}course.html?src=${encodeURIComponent(src)}`, {
+    ready: false,
+  });
   const frame = page.frameLocator('iframe');
   await frame.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
-  assert.match(await frame.locator('[data-role="full-page"]').getAttribute('href'), /[?&]predict=1(&|$)/, 'the full-page link keeps predict');
+  assert.match(
+    await frame.locator('[data-role="full-page"]').getAttribute('href'),
+    /[?&]predict=1(&|$)/,
+    'the full-page link keeps predict',
+  );
   await frame.locator('[data-action="run"]').click();
   await answer(frame, { duration: 'about 200 ms', first: 'task1' });
   await page.waitForFunction(() => document.body.dataset.predictions, null, { timeout: 30_000 });
@@ -247,10 +319,16 @@ test('embedded with predict=1 in a course page of another origin: the embed post
   await context.close();
 });
 
-for (const [width, height, scheme] of [[1280, 800, 'light'], [390, 844, 'dark']]) {
+for (const [width, height, scheme] of [
+  [1280, 800, 'light'],
+  [390, 844, 'dark'],
+]) {
   test(`axe and layout at ${width} px ${scheme}: the question shown, then the grade (screenshots)`, async () => {
-    const { page, errors, context } = await openPage(browser, `${server.url}?scenario=threading-lock&predict=1&iterations=20000`,
-      { viewport: { width, height }, colorScheme: scheme });
+    const { page, errors, context } = await openPage(
+      browser,
+      `${server.url}?scenario=threading-lock&predict=1&iterations=20000`,
+      { viewport: { width, height }, colorScheme: scheme },
+    );
     const lock = section(page, 'threading-lock');
     const noSideways = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
     await lock.locator('[data-action="run"]').click();
@@ -263,7 +341,10 @@ for (const [width, height, scheme] of [[1280, 800, 'light'], [390, 844, 'dark']]
     await answer(lock, { final: 'exactly 40,000' }); // "possible": the third kind of grade
     await graded(lock);
     assert.equal(await lock.locator('[data-role="prediction"] .grade').getAttribute('data-verdict'), 'possible');
-    assert.match(await lock.locator('[data-role="prediction"] [data-role="grade-reason"]').textContent(), /^The counter is exact only if no thread ever reads it while another is between its LOAD and its STORE\. (This time it ended at exactly 40,000|Usually the threads overlap, as they did this time\.)/);
+    assert.match(
+      await lock.locator('[data-role="prediction"] [data-role="grade-reason"]').textContent(),
+      /^The counter is exact only if no thread ever reads it while another is between its LOAD and its STORE\. (This time it ended at exactly 40,000|Usually the threads overlap, as they did this time\.)/,
+    );
     await lock.locator('[data-view="race-ledger"] [data-role="ledger"]').waitFor();
     assert.deepEqual(await axeViolations(page), [], 'after grading');
     assert.ok(await noSideways(), 'no sideways scroll with the grade');

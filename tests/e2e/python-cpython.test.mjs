@@ -10,7 +10,9 @@ import { startSuite, stopSuite } from './harness.mjs';
 import { runPythonIn } from './python-run.mjs';
 
 let suite;
-before(async () => { suite = await startSuite({ open: '' }); });
+before(async () => {
+  suite = await startSuite({ open: '' });
+});
 after(() => stopSuite(suite));
 
 const seed = (name) => readFileSync(new URL(`../../src/scenarios/${name}.py`, import.meta.url), 'utf8');
@@ -24,7 +26,10 @@ const withoutPids = (lines) => lines.map((line) => line.replace(/Process \d+ /g,
  */
 function asPrinted(name, lines) {
   if (!/pool/.test(name)) return lines;
-  return lines.join('\n').match(/Process PID calculating\.\.\.|\[.*\]/g).sort();
+  return lines
+    .join('\n')
+    .match(/Process PID calculating\.\.\.|\[.*\]/g)
+    .sort();
 }
 
 function cpython(source) {
@@ -37,10 +42,15 @@ const PROGRAMS = {
   'threading_lock as written': seed('threading_lock'),
   'multiprocessing_process as written': seed('multiprocessing_process'),
   // 10**8 takes CPython 5 s and the interpreter here several times that: the same program, smaller.
-  'multiprocessing_pool, smaller numbers, results printed': `${seed('multiprocessing_pool')
-    .replace('[10**6, 10**7, 10**8]', '[10**4, 10**5, 10**5 + 1]')}    print(results)\n`,
+  'multiprocessing_pool, smaller numbers, results printed': `${seed('multiprocessing_pool').replace(
+    '[10**6, 10**7, 10**8]',
+    '[10**4, 10**5, 10**5 + 1]',
+  )}    print(results)\n`,
   'asyncio_gather as written': seed('asyncio_gather'),
-  'asyncio_gather, its entry point uncommented': seed('asyncio_gather').replace('# asyncio.run(main())', 'asyncio.run(main())'),
+  'asyncio_gather, its entry point uncommented': seed('asyncio_gather').replace(
+    '# asyncio.run(main())',
+    'asyncio.run(main())',
+  ),
   'concurrent_futures as written': seed('concurrent_futures'),
   'concurrent_futures, results printed': `${seed('concurrent_futures')}print(results)\n`,
 };
@@ -52,6 +62,7 @@ for (const [name, source] of Object.entries(PROGRAMS)) {
     assert.equal(result.status, 'done', JSON.stringify(result));
     assert.deepEqual(result.stderr, []);
     assert.deepEqual(asPrinted(name, withoutPids(result.lines)), asPrinted(name, expected));
-    if (/entry point/.test(name)) assert.ok(result.elapsedMs >= 2000, `two rounds of 1 s waits: ${result.elapsedMs} ms`);
+    if (/entry point/.test(name))
+      assert.ok(result.elapsedMs >= 2000, `two rounds of 1 s waits: ${result.elapsedMs} ms`);
   });
 }

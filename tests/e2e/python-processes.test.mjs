@@ -8,12 +8,14 @@ import { startSuite, stopSuite } from './harness.mjs';
 import { BUSY, runPythonIn } from './python-run.mjs';
 
 let suite;
-before(async () => { suite = await startSuite({ open: '' }); });
+before(async () => {
+  suite = await startSuite({ open: '' });
+});
 after(() => stopSuite(suite));
 const runPython = (source, options) => runPythonIn(suite.page, source, options);
 const seed = (name) => readFileSync(new URL(`../../src/scenarios/${name}.py`, import.meta.url), 'utf8');
 
-test('the seed\'s multiprocessing.Process runs as written: one line from a process of its own', async () => {
+test("the seed's multiprocessing.Process runs as written: one line from a process of its own", async () => {
   const result = await runPython(seed('multiprocessing_process'));
   assert.equal(result.status, 'done', JSON.stringify(result));
   assert.deepEqual(result.lines, ['Process 1001 calculating...']);
@@ -40,19 +42,22 @@ if __name__ == "__main__":
   assert.deepEqual(result.lines, ['child 1001 1000 100 Process-1', 'parent 1000 0 3 False']);
 });
 
-test('the seed\'s Pool(processes=4).map, with smaller numbers: each task in a worker process, the results in order', async () => {
-  const source = seed('multiprocessing_pool').replace('[10**6, 10**7, 10**8]', '[10**3, 10**4, 10**5]')
-    + '    print(results)\n';
+test("the seed's Pool(processes=4).map, with smaller numbers: each task in a worker process, the results in order", async () => {
+  const smaller = seed('multiprocessing_pool').replace('[10**6, 10**7, 10**8]', '[10**3, 10**4, 10**5]');
+  const source = `${smaller}    print(results)\n`;
   const result = await runPython(source);
   assert.equal(result.status, 'done', JSON.stringify(result));
   assert.equal(result.lines.at(-1), '[332833500, 333283335000, 333328333350000]');
   const pids = result.lines.slice(0, -1).map((line) => Number(/^Process (\d+) calculating\.\.\.$/.exec(line)?.[1]));
   assert.equal(pids.length, 3, result.lines.join('\n'));
-  assert.ok(pids.every((pid) => pid > 1000 && pid <= 1004), pids.join());
+  assert.ok(
+    pids.every((pid) => pid > 1000 && pid <= 1004),
+    pids.join(),
+  );
   assert.ok(result.lanes.filter((lane) => /^SpawnPoolWorker-\d$/.test(lane)).length >= 1, result.lanes.join());
 });
 
-test('the seed\'s executors run as written (they print nothing, as in CPython); their results, printed, are CPython\'s', async () => {
+test("the seed's executors run as written (they print nothing, as in CPython); their results, printed, are CPython's", async () => {
   const asWritten = await runPython(seed('concurrent_futures'));
   assert.equal(asWritten.status, 'done', JSON.stringify(asWritten));
   assert.deepEqual(asWritten.lines, []);
@@ -109,17 +114,32 @@ if __name__ == "__main__":
 `);
   assert.equal(result.status, 'done', JSON.stringify(result));
   assert.deepEqual(result.lines.slice(0, 3), ["{'item': 0}", "{'item': 1}", "{'item': 2}"]);
-  assert.match(result.lines[3], /^multiprocessing\.Value is not available in the playground: each process here has its own memory/);
+  assert.match(
+    result.lines[3],
+    /^multiprocessing\.Value is not available in the playground: each process here has its own memory/,
+  );
 });
 
 test('Stop ends while True: pass in three threads and two processes within 1 s, and the next run works', async () => {
   const stopped = await suite.page.evaluate(async (code) => {
     let busy = 0;
-    const run = window.playground.runPython(code, { onEvent: (e) => { if (e.kind === 'lane-start') busy++; } });
+    const run = window.playground.runPython(code, {
+      onEvent: (e) => {
+        if (e.kind === 'lane-start') busy++;
+      },
+    });
     // Both processes and all three threads are running (a lane each, besides MainThread).
     await new Promise((resolve) => {
-      const poll = setInterval(() => { if (busy >= 6) { clearInterval(poll); resolve(); } }, 20);
-      setTimeout(() => { clearInterval(poll); resolve(); }, 10_000);
+      const poll = setInterval(() => {
+        if (busy >= 6) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+      setTimeout(() => {
+        clearInterval(poll);
+        resolve();
+      }, 10_000);
     });
     const asked = performance.now();
     run.cancel();
@@ -133,7 +153,7 @@ test('Stop ends while True: pass in three threads and two processes within 1 s, 
   assert.deepEqual(next.lines, ['after']);
 });
 
-test('a runaway loop of process starts ends at the page\'s limit with an OSError, and the run ends', async () => {
+test("a runaway loop of process starts ends at the page's limit with an OSError, and the run ends", async () => {
   const result = await runPython(`
 import multiprocessing
 def idle():

@@ -10,7 +10,9 @@ import { axeViolations } from './axe.mjs';
 import { RACE, runPythonIn } from './python-run.mjs';
 
 let suite;
-before(async () => { suite = await startSuite({ open: '' }); });
+before(async () => {
+  suite = await startSuite({ open: '' });
+});
 after(() => stopSuite(suite));
 const runPython = (source, options) => runPythonIn(suite.page, source, options);
 
@@ -22,15 +24,25 @@ test('4 threads x 100,000 counter += 1: updates lost without a lock (in at least
     const [unlocked, locked] = result.lines;
     assert.equal(locked, 'locked 400000');
     finals.push(Number(unlocked.split(' ')[1]));
-    assert.ok(result.lanes.includes('MainThread') && result.lanes.filter((l) => /^Thread-\d+ \((un)?locked\)$/.test(l)).length >= 4, result.lanes.join());
-    assert.ok(result.kinds.some((k) => k.startsWith('span:join:MainThread')), 'the main thread waits in join');
+    assert.ok(
+      result.lanes.includes('MainThread') &&
+        result.lanes.filter((l) => /^Thread-\d+ \((un)?locked\)$/.test(l)).length >= 4,
+      result.lanes.join(),
+    );
+    assert.ok(
+      result.kinds.some((k) => k.startsWith('span:join:MainThread')),
+      'the main thread waits in join',
+    );
   }
   console.log(`# unlocked finals: ${finals.join(', ')}`);
   assert.ok(finals.every((f) => f > 0 && f <= 400000));
-  assert.ok(finals.some((f) => f < 400000), `no run lost an update: ${finals}`);
+  assert.ok(
+    finals.some((f) => f < 400000),
+    `no run lost an update: ${finals}`,
+  );
 });
 
-test('the seed\'s basic threading prints what CPython prints; sleeps in threads overlap', async () => {
+test("the seed's basic threading prints what CPython prints; sleeps in threads overlap", async () => {
   const seed = `
 import threading
 import time
@@ -50,12 +62,22 @@ for t in sleepers: t.join()
 print("three 0.3 s sleeps took under 0.6 s:", time.monotonic() - start < 0.6)
 `;
   const result = await runPython(seed);
-  assert.deepEqual(result.lines, ['Thread: 0', 'Thread: 1', 'Thread: 2', 'Thread: 3', 'Thread: 4', 'three 0.3 s sleeps took under 0.6 s: True']);
-  assert.ok(result.kinds.filter((k) => k === 'span:sleep:Thread-1 (print_numbers)').length === 5, result.kinds.join('\n'));
+  assert.deepEqual(result.lines, [
+    'Thread: 0',
+    'Thread: 1',
+    'Thread: 2',
+    'Thread: 3',
+    'Thread: 4',
+    'three 0.3 s sleeps took under 0.6 s: True',
+  ]);
+  assert.ok(
+    result.kinds.filter((k) => k === 'span:sleep:Thread-1 (print_numbers)').length === 5,
+    result.kinds.join('\n'),
+  );
   assert.ok(result.kinds.includes('line:Thread-1 (print_numbers)'), 'a line is on the lane that printed it');
 });
 
-test('an exception in a thread prints CPython\'s traceback and the other threads go on; one in the main program ends the run', async () => {
+test("an exception in a thread prints CPython's traceback and the other threads go on; one in the main program ends the run", async () => {
   const result = await runPython(`
 import threading
 def worker():
@@ -71,21 +93,28 @@ print("still here")
   assert.ok(result.stderr.includes('ValueError: boom'), result.stderr.join('\n'));
   assert.ok(result.lines.includes('still here'));
   assert.equal(result.stderr.at(-1), 'ZeroDivisionError: division by zero');
-  assert.ok(result.stderr.some((l) => /File "main.py", line 8, in <module>/.test(l)), result.stderr.join('\n'));
+  assert.ok(
+    result.stderr.some((l) => /File "main.py", line 8, in <module>/.test(l)),
+    result.stderr.join('\n'),
+  );
 });
 
 test('a syntax error names its line; source over 100 KB is refused', async () => {
   const bad = await runPython('print("ok")\nif True\n    print(1)\n');
   assert.equal(bad.exitStatus, 1);
   assert.ok(bad.kinds.includes('syntax-error:MainThread'));
-  assert.ok(bad.stderr.some((l) => l.startsWith('SyntaxError')), bad.stderr.join('\n'));
+  assert.ok(
+    bad.stderr.some((l) => l.startsWith('SyntaxError')),
+    bad.stderr.join('\n'),
+  );
   const big = await runPython(`x = 1\n${'# padding\n'.repeat(11000)}`);
   assert.match(big.error, /^The program is 108 KB; the most this page runs is 100 KB\.$/);
 });
 
 test('Stop ends while True: pass in three threads within 1 s, and the next run works', async () => {
   const started = Date.now();
-  const stopped = await runPython(`
+  const stopped = await runPython(
+    `
 import threading
 def spin():
     while True:
@@ -94,7 +123,9 @@ for _ in range(3):
     threading.Thread(target=spin).start()
 print("spinning")
 spin()
-`, { cancelAfterMs: 1500 });
+`,
+    { cancelAfterMs: 1500 },
+  );
   assert.equal(stopped.status, 'cancelled');
   assert.ok(Date.now() - started < 1500 + 1000 + 2000, 'cancelled promptly');
   const next = await runPython('print("next")');
@@ -108,22 +139,43 @@ test('the page: "Edit and run this Python" opens the seed\'s race in an editor; 
   const editor = section.locator('[data-role="python-editor"] .cm-content');
   await editor.waitFor();
   assert.match(await editor.textContent(), /threads = \[threading\.Thread\(target=increment\) for _ in range\(2\)\]/);
-  assert.equal(await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.classList.contains('cm-content')), true, 'the editor has focus');
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.classList.contains('cm-content')),
+    true,
+    'the editor has focus',
+  );
   // Keyboard: Ctrl+Enter runs it.
   await page.keyboard.press('Control+Enter');
-  await page.waitForFunction(() => document.querySelector('section[data-scenario="threading-lock"] [data-role="status"]').dataset.state === 'done', null, { timeout: 60_000 });
+  await page.waitForFunction(
+    () =>
+      document.querySelector('section[data-scenario="threading-lock"] [data-role="status"]').dataset.state === 'done',
+    null,
+    { timeout: 60_000 },
+  );
   assert.deepEqual(await section.locator('[data-role="output"] .text').allTextContents(), ['Final counter: 200000']);
   const lanes = await section.locator('.timeline-svg .lane').evaluateAll((gs) => gs.map((g) => g.dataset.lane));
   assert.equal(lanes[0], 'MainThread');
-  assert.deepEqual(lanes.slice(1).sort(), ['Thread-1 (increment)', 'Thread-2 (increment)'], 'a lane per thread, in the order they started');
+  assert.deepEqual(
+    lanes.slice(1).sort(),
+    ['Thread-1 (increment)', 'Thread-2 (increment)'],
+    'a lane per thread, in the order they started',
+  );
   // A syntax error marks its line.
   await editor.click();
   await page.keyboard.press('Control+End');
   await page.keyboard.type('\nif True\n');
   await section.locator('[data-action="run-python"]').click();
   await section.locator('[data-role="python-error-line"]').waitFor({ timeout: 30_000 });
-  assert.match(await section.locator('[data-role="python-status"]').textContent(), /^SyntaxError on line 19: expected ':'$/);
-  await page.waitForFunction(() => document.querySelector('section[data-scenario="threading-lock"] [data-role="status"]').dataset.state === 'error', null, { timeout: 30_000 });
+  assert.match(
+    await section.locator('[data-role="python-status"]').textContent(),
+    /^SyntaxError on line 19: expected ':'$/,
+  );
+  await page.waitForFunction(
+    () =>
+      document.querySelector('section[data-scenario="threading-lock"] [data-role="status"]').dataset.state === 'error',
+    null,
+    { timeout: 30_000 },
+  );
   // Back to the cheat sheet's version: the seed's program again.
   await section.locator('[data-action="python-original"]').click();
   assert.doesNotMatch(await editor.textContent(), /if True$/);

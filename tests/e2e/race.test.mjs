@@ -7,13 +7,15 @@ import { OUTPUT, openPage, settled as settledIn, startSuite, stopSuite } from '.
 
 let server;
 let browser;
-before(async () => { ({ server, browser } = await startSuite()); });
+before(async () => {
+  ({ server, browser } = await startSuite());
+});
 after(() => stopSuite({ server, browser }));
 
 const ID = 'threading-lock';
 const settled = (page) => settledIn(page, ID, { timeout: 120_000 });
 
-test('run many times: a note per loop length, the sweep, and a histogram of every run\'s final counter', async () => {
+test("run many times: a note per loop length, the sweep, and a histogram of every run's final counter", async () => {
   const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}`);
   const section = page.locator(`section[data-scenario="${ID}"]`);
   await section.locator('input[name="repeat-runs"]').fill('40');
@@ -26,15 +28,25 @@ test('run many times: a note per loop length, the sweep, and a histogram of ever
   assert.match(notes[0], /^1 increment per thread: \d+ of 40 runs lost updates \(\d+%\)/);
   assert.match(notes[2], /^2,000 increments per thread: \d+ of 40 runs lost updates/);
   const summary = await section.locator('[data-role="histogram"] .summary').textContent();
-  assert.match(summary, /^40 runs of 2 threads × 2,000 increments: \d+% lost updates\. Final counter: min [\d,]+, median [\d,.]+, max [\d,]+ \(exact: 4,000\)\.$/);
+  assert.match(
+    summary,
+    /^40 runs of 2 threads × 2,000 increments: \d+% lost updates\. Final counter: min [\d,]+, median [\d,.]+, max [\d,]+ \(exact: 4,000\)\.$/,
+  );
   // The histogram's bars count every run once.
   const counted = await section.locator('[data-role="histogram"] rect.bin title').allTextContents();
-  assert.equal(counted.reduce((n, t) => n + Number(/^(\d+) runs/.exec(t)[1]), 0), 40);
+  assert.equal(
+    counted.reduce((n, t) => n + Number(/^(\d+) runs/.exec(t)[1]), 0),
+    40,
+  );
   assert.equal(await section.locator('.sweep-svg circle.point').count(), 3);
   // The API gives the same points.
   const points = await page.evaluate(async () => {
     const r = await window.playground.run('threading-lock', { runs: 5, sweep: '10' }, { action: 'repeat' }).done;
-    return r.value.points.map((p) => ({ increments: String(p.increments), runs: String(p.runs), lost: typeof p.lost_runs }));
+    return r.value.points.map((p) => ({
+      increments: String(p.increments),
+      runs: String(p.runs),
+      lost: typeof p.lost_runs,
+    }));
   });
   assert.deepEqual(points, [{ increments: '10', runs: '5', lost: 'bigint' }]);
   await section.locator('.race-runs').scrollIntoViewIfNeeded();
@@ -54,7 +66,12 @@ test('Stop in the middle of a sweep keeps what was measured, and the next run wo
   await settled(page);
   assert.equal(await section.locator('[data-role="status"]').getAttribute('data-state'), 'cancelled');
   assert.match(await section.locator('[data-role="histogram"] .summary').textContent(), /^[\d,]+ runs of 2 threads/);
-  assert.equal(await page.evaluate(() => window.playground.run('threading-lock', { runs: 3, sweep: '5' }, { action: 'repeat' }).done.then((r) => r.status)), 'done');
+  assert.equal(
+    await page.evaluate(() =>
+      window.playground.run('threading-lock', { runs: 3, sweep: '5' }, { action: 'repeat' }).done.then((r) => r.status),
+    ),
+    'done',
+  );
   await context.close();
 });
 
@@ -62,13 +79,28 @@ test('bad counts and sweeps are refused with the parameter and its range: page, 
   const url = `${server.url}?scenario=${ID}&repeat-runs=0&repeat-sweep=${encodeURIComponent('1, 10, 1000000')}&rounds=5000`;
   const { page, context } = await openPage(browser, url);
   const section = page.locator(`section[data-scenario="${ID}"]`);
-  assert.match(await section.locator('[data-error-for="repeat-runs"]').textContent(), /^runs must be a whole number from 1 to 5_000; got "0"$/);
-  assert.match(await section.locator('[data-error-for="repeat-sweep"]').textContent(), /^sweep must be a list of 1 to 8 whole numbers, each from 1 to 100_000; item 3 is "1000000"$/);
-  assert.match(await section.locator('[data-error-for="rounds"]').textContent(), /^rounds must be a whole number from 1 to 1_000; got "5000"$/);
+  assert.match(
+    await section.locator('[data-error-for="repeat-runs"]').textContent(),
+    /^runs must be a whole number from 1 to 5_000; got "0"$/,
+  );
+  assert.match(
+    await section.locator('[data-error-for="repeat-sweep"]').textContent(),
+    /^sweep must be a list of 1 to 8 whole numbers, each from 1 to 100_000; item 3 is "1000000"$/,
+  );
+  assert.match(
+    await section.locator('[data-error-for="rounds"]').textContent(),
+    /^rounds must be a whole number from 1 to 1_000; got "5000"$/,
+  );
   await section.locator('[data-action="repeat"]').click();
   assert.equal(await section.locator('[data-role="status"]').getAttribute('data-state'), 'idle', 'nothing ran');
   const refused = await page.evaluate(async () => {
-    const why = (attempt) => Promise.resolve().then(attempt).then(() => 'accepted', (e) => `${e.name}: ${e.message}`);
+    const why = (attempt) =>
+      Promise.resolve()
+        .then(attempt)
+        .then(
+          () => 'accepted',
+          (e) => `${e.name}: ${e.message}`,
+        );
     const pg = window.playground;
     return {
       runs: await why(() => pg.run('threading-lock', { runs: 1e9 }, { action: 'repeat' }).done),
@@ -80,7 +112,10 @@ test('bad counts and sweeps are refused with the parameter and its range: page, 
   });
   assert.match(refused.runs, /^ParamError: runs must be a whole number from 1 to 5_000; got "1000000000"$/);
   assert.match(refused.threads, /^ParamError: threads must be a whole number from 2 to 16; got "1"$/);
-  assert.match(refused.sweep, /^ParamError: sweep must be a list of 1 to 8 whole numbers, each from 1 to 100_000; got 9 items$/);
+  assert.match(
+    refused.sweep,
+    /^ParamError: sweep must be a list of 1 to 8 whole numbers, each from 1 to 100_000; got 9 items$/,
+  );
   assert.match(refused.action, /^ParamError: threading-lock has no action "explode"; it offers repeat$/);
   assert.match(refused.other, /^ParamError: asyncio-gather has no action "repeat"; it offers none$/);
   await context.close();
@@ -100,9 +135,12 @@ test('when a no-lock round loses nothing, the page offers to run until the race 
     await settled(page);
     assert.equal(await section.locator('input[name="rounds"]').inputValue(), '500');
     const note = (await section.locator('[data-role="notes"] .text').allTextContents())[0];
-    assert.match(note, /it took \d+ rounds until one lost an update|the first round already lost updates|none of 500 rounds lost an update/);
+    assert.match(
+      note,
+      /it took \d+ rounds until one lost an update|the first round already lost updates|none of 500 rounds lost an update/,
+    );
   } else {
-    assert.ok(await section.locator('.caught-list li.caught').count() > 0, 'a lost update is caught in the act');
+    assert.ok((await section.locator('.caught-list li.caught').count()) > 0, 'a lost update is caught in the act');
   }
   await context.close();
 });

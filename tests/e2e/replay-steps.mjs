@@ -36,7 +36,17 @@ export async function replayStepTimes(page) {
     document.getElementById('scenarios').prepend(host);
     const lines = [];
     for (const ev of events.filter((e) => e.kind === 'line').sort((a, b) => a.t - b.t)) {
-      lines.push([ev, output.appendChild(el('li', { class: 'line' }, el('span', { class: 't', text: '+0' }), el('span', { class: 'text', text: ev.text })))]);
+      lines.push([
+        ev,
+        output.appendChild(
+          el(
+            'li',
+            { class: 'line' },
+            el('span', { class: 't', text: '+0' }),
+            el('span', { class: 'text', text: ev.text }),
+          ),
+        ),
+      ]);
     }
     const states = stateTable(window.playground.spanStates);
     replay.drawn(drawTimeline(timeline, events, { t0, endT: end, states }));
@@ -62,7 +72,13 @@ export async function replayStepTimes(page) {
       slider.value = String(pos);
       slider.dispatchEvent(new Event('input', { bubbles: true }));
       const inputMs = performance.now() - inputStart;
-      const afterP = new Promise((r) => requestAnimationFrame((ts) => { stateList.getBoundingClientRect(); output.lastChild.getBoundingClientRect(); r({ done: performance.now(), ts }); }));
+      const afterP = new Promise((r) =>
+        requestAnimationFrame((ts) => {
+          stateList.getBoundingClientRect();
+          output.lastChild.getBoundingClientRect();
+          r({ done: performance.now(), ts });
+        }),
+      );
       const start = await before;
       const { done, ts } = await afterP;
       work.push(inputMs + done - start);

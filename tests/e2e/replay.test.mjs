@@ -12,14 +12,17 @@ let server;
 let browser;
 let page;
 let errors;
-before(async () => { ({ server, browser, page, errors } = await startSuite({ open: '' })); });
+before(async () => {
+  ({ server, browser, page, errors } = await startSuite({ open: '' }));
+});
 after(() => stopSuite({ server, browser }));
 
 const ID = 'threading-basic';
 const section = () => page.locator(`section[data-scenario="${ID}"]`);
 const slider = () => section().locator('input[type=range][data-role=replay]');
 /** Two animation frames: the replay applies a move in the next one. */
-const frames = (p = page) => p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+const frames = (p = page) =>
+  p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 const futureLines = () => section().locator('[data-role=output] li[data-replay=future]').count();
 const cursorX = () => section().locator('.replay-cursor .mark').getAttribute('x1').then(Number);
 const states = () => section().locator('[data-role=replay-state] li').allTextContents();
@@ -37,7 +40,10 @@ test('before a run there is no replay; after it the slider steps through the eve
   assert.equal(await slider().getAttribute('min'), '0');
   assert.equal(await slider().getAttribute('step'), '1');
   assert.equal(Number(await slider().inputValue()), max, 'it opens at the end');
-  assert.match(await slider().getAttribute('aria-valuetext'), new RegExp(`^\\+\\d+\\.\\d ms of \\d+\\.\\d ms, event ${max} of ${max}$`));
+  assert.match(
+    await slider().getAttribute('aria-valuetext'),
+    new RegExp(`^\\+\\d+\\.\\d ms of \\d+\\.\\d ms, event ${max} of ${max}$`),
+  );
   assert.equal(await section().locator('[data-replay]').count(), 0, 'at the end nothing is future');
   assert.equal(await section().locator('.replay-cursor .mark').count(), 1, 'a cursor on the timeline');
 });
@@ -50,13 +56,16 @@ test('Home marks every printed line future, End none; ArrowRight steps one event
   assert.equal(await futureLines(), 5, 'all five lines are after the start');
   assert.equal(await section().locator('[data-role=notes] li[data-replay=future]').count(), 1, 'and the note');
   assert.match(await slider().getAttribute('aria-valuetext'), /^\+0\.0 ms of \d+\.\d ms, event 0 of \d+$/);
-  assert.ok((await states()).every((s) => s.endsWith('not started yet')), (await states()).join(' | '));
+  assert.ok(
+    (await states()).every((s) => s.endsWith('not started yet')),
+    (await states()).join(' | '),
+  );
   const startX = await cursorX();
 
   await page.keyboard.press('End');
   await frames();
   assert.equal(await futureLines(), 0);
-  assert.ok(await cursorX() > startX, 'the cursor moved right');
+  assert.ok((await cursorX()) > startX, 'the cursor moved right');
 
   await page.keyboard.press('Home');
   const max = Number(await slider().getAttribute('max'));
@@ -82,7 +91,11 @@ test('Home marks every printed line future, End none; ArrowRight steps one event
 
 test('Play re-enacts the run at the chosen speed; a hand on the slider pauses it', async () => {
   const play = section().locator('[data-action=replay-play]');
-  assert.equal(await section().locator('[data-role=replay-speed]').inputValue(), '0.1', 'a run under 1 s plays at 0.1×');
+  assert.equal(
+    await section().locator('[data-role=replay-speed]').inputValue(),
+    '0.1',
+    'a run under 1 s plays at 0.1×',
+  );
   await slider().focus();
   await page.keyboard.press('Home');
   await frames();
@@ -94,7 +107,7 @@ test('Play re-enacts the run at the chosen speed; a hand on the slider pauses it
   const value = Number(await slider().inputValue());
   assert.ok(value >= 2, `the cursor advanced to event ${value}`);
   assert.ok(value < Number(await slider().getAttribute('max')), 'not yet at the end');
-  assert.ok(await cursorX() > startX, 'the timeline cursor moves with it');
+  assert.ok((await cursorX()) > startX, 'the timeline cursor moves with it');
   await slider().focus();
   await page.keyboard.press('ArrowRight');
   await frames();
@@ -106,7 +119,11 @@ test('Play re-enacts the run at the chosen speed; a hand on the slider pauses it
   // At 1× the half-second run plays to its end and stops there.
   await section().locator('[data-role=replay-speed]').selectOption('1');
   await play.click();
-  await page.waitForFunction((id) => document.querySelector(`section[data-scenario="${id}"] [data-action=replay-play]`).textContent === 'Play', ID, { timeout: 5000 });
+  await page.waitForFunction(
+    (id) => document.querySelector(`section[data-scenario="${id}"] [data-action=replay-play]`).textContent === 'Play',
+    ID,
+    { timeout: 5000 },
+  );
   assert.equal(await slider().inputValue(), await slider().getAttribute('max'));
   assert.equal(await futureLines(), 0);
 });
@@ -120,9 +137,15 @@ test('the cursor follows a redraw of the timeline; a new run resets the replay',
   assert.equal(await section().locator('[data-role=timeline] svg .replay-cursor').count(), 1);
   await page.setViewportSize({ width: 1280, height: 800 });
   await section().locator('[data-action=run]').click();
-  await page.waitForFunction((id) => document.querySelector(`section[data-scenario="${id}"] [data-role=replay]`).disabled, ID);
+  await page.waitForFunction(
+    (id) => document.querySelector(`section[data-scenario="${id}"] [data-role=replay]`).disabled,
+    ID,
+  );
   assert.equal(await section().locator('[data-replay]').count(), 0);
-  await page.waitForFunction((id) => document.querySelector(`section[data-scenario="${id}"] [data-role=status]`).dataset.state === 'done', ID);
+  await page.waitForFunction(
+    (id) => document.querySelector(`section[data-scenario="${id}"] [data-role=status]`).dataset.state === 'done',
+    ID,
+  );
   await frames();
   assert.equal(await slider().isEnabled(), true);
   assert.equal(await slider().inputValue(), await slider().getAttribute('max'));
@@ -134,14 +157,24 @@ test('10 000 events: a step of the slider stays far within a frame', async () =>
   const f = (x) => x.toFixed(2);
   const { work, frame } = result;
   console.log(`replay of ${result.n} events (${result.lines} printed lines), load ${result.loadMs.toFixed(1)} ms`);
-  console.log(`  step work (input + replay frame + style/layout), ms: p50 ${f(work.p50)}, p95 ${f(work.p95)}, max ${f(work.max)}`);
+  console.log(
+    `  step work (input + replay frame + style/layout), ms: p50 ${f(work.p50)}, p95 ${f(work.p95)}, max ${f(work.max)}`,
+  );
   console.log(`  frame interval, ms: p50 ${f(frame.p50)}, p95 ${f(frame.p95)}, max ${f(frame.max)}`);
-  console.log(`  jump end -> start (all ${result.lines} lines change side), incl. one frame: ${result.jumpMs.toFixed(1)} ms`);
+  console.log(
+    `  jump end -> start (all ${result.lines} lines change side), incl. one frame: ${result.jumpMs.toFixed(1)} ms`,
+  );
   assert.equal(result.n, 10_000);
   assert.equal(result.atEnd, 0);
   assert.equal(result.atStart, result.lines);
-  assert.ok(result.told.every((s) => s.endsWith('not started yet')), result.told.join(' | '));
-  assert.ok(result.toldMid.some((s) => / since \+/.test(s)), result.toldMid.join(' | '));
+  assert.ok(
+    result.told.every((s) => s.endsWith('not started yet')),
+    result.told.join(' | '),
+  );
+  assert.ok(
+    result.toldMid.some((s) => / since \+/.test(s)),
+    result.toldMid.join(' | '),
+  );
   assert.ok(work.p95 < 50, `p95 step work ${f(work.p95)} ms`);
 });
 
@@ -163,10 +196,15 @@ for (const [name, options] of [
       await range.focus();
       await shot.keyboard.press('ArrowRight');
       await frames(shot);
-      assert.equal(await range.evaluate((r) => r.matches(':focus-visible') && getComputedStyle(r).outlineStyle), 'solid');
+      assert.equal(
+        await range.evaluate((r) => r.matches(':focus-visible') && getComputedStyle(r).outlineStyle),
+        'solid',
+      );
       await s.screenshot({ path: join(OUTPUT, `replay-${id}-${name}.png`) });
     }
-    const overflow = await shot.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await shot.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     assert.ok(overflow <= 0, `no sideways scrolling (${overflow} px too wide)`);
     assert.deepEqual(shotErrors, []);
     await context.close();

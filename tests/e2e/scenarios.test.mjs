@@ -67,7 +67,10 @@ test('without a lock updates are lost (at least once in five runs); with one, ne
     }
     return seen;
   });
-  assert.ok(totals.some((t) => t.noLock < 200000), JSON.stringify(totals));
+  assert.ok(
+    totals.some((t) => t.noLock < 200000),
+    JSON.stringify(totals),
+  );
   for (const t of totals) assert.ok(t.mutex === 200000 && t.atomic === 200000, JSON.stringify(t));
 });
 
@@ -91,7 +94,12 @@ const BAD = [
   ['threading-lock', 'iterations', 'abc', /iterations must be .* got "abc"/],
   ['multiprocessing-process', 'n', '-1', /n must be a whole number from 0 to 1_000_000_000; got "-1"/],
   ['multiprocessing-process', 'n', '10**13', /n must be a whole number from 0 to 1_000_000_000/],
-  ['multiprocessing-pool', 'inputs', Array(10000).fill('1').join(','), /inputs must be a list of 1 to 16 whole numbers/],
+  [
+    'multiprocessing-pool',
+    'inputs',
+    Array(10000).fill('1').join(','),
+    /inputs must be a list of 1 to 16 whole numbers/,
+  ],
   ['asyncio-gather', 'delay_ms', '<script>alert(1)</script>', /delay_ms must be a whole number from 0 to 10_000/],
 ];
 
@@ -103,18 +111,25 @@ for (const [id, name, value, message] of BAD) {
     await section(id).locator('[data-action="run"]').click();
     const shown = await section(id).locator(`[data-error-for="${name}"]`).textContent();
     assert.match(shown, message);
-    assert.equal(await section(id).locator('[data-role="status"]').getAttribute('data-state'), 'done', 'the last state stays; nothing started');
+    assert.equal(
+      await section(id).locator('[data-role="status"]').getAttribute('data-state'),
+      'done',
+      'the last state stays; nothing started',
+    );
     assert.equal(await section(id).locator('script').count(), 0, 'markup is shown as text');
     await input.fill(before);
 
-    const rejected = await api(async ([sid, pname, pvalue]) => {
-      try {
-        await window.playground.run(sid, { [pname]: pvalue }).done;
-        return null;
-      } catch (e) {
-        return { name: e.name, message: e.message, params: e.errors?.map((x) => x.param) };
-      }
-    }, [id, name, value]);
+    const rejected = await api(
+      async ([sid, pname, pvalue]) => {
+        try {
+          await window.playground.run(sid, { [pname]: pvalue }).done;
+          return null;
+        } catch (e) {
+          return { name: e.name, message: e.message, params: e.errors?.map((x) => x.param) };
+        }
+      },
+      [id, name, value],
+    );
     assert.equal(rejected?.name, 'ParamError');
     assert.match(rejected.message, message);
     assert.deepEqual(rejected.params, [name]);
@@ -124,7 +139,11 @@ for (const [id, name, value, message] of BAD) {
 test('the API rejects unknown scenarios and parameters, and a second run of a running scenario', async () => {
   const outcome = await api(async () => {
     const pg = window.playground;
-    const catchIt = (p) => p.then(() => 'resolved', (e) => e.message);
+    const catchIt = (p) =>
+      p.then(
+        () => 'resolved',
+        (e) => e.message,
+      );
     const unknownScenario = await catchIt(pg.run('threading-nope', {}).done);
     const unknownParam = await catchIt(pg.run('threading-lock', { thread: 2 }).done);
     const nonNumber = await catchIt(pg.run('threading-lock', { threads: NaN }).done);
@@ -139,14 +158,26 @@ test('the API rejects unknown scenarios and parameters, and a second run of a ru
   assert.match(outcome.second, /threading-basic is already running/);
 });
 
-test('the seed in the repo is the team\'s cheat sheet, word for word (where shared/ is beside the clone)', { skip: !existsSync(SHARED_SEED) }, () => {
-  assert.equal(readFileSync(SEED, 'utf8'), readFileSync(SHARED_SEED, 'utf8'), 'copy shared/seed/async-and-concurrency.md into seed/');
+test("the seed in the repo is the team's cheat sheet, word for word (where shared/ is beside the clone)", {
+  skip: !existsSync(SHARED_SEED),
+}, () => {
+  assert.equal(
+    readFileSync(SEED, 'utf8'),
+    readFileSync(SHARED_SEED, 'utf8'),
+    'copy shared/seed/async-and-concurrency.md into seed/',
+  );
 });
 
 test('bench and validate refuse what they cannot do, naming the argument and its range', async () => {
   const out = await api(async () => {
     const pg = window.playground;
-    const why = (attempt) => Promise.resolve().then(attempt).then(() => 'accepted', (e) => `${e.name}: ${e.message}`);
+    const why = (attempt) =>
+      Promise.resolve()
+        .then(attempt)
+        .then(
+          () => 'accepted',
+          (e) => `${e.name}: ${e.message}`,
+        );
     const many = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`p${i}`, '1']));
     return {
       million: await why(() => pg.bench('lock-mutex', { threads: 1e6 })),
@@ -168,9 +199,21 @@ test('the no-lock ledger reaches the API as exact integers, for 2 to 8 threads',
       const { value } = await window.playground.run('threading-lock', { threads, iterations: 20000 }).done;
       const l = value.ledger;
       out.push({
-        threads, types: [l.expected, l.final, l.lost, l.stores, l.wipes].map((x) => typeof x),
-        expected: String(l.expected), final: String(l.final), lost: String(l.lost), noLock: String(value.no_lock),
-        stores: String(l.stores), wipes: String(l.wipes), caught: l.caught.map((c) => ({ lane: c.lane, read: String(c.read), wrote: String(c.wrote), overwrote: String(c.overwrote), tMs: c.tMs })),
+        threads,
+        types: [l.expected, l.final, l.lost, l.stores, l.wipes].map((x) => typeof x),
+        expected: String(l.expected),
+        final: String(l.final),
+        lost: String(l.lost),
+        noLock: String(value.no_lock),
+        stores: String(l.stores),
+        wipes: String(l.wipes),
+        caught: l.caught.map((c) => ({
+          lane: c.lane,
+          read: String(c.read),
+          wrote: String(c.wrote),
+          overwrote: String(c.overwrote),
+          tMs: c.tMs,
+        })),
       });
     }
     return out;
@@ -178,7 +221,7 @@ test('the no-lock ledger reaches the API as exact integers, for 2 to 8 threads',
   for (const b of books) {
     assert.deepEqual(b.types, ['bigint', 'bigint', 'bigint', 'bigint', 'bigint']);
     assert.equal(b.expected, String(b.threads * 20000));
-    assert.equal(b.final, b.noLock, 'the ledger\'s final counter is the no-lock result');
+    assert.equal(b.final, b.noLock, "the ledger's final counter is the no-lock result");
     assert.equal(BigInt(b.expected) - BigInt(b.final), BigInt(b.lost));
     assert.equal(b.stores, b.expected, 'every increment stored once');
     assert.ok(b.caught.length <= 20);
@@ -202,11 +245,24 @@ test('a yes/no parameter is a checkbox, and takes true, false, 1 or 0 from URLs 
   assert.equal(await box.isChecked(), true);
   await context.close();
   const bad = await openPage(browser, `${server.url}?scenario=threading-deadlock&ordered=yes`);
-  assert.match(await bad.page.locator('section[data-scenario="threading-deadlock"] [data-error-for="ordered"]').textContent(),
-    /^ordered must be true or false \(or 1 or 0\); got "yes"$/);
+  assert.match(
+    await bad.page.locator('section[data-scenario="threading-deadlock"] [data-error-for="ordered"]').textContent(),
+    /^ordered must be true or false \(or 1 or 0\); got "yes"$/,
+  );
   await bad.context.close();
-  const normal = await api(() => ['true', 'false', '1', '0', true, false, 1, 0].map((v) => window.playground.validate('threading-deadlock', { ordered: v }).params.ordered));
+  const normal = await api(() =>
+    ['true', 'false', '1', '0', true, false, 1, 0].map(
+      (v) => window.playground.validate('threading-deadlock', { ordered: v }).params.ordered,
+    ),
+  );
   assert.deepEqual(normal, [true, false, true, false, true, false, true, false]);
-  const refused = await api(() => { try { window.playground.validate('threading-deadlock', { ordered: 2 }); return 'accepted'; } catch (e) { return e.message; } });
+  const refused = await api(() => {
+    try {
+      window.playground.validate('threading-deadlock', { ordered: 2 });
+      return 'accepted';
+    } catch (e) {
+      return e.message;
+    }
+  });
   assert.match(refused, /^ordered must be true or false \(or 1 or 0\); got "2"$/);
 });

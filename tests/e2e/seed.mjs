@@ -16,7 +16,10 @@ export const normalisePids = (line) => line.replace(/^Process \d+ /, 'Process <p
 
 async function runPython(code) {
   const { stdout } = await promisify(execFile)('python3', ['-c', code], { timeout: 120_000 });
-  return stdout.split('\n').filter((l) => l !== '').map(normalisePids);
+  return stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map(normalisePids);
 }
 
 /** Processes writing to one pipe can interleave a line's text and its newline (seen here:
@@ -29,7 +32,11 @@ async function runPythonProcesses(code) {
 /** { scenario id: [lines CPython prints] }, from running the seed's blocks. */
 export async function cpythonLines() {
   const blocks = [...readFileSync(SEED, 'utf8').matchAll(/```python\n([\s\S]*?)```/g)].map((m) => m[1]);
-  const find = (word) => blocks.find((b) => b.includes(word)) ?? (() => { throw new Error(`no ${word} block in the seed`); })();
+  const find = (word) =>
+    blocks.find((b) => b.includes(word)) ??
+    (() => {
+      throw new Error(`no ${word} block in the seed`);
+    })();
   const [threading, multiprocessing, asyncio, futures] = await Promise.all([
     runPython(find('import threading')),
     runPythonProcesses(find('import multiprocessing')),

@@ -18,10 +18,15 @@ function countRuns() {
   window.__runs = 0;
   Object.defineProperty(window, 'playground', {
     configurable: true,
-    get() { return undefined; },
+    get() {
+      return undefined;
+    },
     set(pg) {
       const run = pg.run.bind(pg);
-      pg.run = (...args) => { window.__runs += 1; return run(...args); };
+      pg.run = (...args) => {
+        window.__runs += 1;
+        return run(...args);
+      };
       Object.defineProperty(window, 'playground', { value: pg, writable: true, configurable: true });
     },
   });
@@ -30,12 +35,11 @@ function countRuns() {
 let server;
 let browser;
 let page;
-let errors;
 let context;
 let link;
 let original;
 before(async () => {
-  ({ server, browser, page, errors, context } = await startSuite({ open: '' }));
+  ({ server, browser, page, context } = await startSuite({ open: '' }));
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
 });
 after(() => stopSuite({ server, browser }));
@@ -58,7 +62,10 @@ test('Copy link to this run: the link shows the run, recorded, and runs nothing'
     notes: await section.locator('[data-role=notes] .text').allTextContents(),
   };
   await section.locator('[data-action=share-run]').click();
-  await page.waitForFunction((s) => document.querySelector(`${s} [data-role=share-message]`).textContent !== '', sel(ID));
+  await page.waitForFunction(
+    (s) => document.querySelector(`${s} [data-role=share-message]`).textContent !== '',
+    sel(ID),
+  );
   assert.match(await section.locator('[data-role=share-message]').textContent(), /^Link copied \(\d+ KB\)/);
   link = await section.locator('[data-role=share-link]').inputValue();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link, 'the clipboard holds the link');
@@ -72,11 +79,17 @@ test('Copy link to this run: the link shows the run, recorded, and runs nothing'
   assert.deepEqual(await printedLines(other, ID), original.lines);
   assert.equal(original.lines.length, 5);
   assert.deepEqual(await s.locator('[data-role=notes] .text').allTextContents(), original.notes);
-  assert.match(await s.locator('[data-role=recorded]').textContent(),
-    /^Recorded run of \d{4}-\d{2}-\d{2} in \S.* on \d+ cores?; nothing was run now\.$/);
+  assert.match(
+    await s.locator('[data-role=recorded]').textContent(),
+    /^Recorded run of \d{4}-\d{2}-\d{2} in \S.* on \d+ cores?; nothing was run now\.$/,
+  );
   assert.equal(await s.locator('[data-role=recorded]').isVisible(), true);
   assert.equal(await s.locator('[data-role=status]').getAttribute('data-state'), 'recorded');
-  assert.equal(await s.locator('[data-role=elapsed]').getAttribute('data-ms'), original.ms, 'the recorded elapsed time');
+  assert.equal(
+    await s.locator('[data-role=elapsed]').getAttribute('data-ms'),
+    original.ms,
+    'the recorded elapsed time',
+  );
   assert.equal(await s.locator('[data-role=timeline] svg .lane').count(), 2, 'the timeline');
   assert.equal(await s.locator('[data-role=replay]').isEnabled(), true, 'the replay');
   assert.equal(await other.evaluate(() => window.__runs), 0, 'nothing ran');
@@ -93,7 +106,10 @@ test('Copy link to this run: the link shows the run, recorded, and runs nothing'
 
 test('Save run, then Open a saved run (in another section: it goes to its own)', async () => {
   const section = page.locator(sel(ID));
-  const [download] = await Promise.all([page.waitForEvent('download'), section.locator('[data-action=save-run]').click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    section.locator('[data-action=save-run]').click(),
+  ]);
   assert.match(download.suggestedFilename(), /^threading-basic-\d{4}-\d{2}-\d{2}-\d{6}\.run\.json$/);
   const text = await readFile(await download.path(), 'utf8');
   const record = JSON.parse(text);
@@ -107,7 +123,9 @@ test('Save run, then Open a saved run (in another section: it goes to its own)',
   // A line that looks like markup stays text.
   record.events.find((e) => e.kind === 'line').text = '<img src=x data-evil onerror="window.__evil=1">';
   await other.locator(`${sel('asyncio-gather')} [data-action=open-run]`).setInputFiles({
-    name: 'saved.run.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(record)),
+    name: 'saved.run.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(record)),
   });
   const s = other.locator(sel(ID));
   await s.locator('[data-role=recorded]:not([hidden])').waitFor();
@@ -115,12 +133,19 @@ test('Save run, then Open a saved run (in another section: it goes to its own)',
   assert.equal(lines.length, 5);
   assert.equal(lines[0], '<img src=x data-evil onerror="window.__evil=1">');
   assert.equal(await other.locator('img[data-evil]').count(), 0);
-  assert.equal(await other.evaluate(() => document.activeElement?.dataset.role), 'recorded', 'focus moves to the recorded run');
+  assert.equal(
+    await other.evaluate(() => document.activeElement?.dataset.role),
+    'recorded',
+    'focus moves to the recorded run',
+  );
   assert.equal(await other.evaluate(() => window.__runs), 0);
   // And a damaged file is refused where it was opened.
   const file = other.locator(`${sel(ID)} [data-action=open-run]`);
   await file.setInputFiles({ name: 'bad.run.json', mimeType: 'application/json', buffer: Buffer.from('{"v":1,') });
-  await other.waitForFunction((q) => document.querySelector(`${q} [data-role=share-message]`).textContent.includes('not JSON'), sel(ID));
+  await other.waitForFunction(
+    (q) => document.querySelector(`${q} [data-role=share-message]`).textContent.includes('not JSON'),
+    sel(ID),
+  );
   assert.equal(await s.locator('[data-role=share-message]').getAttribute('data-kind'), 'error');
   assert.deepEqual(otherErrors, []);
   await otherContext.close();
@@ -131,7 +156,14 @@ const json = (x) => Buffer.from(JSON.stringify(x));
 
 test('damaged links are refused with a clear message; the page stays usable', async () => {
   const good = JSON.parse(gunzip(new URL(link).hash.slice('#run='.length)));
-  const many = { ...good, events: Array.from({ length: 200_001 }, (_, i) => ({ t: good.t0 + i / 1000, lane: 'MainThread', kind: 'lane-end' })) };
+  const many = {
+    ...good,
+    events: Array.from({ length: 200_001 }, (_, i) => ({
+      t: good.t0 + i / 1000,
+      lane: 'MainThread',
+      kind: 'lane-end',
+    })),
+  };
   const cases = [
     ['truncated base64', new URL(link).hash.slice(5, -7), /damaged/],
     ['not base64', '%%%not*base64', /not valid base64url/],
@@ -139,11 +171,34 @@ test('damaged links are refused with a clear message; the page stays usable', as
     ['gzip cut short', b64(gzipSync(json(good)).subarray(0, 200)), /cut short or corrupt/],
     ['valid gzip of non-JSON', b64(gzipSync('hello, not json')), /not JSON/],
     ['JSON of version 2', b64(gzipSync(json({ ...good, v: 2 }))), /another version of the playground \(format 2\)/],
-    ['unknown scenario', b64(gzipSync(json({ ...good, scenario: 'rm-rf' }))), /scenario this page does not have \("rm-rf"\)/],
-    ['an event whose text is {}', b64(gzipSync(json({ ...good, events: [{ ...good.events.find((e) => e.kind === 'line'), text: {} }] }))), /event 0 has a text that is not text/],
-    ['a span of an unknown state', b64(gzipSync(json({ ...good, events: [{ t: good.t0 + 1, lane: 'MainThread', kind: 'span', state: 'evil', start: good.t0, label: 'x' }] }))), /event 0 has an unknown state/],
+    [
+      'unknown scenario',
+      b64(gzipSync(json({ ...good, scenario: 'rm-rf' }))),
+      /scenario this page does not have \("rm-rf"\)/,
+    ],
+    [
+      'an event whose text is {}',
+      b64(gzipSync(json({ ...good, events: [{ ...good.events.find((e) => e.kind === 'line'), text: {} }] }))),
+      /event 0 has a text that is not text/,
+    ],
+    [
+      'a span of an unknown state',
+      b64(
+        gzipSync(
+          json({
+            ...good,
+            events: [{ t: good.t0 + 1, lane: 'MainThread', kind: 'span', state: 'evil', start: good.t0, label: 'x' }],
+          }),
+        ),
+      ),
+      /event 0 has an unknown state/,
+    ],
     ['too many events', b64(gzipSync(json(many))), /too many events \(200001\)/],
-    ['30 MB once unpacked', b64(gzipSync(Buffer.alloc(30 * 1024 * 1024, 32))), /too large: it unpacks to more than 20\.0 MB/],
+    [
+      '30 MB once unpacked',
+      b64(gzipSync(Buffer.alloc(30 * 1024 * 1024, 32))),
+      /too large: it unpacks to more than 20\.0 MB/,
+    ],
   ];
   const { page: other, errors: otherErrors, context: otherContext } = await fresh(server.url);
   for (const [what, fragment, message] of cases) {
@@ -181,11 +236,13 @@ test('keyboard: the new controls are reached by Tab and show their focus', async
   const seen = [];
   for (let i = 0; i < 4; i++) {
     await page.keyboard.press('Tab');
-    seen.push(await page.evaluate(() => {
-      const a = document.activeElement;
-      const shown = a.matches('.file-input') ? a.nextElementSibling : a;
-      return `${a.dataset.action}:${getComputedStyle(shown).outlineStyle}`;
-    }));
+    seen.push(
+      await page.evaluate(() => {
+        const a = document.activeElement;
+        const shown = a.matches('.file-input') ? a.nextElementSibling : a;
+        return `${a.dataset.action}:${getComputedStyle(shown).outlineStyle}`;
+      }),
+    );
   }
   assert.deepEqual(seen.slice(0, 3), ['share-run:solid', 'save-run:solid', 'open-run:solid']);
 });
@@ -199,12 +256,17 @@ for (const [name, options] of [
     assert.equal(await runInPage(shot, 'threading-lock'), 'done');
     const s = shot.locator(sel('threading-lock'));
     await s.locator('[data-action=share-run]').click();
-    await shot.waitForFunction((q) => document.querySelector(`${q} [data-role=share-message]`).textContent !== '', sel('threading-lock'));
+    await shot.waitForFunction(
+      (q) => document.querySelector(`${q} [data-role=share-message]`).textContent !== '',
+      sel('threading-lock'),
+    );
     await s.locator('[data-action=save-run]').focus();
     await shot.keyboard.press('Shift+Tab');
     await shot.keyboard.press('Tab');
     await s.screenshot({ path: join(OUTPUT, `share-after-run-${name}.png`) });
-    let overflow = await shot.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    let overflow = await shot.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     assert.ok(overflow <= 0, `no sideways scrolling (${overflow} px too wide)`);
     await shotContext.close();
 

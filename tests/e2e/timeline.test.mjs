@@ -10,19 +10,31 @@ let server;
 let browser;
 let page;
 let errors;
-before(async () => { ({ server, browser, page, errors } = await startSuite({ open: '' })); });
+before(async () => {
+  ({ server, browser, page, errors } = await startSuite({ open: '' }));
+});
 after(() => stopSuite({ server, browser }));
 
-const lanes = (id) => page.locator(`section[data-scenario="${id}"] [data-role="timeline"] g.lane`).evaluateAll((gs) => gs.map((g) => g.dataset.lane));
+const lanes = (id) =>
+  page
+    .locator(`section[data-scenario="${id}"] [data-role="timeline"] g.lane`)
+    .evaluateAll((gs) => gs.map((g) => g.dataset.lane));
 const ticks = (id) => page.locator(`section[data-scenario="${id}"] [data-role="timeline"] [data-kind="tick"]`).count();
-const bars = (id, state) => page.locator(`section[data-scenario="${id}"] [data-role="timeline"] [data-state="${state}"]`).count();
+const bars = (id, state) =>
+  page.locator(`section[data-scenario="${id}"] [data-role="timeline"] [data-state="${state}"]`).count();
 
 const EXPECTED = {
   'threading-basic': ['MainThread', 'Thread-1 (print_numbers)'],
   'threading-lock': ['MainThread', 'Thread-1 (increment)', 'Thread-2 (increment)'],
   'multiprocessing-process': ['MainThread', 'Process-1'],
   'multiprocessing-pool': ['MainThread', 'PoolWorker-1', 'PoolWorker-2', 'PoolWorker-3', 'PoolWorker-4'],
-  'asyncio-gather': ['MainThread', 'task1: fetch_data(1)', 'task2: fetch_data(2)', 'gather: fetch_data(3)', 'gather: fetch_data(4)'],
+  'asyncio-gather': [
+    'MainThread',
+    'task1: fetch_data(1)',
+    'task2: fetch_data(2)',
+    'gather: fetch_data(3)',
+    'gather: fetch_data(4)',
+  ],
 };
 
 for (const [id, expected] of Object.entries(EXPECTED)) {
@@ -35,18 +47,30 @@ for (const [id, expected] of Object.entries(EXPECTED)) {
 
 test('the timeline shows measured states: sleeps, lock waits, awaits, process runs', async () => {
   assert.equal(await bars('threading-basic', 'sleep'), 5);
-  assert.ok(await bars('threading-basic', 'join') >= 1, 'the main thread waited in join()');
-  assert.ok(await bars('asyncio-gather', 'await') === 4);
+  assert.ok((await bars('threading-basic', 'join')) >= 1, 'the main thread waited in join()');
+  assert.ok((await bars('asyncio-gather', 'await')) === 4);
   assert.equal(await bars('multiprocessing-pool', 'run'), 3, 'one bar per task in the pool');
-  assert.equal(await bars('multiprocessing-pool', 'start'), 4, 'each of the pool\'s processes shows its start');
+  assert.equal(await bars('multiprocessing-pool', 'start'), 4, "each of the pool's processes shows its start");
   assert.equal(await bars('multiprocessing-pool', 'map-wait'), 1, 'the main thread waits in map()');
   assert.equal(await bars('asyncio-gather', 'await-task'), 3, 'main() awaits task1, task2 and gather');
-  const poolLanes = await page.locator('section[data-scenario="multiprocessing-pool"] [data-role="timeline"] [data-lane]').evaluateAll((ls) => ls.map((l) => l.dataset.lane));
-  assert.deepEqual(poolLanes, ['MainThread', 'PoolWorker-1', 'PoolWorker-2', 'PoolWorker-3', 'PoolWorker-4'], 'lanes started together, in name order');
+  const poolLanes = await page
+    .locator('section[data-scenario="multiprocessing-pool"] [data-role="timeline"] [data-lane]')
+    .evaluateAll((ls) => ls.map((l) => l.dataset.lane));
+  assert.deepEqual(
+    poolLanes,
+    ['MainThread', 'PoolWorker-1', 'PoolWorker-2', 'PoolWorker-3', 'PoolWorker-4'],
+    'lanes started together, in name order',
+  );
   // The no-lock round runs again while one loses nothing (`rounds`); its note says how often.
-  const noLock = (await page.locator('section[data-scenario="threading-lock"] [data-role="notes"] .text').allTextContents())[0];
+  const noLock = (
+    await page.locator('section[data-scenario="threading-lock"] [data-role="notes"] .text').allTextContents()
+  )[0];
   const noLockRounds = Number(/it took (\d+) rounds/.exec(noLock)?.[1] ?? 1);
-  assert.equal(await bars('threading-lock', 'run'), 2 * (noLockRounds + 2), `two threads × (${noLockRounds} no-lock rounds + mutex + atomic)`);
+  assert.equal(
+    await bars('threading-lock', 'run'),
+    2 * (noLockRounds + 2),
+    `two threads × (${noLockRounds} no-lock rounds + mutex + atomic)`,
+  );
 });
 
 test('hovering a bar tells what it was', async () => {
@@ -77,7 +101,7 @@ test('opposite lock order deadlocks; the watchdog names the cycle in time; order
 
 test('the GIL and speed-up lessons run and draw', async () => {
   assert.equal(await runInPage(page, 'threading-gil'), 'done');
-  assert.ok(await bars('threading-gil', 'gil-wait') > 0, 'threads waited for the GIL');
+  assert.ok((await bars('threading-gil', 'gil-wait')) > 0, 'threads waited for the GIL');
   assert.equal(await runInPage(page, 'threading-speedup'), 'done');
   // The sweep goes past the cores, to twice their number (at most 16): a point per worker count
   // for the hand-split threads and one for rayon.
@@ -97,18 +121,31 @@ test('code beside the run: Python and Rust, highlighted, with paired lines', asy
   assert.ok(paired >= 8, `${paired} Python lines paired`);
   await section.locator('.lang-python .code-line.paired').first().hover();
   assert.equal(await section.locator('.code-line.lit').count(), 2, 'a Python line and its Rust line light up');
-  assert.ok(await section.locator('.lang-rust .tok-keyword').count() > 10);
+  assert.ok((await section.locator('.lang-rust .tok-keyword').count()) > 10);
 });
 
-for (const [width, height] of [[1280, 800], [390, 844]]) {
+for (const [width, height] of [
+  [1280, 800],
+  [390, 844],
+]) {
   for (const scheme of ['light', 'dark']) {
     test(`screenshot ${width}×${height} ${scheme}`, async () => {
-      const { page: shot, errors: shotErrors, context } = await openPage(browser, server.url, { viewport: { width, height }, colorScheme: scheme });
+      const {
+        page: shot,
+        errors: shotErrors,
+        context,
+      } = await openPage(browser, server.url, { viewport: { width, height }, colorScheme: scheme });
       for (const id of ['threading-lock', 'asyncio-gather']) assert.equal(await runInPage(shot, id), 'done');
-      await shot.locator('section[data-scenario="threading-lock"]').screenshot({ path: join(OUTPUT, `lock-${width}-${scheme}.png`) });
-      await shot.locator('section[data-scenario="asyncio-gather"]').screenshot({ path: join(OUTPUT, `asyncio-${width}-${scheme}.png`) });
+      await shot
+        .locator('section[data-scenario="threading-lock"]')
+        .screenshot({ path: join(OUTPUT, `lock-${width}-${scheme}.png`) });
+      await shot
+        .locator('section[data-scenario="asyncio-gather"]')
+        .screenshot({ path: join(OUTPUT, `asyncio-${width}-${scheme}.png`) });
       await shot.screenshot({ path: join(OUTPUT, `page-${width}-${scheme}.png`) });
-      const overflow = await shot.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await shot.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       assert.ok(overflow <= 0, `no sideways scrolling at ${width} px (${overflow} px too wide)`);
       assert.deepEqual(shotErrors, []);
       await context.close();

@@ -37,7 +37,9 @@ export function traceProblems(trace) {
       while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts + EPS) stack.pop();
       const parent = stack.at(-1);
       if (parent && e.ts + e.dur > parent.ts + parent.dur + EPS) {
-        problems.push(`tid ${tid}: "${e.name}" [${e.ts}, ${e.ts + e.dur}] crosses "${parent.name}" [${parent.ts}, ${parent.ts + parent.dur}]`);
+        problems.push(
+          `tid ${tid}: "${e.name}" [${e.ts}, ${e.ts + e.dur}] crosses "${parent.name}" [${parent.ts}, ${parent.ts + parent.dur}]`,
+        );
       }
       stack.push(e);
     }

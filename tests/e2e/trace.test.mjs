@@ -32,7 +32,9 @@ test('synthetic: nested spans share a track, a span that crosses another goes to
   assert.deepEqual([...names.keys()].sort(), ['MainThread', 'Thread-1', 'Thread-1 (2)', 'playground']);
   assert.equal(names.get('MainThread'), 1);
   assert.equal(names.get('Thread-1'), 2);
-  const sort = new Map(trace.traceEvents.filter((e) => e.name === 'thread_sort_index').map((e) => [e.tid, e.args.sort_index]));
+  const sort = new Map(
+    trace.traceEvents.filter((e) => e.name === 'thread_sort_index').map((e) => [e.tid, e.args.sort_index]),
+  );
   const order = [...names].sort((a, b) => sort.get(a[1]) - sort.get(b[1])).map(([n]) => n);
   assert.deepEqual(order, ['MainThread', 'Thread-1', 'Thread-1 (2)', 'playground']);
   const byName = (n) => trace.traceEvents.find((e) => e.name === n);
@@ -57,10 +59,12 @@ let server;
 let browser;
 let page;
 let errors;
-before(async () => { ({ server, browser, page, errors } = await startSuite({ open: '' })); });
+before(async () => {
+  ({ server, browser, page, errors } = await startSuite({ open: '' }));
+});
 after(() => stopSuite({ server, browser }));
 
-test('every scenario\'s run converts to a trace that obeys the format', async () => {
+test("every scenario's run converts to a trace that obeys the format", async () => {
   const light = await paramsOf(page, 'light');
   const results = await page.evaluate(async (light) => {
     const { toChromeTrace: convert } = await import('./trace.js');
@@ -74,12 +78,21 @@ test('every scenario\'s run converts to a trace that obeys the format', async ()
         run = error; // an error (e.g. the deadlock's watchdog) keeps its events too
       }
       const trace = convert(run.events, { t0: run.t0, scenario: scenario.id, title: scenario.title });
-      out.push({ id: scenario.id, status: run.status ?? 'error', events: run.events, t0: run.t0, json: JSON.stringify(trace) });
+      out.push({
+        id: scenario.id,
+        status: run.status ?? 'error',
+        events: run.events,
+        t0: run.t0,
+        json: JSON.stringify(trace),
+      });
     }
     return out;
   }, light);
   const ids = await page.evaluate(() => window.playground.scenarios.map((s) => s.id));
-  assert.deepEqual(results.map((r) => r.id), ids);
+  assert.deepEqual(
+    results.map((r) => r.id),
+    ids,
+  );
   for (const r of results) {
     const trace = JSON.parse(r.json);
     assert.deepEqual(JSON.parse(JSON.stringify(trace)), trace, `${r.id}: round-trips`);
@@ -87,24 +100,33 @@ test('every scenario\'s run converts to a trace that obeys the format', async ()
     assert.ok(r.events.length > 0, `${r.id}: events`);
     // One span's duration, in µs.
     const span = r.events.find((e) => e.kind === 'span');
-    const x = trace.traceEvents.find((e) => e.ph === 'X' && e.name === span.label && Math.abs(e.ts - (span.start - r.t0) * 1000) < 1e-6);
+    const x = trace.traceEvents.find(
+      (e) => e.ph === 'X' && e.name === span.label && Math.abs(e.ts - (span.start - r.t0) * 1000) < 1e-6,
+    );
     assert.ok(x, `${r.id}: the span "${span.label}" is in the file`);
     assert.ok(Math.abs(x.dur - (span.t - span.start) * 1000) < 1e-6, `${r.id}: dur ${x.dur}`);
-    assert.equal(trace.traceEvents.filter((e) => e.ph === 'X' && e.cat !== 'marks').length, r.events.filter((e) => e.kind === 'span').length, `${r.id}: every span`);
+    assert.equal(
+      trace.traceEvents.filter((e) => e.ph === 'X' && e.cat !== 'marks').length,
+      r.events.filter((e) => e.kind === 'span').length,
+      `${r.id}: every span`,
+    );
     const lanes = new Set(r.events.map((e) => e.lane));
     const threads = trace.traceEvents.filter((e) => e.name === 'thread_name').map((e) => e.args.name);
     for (const lane of lanes) assert.ok(threads.includes(lane), `${r.id}: a track for ${lane}`);
     if (lanes.has('MainThread')) {
       const main = trace.traceEvents.find((e) => e.name === 'thread_name' && e.args.name === 'MainThread');
       assert.equal(main.tid, 1, `${r.id}: MainThread is tid 1`);
-      const sortOf = (tid) => trace.traceEvents.find((e) => e.name === 'thread_sort_index' && e.tid === tid).args.sort_index;
+      const sortOf = (tid) =>
+        trace.traceEvents.find((e) => e.name === 'thread_sort_index' && e.tid === tid).args.sort_index;
       const sorts = trace.traceEvents.filter((e) => e.name === 'thread_sort_index').map((e) => e.args.sort_index);
       assert.equal(sortOf(1), Math.min(...sorts), `${r.id}: MainThread first`);
     }
     const lines = r.events.filter((e) => e.kind === 'line').map((e) => e.text);
     const instants = trace.traceEvents.filter((e) => e.ph === 'i' && e.cat === 'line').map((e) => e.name);
     assert.deepEqual(instants, lines, `${r.id}: every printed line`);
-    console.log(`${r.id}: ${r.status}, ${r.events.length} events -> ${trace.traceEvents.length} trace events, ${threads.length} tracks`);
+    console.log(
+      `${r.id}: ${r.status}, ${r.events.length} events -> ${trace.traceEvents.length} trace events, ${threads.length} tracks`,
+    );
   }
   assert.deepEqual(errors, []);
 });
@@ -122,7 +144,10 @@ test('Download trace saves <scenario>-<date>.trace.json that parses', async () =
   assert.equal(trace.displayTimeUnit, 'ms');
   assert.equal(trace.metadata.scenario, 'threading-lock');
   assert.equal(trace.metadata.status, 'done');
-  assert.ok(trace.traceEvents.some((e) => e.ph === 'X' && e.cat === 'run'), 'runs'); // lock waits come only when a try_lock fails
+  assert.ok(
+    trace.traceEvents.some((e) => e.ph === 'X' && e.cat === 'run'),
+    'runs',
+  ); // lock waits come only when a try_lock fails
   // Keyboard: the button is reachable and shows its focus.
   await button.focus();
   await page.keyboard.press('Shift+Tab');

@@ -11,12 +11,15 @@ import { delimiter, join } from 'node:path';
 import { Builder } from 'selenium-webdriver';
 
 /** A free loopback port. */
-export const freePort = () => new Promise((resolve, reject) => {
-  const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-    const { port } = probe.address();
-    probe.close(() => resolve(port));
+export const freePort = () =>
+  new Promise((resolve, reject) => {
+    const probe = createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = probe.address();
+        probe.close(() => resolve(port));
+      });
   });
-});
 
 /** WebKitGTK's MiniBrowser (in a multiarch folder: /usr/lib/<triplet>/webkit2gtk-4.1/). */
 export function miniBrowserPath() {
@@ -25,7 +28,7 @@ export function miniBrowserPath() {
     const candidate = `/usr/lib/${dir}/webkit2gtk-4.1/MiniBrowser`;
     if (existsSync(candidate)) return candidate;
   }
-  throw new Error('MiniBrowser not found: install Debian\'s libwebkit2gtk-4.1-0 (or set WEBKIT_MINIBROWSER)');
+  throw new Error("MiniBrowser not found: install Debian's libwebkit2gtk-4.1-0 (or set WEBKIT_MINIBROWSER)");
 }
 
 /** Fails at once, saying what to install, if `command` is not on PATH. */
@@ -38,12 +41,19 @@ function requireCommand(command, debianPackage) {
 const groups = new Set();
 const killGroups = (signal) => {
   for (const pid of groups) {
-    try { process.kill(-pid, signal); } catch { /* already gone */ }
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      /* already gone */
+    }
   }
 };
 process.once('exit', () => killGroups('SIGKILL'));
 for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => { killGroups('SIGKILL'); process.exit(128 + (signal === 'SIGINT' ? 2 : 15)); });
+  process.once(signal, () => {
+    killGroups('SIGKILL');
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  });
 }
 
 /**
@@ -65,13 +75,27 @@ function spawnGroup(command, args, { env = process.env, stdio = ['ignore', 'pipe
   groups.add(child.pid);
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
-      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
-      const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, graceMs);
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, graceMs);
       await exited;
       clearTimeout(timer);
     }
     // The leader is gone; end whatever of its group is left (a browser or web process).
-    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* none left */ }
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* none left */
+    }
     groups.delete(child.pid);
   };
   return { child, log, stop, exited };
@@ -80,11 +104,15 @@ function spawnGroup(command, args, { env = process.env, stdio = ['ignore', 'pipe
 /** Xvfb on a display it picks itself (-displayfd): resolves to `{ display: ':N', stop }`. */
 export function startXvfb({ screen = '1920x1200x24' } = {}) {
   requireCommand('Xvfb', 'xvfb');
-  const xvfb = spawnGroup('Xvfb', ['-displayfd', '3', '-screen', '0', screen, '-nolisten', 'tcp', '-noreset'],
-    { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+  const xvfb = spawnGroup('Xvfb', ['-displayfd', '3', '-screen', '0', screen, '-nolisten', 'tcp', '-noreset'], {
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let text = '';
-    const timer = setTimeout(() => { xvfb.stop(); reject(new Error(`Xvfb did not start: ${xvfb.log.join('\n')}`)); }, 10_000);
+    const timer = setTimeout(() => {
+      xvfb.stop();
+      reject(new Error(`Xvfb did not start: ${xvfb.log.join('\n')}`));
+    }, 10_000);
     xvfb.child.stdio[3].on('data', (chunk) => {
       text += chunk;
       if (text.includes('\n')) {
@@ -93,7 +121,10 @@ export function startXvfb({ screen = '1920x1200x24' } = {}) {
         resolve({ display: `:${text.trim()}`, stop: xvfb.stop, log: xvfb.log });
       }
     });
-    xvfb.exited.then((code) => { clearTimeout(timer); reject(new Error(`Xvfb exited with ${code}: ${xvfb.log.join('\n')}`)); });
+    xvfb.exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`Xvfb exited with ${code}: ${xvfb.log.join('\n')}`));
+    });
   });
 }
 
@@ -116,9 +147,15 @@ export async function startWebKitDriver({ sharedMemory = true } = {}) {
     else delete env.JSC_useSharedArrayBuffer;
     const driver = spawnGroup('WebKitWebDriver', [`--port=${port}`], { env });
     const url = `http://127.0.0.1:${port}`;
-    const stop = async () => { await driver.stop(); await xvfb.stop(); };
+    const stop = async () => {
+      await driver.stop();
+      await xvfb.stop();
+    };
     for (let i = 0; ; i++) {
-      const ok = await fetch(`${url}/status`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${url}/status`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (i >= 100 || driver.child.exitCode !== null) {
         await stop();
@@ -144,7 +181,12 @@ export async function openSession(service, { dark = false, scriptTimeoutMs = 120
     'webkitgtk:browserOptions': {
       binary: miniBrowserPath(),
       // A script may open a window (a test opens one without a toolbar, to be 390 px wide).
-      args: ['--automation', '--javascript-can-open-windows-automatically=true', ...(dark ? ['--dark-mode'] : []), ...extraArgs],
+      args: [
+        '--automation',
+        '--javascript-can-open-windows-automatically=true',
+        ...(dark ? ['--dark-mode'] : []),
+        ...extraArgs,
+      ],
     },
   };
   const driver = await new Builder().usingServer(service.url).withCapabilities(capabilities).build();

@@ -41,12 +41,17 @@ async function screenshot(d, name) {
 
 test('WebKit: the page is ready, cross-origin isolated, with SharedArrayBuffer and shared memory', async () => {
   const caps = await driver.getCapabilities();
-  const result = await inPage(driver, `
+  const result = await inPage(
+    driver,
+    `
     return { isolated: self.crossOriginIsolated, sab: typeof SharedArrayBuffer, capabilities: pg.capabilities,
       readyMs: Number(document.body.dataset.readyMs), userAgent: navigator.userAgent,
-      shared: new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer };`);
-  console.log(`WebKit: ${caps.get('browserName')} ${caps.get('browserVersion')}; ready in ${result.readyMs.toFixed(0)} ms; `
-    + `hardwareConcurrency ${result.capabilities.hardwareConcurrency}; ${result.userAgent}`);
+      shared: new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer };`,
+  );
+  console.log(
+    `WebKit: ${caps.get('browserName')} ${caps.get('browserVersion')}; ready in ${result.readyMs.toFixed(0)} ms; ` +
+      `hardwareConcurrency ${result.capabilities.hardwareConcurrency}; ${result.userAgent}`,
+  );
   assert.equal(result.isolated, true);
   assert.equal(result.sab, 'function');
   assert.equal(result.shared, true);
@@ -58,7 +63,9 @@ test('WebKit: the page is ready, cross-origin isolated, with SharedArrayBuffer a
 const deadlocks = (r) => r.id === 'threading-deadlock' && !['1', 'true'].includes(String(r.params.ordered ?? '0'));
 
 test('WebKit: every scenario of the registry runs through the API with light parameters and ends done (the deadlock: its watchdog)', async () => {
-  const result = await inPage(driver, `
+  const result = await inPage(
+    driver,
+    `
     const ran = [];
     const runOne = async (id, params) => {
       const t = performance.now();
@@ -69,15 +76,22 @@ test('WebKit: every scenario of the registry runs through the API with light par
     for (const { id, testParams } of pg.scenarios) await runOne(id, testParams.light);
     // The deadlock lesson's other way: opposite lock orders, ended by its watchdog.
     await runOne('threading-deadlock', { ordered: '0', watchdog_ms: '100' });
-    return ran;`);
+    return ran;`,
+  );
   assert.ok(!result.error, result.error);
-  console.log(`WebKit scenarios: ${result.map((r) => `${r.id} ${JSON.stringify(r.params)} ${r.status} `
-    + `(${r.lines.length} lines, ${r.ms} ms)`).join('; ')}`);
+  console.log(
+    `WebKit scenarios: ${result
+      .map((r) => `${r.id} ${JSON.stringify(r.params)} ${r.status} ` + `(${r.lines.length} lines, ${r.ms} ms)`)
+      .join('; ')}`,
+  );
   assert.ok(result.length >= 12, `the registry lists ${result.length - 1} scenarios`);
   for (const r of result) {
     if (deadlocks(r)) {
       assert.equal(r.status, 'error', `${r.id} ${JSON.stringify(r.params)}`);
-      assert.match(r.message, /deadlock, stopped by the watchdog: Thread-A holds lock1 and waits for lock2; Thread-B holds lock2 and waits for lock1/);
+      assert.match(
+        r.message,
+        /deadlock, stopped by the watchdog: Thread-A holds lock1 and waits for lock2; Thread-B holds lock2 and waits for lock1/,
+      );
     } else {
       assert.equal(r.status, 'done', `${r.id} ${JSON.stringify(r.params)}: ${r.status} ${r.message ?? ''}`);
     }
@@ -86,33 +100,42 @@ test('WebKit: every scenario of the registry runs through the API with light par
   assert.deepEqual(ordered.lines.sort(), ['A has both locks', 'B has both locks']);
 });
 
-test('WebKit: the seed\'s programs give their exact results (threads, processes, the pool, asyncio)', async () => {
-  const result = await inPage(driver, `
+test("WebKit: the seed's programs give their exact results (threads, processes, the pool, asyncio)", async () => {
+  const result = await inPage(
+    driver,
+    `
     const lock = await pg.run('threading-lock', {}).done;
     const pool = await pg.run('multiprocessing-pool', { inputs: '10**6, 10**7' }).done;
     const process = await pg.run('multiprocessing-process', {}).done;
     const gather = await pg.run('asyncio-gather', { delay_ms: 200 }).done;
     return { lines: lock.lines, mutex: String(lock.value.mutex), atomic: String(lock.value.atomic_add),
       pool: pool.value.map(String), process: process.events.filter((e) => e.kind === 'note').map((e) => e.text),
-      gather: gather.lines.at(-1) };`);
+      gather: gather.lines.at(-1) };`,
+  );
   assert.ok(!result.error, result.error);
   assert.deepEqual(result.lines, ['Final counter: 200000']);
   assert.equal(result.mutex, '200000');
   assert.equal(result.atomic, '200000');
   assert.deepEqual(result.pool, ['333332833333500000', '333333283333335000000']);
-  assert.ok(result.process.some((n) => /in the parent it is 0/.test(n)), JSON.stringify(result.process));
+  assert.ok(
+    result.process.some((n) => /in the parent it is 0/.test(n)),
+    JSON.stringify(result.process),
+  );
   assert.equal(result.gather, "[{'id': 3, 'data': 'success'}, {'id': 4, 'data': 'success'}]");
 });
 
 test('WebKit: a cancelled run, then a clean one; bad input refused', async () => {
-  const result = await inPage(driver, `
+  const result = await inPage(
+    driver,
+    `
     const run = pg.run('threading-basic', { count: 20, delay_ms: 50 });
     await new Promise((r) => setTimeout(r, 200));
     run.cancel();
     const cancelled = await run.done;
     const next = await pg.run('threading-basic', { delay_ms: 10 }).done;
     const bad = await pg.run('threading-lock', { threads: 0 }).done.then(() => 'ran', (e) => e.message);
-    return { cancelled: cancelled.status, kept: cancelled.lines.length, next: next.status, nextLines: next.lines.length, bad };`);
+    return { cancelled: cancelled.status, kept: cancelled.lines.length, next: next.status, nextLines: next.lines.length, bad };`,
+  );
   assert.ok(!result.error, result.error);
   assert.equal(result.cancelled, 'cancelled');
   assert.ok(result.kept >= 1 && result.kept < 20, `kept ${result.kept} lines`);
@@ -121,8 +144,10 @@ test('WebKit: a cancelled run, then a clean one; bad input refused', async () =>
   assert.match(result.bad, /threads must be a whole number from 1 to 16; got "0"/);
 });
 
-test('WebKit: the seed\'s race (threading-lock without a lock, 2 threads x 100000): how many of 20 runs lose updates', async () => {
-  const result = await inPage(driver, `
+test("WebKit: the seed's race (threading-lock without a lock, 2 threads x 100000): how many of 20 runs lose updates", async () => {
+  const result = await inPage(
+    driver,
+    `
     // 20 separate runs of one no-lock round each (rounds: 1), as a learner's presses would be
     // without the page's retry...
     let lost = 0;
@@ -136,24 +161,36 @@ test('WebKit: the seed\'s race (threading-lock without a lock, 2 threads x 10000
     // ...and "Run many times" (the bench's figure): 20 no-lock rounds on the same threads.
     const repeat = await pg.run('threading-lock', { runs: 20, sweep: '100000' }, { action: 'repeat' }).done;
     const [point] = repeat.value.points;
-    return { lost, totals, repeat: { runs: Number(point.runs), lost: Number(point.lost_runs) } };`);
+    return { lost, totals, repeat: { runs: Number(point.runs), lost: Number(point.lost_runs) } };`,
+  );
   assert.ok(!result.error, result.error);
-  console.log(`WebKit race: ${result.lost} of 20 separate runs lost updates (final counters ${result.totals.join(', ')}); `
-    + `"Run many times": ${result.repeat.lost} of ${result.repeat.runs} rounds lost updates`);
+  console.log(
+    `WebKit race: ${result.lost} of 20 separate runs lost updates (final counters ${result.totals.join(', ')}); ` +
+      `"Run many times": ${result.repeat.lost} of ${result.repeat.runs} rounds lost updates`,
+  );
   assert.equal(result.totals.length, 20);
   assert.equal(result.repeat.runs, 20);
 });
 
 test('WebKit: the embed (threading-lock) is ready, isolated, and its Run runs the lesson', async () => {
   await openReady(driver, `${server.url}embed.html?scenario=threading-lock`);
-  const state = await inPage(driver, `return { isolated: self.crossOriginIsolated, sharedMemory: pg.capabilities.sharedMemory,
-    notice: document.querySelector('[data-role="isolation-notice"]')?.textContent ?? null };`);
+  const state = await inPage(
+    driver,
+    `return { isolated: self.crossOriginIsolated, sharedMemory: pg.capabilities.sharedMemory,
+    notice: document.querySelector('[data-role="isolation-notice"]')?.textContent ?? null };`,
+  );
   assert.deepEqual(state, { isolated: true, sharedMemory: true, notice: null });
   const section = 'section[data-scenario="threading-lock"]';
   await driver.executeScript(`document.querySelector('${section} [data-action="run"]').click();`);
-  await until(driver, `const s = document.querySelector('${section} [data-role="status"]');
-    return !!s && ['done', 'error', 'cancelled'].includes(s.dataset.state);`, 'the embed\'s run ended', { timeoutMs: 60_000 });
-  const ended = await driver.executeScript(`return { state: document.querySelector('${section} [data-role="status"]').dataset.state,
+  await until(
+    driver,
+    `const s = document.querySelector('${section} [data-role="status"]');
+    return !!s && ['done', 'error', 'cancelled'].includes(s.dataset.state);`,
+    "the embed's run ended",
+    { timeoutMs: 60_000 },
+  );
+  const ended =
+    await driver.executeScript(`return { state: document.querySelector('${section} [data-role="status"]').dataset.state,
     lines: [...document.querySelectorAll('${section} [data-role="output"] .text')].map((e) => e.textContent) };`);
   assert.equal(ended.state, 'done');
   assert.deepEqual(ended.lines, ['Final counter: 200000']);
@@ -162,10 +199,13 @@ test('WebKit: the embed (threading-lock) is ready, isolated, and its Run runs th
 
 test('WebKit: the Python mode runs print(1) on RustPython', async () => {
   await openReady(driver, server.url);
-  const result = await inPage(driver, `
+  const result = await inPage(
+    driver,
+    `
     const t = performance.now();
     const r = await pg.runPython('print(1)').done;
-    return { status: r.status, lines: r.lines, exitStatus: r.exitStatus ?? null, ms: Math.round(performance.now() - t) };`);
+    return { status: r.status, lines: r.lines, exitStatus: r.exitStatus ?? null, ms: Math.round(performance.now() - t) };`,
+  );
   console.log(`WebKit Python: ${JSON.stringify(result)}`);
   assert.ok(!result.error, result.error);
   assert.equal(result.status, 'done');
@@ -176,18 +216,27 @@ test('WebKit: the Python mode runs print(1) on RustPython', async () => {
 async function runSection(d, id) {
   const section = `section[data-scenario="${id}"]`;
   await d.executeScript(`document.querySelector('${section} [data-action="run"]').click();`);
-  await until(d, `return document.querySelector('${section} [data-role="status"]')?.dataset.state === 'done';`, `${id} done`, { timeoutMs: 60_000 });
+  await until(
+    d,
+    `return document.querySelector('${section} [data-role="status"]')?.dataset.state === 'done';`,
+    `${id} done`,
+    { timeoutMs: 60_000 },
+  );
   // The output at the top, below the page's sticky bar (at 390 px) and with the status above it.
-  await d.executeScript(`document.querySelector('${section} [data-role="output"]').scrollIntoView(); scrollBy(0, -110);`);
+  await d.executeScript(
+    `document.querySelector('${section} [data-role="output"]').scrollIntoView(); scrollBy(0, -110);`,
+  );
   await pause(300);
 }
 
-test('WebKit at 390 px (an iPhone\'s width), light: no sideways scrolling before and after a run; screenshots', async () => {
+test("WebKit at 390 px (an iPhone's width), light: no sideways scrolling before and after a run; screenshots", async () => {
   // MiniBrowser's toolbar keeps its window at least 447 px wide; a window the page opens
   // without a toolbar can be 390 px.
   await openReady(driver, server.url);
   const main = await driver.getWindowHandle();
-  const opened = await driver.executeScript('return window.open(location.href, "iphone", "width=390,height=844") !== null;');
+  const opened = await driver.executeScript(
+    'return window.open(location.href, "iphone", "width=390,height=844") !== null;',
+  );
   assert.equal(opened, true, 'the 390 px window opened');
   const narrow = (await driver.getAllWindowHandles()).find((h) => h !== main);
   await driver.switchTo().window(narrow);
@@ -195,11 +244,15 @@ test('WebKit at 390 px (an iPhone\'s width), light: no sideways scrolling before
     await until(driver, 'return document.body && document.body.dataset.ready === "true";', 'the 390 px window ready');
     const [width] = await setViewport(driver, 390, 844);
     assert.equal(width, 390);
-    const [dark, before] = await driver.executeScript('return [matchMedia("(prefers-color-scheme: dark)").matches, document.documentElement.scrollWidth];');
+    const [dark, before] = await driver.executeScript(
+      'return [matchMedia("(prefers-color-scheme: dark)").matches, document.documentElement.scrollWidth];',
+    );
     console.log(`390 px light: ${await screenshot(driver, 'webkit-390-light.png')}`);
     await runSection(driver, 'threading-lock');
     const after = await driver.executeScript('return document.documentElement.scrollWidth;');
-    console.log(`390 px light, after a run of threading-lock: ${await screenshot(driver, 'webkit-390-light-race.png')}`);
+    console.log(
+      `390 px light, after a run of threading-lock: ${await screenshot(driver, 'webkit-390-light-race.png')}`,
+    );
     assert.equal(dark, false, 'light');
     assert.equal(before, 390, 'no sideways scrolling at 390 px');
     assert.equal(after, 390, 'no sideways scrolling at 390 px after a run');
@@ -209,7 +262,7 @@ test('WebKit at 390 px (an iPhone\'s width), light: no sideways scrolling before
   }
 });
 
-test('WebKit at 1280 px, dark (a second browser in GTK\'s dark variant): screenshots', async () => {
+test("WebKit at 1280 px, dark (a second browser in GTK's dark variant): screenshots", async () => {
   const dark = await startWebKit({ dark: true });
   try {
     const d = dark.driver;
@@ -234,7 +287,9 @@ test('WebKit without shared memory (its default): the page starts, says why thre
   try {
     const d = plain.driver;
     await openReady(d, server.url);
-    const result = await inPage(d, `
+    const result = await inPage(
+      d,
+      `
       const ran = {};
       for (const s of pg.scenarios.filter((s) => !s.needsSharedMemory)) {
         ran[s.id] = await pg.run(s.id, s.testParams.light).done.then((r) => r.status, (e) => e.message);
@@ -247,7 +302,8 @@ test('WebKit without shared memory (its default): the page starts, says why thre
       });
       const refused = await pg.run('threading-lock', {}).done.then(() => 'ran', (e) => e.message);
       return { isolated: self.crossOriginIsolated, capabilities: pg.capabilities, ran, threaded, refused,
-        line: document.querySelector('[data-role="capabilities"]').textContent };`);
+        line: document.querySelector('[data-role="capabilities"]').textContent };`,
+    );
     assert.ok(!result.error, result.error);
     assert.equal(result.isolated, true);
     assert.equal(result.capabilities.sharedMemory, false);
@@ -258,13 +314,23 @@ test('WebKit without shared memory (its default): the page starts, says why thre
     for (const t of result.threaded) {
       assert.equal(t.disabled, true, `${t.id}: Run disabled`);
       assert.equal(t.describedBy, `${t.id}-no-threads`, `${t.id}: Run described by the notice`);
-      assert.match(t.notice, /needs threads that share memory, and this browser does not let a page share memory/, t.id);
+      assert.match(
+        t.notice,
+        /needs threads that share memory, and this browser does not let a page share memory/,
+        t.id,
+      );
       assert.equal(t.newTab, false, `${t.id}: no new-tab link, which would not help in this browser`);
     }
-    assert.match(result.refused, /threading-lock needs threads on shared memory, and this browser does not let a page share memory/);
+    assert.match(
+      result.refused,
+      /threading-lock needs threads on shared memory, and this browser does not let a page share memory/,
+    );
     // The embed, the same.
     await openReady(d, new URL('embed.html?scenario=asyncio-gather&delay_ms=50', server.url).href);
-    const embed = await inPage(d, 'return { status: (await pg.run("asyncio-gather", { delay_ms: 50 }).done).status, caps: pg.capabilities.sharedMemory };');
+    const embed = await inPage(
+      d,
+      'return { status: (await pg.run("asyncio-gather", { delay_ms: 50 }).done).status, caps: pg.capabilities.sharedMemory };',
+    );
     assert.deepEqual(embed, { status: 'done', caps: false });
   } finally {
     await plain.stop();

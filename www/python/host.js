@@ -53,23 +53,34 @@ export function makeWasi(memory, post, reply, argv = []) {
   });
   // Not a directory: wasi-libc looks for preopened directories from fd 3 up until EBADF.
   events.fd_prestat_get = () => ({ ret: defs.ERRNO_BADF, prestat: null });
-  const raw = (stream) => ConsoleStdout.lineBuffered((text) => send({ kind: 'line', lane: 'MainThread', text, stream }));
+  const raw = (stream) =>
+    ConsoleStdout.lineBuffered((text) => send({ kind: 'line', lane: 'MainThread', text, stream }));
   // debug: false, or the shim logs every call (its default, when no option is given).
-  const wasi = new WASI(argv, [], [new ConsoleStdout(() => {}), raw('stdout'), raw('stderr'), events, new ReplyReader(reply)], { debug: false });
+  const wasi = new WASI(
+    argv,
+    [],
+    [new ConsoleStdout(() => {}), raw('stdout'), raw('stderr'), events, new ReplyReader(reply)],
+    { debug: false },
+  );
   wasi.inst = { exports: { memory } };
   const view = () => new DataView(memory.buffer);
   // The sizes in UTF-8 bytes, which args_get writes (the shim counts UTF-16 units): a source
   // with an "é" in it would otherwise overrun its buffer.
   wasi.wasiImport.args_sizes_get = (argc, argvBufSize) => {
     view().setUint32(argc, argv.length, true);
-    view().setUint32(argvBufSize, argv.reduce((n, arg) => n + utf8.encode(arg).byteLength + 1, 0), true);
+    view().setUint32(
+      argvBufSize,
+      argv.reduce((n, arg) => n + utf8.encode(arg).byteLength + 1, 0),
+      true,
+    );
     return defs.ERRNO_SUCCESS;
   };
   wasi.wasiImport.clock_time_get = (id, _precision, out) => {
     view().setBigUint64(out, id === defs.CLOCKID_REALTIME ? BigInt(Date.now()) * 1000000n : nowNs(), true);
     return defs.ERRNO_SUCCESS;
   };
-  wasi.wasiImport.poll_oneoff = (subscriptions, events, count, eventCount) => sleepUntilTimeout(view(), subscriptions, events, count, eventCount);
+  wasi.wasiImport.poll_oneoff = (subscriptions, events, count, eventCount) =>
+    sleepUntilTimeout(view(), subscriptions, events, count, eventCount);
   return wasi;
 }
 
@@ -85,14 +96,20 @@ function sleepUntilTimeout(dv, subscriptions, events, count, eventCount) {
   for (let i = 0; i < count; i++) {
     const at = subscriptions + 48 * i;
     const userdata = dv.getBigUint64(at, true);
-    if (dv.getUint8(at + 8) !== defs.EVENTTYPE_CLOCK) { ready.push([userdata, dv.getUint8(at + 8)]); continue; }
+    if (dv.getUint8(at + 8) !== defs.EVENTTYPE_CLOCK) {
+      ready.push([userdata, dv.getUint8(at + 8)]);
+      continue;
+    }
     const clock = dv.getUint32(at + 16, true);
     let ns = dv.getBigUint64(at + 24, true);
     if (dv.getUint16(at + 40, true) & defs.SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME) {
       ns -= clock === defs.CLOCKID_REALTIME ? BigInt(Date.now()) * 1000000n : nowNs();
     }
     if (ns < 0n) ns = 0n;
-    if (soonest === null || ns < soonest) { soonest = ns; soonestData = userdata; }
+    if (soonest === null || ns < soonest) {
+      soonest = ns;
+      soonestData = userdata;
+    }
   }
   if (ready.length === 0 && soonest !== null) {
     Atomics.wait(sleeper, 0, 0, Number(soonest) / 1e6);
@@ -123,7 +140,10 @@ export function threadSpawn(ctl) {
         const tid = claimIdleWorker(ctl, startArg);
         if (tid !== null) return tid;
         const left = deadline - performance.now();
-        if (left <= 0) { Atomics.add(ctl, CTL.FAILED, 1); return -6; } // EAGAIN
+        if (left <= 0) {
+          Atomics.add(ctl, CTL.FAILED, 1);
+          return -6;
+        } // EAGAIN
         Atomics.add(ctl, CTL.DEMAND, 1);
         Atomics.notify(ctl, CTL.DEMAND);
         if (Atomics.load(ctl, CTL.IDLE) === 0) Atomics.wait(ctl, CTL.IDLE, 0, Math.min(left, 50));

@@ -4,10 +4,11 @@
 import { el, linkField } from '../dom.js';
 
 let codemirror = null;
-const loadEditor = () => (codemirror ??= import('../vendor/codemirror.js').catch((error) => {
-  codemirror = null; // a later click tries again
-  throw error;
-}));
+const loadEditor = () =>
+  (codemirror ??= import('../vendor/codemirror.js').catch((error) => {
+    codemirror = null; // a later click tries again
+    throw error;
+  }));
 
 /**
  * Builds the panel into `host`: an editor holding `source`, Run, Stop, a button that puts
@@ -21,9 +22,17 @@ const loadEditor = () => (codemirror ??= import('../vendor/codemirror.js').catch
 export async function pythonPanel(host, { id, source, original, labels, run, stop, linkTo, stylesheet }) {
   const cm = await loadEditor();
   const status = el('p', { class: 'python-status', 'data-role': 'python-status', 'aria-live': 'polite' });
-  const say = (text, kind = 'ok') => { status.textContent = text; status.dataset.kind = kind; };
-  const loading = el('progress', { 'data-role': 'python-loading', max: 1, value: 0, hidden: true,
-    'aria-label': 'Downloading the Python interpreter' });
+  const say = (text, kind = 'ok') => {
+    status.textContent = text;
+    status.dataset.kind = kind;
+  };
+  const loading = el('progress', {
+    'data-role': 'python-loading',
+    max: 1,
+    value: 0,
+    hidden: true,
+    'aria-label': 'Downloading the Python interpreter',
+  });
   // In a shadow root: CodeMirror then styles itself with a constructed style sheet, not a
   // <style> element, which the page's Content-Security-Policy (style-src 'self') refuses.
   const editorFrame = el('div', { class: 'python-editor', 'data-role': 'python-editor' });
@@ -33,16 +42,27 @@ export async function pythonPanel(host, { id, source, original, labels, run, sto
   const runButton = el('button', { type: 'button', class: 'run', 'data-action': 'run-python' }, 'Run this Python');
   const stopButton = el('button', { type: 'button', class: 'stop', 'data-action': 'stop-python' }, 'Stop');
   const back = el('button', { type: 'button', class: 'secondary', 'data-action': 'python-original' }, labels.restore);
-  const share = el('button', { type: 'button', class: 'secondary', 'data-action': 'share-python' }, 'Copy link to this program');
+  const share = el(
+    'button',
+    { type: 'button', class: 'secondary', 'data-action': 'share-python' },
+    'Copy link to this program',
+  );
   const link = linkField(`${id}-python-link`, 'Link to this program', 'python-link');
   host.replaceChildren(
-    el('p', { class: 'python-about', id: `${id}-python-about`, text: 'Python, run for real: RustPython compiled to WebAssembly, each '
-      + 'thread a real thread on a Web Worker of its own, so threads run in parallel (no GIL). Ctrl+Enter runs it. '
-      + 'A process starts the way Python\'s spawn starts one: a fresh interpreter with its own memory imports main.py\'s '
-      + 'definitions and gets its arguments pickled, where Linux\'s fork would copy the running parent.' }),
+    el('p', {
+      class: 'python-about',
+      id: `${id}-python-about`,
+      text:
+        'Python, run for real: RustPython compiled to WebAssembly, each ' +
+        'thread a real thread on a Web Worker of its own, so threads run in parallel (no GIL). Ctrl+Enter runs it. ' +
+        "A process starts the way Python's spawn starts one: a fresh interpreter with its own memory imports main.py's " +
+        "definitions and gets its arguments pickled, where Linux's fork would copy the running parent.",
+    }),
     editorFrame,
     el('div', { class: 'controls' }, runButton, stopButton, back, share, loading),
-    status, link.node);
+    status,
+    link.node,
+  );
 
   const adaptive = mediaExtensions(cm, [
     // The page's colour scheme.
@@ -57,18 +77,38 @@ export async function pythonPanel(host, { id, source, original, labels, run, sto
     parent: editorHost,
     state: cm.EditorState.create({
       doc: source,
-      extensions: [editorSetup(cm), cm.python(), errorLine.field, adaptive.extensions,
+      extensions: [
+        editorSetup(cm),
+        cm.python(),
+        errorLine.field,
+        adaptive.extensions,
         // tabindex: the content is focusable already (contenteditable), but said so, checkers
         // (axe) see that the editor's scrolling area, when a program is too long or too wide
         // for it, holds something the keyboard reaches.
-        cm.EditorView.contentAttributes.of({ 'aria-label': 'Python program', 'aria-describedby': `${id}-python-about`, tabindex: '0' }),
+        cm.EditorView.contentAttributes.of({
+          'aria-label': 'Python program',
+          'aria-describedby': `${id}-python-about`,
+          tabindex: '0',
+        }),
         // Before the default keymap's own Mod-Enter (a blank line).
-        cm.Prec.highest(cm.keymap.of([{ key: 'Mod-Enter', run: () => { runButton.click(); return true; } }]))],
+        cm.Prec.highest(
+          cm.keymap.of([
+            {
+              key: 'Mod-Enter',
+              run: () => {
+                runButton.click();
+                return true;
+              },
+            },
+          ]),
+        ),
+      ],
     }),
   });
   adaptive.follow(view);
 
-  const replace = (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text }, effects: errorLine.clear.of(null) });
+  const replace = (text) =>
+    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text }, effects: errorLine.clear.of(null) });
   runButton.addEventListener('click', () => {
     view.dispatch({ effects: errorLine.clear.of(null) });
     say('');
@@ -89,7 +129,8 @@ export async function pythonPanel(host, { id, source, original, labels, run, sto
       return;
     }
     const size = `${Math.ceil(href.length / 1024)} KB`;
-    if (await link.offer(href)) say(`Link copied (${size}): whoever opens it gets this program in the editor, ready to run.`);
+    if (await link.offer(href))
+      say(`Link copied (${size}): whoever opens it gets this program in the editor, ready to run.`);
     else say(`The browser did not let the page copy the link (${size}): copy it from the field below.`, 'error');
   });
 
@@ -124,7 +165,14 @@ const mb = (bytes) => (bytes / 1e6).toFixed(1);
  * Content-Security-Policy refuses. Tab is left to move focus out of the editor.
  */
 function editorSetup(cm) {
-  return [cm.minimalSetup, cm.lineNumbers(), cm.highlightActiveLine(), cm.highlightActiveLineGutter(), cm.bracketMatching(), cm.indentOnInput()];
+  return [
+    cm.minimalSetup,
+    cm.lineNumbers(),
+    cm.highlightActiveLine(),
+    cm.highlightActiveLineGutter(),
+    cm.bracketMatching(),
+    cm.indentOnInput(),
+  ];
 }
 
 /**
@@ -132,13 +180,20 @@ function editorSetup(cm) {
  * matches, else `off`. `follow(view)` keeps them in step once the view exists.
  */
 function mediaExtensions(cm, choices) {
-  const slots = choices.map(([query, on, off]) => ({ query: matchMedia(query), on, off, compartment: new cm.Compartment() }));
+  const slots = choices.map(([query, on, off]) => ({
+    query: matchMedia(query),
+    on,
+    off,
+    compartment: new cm.Compartment(),
+  }));
   const current = (slot) => (slot.query.matches ? slot.on : slot.off);
   return {
     extensions: slots.map((slot) => slot.compartment.of(current(slot))),
     follow(view) {
       for (const slot of slots) {
-        slot.query.addEventListener('change', () => view.dispatch({ effects: slot.compartment.reconfigure(current(slot)) }));
+        slot.query.addEventListener('change', () =>
+          view.dispatch({ effects: slot.compartment.reconfigure(current(slot)) }),
+        );
       }
     },
   };
@@ -149,7 +204,9 @@ function mediaExtensions(cm, choices) {
  * WCAG AA wants 4.5:1. The red of other strings (#a11) instead.
  */
 function lightHighlighting(cm) {
-  const specs = cm.defaultHighlightStyle.specs.map((spec) => (spec.color === '#e40' ? { ...spec, color: '#a11' } : spec));
+  const specs = cm.defaultHighlightStyle.specs.map((spec) =>
+    spec.color === '#e40' ? { ...spec, color: '#a11' } : spec,
+  );
   return cm.syntaxHighlighting(cm.HighlightStyle.define(specs));
 }
 
@@ -160,7 +217,9 @@ function lightHighlighting(cm) {
  */
 const ONE_DARK_LIGHTER = { '#7d8799': '#9da5b4', '#e06c75': '#e47e86', '#c678dd': '#c980df' };
 function darkHighlighting(cm) {
-  const specs = cm.oneDarkHighlightStyle.specs.map((spec) => (ONE_DARK_LIGHTER[spec.color] ? { ...spec, color: ONE_DARK_LIGHTER[spec.color] } : spec));
+  const specs = cm.oneDarkHighlightStyle.specs.map((spec) =>
+    ONE_DARK_LIGHTER[spec.color] ? { ...spec, color: ONE_DARK_LIGHTER[spec.color] } : spec,
+  );
   const gutters = cm.EditorView.theme({ '.cm-gutters': { color: ONE_DARK_LIGHTER['#7d8799'] } }, { dark: true });
   return [cm.oneDarkTheme, cm.Prec.high(gutters), cm.syntaxHighlighting(cm.HighlightStyle.define(specs))];
 }

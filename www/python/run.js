@@ -61,7 +61,10 @@ export async function loadInterpreter(manifestUrl, onProgress = () => {}) {
 
 async function fetchOk(url, options) {
   const response = await fetch(url, options);
-  if (!response.ok) throw new Error(`the Python interpreter could not be downloaded: ${response.status} ${response.statusText} (${url})`);
+  if (!response.ok)
+    throw new Error(
+      `the Python interpreter could not be downloaded: ${response.status} ${response.statusText} (${url})`,
+    );
   return response;
 }
 
@@ -75,7 +78,8 @@ const REFILL_AFTER_MS = 1000;
 const spareWorkers = [];
 
 function prepareWorkers() {
-  while (spareWorkers.length < SPARE_WORKERS) spareWorkers.push(new Worker(WORKER_URL, { type: 'module', name: 'Python' }));
+  while (spareWorkers.length < SPARE_WORKERS)
+    spareWorkers.push(new Worker(WORKER_URL, { type: 'module', name: 'Python' }));
 }
 
 function takeWorker() {
@@ -116,7 +120,9 @@ class PythonRun {
 
   /** Starts the main process; resolves once the program has ended. */
   start() {
-    const done = new Promise((resolve, reject) => { this.#settle = { resolve, reject }; });
+    const done = new Promise((resolve, reject) => {
+      this.#settle = { resolve, reject };
+    });
     this.#t0 = now();
     this.#onStart({ t0: this.#t0 });
     this.#startProcess(null, null);
@@ -208,18 +214,27 @@ class PythonRun {
     const child = this.#processes.get(call.pid);
     const queue = this.#queues[call.qid];
     switch (call.op) {
-      case 'process-start': return reply(this.#startChild(call, process));
-      case 'process-wait': return child.whenExited(call.timeout).then((code) => reply(code === null ? '' : String(code)));
+      case 'process-start':
+        return reply(this.#startChild(call, process));
+      case 'process-wait':
+        return child.whenExited(call.timeout).then((code) => reply(code === null ? '' : String(code)));
       case 'process-kill':
         if (child.exitCode === null) this.#exited(child, TERMINATED);
         return reply('');
-      case 'queue-new': return reply(String(this.#queues.push(new PageQueue()) - 1));
+      case 'queue-new':
+        return reply(String(this.#queues.push(new PageQueue()) - 1));
       case 'queue-put':
         queue.put(fromBase64(call.data));
         return reply('');
-      case 'queue-get': return queue.get(call.timeout).then((item) => reply(item === null ? new Uint8Array() : withFlag(item)));
-      case 'queue-size': return reply(String(queue.size));
-      default: return this.end({ status: 'error', message: `the Python harness asked for "${call.op}", which the page does not know` });
+      case 'queue-get':
+        return queue.get(call.timeout).then((item) => reply(item === null ? new Uint8Array() : withFlag(item)));
+      case 'queue-size':
+        return reply(String(queue.size));
+      default:
+        return this.end({
+          status: 'error',
+          message: `the Python harness asked for "${call.op}", which the page does not know`,
+        });
     }
   }
 }
@@ -236,8 +251,9 @@ function withFlag(item) {
 
 /** From a process's start to its first lane: the interpreter starting, its imports. */
 function startSpan(process, ev) {
-  const label = process.isMain ? 'starting Python: the interpreter and its imports'
-    : 'starting a process: a fresh interpreter imports main.py\'s definitions';
+  const label = process.isMain
+    ? 'starting Python: the interpreter and its imports'
+    : "starting a process: a fresh interpreter imports main.py's definitions";
   return { kind: 'span', lane: ev.lane, state: 'start', start: process.startedAt, t: ev.t, label };
 }
 
@@ -268,9 +284,15 @@ class PythonProcess {
     this.#pool = config.child ? POOL.child : POOL.main;
   }
 
-  get isMain() { return !this.#config.child; }
-  get pid() { return this.#config.pid; }
-  get name() { return this.#config.child?.name ?? 'MainThread'; }
+  get isMain() {
+    return !this.#config.child;
+  }
+  get pid() {
+    return this.#config.pid;
+  }
+  get name() {
+    return this.#config.child?.name ?? 'MainThread';
+  }
 
   start(source) {
     this.#spawn({ type: 'py:main', source, config: this.#config });
@@ -302,7 +324,8 @@ class PythonProcess {
     const worker = takeWorker();
     worker.reply = newReplyChannel();
     worker.onmessage = ({ data }) => this.#onMessage(worker, data);
-    worker.onerror = (e) => this.#onMessage(worker, { type: 'py:trap', message: `a Python worker failed: ${e.message}` });
+    worker.onerror = (e) =>
+      this.#onMessage(worker, { type: 'py:trap', message: `a Python worker failed: ${e.message}` });
     worker.postMessage({ ...message, module: this.#module, memory: this.#memory, ctl: this.#ctl, reply: worker.reply });
     this.#workers.push(worker);
   }
@@ -341,7 +364,9 @@ class PageQueue {
   #items = [];
   #getters = [];
 
-  get size() { return this.#items.length; }
+  get size() {
+    return this.#items.length;
+  }
 
   put(item) {
     const getter = this.#getters.shift();
@@ -354,12 +379,18 @@ class PageQueue {
     if (this.#items.length) return Promise.resolve(this.#items.shift());
     if (timeout === 0) return Promise.resolve(null);
     return new Promise((resolve) => {
-      const getter = (item) => { clearTimeout(timer); resolve(item); };
+      const getter = (item) => {
+        clearTimeout(timer);
+        resolve(item);
+      };
       this.#getters.push(getter);
-      const timer = timeout === null || timeout === undefined ? null : setTimeout(() => {
-        this.#getters.splice(this.#getters.indexOf(getter), 1);
-        resolve(null);
-      }, Math.max(0, timeout) * 1000);
+      const timer =
+        timeout === null || timeout === undefined
+          ? null
+          : setTimeout(() => {
+              this.#getters.splice(this.#getters.indexOf(getter), 1);
+              resolve(null);
+            }, Math.max(0, timeout) * 1000);
     });
   }
 }

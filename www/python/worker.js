@@ -42,7 +42,7 @@ async function runThreads({ module, memory, ctl, reply, slot }) {
   }
 }
 
-onmessage = ({ data }) => {
+self.onmessage = ({ data }) => {
   const run = data.type === 'py:main' ? runMain : runThreads;
   // A trap (an interpreter panic, memory exhausted) ends the run with its message.
   run(data).catch((error) => post({ type: 'py:trap', message: String(error?.message ?? error) }));

@@ -26,51 +26,116 @@ export function live(slot, { send, normalised, restart }) {
   };
 
   const stepButtons = LANES.map((lane, i) => {
-    const button = el('button', { type: 'button', class: 'step', 'data-action': 'step', 'data-lane': lane,
-      'aria-keyshortcuts': String(i + 1) }, `Step ${lane}`, el('kbd', { text: String(i + 1), 'aria-hidden': 'true' }));
+    const button = el(
+      'button',
+      { type: 'button', class: 'step', 'data-action': 'step', 'data-lane': lane, 'aria-keyshortcuts': String(i + 1) },
+      `Step ${lane}`,
+      el('kbd', { text: String(i + 1), 'aria-hidden': 'true' }),
+    );
     button.addEventListener('click', () => grant(lane.slice(-1)));
     return button;
   });
-  const summary = el('p', { class: 'shared-summary', 'data-role': 'step-summary',
-    text: `Both threads are parked before their first step. Thread-A: acquire lock1. Thread-B: acquire ${firstOf['Thread-B']}.` });
-  const lockCells = new Map(LOCKS.map((lock) => [lock, {
-    holder: el('td', { 'data-role': 'holder', text: 'free' }),
-    waiter: el('td', { 'data-role': 'waiter', text: '—' }),
-  }]));
-  const threadCells = new Map(LANES.map((lane) => [lane, {
-    holds: el('td', { 'data-role': 'holds', text: '—' }),
-    waits: el('td', { 'data-role': 'waits', text: '—' }),
-    next: el('td', { 'data-role': 'next', text: state.next.get(lane) }),
-  }]));
+  const summary = el('p', {
+    class: 'shared-summary',
+    'data-role': 'step-summary',
+    text: `Both threads are parked before their first step. Thread-A: acquire lock1. Thread-B: acquire ${firstOf['Thread-B']}.`,
+  });
+  const lockCells = new Map(
+    LOCKS.map((lock) => [
+      lock,
+      {
+        holder: el('td', { 'data-role': 'holder', text: 'free' }),
+        waiter: el('td', { 'data-role': 'waiter', text: '—' }),
+      },
+    ]),
+  );
+  const threadCells = new Map(
+    LANES.map((lane) => [
+      lane,
+      {
+        holds: el('td', { 'data-role': 'holds', text: '—' }),
+        waits: el('td', { 'data-role': 'waits', text: '—' }),
+        next: el('td', { 'data-role': 'next', text: state.next.get(lane) }),
+      },
+    ]),
+  );
   const cycle = el('p', { class: 'cycle', 'data-role': 'cycle', hidden: true });
   const id = slotId(slot);
-  const table = (caption, head, rows) => el('table', { class: 'registers', 'aria-labelledby': `${id}-${caption}` },
-    el('thead', {}, el('tr', {}, ...head.map((text) => el('th', { scope: 'col', text })))),
-    el('tbody', {}, ...rows));
-  const shared = el('div', { class: 'shared', 'data-role': 'shared', 'aria-live': 'polite', 'data-steps': '0' },
+  const table = (caption, head, rows) =>
+    el(
+      'table',
+      { class: 'registers', 'aria-labelledby': `${id}-${caption}` },
+      el('thead', {}, el('tr', {}, ...head.map((text) => el('th', { scope: 'col', text })))),
+      el('tbody', {}, ...rows),
+    );
+  const shared = el(
+    'div',
+    { class: 'shared', 'data-role': 'shared', 'aria-live': 'polite', 'data-steps': '0' },
     summary,
     el('p', { class: 'registers-about', id: `${id}-locks`, text: 'The locks:' }),
-    table('locks', ['lock', 'held by', 'waited for by'], LOCKS.map((lock) => el('tr', { 'data-lock': lock },
-      el('th', { scope: 'row', text: lock }), lockCells.get(lock).holder, lockCells.get(lock).waiter))),
+    table(
+      'locks',
+      ['lock', 'held by', 'waited for by'],
+      LOCKS.map((lock) =>
+        el(
+          'tr',
+          { 'data-lock': lock },
+          el('th', { scope: 'row', text: lock }),
+          lockCells.get(lock).holder,
+          lockCells.get(lock).waiter,
+        ),
+      ),
+    ),
     el('p', { class: 'registers-about', id: `${id}-threads`, text: 'The threads:' }),
-    table('threads', ['thread', 'holds', 'waits for', 'next'], LANES.map((lane) => el('tr', { 'data-lane': lane },
-      el('th', { scope: 'row', text: lane }), threadCells.get(lane).holds, threadCells.get(lane).waits, threadCells.get(lane).next))),
-    cycle);
+    table(
+      'threads',
+      ['thread', 'holds', 'waits for', 'next'],
+      LANES.map((lane) =>
+        el(
+          'tr',
+          { 'data-lane': lane },
+          el('th', { scope: 'row', text: lane }),
+          threadCells.get(lane).holds,
+          threadCells.get(lane).waits,
+          threadCells.get(lane).next,
+        ),
+      ),
+    ),
+    cycle,
+  );
   const refused = el('p', { class: 'refused', 'data-role': 'refused', role: 'status' });
-  const undo = el('button', { type: 'button', class: 'secondary', 'data-action': 'undo', disabled: true }, 'Undo last step');
-  const reset = el('button', { type: 'button', class: 'secondary', 'data-action': 'reset', disabled: true }, 'Start over');
+  const undo = el(
+    'button',
+    { type: 'button', class: 'secondary', 'data-action': 'undo', disabled: true },
+    'Undo last step',
+  );
+  const reset = el(
+    'button',
+    { type: 'button', class: 'secondary', 'data-action': 'reset', disabled: true },
+    'Start over',
+  );
   // Undo runs again on fresh threads, replaying every step but the last.
   undo.addEventListener('click', () => restart({ schedule: state.schedule.slice(0, -1).join(',') }));
   reset.addEventListener('click', () => restart({ schedule: '' }));
 
-  slot.replaceChildren(el('section', { class: 'interleave deadlock-steps', 'aria-label': 'You are the scheduler: two locks' },
-    el('h3', { text: 'You are the scheduler: two locks' }),
-    el('p', { class: 'help', text: 'Thread-A and Thread-B are real threads, each parked before its next step. A button grants one thread one step '
-      + '(keys 1 and 2, or A and B, while this section has focus). An acquire of a lock the other thread holds makes the thread wait for it: '
-      + 'it can take no step until it holds the lock.' }),
-    el('div', { class: 'step-buttons' }, ...stepButtons),
-    el('div', { class: 'step-tools' }, undo, reset),
-    shared, refused));
+  slot.replaceChildren(
+    el(
+      'section',
+      { class: 'interleave deadlock-steps', 'aria-label': 'You are the scheduler: two locks' },
+      el('h3', { text: 'You are the scheduler: two locks' }),
+      el('p', {
+        class: 'help',
+        text:
+          'Thread-A and Thread-B are real threads, each parked before its next step. A button grants one thread one step ' +
+          '(keys 1 and 2, or A and B, while this section has focus). An acquire of a lock the other thread holds makes the thread wait for it: ' +
+          'it can take no step until it holds the lock.',
+      }),
+      el('div', { class: 'step-buttons' }, ...stepButtons),
+      el('div', { class: 'step-tools' }, undo, reset),
+      shared,
+      refused,
+    ),
+  );
   focusFirstStep(slot, stepButtons);
 
   function grant(text) {
@@ -126,7 +191,12 @@ export function live(slot, { send, normalised, restart }) {
       'took-after-waiting': `stopped waiting: it acquired ${ev.lock}`,
       released: `released ${ev.lock}`,
     }[ev.outcome];
-    const then = ev.next === 'done' ? `${ev.lane} has finished.` : ev.outcome === 'waiting' ? '' : `Next for ${ev.lane}: ${ev.next}.`;
+    const then =
+      ev.next === 'done'
+        ? `${ev.lane} has finished.`
+        : ev.outcome === 'waiting'
+          ? ''
+          : `Next for ${ev.lane}: ${ev.next}.`;
     // A step that frees a lock a thread waits for reports two events under one step number.
     if (shared.dataset.steps !== String(ev.step)) said.length = 0;
     said.push(`${ev.lane} ${did}. ${then}`.trim());

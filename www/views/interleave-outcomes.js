@@ -31,23 +31,52 @@ export function live(slot, { normalised, rerun }) {
   const progressText = el('span', { 'data-role': 'explore-progress', text: `0 of ${n(total)} orders` });
   const totals = el('p', { class: 'explore-totals', 'data-role': 'explore-totals' });
   const body = el('tbody');
-  const outcomes = el('div', { class: 'outcomes', 'data-role': 'outcomes' },
-    el('table', { class: 'outcome-table' },
+  const outcomes = el(
+    'div',
+    { class: 'outcomes', 'data-role': 'outcomes' },
+    el(
+      'table',
+      { class: 'outcome-table' },
       el('caption', { text: 'Where the counter ends, over every order' }),
-      el('thead', {}, el('tr', {}, ...['final counter', 'orders', 'share', 'an example (opens in step mode)']
-        .map((text) => el('th', { scope: 'col', text })))),
-      body));
-  slot.replaceChildren(el('section', { class: 'interleave-explore', 'aria-label': 'Every order, explored' },
-    el('h3', { text: 'Every order, run on the real threads' }),
-    el('p', { class: 'help', text: `${threads} threads × ${k} increment${k === 1 ? '' : 's'}: each thread has ${2 * k} steps that touch shared memory `
-      + `(a LOAD, with its ADD riding along, and a STORE per increment), so there are ${n(total)} orders. `
-      + 'ADD changes only the thread\'s own register; where it falls between its LOAD and its STORE changes nothing.' }),
-    el('p', { class: 'explore-progress' }, progress, ' ', progressText),
-    totals, outcomes));
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          ...['final counter', 'orders', 'share', 'an example (opens in step mode)'].map((text) =>
+            el('th', { scope: 'col', text }),
+          ),
+        ),
+      ),
+      body,
+    ),
+  );
+  slot.replaceChildren(
+    el(
+      'section',
+      { class: 'interleave-explore', 'aria-label': 'Every order, explored' },
+      el('h3', { text: 'Every order, run on the real threads' }),
+      el('p', {
+        class: 'help',
+        text:
+          `${threads} threads × ${k} increment${k === 1 ? '' : 's'}: each thread has ${2 * k} steps that touch shared memory ` +
+          `(a LOAD, with its ADD riding along, and a STORE per increment), so there are ${n(total)} orders. ` +
+          "ADD changes only the thread's own register; where it falls between its LOAD and its STORE changes nothing.",
+      }),
+      el('p', { class: 'explore-progress' }, progress, ' ', progressText),
+      totals,
+      outcomes,
+    ),
+  );
 
   function example(schedule) {
     const params = { threads, k, schedule };
-    const link = el('a', { href: pageUrl('threading-interleave', params), 'data-action': 'open-order', 'data-schedule': schedule }, schedule);
+    const link = el(
+      'a',
+      { href: pageUrl('threading-interleave', params), 'data-action': 'open-order', 'data-schedule': schedule },
+      schedule,
+    );
     link.addEventListener('click', (e) => {
       if (e.ctrlKey || e.metaKey || e.shiftKey || !rerun) return; // a new tab, as asked
       e.preventDefault();
@@ -61,12 +90,23 @@ export function live(slot, { normalised, rerun }) {
     drawQueued = false;
     progress.value = explored;
     progressText.textContent = `${n(explored)} of ${n(total)} orders`;
-    body.replaceChildren(...[...classes].sort(([a], [b]) => a - b).map(([counter, c]) =>
-      el('tr', { 'data-counter': String(counter), class: counter < expected ? 'lost' : 'exact' },
-        el('th', { scope: 'row', text: `${counter}${counter < expected ? ` (${expected - counter} lost)` : ' (exact)'}` }),
-        el('td', { 'data-role': 'orders', text: n(c.orders) }),
-        el('td', { text: `${((100 * c.orders) / Math.max(1, explored)).toFixed(1)}%` }),
-        el('td', {}, example(c.example)))));
+    body.replaceChildren(
+      ...[...classes]
+        .sort(([a], [b]) => a - b)
+        .map(([counter, c]) =>
+          el(
+            'tr',
+            { 'data-counter': String(counter), class: counter < expected ? 'lost' : 'exact' },
+            el('th', {
+              scope: 'row',
+              text: `${counter}${counter < expected ? ` (${expected - counter} lost)` : ' (exact)'}`,
+            }),
+            el('td', { 'data-role': 'orders', text: n(c.orders) }),
+            el('td', { text: `${((100 * c.orders) / Math.max(1, explored)).toFixed(1)}%` }),
+            el('td', {}, example(c.example)),
+          ),
+        ),
+    );
   }
 
   return {
@@ -76,14 +116,18 @@ export function live(slot, { normalised, rerun }) {
       const c = classes.get(ev.counter);
       if (c) c.orders += 1;
       else classes.set(ev.counter, { orders: 1, example: ev.schedule });
-      if (!drawQueued) { drawQueued = true; requestAnimationFrame(draw); }
+      if (!drawQueued) {
+        drawQueued = true;
+        requestAnimationFrame(draw);
+      }
     },
     finish(value) {
       draw();
       const lost = [...classes].filter(([counter]) => counter < expected).reduce((sum, [, c]) => sum + c.orders, 0);
       const complete = explored === total;
-      totals.textContent = `${complete ? 'All' : 'Stopped after'} ${n(explored)} of ${n(total)} orders: ${n(lost)} lose an update, `
-        + `${n(explored - lost)} lose nothing.${value?.ms !== undefined ? ` ${n(Math.round(value.ms))} ms on the real threads (${n(Math.round((explored * 1000) / Math.max(1, value.ms)))} orders/s).` : ''}`;
+      totals.textContent =
+        `${complete ? 'All' : 'Stopped after'} ${n(explored)} of ${n(total)} orders: ${n(lost)} lose an update, ` +
+        `${n(explored - lost)} lose nothing.${value?.ms !== undefined ? ` ${n(Math.round(value.ms))} ms on the real threads (${n(Math.round((explored * 1000) / Math.max(1, value.ms)))} orders/s).` : ''}`;
       totals.dataset.orders = String(explored);
       totals.dataset.lost = String(lost);
     },

@@ -23,7 +23,6 @@ const slotId = (slot) => `${slot.closest('section[data-scenario]')?.id ?? 'inter
 
 export function live(slot, { send, normalised, restart }) {
   const threads = Number(normalised.threads);
-  const k = Number(normalised.k);
   const lanes = Array.from({ length: threads }, (_, i) => `Thread-${i + 1}`);
   const state = {
     counter: 0,
@@ -33,46 +32,111 @@ export function live(slot, { send, normalised, restart }) {
   };
 
   const stepButtons = lanes.map((lane, i) => {
-    const button = el('button', { type: 'button', class: 'step', 'data-action': 'step', 'data-lane': lane,
-      'aria-keyshortcuts': String(i + 1) }, `Step ${lane}`, el('kbd', { text: String(i + 1), 'aria-hidden': 'true' }));
+    const button = el(
+      'button',
+      { type: 'button', class: 'step', 'data-action': 'step', 'data-lane': lane, 'aria-keyshortcuts': String(i + 1) },
+      `Step ${lane}`,
+      el('kbd', { text: String(i + 1), 'aria-hidden': 'true' }),
+    );
     button.addEventListener('click', () => grant(String(i + 1)));
     return button;
   });
-  const undo = el('button', { type: 'button', class: 'secondary', 'data-action': 'undo', disabled: true }, 'Undo last step');
-  const reset = el('button', { type: 'button', class: 'secondary', 'data-action': 'reset', disabled: true }, 'Start over');
+  const undo = el(
+    'button',
+    { type: 'button', class: 'secondary', 'data-action': 'undo', disabled: true },
+    'Undo last step',
+  );
+  const reset = el(
+    'button',
+    { type: 'button', class: 'secondary', 'data-action': 'reset', disabled: true },
+    'Start over',
+  );
   const free = el('button', { type: 'button', class: 'secondary', 'data-action': 'free' }, 'Let the browser schedule');
-  const summary = el('p', { class: 'shared-summary', 'data-role': 'step-summary', text: `${threads} threads parked before their first LOAD. counter = 0.` });
+  const summary = el('p', {
+    class: 'shared-summary',
+    'data-role': 'step-summary',
+    text: `${threads} threads parked before their first LOAD. counter = 0.`,
+  });
   const counterCell = el('strong', { 'data-role': 'counter', text: '0' });
-  const rows = new Map(lanes.map((lane) => {
-    const register = el('td', { 'data-role': 'register', text: '—' });
-    const next = el('td', { 'data-role': 'next', text: OPS.load });
-    const row = el('tr', { 'data-lane': lane }, el('th', { scope: 'row', text: lane }), register, next);
-    return [lane, { row, register, next }];
-  }));
-  const shared = el('div', { class: 'shared', 'data-role': 'shared', 'aria-live': 'polite', 'data-steps': '0' },
+  const rows = new Map(
+    lanes.map((lane) => {
+      const register = el('td', { 'data-role': 'register', text: '—' });
+      const next = el('td', { 'data-role': 'next', text: OPS.load });
+      const row = el('tr', { 'data-lane': lane }, el('th', { scope: 'row', text: lane }), register, next);
+      return [lane, { row, register, next }];
+    }),
+  );
+  const shared = el(
+    'div',
+    { class: 'shared', 'data-role': 'shared', 'aria-live': 'polite', 'data-steps': '0' },
     summary,
     el('p', { class: 'shared-counter' }, 'counter, in shared memory: ', counterCell),
-    el('p', { class: 'registers-about', id: `${slotId(slot)}-registers`, text: 'Each thread\'s own register and its next step:' }),
-    el('table', { class: 'registers', 'aria-labelledby': `${slotId(slot)}-registers` },
-      el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'thread' }), el('th', { scope: 'col', text: 'register' }),
-        el('th', { scope: 'col', text: 'next step' }))),
-      el('tbody', {}, ...[...rows.values()].map((r) => r.row))));
+    el('p', {
+      class: 'registers-about',
+      id: `${slotId(slot)}-registers`,
+      text: "Each thread's own register and its next step:",
+    }),
+    el(
+      'table',
+      { class: 'registers', 'aria-labelledby': `${slotId(slot)}-registers` },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', { scope: 'col', text: 'thread' }),
+          el('th', { scope: 'col', text: 'register' }),
+          el('th', { scope: 'col', text: 'next step' }),
+        ),
+      ),
+      el('tbody', {}, ...[...rows.values()].map((r) => r.row)),
+    ),
+  );
   const refused = el('p', { class: 'refused', 'data-role': 'refused', role: 'status' });
   const scheduleText = el('code', { 'data-role': 'schedule', text: '(none yet)' });
-  const scheduleLink = el('a', { href: scheduleUrl(normalised, []).href, 'data-role': 'schedule-link' }, 'link to this schedule');
-  const challenges = el('div', { class: 'challenges', 'data-role': 'challenges' },
+  const scheduleLink = el(
+    'a',
+    { href: scheduleUrl(normalised, []).href, 'data-role': 'schedule-link' },
+    'link to this schedule',
+  );
+  const challenges = el(
+    'div',
+    { class: 'challenges', 'data-role': 'challenges' },
     el('h4', { text: 'Challenges, checked when the threads finish' }),
-    el('ul', {}, ...['lose an update', `end at the smallest value possible`, 'lose nothing'].map((text) => el('li', { text }))));
+    el(
+      'ul',
+      {},
+      ...['lose an update', `end at the smallest value possible`, 'lose nothing'].map((text) => el('li', { text })),
+    ),
+  );
 
-  slot.replaceChildren(el('section', { class: 'interleave', 'aria-label': 'You are the scheduler' },
-    el('h3', { text: 'You are the scheduler' }),
-    el('p', { class: 'help', text: `Each ${threads === 2 ? 'of the two' : 'of the three'} threads is a real thread on its own worker, parked before its next step. `
-      + 'A button grants one thread one step (keys 1 to 3 while this section has focus): LOAD reads the shared counter into the thread\'s register, ADD adds 1 to the register, STORE writes it back.' }),
-    el('div', { class: 'step-buttons' }, ...stepButtons),
-    el('div', { class: 'step-tools' }, undo, reset, free),
-    shared, refused,
-    el('p', { class: 'schedule-line' }, 'Schedule so far (a thread number per step): ', scheduleText, ' · ', scheduleLink),
-    challenges));
+  slot.replaceChildren(
+    el(
+      'section',
+      { class: 'interleave', 'aria-label': 'You are the scheduler' },
+      el('h3', { text: 'You are the scheduler' }),
+      el('p', {
+        class: 'help',
+        text:
+          `Each ${threads === 2 ? 'of the two' : 'of the three'} threads is a real thread on its own worker, parked before its next step. ` +
+          "A button grants one thread one step (keys 1 to 3 while this section has focus): LOAD reads the shared counter into the thread's register, ADD adds 1 to the register, STORE writes it back.",
+      }),
+      el('div', { class: 'step-buttons' }, ...stepButtons),
+      el('div', { class: 'step-tools' }, undo, reset, free),
+      shared,
+      refused,
+      el(
+        'p',
+        { class: 'schedule-line' },
+        'Schedule so far (a thread number per step): ',
+        scheduleText,
+        ' · ',
+        scheduleLink,
+      ),
+      challenges,
+    ),
+  );
   focusFirstStep(slot, stepButtons);
 
   function grant(text) {
@@ -124,8 +188,11 @@ export function live(slot, { send, normalised, restart }) {
     // the next thread's button rather than from nowhere.
     if (done && document.activeElement === button) stepButtons.find((b) => b !== button && !b.disabled)?.focus();
     button.disabled = done;
-    const did = { load: `LOADed counter (${ev.counter}) into its register`, add: `added 1: its register holds ${ev.register}`,
-      store: `STOREd ${ev.register} into counter` }[ev.op];
+    const did = {
+      load: `LOADed counter (${ev.counter}) into its register`,
+      add: `added 1: its register holds ${ev.register}`,
+      store: `STOREd ${ev.register} into counter`,
+    }[ev.op];
     summary.textContent = `Step ${ev.step}: ${ev.lane} ${did}. counter = ${ev.counter}. ${done ? `${ev.lane} has finished.` : `Next for ${ev.lane}: ${OPS[ev.next]}.`}`;
     shared.dataset.steps = String(ev.step);
     showSchedule();
@@ -150,12 +217,24 @@ export function live(slot, { send, normalised, restart }) {
       if (!value?.challenges) return; // stopped, undone or failed: nothing to judge
       summary.textContent = `Every thread has finished. Final counter: ${value.final} of ${value.expected}.`;
       shared.dataset.final = String(value.final);
-      const list = el('ul', {}, ...value.challenges.map((c) => {
-        const met = Number(c.met) === 1;
-        return el('li', { class: met ? 'met' : 'not-met', 'data-challenge': c.name, 'data-met': String(met) },
-          el('span', { class: 'mark', 'aria-hidden': 'true', text: met ? '✓' : '·' }), ` ${c.label}: ${met ? 'met' : 'not met'}`);
-      }));
-      challenges.replaceChildren(el('h4', { text: 'Challenges' }), list, el('p', { class: 'why', text: value.why_smallest }));
+      const list = el(
+        'ul',
+        {},
+        ...value.challenges.map((c) => {
+          const met = Number(c.met) === 1;
+          return el(
+            'li',
+            { class: met ? 'met' : 'not-met', 'data-challenge': c.name, 'data-met': String(met) },
+            el('span', { class: 'mark', 'aria-hidden': 'true', text: met ? '✓' : '·' }),
+            ` ${c.label}: ${met ? 'met' : 'not met'}`,
+          );
+        }),
+      );
+      challenges.replaceChildren(
+        el('h4', { text: 'Challenges' }),
+        list,
+        el('p', { class: 'why', text: value.why_smallest }),
+      );
     },
   };
 }

@@ -18,10 +18,15 @@ function finalsByLength(events) {
   return byLength;
 }
 
-const median = (sorted) => (sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2);
+const median = (sorted) =>
+  sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
 
 function sweepChart(byLength, threads, width) {
-  const points = [...byLength].map(([x, finals]) => ({ x, share: finals.filter((f) => f < threads * x).length / finals.length, runs: finals.length }));
+  const points = [...byLength].map(([x, finals]) => ({
+    x,
+    share: finals.filter((f) => f < threads * x).length / finals.length,
+    runs: finals.length,
+  }));
   const height = 180;
   const pad = { l: 44, r: 30, t: 10, b: 36 };
   const logs = points.map((p) => Math.log10(p.x));
@@ -29,21 +34,44 @@ function sweepChart(byLength, threads, width) {
   const hi = Math.max(lo + 1, ...logs);
   const x = (v) => pad.l + ((Math.log10(v) - lo) / (hi - lo)) * (width - pad.l - pad.r);
   const y = (share) => height - pad.b - share * (height - pad.t - pad.b);
-  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'sweep-svg', role: 'img',
-    'aria-label': `Share of runs that lost an update: ${points.map((p) => `${n(p.x)} increments ${Math.round(p.share * 100)}%`).join(', ')}` });
+  const root = svg('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    class: 'sweep-svg',
+    role: 'img',
+    'aria-label': `Share of runs that lost an update: ${points.map((p) => `${n(p.x)} increments ${Math.round(p.share * 100)}%`).join(', ')}`,
+  });
   for (const share of [0, 0.5, 1]) {
     root.append(svg('line', { x1: pad.l, x2: width - pad.r, y1: y(share), y2: y(share), class: 'grid' }));
-    root.append(svg('text', { x: pad.l - 6, y: y(share) + 4, 'text-anchor': 'end', class: 'axis-text' }, `${share * 100}%`));
+    root.append(
+      svg('text', { x: pad.l - 6, y: y(share) + 4, 'text-anchor': 'end', class: 'axis-text' }, `${share * 100}%`),
+    );
   }
   root.append(svg('polyline', { points: points.map((p) => `${x(p.x)},${y(p.share)}`).join(' '), class: 'measured' }));
   for (const p of points) {
     const dot = svg('circle', { cx: x(p.x), cy: y(p.share), r: 4, class: 'point', tabindex: 0 });
-    dot.append(svg('title', {}, `${n(p.x)} increments per thread: ${Math.round(p.share * 100)}% of ${p.runs} runs lost updates`));
-    root.append(dot, svg('text', { x: x(p.x), y: height - pad.b + 16, 'text-anchor': 'middle', class: 'axis-text' }, n(p.x)));
+    dot.append(
+      svg('title', {}, `${n(p.x)} increments per thread: ${Math.round(p.share * 100)}% of ${p.runs} runs lost updates`),
+    );
+    root.append(
+      dot,
+      svg('text', { x: x(p.x), y: height - pad.b + 16, 'text-anchor': 'middle', class: 'axis-text' }, n(p.x)),
+    );
   }
-  root.append(svg('text', { x: (width + pad.l) / 2, y: height - 4, 'text-anchor': 'middle', class: 'axis-text' }, 'increments per thread (log scale)'));
-  return el('figure', { class: 'sweep' },
-    el('figcaption', { text: 'The share of runs that lost at least one update, for each loop length, as measured now' }), root);
+  root.append(
+    svg(
+      'text',
+      { x: (width + pad.l) / 2, y: height - 4, 'text-anchor': 'middle', class: 'axis-text' },
+      'increments per thread (log scale)',
+    ),
+  );
+  return el(
+    'figure',
+    { class: 'sweep' },
+    el('figcaption', {
+      text: 'The share of runs that lost at least one update, for each loop length, as measured now',
+    }),
+    root,
+  );
 }
 
 function histogram(finals, length, threads, width) {
@@ -59,25 +87,50 @@ function histogram(finals, length, threads, width) {
   const pad = { l: 10, r: 10, t: 8, b: 34 };
   const barW = (width - pad.l - pad.r) / bins;
   const top = Math.max(...counts);
-  const summary = `${n(sorted.length)} runs of ${threads} threads × ${n(length)} increments: ${Math.round((lost / sorted.length) * 100)}% lost updates. `
-    + `Final counter: min ${n(lo)}, median ${n(median(sorted))}, max ${n(sorted[sorted.length - 1])} (exact: ${n(expected)}).`;
-  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'histogram-svg', role: 'img', 'aria-label': summary });
+  const summary =
+    `${n(sorted.length)} runs of ${threads} threads × ${n(length)} increments: ${Math.round((lost / sorted.length) * 100)}% lost updates. ` +
+    `Final counter: min ${n(lo)}, median ${n(median(sorted))}, max ${n(sorted[sorted.length - 1])} (exact: ${n(expected)}).`;
+  const root = svg('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    class: 'histogram-svg',
+    role: 'img',
+    'aria-label': summary,
+  });
   counts.forEach((count, i) => {
     if (count === 0) return;
     const from = lo + Math.floor((i * (hi - lo + 1)) / bins);
     const to = lo + Math.floor(((i + 1) * (hi - lo + 1)) / bins) - 1;
     const h = (count / top) * (height - pad.t - pad.b);
     const exact = to >= expected;
-    const bar = svg('rect', { x: pad.l + i * barW + 0.5, y: height - pad.b - h, width: Math.max(1, barW - 1), height: h,
-      class: exact ? 'bin exact' : 'bin lost', tabindex: 0 });
+    const bar = svg('rect', {
+      x: pad.l + i * barW + 0.5,
+      y: height - pad.b - h,
+      width: Math.max(1, barW - 1),
+      height: h,
+      class: exact ? 'bin exact' : 'bin lost',
+      tabindex: 0,
+    });
     bar.append(svg('title', {}, `${count} runs ended at ${from === to ? n(from) : `${n(from)}–${n(to)}`}`));
     root.append(bar);
   });
   root.append(svg('text', { x: pad.l, y: height - pad.b + 16, class: 'axis-text' }, n(lo)));
-  root.append(svg('text', { x: width - pad.r, y: height - pad.b + 16, 'text-anchor': 'end', class: 'axis-text' }, n(hi)));
-  root.append(svg('text', { x: width / 2, y: height - 4, 'text-anchor': 'middle', class: 'axis-text' }, 'final counter (red: updates lost; blue: exact)'));
-  return el('figure', { class: 'histogram', 'data-role': 'histogram' },
-    el('figcaption', { text: `Final counters of ${n(length)} increments per thread` }), root, el('p', { class: 'summary', text: summary }));
+  root.append(
+    svg('text', { x: width - pad.r, y: height - pad.b + 16, 'text-anchor': 'end', class: 'axis-text' }, n(hi)),
+  );
+  root.append(
+    svg(
+      'text',
+      { x: width / 2, y: height - 4, 'text-anchor': 'middle', class: 'axis-text' },
+      'final counter (red: updates lost; blue: exact)',
+    ),
+  );
+  return el(
+    'figure',
+    { class: 'histogram', 'data-role': 'histogram' },
+    el('figcaption', { text: `Final counters of ${n(length)} increments per thread` }),
+    root,
+    el('p', { class: 'summary', text: summary }),
+  );
 }
 
 export default function draw(host, _value, { events = [], params = {} } = {}) {
@@ -88,14 +141,25 @@ export default function draw(host, _value, { events = [], params = {} } = {}) {
   const threads = Number(params.threads ?? 2);
   const lengths = [...byLength.keys()];
   const holder = el('div', { class: 'histogram-holder' });
-  const choose = el('select', { 'aria-label': 'Loop length shown in the histogram' },
-    ...lengths.map((length) => el('option', { value: String(length), text: `${n(length)} increments per thread` })));
+  const choose = el(
+    'select',
+    { 'aria-label': 'Loop length shown in the histogram' },
+    ...lengths.map((length) => el('option', { value: String(length), text: `${n(length)} increments per thread` })),
+  );
   // The longest loop that was measured: the one most likely to show the losses.
   choose.value = String(lengths[lengths.length - 1]);
-  const show = () => holder.replaceChildren(histogram(byLength.get(Number(choose.value)), Number(choose.value), threads, width));
+  const show = () =>
+    holder.replaceChildren(histogram(byLength.get(Number(choose.value)), Number(choose.value), threads, width));
   choose.addEventListener('change', show);
   show();
-  host.replaceChildren(el('section', { class: 'race-runs', 'aria-label': 'The race, many times' },
-    el('h3', { text: 'The race, many times' }), sweepChart(byLength, threads, width),
-    el('label', { class: 'histogram-choice' }, 'Histogram of ', choose), holder));
+  host.replaceChildren(
+    el(
+      'section',
+      { class: 'race-runs', 'aria-label': 'The race, many times' },
+      el('h3', { text: 'The race, many times' }),
+      sweepChart(byLength, threads, width),
+      el('label', { class: 'histogram-choice' }, 'Histogram of ', choose),
+      holder,
+    ),
+  );
 }

@@ -11,14 +11,28 @@ function caughtInTheAct(wipe) {
   const read = BigInt(wipe.read);
   const overwrote = BigInt(wipe.overwrote);
   const lost = overwrote - read;
-  const others = lost === 1n ? `another thread: STORE counter ← ${n(overwrote)}`
-    : `other threads: STORE counter ← ${n(read + 1n)} … ${n(overwrote)}`;
-  return el('li', { class: 'caught', 'data-lane': wipe.lane },
-    el('p', { class: 'caught-when', text: `+${Number(wipe.tMs).toFixed(3)} ms, increment ${n(BigInt(wipe.iteration) + 1n)} of ${wipe.lane}` }),
-    el('ol', { class: 'steps' },
+  const others =
+    lost === 1n
+      ? `another thread: STORE counter ← ${n(overwrote)}`
+      : `other threads: STORE counter ← ${n(read + 1n)} … ${n(overwrote)}`;
+  return el(
+    'li',
+    { class: 'caught', 'data-lane': wipe.lane },
+    el('p', {
+      class: 'caught-when',
+      text: `+${Number(wipe.tMs).toFixed(3)} ms, increment ${n(BigInt(wipe.iteration) + 1n)} of ${wipe.lane}`,
+    }),
+    el(
+      'ol',
+      { class: 'steps' },
       el('li', { text: `${wipe.lane}: LOAD counter → ${n(read)}` }),
       el('li', { class: 'other', text: `meanwhile ${others}` }),
-      el('li', { class: 'late', text: `${wipe.lane}: STORE counter ← ${n(read + 1n)} (over ${n(overwrote)}: ${n(lost)} update${lost === 1n ? '' : 's'} lost)` })));
+      el('li', {
+        class: 'late',
+        text: `${wipe.lane}: STORE counter ← ${n(read + 1n)} (over ${n(overwrote)}: ${n(lost)} update${lost === 1n ? '' : 's'} lost)`,
+      }),
+    ),
+  );
 }
 
 export default function draw(host, value, { rerun, params = {} } = {}) {
@@ -26,27 +40,48 @@ export default function draw(host, value, { rerun, params = {} } = {}) {
   if (!ledger) return;
   const lost = BigInt(ledger.lost);
   const parts = [el('h3', { text: 'The no-lock race, store by store' })];
-  parts.push(el('p', { 'data-role': 'ledger', text:
-    `${n(ledger.expected)} increments, final counter ${n(ledger.final)}: ${n(lost)} updates lost. `
-    + `Every one of the ${n(ledger.stores)} stores reported what it overwrote; `
-    + `${n(ledger.wipes)} of them overwrote updates of another thread, and those add up to exactly ${n(lost)}.` }));
+  parts.push(
+    el('p', {
+      'data-role': 'ledger',
+      text:
+        `${n(ledger.expected)} increments, final counter ${n(ledger.final)}: ${n(lost)} updates lost. ` +
+        `Every one of the ${n(ledger.stores)} stores reported what it overwrote; ` +
+        `${n(ledger.wipes)} of them overwrote updates of another thread, and those add up to exactly ${n(lost)}.`,
+    }),
+  );
   if (lost === 0n && Number(params.threads) === 1) {
     parts.push(el('p', { text: 'One thread alone has no one to race with: start two or more to see updates lost.' }));
   } else if (lost === 0n) {
-    parts.push(el('p', { text: 'This time the threads never overwrote each other: they barely ran at the same time (another program may have had a core). The bug is still there.' }));
+    parts.push(
+      el('p', {
+        text: 'This time the threads never overwrote each other: they barely ran at the same time (another program may have had a core). The bug is still there.',
+      }),
+    );
     if (rerun) {
       const again = el('button', { type: 'button', 'data-action': 'until-race' }, 'Run until the race shows');
       again.addEventListener('click', () => rerun({ rounds: '500' }));
-      parts.push(el('p', {}, again, el('span', { class: 'help', text: ' repeats the no-lock round, up to 500 times, until one loses an update' })));
+      parts.push(
+        el(
+          'p',
+          {},
+          again,
+          el('span', { class: 'help', text: ' repeats the no-lock round, up to 500 times, until one loses an update' }),
+        ),
+      );
     }
   } else {
     parts.push(el('h4', { text: 'Caught in the act: the first lost updates' }));
     parts.push(el('ul', { class: 'caught-list' }, ...ledger.caught.slice(0, CAUGHT_SHOWN).map(caughtInTheAct)));
     const big = ledger.largest;
     if (big && BigInt(big.overwrote) - BigInt(big.read) > 1n) {
-      parts.push(el('p', { text: `The largest single wipe: ${big.lane} stored ${n(big.wrote)} over ${n(big.overwrote)}, `
-        + `wiping out ${n(BigInt(big.overwrote) - BigInt(big.read))} updates at once (it had read the counter long before). `
-        + 'On the timeline, the red strips under the bars show when the wipes happened: only while both threads ran.' }));
+      parts.push(
+        el('p', {
+          text:
+            `The largest single wipe: ${big.lane} stored ${n(big.wrote)} over ${n(big.overwrote)}, ` +
+            `wiping out ${n(BigInt(big.overwrote) - BigInt(big.read))} updates at once (it had read the counter long before). ` +
+            'On the timeline, the red strips under the bars show when the wipes happened: only while both threads ran.',
+        }),
+      );
     }
   }
   host.replaceChildren(el('section', { class: 'race-ledger', 'aria-label': 'The lost-update ledger' }, ...parts));

@@ -21,9 +21,16 @@ export default function draw(host, value) {
   const maxY = Math.max(Math.min(maxWorkers, cores), ...rows.flatMap((r) => [r.threads, r.rayon ?? 0])) * 1.1;
   const x = (w) => pad.l + ((w - 1) / Math.max(1, maxWorkers - 1)) * (width - pad.l - pad.r);
   const y = (s) => height - pad.b - (s / maxY) * (height - pad.t - pad.b);
-  const says = (r) => `${r.workers} workers: threads ${r.threads.toFixed(2)}×${r.rayon === null ? '' : `, rayon ${r.rayon.toFixed(2)}×`}`;
-  const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'speedup-svg', role: 'img',
-    'aria-label': `Speed-up on ${cores} cores: ${rows.map(says).join('; ')}` });
+  const says = (r) =>
+    `${r.workers} workers: threads ${r.threads.toFixed(2)}×${r.rayon === null ? '' : `, rayon ${r.rayon.toFixed(2)}×`}`;
+  const root = svg('svg', {
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    class: 'speedup-svg',
+    role: 'img',
+    'aria-label': `Speed-up on ${cores} cores: ${rows.map(says).join('; ')}`,
+  });
   // The ideal: k up to the cores, then flat.
   const ideal = rows.map((r) => `${x(r.workers)},${y(Math.min(r.workers, cores))}`).join(' ');
   root.append(svg('polyline', { points: ideal, class: 'ideal' }));
@@ -31,24 +38,51 @@ export default function draw(host, value) {
     root.append(svg('line', { x1: x(cores), x2: x(cores), y1: pad.t, y2: height - pad.b, class: 'cores' }));
     root.append(svg('text', { x: x(cores) + 4, y: pad.t + 10, class: 'axis-text' }, `${cores} cores`));
   }
-  const series = [['threads', 'measured', 'point', 'threadsMs'], ['rayon', 'measured rayon', 'point rayon', 'rayonMs']];
+  const series = [
+    ['threads', 'measured', 'point', 'threadsMs'],
+    ['rayon', 'measured rayon', 'point rayon', 'rayonMs'],
+  ];
   for (const [key, line, dot, ms] of series) {
     const points = rows.filter((r) => r[key] !== null);
     if (points.length === 0) continue;
     root.append(svg('polyline', { points: points.map((r) => `${x(r.workers)},${y(r[key])}`).join(' '), class: line }));
     for (const r of points) {
       const mark = svg('circle', { cx: x(r.workers), cy: y(r[key]), r: 4, class: dot, tabindex: 0 });
-      mark.append(svg('title', {}, `${key === 'threads' ? 'threads' : 'rayon'}, ${r.workers} workers: ${r[ms]} ms, speed-up ${r[key].toFixed(2)}×`));
+      mark.append(
+        svg(
+          'title',
+          {},
+          `${key === 'threads' ? 'threads' : 'rayon'}, ${r.workers} workers: ${r[ms]} ms, speed-up ${r[key].toFixed(2)}×`,
+        ),
+      );
       root.append(mark);
     }
   }
-  for (const r of rows) root.append(svg('text', { x: x(r.workers), y: height - pad.b + 16, 'text-anchor': 'middle', class: 'axis-text' }, String(r.workers)));
+  for (const r of rows)
+    root.append(
+      svg(
+        'text',
+        { x: x(r.workers), y: height - pad.b + 16, 'text-anchor': 'middle', class: 'axis-text' },
+        String(r.workers),
+      ),
+    );
   for (let s = 0; s <= maxY; s += Math.max(1, Math.ceil(maxY / 4))) {
     root.append(svg('text', { x: pad.l - 6, y: y(s) + 4, 'text-anchor': 'end', class: 'axis-text' }, `${s}×`));
   }
-  root.append(svg('text', { x: (width + pad.l) / 2, y: height - 4, 'text-anchor': 'middle', class: 'axis-text' }, 'workers (dashed: ideal)'));
-  const key = el('ul', { class: 'timeline-legend speedup-key' },
+  root.append(
+    svg(
+      'text',
+      { x: (width + pad.l) / 2, y: height - 4, 'text-anchor': 'middle', class: 'axis-text' },
+      'workers (dashed: ideal)',
+    ),
+  );
+  const key = el(
+    'ul',
+    { class: 'timeline-legend speedup-key' },
     el('li', {}, el('span', { class: 'swatch key-threads' }), 'threads, split by hand'),
-    rows.some((r) => r.rayon !== null) ? el('li', {}, el('span', { class: 'swatch key-rayon' }), 'rayon, the same shares') : null);
+    rows.some((r) => r.rayon !== null)
+      ? el('li', {}, el('span', { class: 'swatch key-rayon' }), 'rayon, the same shares')
+      : null,
+  );
   host.replaceChildren(root, key);
 }
