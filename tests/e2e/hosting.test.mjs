@@ -129,7 +129,7 @@ test('embedded with Document-Isolation-Policy: isolated inside a non-isolated co
 });
 
 test('embedded without Document-Isolation-Policy: not isolated, a notice with a new-tab link, asyncio runs', async () => {
-  const { context, frame, inner } = await embedIn(
+  const { context, frame, inner, playground } = await embedIn(
     ['--frame-ancestors', '*', '--no-document-isolation', '--no-service-worker'],
     'scenario=threading-lock&threads=3',
   );
