@@ -141,6 +141,8 @@ export interface Playground {
   readonly scenarios: Scenario[];
   readonly capabilities: Capabilities;
   readonly spanStates: SpanStateInfo[];
+  /** The validator's limits (the most parameters it reads). */
+  readonly limits: { maxParams: number };
   /** Resolves once the workers are up (prepare() resolves before). */
   readonly ready: Promise<void>;
   /** The normalised parameters; throws a ParamError naming every bad one. */

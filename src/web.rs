@@ -105,6 +105,13 @@ pub fn scenarios() -> String {
     scenarios::catalogue::catalogue_json()
 }
 
+/// The most parameters the validator reads (`params::MAX_PARAMS`): the page's URLs and recorded
+/// runs keep to the same limit, from here.
+#[wasm_bindgen]
+pub fn max_params() -> usize {
+    crate::params::MAX_PARAMS
+}
+
 /// The states a lane's time is drawn in (`[{ name, label, overlay }]`), from `SpanState`, their
 /// one source: the timeline and its legend read them here.
 #[wasm_bindgen]

@@ -79,18 +79,19 @@ async function start() {
     { loadDrawing },
     { pageScenarios },
   ] = await building;
-  const wanted = paramsFromUrl();
+  const asked = paramsFromUrl(0).id; // the scenario only: its parameters are read once pg is up
   // From the moment there is something to show (the scenario, or why it cannot start), not
   // the line "Loading the playground…" the frame would shrink to for a moment first.
   const reportHeights = () =>
     reportSettledHeight((height) => {
       // The height is no secret, and the course page's origin is unknown here.
-      window.parent?.postMessage({ type: 'concurrency-playground:height', height, scenario: wanted.id }, '*');
+      window.parent?.postMessage({ type: 'concurrency-playground:height', height, scenario: asked }, '*');
     });
   const pg = await boot(started).catch((error) => {
     reportHeights();
     throw error;
   });
+  const wanted = paramsFromUrl(pg.limits.maxParams);
   const scenarios = pageScenarios(pg.scenarios);
   const scenario = scenarios.find((s) => s.id === wanted.id);
   if (!scenario) {

@@ -34,7 +34,7 @@ async function referenceFigures() {
  */
 async function makeSections(pg, reference) {
   const [{ scenarioSection }, , { paramsFromUrl }, , { pageScenarios }] = await modules;
-  const wanted = paramsFromUrl();
+  const wanted = paramsFromUrl(pg.limits.maxParams);
   const sections = document.createDocumentFragment();
   for (const scenario of pageScenarios(pg.scenarios)) {
     const initial = scenario.id === wanted.id ? wanted.params : {};
@@ -51,7 +51,7 @@ async function start() {
     sections = await makeSections(described, reference);
   });
   const [, { deepLinkTarget, scenarioNav }, { paramsFromUrl }, { loadDrawing }, { pageScenarios }] = await modules;
-  const wanted = paramsFromUrl();
+  const wanted = paramsFromUrl(pg.limits.maxParams);
   const listed = pageScenarios(pg.scenarios);
   main.append(sections);
   // `#id` or `?scenario=id` (parameters stay in the query): select it, scroll to it, focus Run.
@@ -59,10 +59,11 @@ async function start() {
   navigation.select(deepLinkTarget(listed, wanted.id));
   // `#run=…`: a recorded run to show, nothing run. `#py=…`, `edit=1`: a Python editor open.
   await openRunInFragment(pg, wanted.id);
-  await openPythonInUrl(listed, navigation);
+  await openPythonInUrl(listed, navigation, wanted);
   addEventListener('hashchange', () => {
-    openRunInFragment(pg, paramsFromUrl().id);
-    openPythonInUrl(listed, navigation);
+    const now = paramsFromUrl(pg.limits.maxParams);
+    openRunInFragment(pg, now.id);
+    openPythonInUrl(listed, navigation, now);
   });
   document.body.dataset.readyMs = String(performance.now()); // page load to ready, for the bench
   document.body.dataset.ready = 'true';
@@ -103,10 +104,9 @@ async function openRunInFragment(pg, id) {
  * section asked for: that section's editor opens (see openPythonFromUrl), and the section it
  * opened in is selected if it is not the one asked for (a program for a section without one).
  */
-async function openPythonInUrl(scenarios, navigation) {
+async function openPythonInUrl(scenarios, navigation, wanted) {
   if (location.hash.startsWith('#run=')) return; // what that link shows is a recorded run
-  const [{ openPythonFromUrl }, { deepLinkTarget }, { paramsFromUrl }] = await modules;
-  const wanted = paramsFromUrl();
+  const [{ openPythonFromUrl }, { deepLinkTarget }] = await modules;
   const target = deepLinkTarget(scenarios, wanted.id);
   const editing = await openPythonFromUrl(scenarios, target, { edit: wanted.edit });
   if (editing && editing !== target) navigation.select(editing, { focus: false });

@@ -206,6 +206,8 @@ class Playground {
     this.scenarios = JSON.parse(glue.scenarios()); // one text, not a call per field
     /** `[{ name, label, overlay }]`: the states a lane's time is drawn in (Rust's SpanState). */
     this.spanStates = glue.span_states();
+    /** `{ maxParams }`: the validator's limits, for the page's URLs and recorded runs. */
+    this.limits = { maxParams: glue.max_params() };
     this.#processes = new ProcessWorkers(module, (worker, data) => this.#onMessage(worker, data));
     world.onMessage = (worker, data) => this.#onMessage(worker, data);
     this.#worlds.main = world;

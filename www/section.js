@@ -140,7 +140,11 @@ const stamp = (iso) => iso.slice(0, 19).replace('T', '-').replace(/:/g, '');
  * What a recorded run may name (share.js checks it): a section of the page, the learner's own
  * program among them.
  */
-export const knownToRecords = (pg) => ({ scenarios: pageScenarios(pg.scenarios), spanStates: pg.spanStates });
+export const knownToRecords = (pg) => ({
+  scenarios: pageScenarios(pg.scenarios),
+  spanStates: pg.spanStates,
+  maxParams: pg.limits.maxParams,
+});
 
 /**
  * Shows a recorded run in the section of its scenario (or, with `error`, says what was wrong

@@ -16,7 +16,6 @@ export const MAX_UNPACKED_BYTES = 20 * 1024 * 1024; // the JSON, once decompress
 export const MAX_LINK_CHARS = 2 * 1024 * 1024; // longer links are refused by browsers or chat tools
 const MAX_TEXT = 10_000; // one printed line, note or label
 const MAX_NAME = 300; // a lane, a state, a parameter
-const MAX_PARAMS = 20;
 const DAY_MS = 86_400_000;
 const KINDS = new Set([
   'line',
@@ -252,7 +251,7 @@ const str = (x, max) => typeof x === 'string' && x.length <= max;
  * spanStates: [{ name }] }` (the playground's): a run of an unknown scenario, or with a span
  * state this page does not know, is refused.
  */
-export function checkRun(data, { scenarios, spanStates }) {
+export function checkRun(data, { scenarios, spanStates, maxParams }) {
   const bad = (what) => {
     throw new ShareError(`This recorded run is not valid: ${what}.`);
   };
@@ -269,7 +268,7 @@ export function checkRun(data, { scenarios, spanStates }) {
   if (!isObject(data.params)) bad('its parameters are not an object');
   const params = Object.create(null);
   const names = Object.keys(data.params);
-  if (names.length > MAX_PARAMS) bad(`it has ${names.length} parameters`);
+  if (names.length > maxParams) bad(`it has ${names.length} parameters`);
   for (const name of names) {
     const value = data.params[name];
     if (!str(name, MAX_NAME) || !(str(value, MAX_TEXT) || isTime(value)))

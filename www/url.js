@@ -4,18 +4,19 @@
 // Values stay text: they go into inputs as `.value` and through the same validator as typed
 // values, so hostile text is shown as text and runs nothing.
 
-const MAX_PARAMS = 20;
-
 const SWITCHES = ['scenario', 'predict', 'edit'];
 const isOn = (value) => ['1', 'true'].includes(value?.trim().toLowerCase());
 
-/** `{ id, params, predict, edit }` from a query string; at most MAX_PARAMS parameters are kept. */
-export function paramsFromUrl(search = location.search) {
+/**
+ * `{ id, params, predict, edit }` from a query string; at most `maxParams` parameters are kept
+ * (the validator's limit: `pg.limits.maxParams`).
+ */
+export function paramsFromUrl(maxParams, search = location.search) {
   const query = new URLSearchParams(search);
   const id = query.get('scenario');
   const params = Object.create(null); // `?__proto__=…` is a parameter name like any other
   for (const [name, value] of query) {
-    if (SWITCHES.includes(name) || Object.keys(params).length >= MAX_PARAMS) continue;
+    if (SWITCHES.includes(name) || Object.keys(params).length >= maxParams) continue;
     params[name] = value;
   }
   return { id, params, predict: isOn(query.get('predict')), edit: isOn(query.get('edit')) };
