@@ -7,7 +7,7 @@
 // and no script of another origin, so it cannot be added as a <script>.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, startSuite, stopSuite } from './harness.mjs';
+import { openPage, section, startSuite, stopSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 import { runLight, scenarioIds } from './light.mjs';
 
@@ -115,8 +115,8 @@ test('keyboard: every control and every timeline bar can take focus; Tab goes fr
   assert.equal(await page.locator('rect.bar[tabindex="0"]').count(), bars, 'every bar is in the tab order');
   // A real Tab from Run lands on "Edit and run this Python", the next on the timeline (its
   // first bar or tick), whose detail then shows.
-  const section = page.locator('section[data-scenario="threading-basic"]');
-  await section.locator('[data-action="run"]').focus();
+  const lesson = section(page, 'threading-basic');
+  await lesson.locator('[data-action="run"]').focus();
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.dataset.action), 'edit-python');
   await page.keyboard.press('Tab');
@@ -124,7 +124,7 @@ test('keyboard: every control and every timeline bar can take focus; Tab goes fr
     await page.evaluate(() => document.activeElement.matches('.timeline-svg :is(rect.bar, [data-kind="tick"])')),
     `Tab from Run reaches a bar or tick, not ${await page.evaluate(() => document.activeElement.outerHTML.slice(0, 80))}`,
   );
-  assert.match(await section.locator('.timeline-detail').textContent(), /^MainThread/);
+  assert.match(await lesson.locator('.timeline-detail').textContent(), /^MainThread/);
   assert.deepEqual(errors, []);
   await context.close();
 });

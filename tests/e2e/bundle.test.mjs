@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { staticPreloads, withoutPreloads } from '../../tools/bundle.mjs';
-import { ROOT, launchBrowser, openPage, printedLines, runInPage, startServer } from './harness.mjs';
+import { ROOT, launchBrowser, openPage, printedLines, runInPage, section, startServer } from './harness.mjs';
 
 const DIST = join(ROOT, 'dist');
 let server;
@@ -69,7 +69,7 @@ test('the bundled page: one script before ready, then every later part loads and
   assert.deepEqual(await scriptsBeforeReady(page), ['/coi-serviceworker.js', '/page.js', '/worker.js']);
   // A run: the timeline and replay (a chunk), the race's views (imported by name), sharing.
   assert.equal(await runInPage(page, 'threading-lock'), 'done');
-  const lock = page.locator('section[data-scenario="threading-lock"]');
+  const lock = section(page, 'threading-lock');
   await lock.locator('[data-view="race-ledger"] [data-role="ledger"]').waitFor();
   await lock.locator('input[type=range][data-role=replay]').waitFor();
   assert.ok((await lock.locator('[data-role="timeline"] svg').count()) > 0, 'a timeline is drawn');

@@ -5,7 +5,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, openPage, settled as settledIn, sharedPanelSteps, startSuite, stopSuite } from './harness.mjs';
+import {
+  openPage,
+  OUTPUT,
+  section,
+  settled as settledIn,
+  sharedPanelSteps,
+  startSuite,
+  stopSuite,
+} from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 
 let server;
@@ -18,7 +26,7 @@ after(() => stopSuite({ server, browser }));
 const ID = 'threading-deadlock';
 const CYCLE = /Thread-A holds lock1 and waits for lock2; Thread-B holds lock2 and waits for lock1/;
 
-const sectionOf = (page) => page.locator(`section[data-scenario="${ID}"]`);
+const sectionOf = (page) => section(page, ID);
 const state = (page) => sectionOf(page).locator('[data-role="status"]').getAttribute('data-state');
 const settled = (page) => settledIn(page, ID, { timeout: 60_000 });
 const stepsShown = (page, steps) => sharedPanelSteps(page, ID, steps);
@@ -35,23 +43,23 @@ const panel = (page) =>
 
 /** Opens the page, and starts step mode (ordered or not). */
 async function startStepping(page, ordered) {
-  const section = sectionOf(page);
-  const box = section.locator('input[name="step-ordered"]');
+  const lesson = sectionOf(page);
+  const box = lesson.locator('input[name="step-ordered"]');
   if ((await box.isChecked()) !== ordered) await box.click();
-  await section.locator('[data-action="step"]:not([data-lane])').click();
-  await section.locator('[data-action="step"][data-lane="Thread-A"]').waitFor();
-  return (lane) => section.locator(`[data-action="step"][data-lane="${lane}"]`).click();
+  await lesson.locator('[data-action="step"]:not([data-lane])').click();
+  await lesson.locator('[data-action="step"][data-lane="Thread-A"]').waitFor();
+  return (lane) => lesson.locator(`[data-action="step"][data-lane="${lane}"]`).click();
 }
 
 test('clicking both threads into the cycle: each step in the panel, a waiting thread refused, the cycle named, the goal reached; Undo and Start over', async () => {
   const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}#${ID}`);
-  const section = sectionOf(page);
+  const lesson = sectionOf(page);
   const step = await startStepping(page, false);
   assert.deepEqual(await panel(page), {
     locks: { lock1: 'free | —', lock2: 'free | —' },
     threads: { 'Thread-A': '— | — | acquire lock1', 'Thread-B': '— | — | acquire lock2' },
   });
-  assert.equal(await section.locator('[data-role="shared"]').getAttribute('aria-live'), 'polite');
+  assert.equal(await lesson.locator('[data-role="shared"]').getAttribute('aria-live'), 'polite');
   const expected = [
     [
       'Thread-A',
@@ -75,55 +83,55 @@ test('clicking both threads into the cycle: each step in the panel, a waiting th
     assert.deepEqual(await panel(page), { locks, threads }, `after step ${i + 1}`);
   }
   assert.match(
-    await section.locator('[data-role="step-summary"]').textContent(),
+    await lesson.locator('[data-role="step-summary"]').textContent(),
     /^Step 3: Thread-A asked for lock2, which Thread-B holds: it waits for it\.$/,
   );
   assert.equal(
-    await section.locator('[data-action="step"][data-lane="Thread-A"]').isDisabled(),
+    await lesson.locator('[data-action="step"][data-lane="Thread-A"]').isDisabled(),
     true,
     'a waiting thread has no button',
   );
   // The key still names it: refused by the program, nothing else happens.
-  await section.locator('[data-action="step"][data-lane="Thread-B"]').focus();
+  await lesson.locator('[data-action="step"][data-lane="Thread-B"]').focus();
   await page.keyboard.press('1');
-  await section
+  await lesson
     .locator('[data-role="refused"]')
     .filter({ hasText: 'Thread-A is waiting for lock2: it can take no step until it holds it' })
     .waitFor();
-  assert.equal(await section.locator('[data-role="shared"]').getAttribute('data-steps'), '3');
+  assert.equal(await lesson.locator('[data-role="shared"]').getAttribute('data-steps'), '3');
   assert.deepEqual(await axeViolations(page), [], 'axe mid-schedule');
   await step('Thread-B');
   await settled(page);
   // The exercise's goal, not a failure: the run is done and the panel says so.
   assert.equal(await state(page), 'done');
-  assert.match(await section.locator('[data-role="cycle"]').textContent(), /^Deadlock reached, the goal: /);
-  const notes = await section.locator('[data-role="notes"] .text').allTextContents();
+  assert.match(await lesson.locator('[data-role="cycle"]').textContent(), /^Deadlock reached, the goal: /);
+  const notes = await lesson.locator('[data-role="notes"] .text').allTextContents();
   assert.ok(
     notes.some((n) => n.startsWith('Deadlock after step 4: ') && CYCLE.test(n)),
     notes.join('\n'),
   );
-  assert.match(await section.locator('[data-role="cycle"]').textContent(), CYCLE);
-  assert.deepEqual(await section.locator('[data-role="output"] .text').allTextContents(), [], 'nobody got both locks');
+  assert.match(await lesson.locator('[data-role="cycle"]').textContent(), CYCLE);
+  assert.deepEqual(await lesson.locator('[data-role="output"] .text').allTextContents(), [], 'nobody got both locks');
   for (const lane of ['Thread-A', 'Thread-B']) {
-    assert.equal(await section.locator(`[data-action="step"][data-lane="${lane}"]`).isDisabled(), true);
+    assert.equal(await lesson.locator(`[data-action="step"][data-lane="${lane}"]`).isDisabled(), true);
   }
-  await section.locator('[data-role="shared"]').scrollIntoViewIfNeeded();
+  await lesson.locator('[data-role="shared"]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUTPUT, 'deadlock-steps-cycle-1280-light.png') });
   // Undo: fresh threads replay A, B, A; Thread-B's last step is the learner's again.
-  await section.locator('[data-action="undo"]').click();
+  await lesson.locator('[data-action="undo"]').click();
   await stepsShown(page, 3);
   await page.waitForFunction(
     (id) => document.querySelector(`section[data-scenario="${id}"] [data-role="status"]`).dataset.state === 'running',
     ID,
   );
-  assert.equal(await section.locator('[data-action="step"][data-lane="Thread-B"]').isDisabled(), false);
+  assert.equal(await lesson.locator('[data-action="step"][data-lane="Thread-B"]').isDisabled(), false);
   assert.equal(
-    await section.locator('input[name="step-schedule"]').inputValue(),
+    await lesson.locator('input[name="step-schedule"]').inputValue(),
     '',
     'the replay is not left in the field',
   );
   // Start over: both threads parked before their first step again.
-  await section.locator('[data-action="reset"]').click();
+  await lesson.locator('[data-action="reset"]').click();
   await page.waitForFunction((id) => {
     const s = document.querySelector(`section[data-scenario="${id}"]`);
     return (
@@ -131,10 +139,10 @@ test('clicking both threads into the cycle: each step in the panel, a waiting th
       s.querySelector('[data-role="shared"]')?.dataset.steps === '0'
     );
   }, ID);
-  await section.locator('[data-action="stop"]').click();
+  await lesson.locator('[data-action="stop"]').click();
   await settled(page);
   // The page is still usable: the watchdog program runs after it.
-  await section.locator('[data-action="run"]').click();
+  await lesson.locator('[data-action="run"]').click();
   await settled(page);
   assert.equal(await state(page), 'error');
   assert.deepEqual(errors, []);
@@ -143,7 +151,7 @@ test('clicking both threads into the cycle: each step in the panel, a waiting th
 
 test('with ordered locks both threads finish, whatever the order; the waiter takes the lock when it is freed', async () => {
   const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}#${ID}`);
-  const section = sectionOf(page);
+  const lesson = sectionOf(page);
   const step = await startStepping(page, true);
   // A takes lock1; B asks for lock1 and waits; A finishes (its last release hands lock1 to B); B finishes.
   await step('Thread-A');
@@ -160,11 +168,11 @@ test('with ordered locks both threads finish, whatever the order; the waiter tak
     threads: { 'Thread-A': '— | — | done', 'Thread-B': 'lock1 | — | acquire lock2' },
   });
   assert.match(
-    await section.locator('[data-role="step-summary"]').textContent(),
+    await lesson.locator('[data-role="step-summary"]').textContent(),
     /Thread-B stopped waiting: it acquired lock1/,
   );
   assert.equal(
-    await section.locator('[data-action="step"][data-lane="Thread-A"]').isDisabled(),
+    await lesson.locator('[data-action="step"][data-lane="Thread-A"]').isDisabled(),
     true,
     'a finished thread has no button',
   );
@@ -174,11 +182,11 @@ test('with ordered locks both threads finish, whatever the order; the waiter tak
   }
   await settled(page);
   assert.equal(await state(page), 'done');
-  assert.deepEqual((await section.locator('[data-role="output"] .text').allTextContents()).sort(), [
+  assert.deepEqual((await lesson.locator('[data-role="output"] .text').allTextContents()).sort(), [
     'A has both locks',
     'B has both locks',
   ]);
-  assert.equal(await section.locator('[data-role="shared"]').getAttribute('data-finished'), 'true');
+  assert.equal(await lesson.locator('[data-role="shared"]').getAttribute('data-finished'), 'true');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -188,7 +196,7 @@ test('390 px dark: the cycle named, no sideways scroll (screenshot)', async () =
     viewport: { width: 390, height: 844 },
     colorScheme: 'dark',
   });
-  const section = sectionOf(page);
+  const lesson = sectionOf(page);
   const step = await startStepping(page, false);
   for (const [i, lane] of ['Thread-A', 'Thread-B', 'Thread-A'].entries()) {
     await step(lane);
@@ -196,13 +204,13 @@ test('390 px dark: the cycle named, no sideways scroll (screenshot)', async () =
   }
   await step('Thread-B');
   await settled(page);
-  assert.match(await section.locator('[data-role="cycle"]').textContent(), CYCLE);
+  assert.match(await lesson.locator('[data-role="cycle"]').textContent(), CYCLE);
   assert.equal(
     await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
     true,
     'no sideways scroll',
   );
-  await section.locator('[data-role="shared"]').scrollIntoViewIfNeeded();
+  await lesson.locator('[data-role="shared"]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUTPUT, 'deadlock-steps-cycle-390-dark.png') });
   assert.deepEqual(errors, []);
   await context.close();

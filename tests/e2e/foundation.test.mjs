@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, openPage, printedLines, runInPage, startSuite, stopSuite } from './harness.mjs';
+import { OUTPUT, openPage, printedLines, runInPage, section, startSuite, stopSuite } from './harness.mjs';
 
 let server;
 let browser;
@@ -20,7 +20,7 @@ test('the page is cross-origin isolated and says so', async () => {
   const ids = await page.evaluate(() => window.playground.scenarios.map((s) => s.id));
   assert.ok(ids.length >= 6, ids.join());
   for (const id of ids) {
-    assert.equal(await page.locator(`section[data-scenario="${id}"]`).count(), 1, `section ${id}`);
+    assert.equal(await section(page, id).count(), 1, `section ${id}`);
   }
   assert.deepEqual(errors, []);
   await context.close();
@@ -43,9 +43,7 @@ test('threading-basic prints five lines as they happen, from a worker thread', a
     'Thread: 3',
     'Thread: 4',
   ]);
-  const lanes = await page
-    .locator('section[data-scenario="threading-basic"] [data-role="output"] .lane')
-    .allTextContents();
+  const lanes = await section(page, 'threading-basic').locator('[data-role="output"] .lane').allTextContents();
   assert.ok(
     lanes.every((l) => l.startsWith('Thread-1')),
     lanes.join(),
@@ -59,7 +57,7 @@ test('threading-basic prints five lines as they happen, from a worker thread', a
     );
   }
   const elapsed = Number(
-    await page.locator('section[data-scenario="threading-basic"] [data-role="elapsed"]').getAttribute('data-ms'),
+    await section(page, 'threading-basic').locator('[data-role="elapsed"]').getAttribute('data-ms'),
   );
   assert.ok(elapsed >= 500, `5 sleeps of 100 ms took ${elapsed} ms`);
   await page.screenshot({ path: join(OUTPUT, 'threading-basic-1280.png'), fullPage: false });

@@ -89,6 +89,9 @@ export async function openPage(
   return { page, errors, context };
 }
 
+/** Section `id` of the page (a Playwright locator): where its fields, buttons and output are. */
+export const section = (page, id) => page.locator(`section[data-scenario="${id}"]`);
+
 /** Waits until the status of section `id` says its run ended (done, error or cancelled). */
 export function settled(page, id, { timeout = 60_000 } = {}) {
   return page.waitForFunction(
@@ -113,13 +116,13 @@ export function sharedPanelSteps(page, id, steps) {
 
 /** Clicks Run in a section and waits until its status leaves `running`; returns the state. */
 export async function runInPage(page, id, { timeout = 60_000 } = {}) {
-  const section = page.locator(`section[data-scenario="${id}"]`);
-  await section.locator('[data-action="run"]').click();
+  const where = section(page, id);
+  await where.locator('[data-action="run"]').click();
   await settled(page, id, { timeout });
-  return section.locator('[data-role="status"]').getAttribute('data-state');
+  return where.locator('[data-role="status"]').getAttribute('data-state');
 }
 
 /** The printed lines of a section, text only. */
 export function printedLines(page, id) {
-  return page.locator(`section[data-scenario="${id}"] [data-role="output"] .text`).allTextContents();
+  return section(page, id).locator('[data-role="output"] .text').allTextContents();
 }

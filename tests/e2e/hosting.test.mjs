@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ROOT, OUTPUT, launchBrowser, openPage, printedLines, runInPage, startServer } from './harness.mjs';
+import { launchBrowser, openPage, OUTPUT, printedLines, ROOT, runInPage, section, startServer } from './harness.mjs';
 
 const DIST = join(ROOT, 'dist');
 const FIXTURES = join(ROOT, 'tests', 'e2e', 'fixtures');
@@ -63,7 +63,7 @@ test('dist with no headers and no service worker: not isolated, says so, runs wh
     window.playground.scenarios.map(({ id, needsSharedMemory }) => ({ id, needsSharedMemory })),
   );
   for (const { id } of scenarios.filter((s) => s.needsSharedMemory)) {
-    const notice = page.locator(`section[data-scenario="${id}"] [data-role="isolation-notice"]`);
+    const notice = section(page, id).locator('[data-role="isolation-notice"]');
     assert.match(
       await notice.textContent(),
       /needs threads that share memory, and this page is not cross-origin isolated/,
@@ -72,7 +72,7 @@ test('dist with no headers and no service worker: not isolated, says so, runs wh
     const link = new URL(await notice.locator('a').getAttribute('href'));
     assert.equal(link.searchParams.get('scenario'), id);
     // Run is disabled, and says why: its description is the notice.
-    const run = page.locator(`section[data-scenario="${id}"] [data-action="run"]`);
+    const run = section(page, id).locator('[data-action="run"]');
     assert.equal(await run.isDisabled(), true, id);
     assert.equal(await run.getAttribute('aria-describedby'), await notice.getAttribute('id'), id);
   }
@@ -87,7 +87,7 @@ test('dist with no headers and no service worker: not isolated, says so, runs wh
     assert.equal(await runInPage(page, id, { timeout: 60_000 }), 'done', id);
   }
   assert.match(
-    await page.locator('section[data-scenario="multiprocessing-process"] [data-role="notes"]').textContent(),
+    await section(page, 'multiprocessing-process').locator('[data-role="notes"]').textContent(),
     /in the parent it is 0/,
   );
   await page.screenshot({ path: join(OUTPUT, 'not-isolated-1280.png') });
@@ -184,19 +184,19 @@ test('hostile URL parameters are shown as text, with the field messages, and run
     bogus: '<img src=x onerror="window.pwned=2">',
   });
   const { page, errors, context } = await openPage(browser, `${url}embed.html?${hostile}`);
-  const section = page.locator('section[data-scenario="threading-lock"]');
-  assert.equal(await section.locator('input[name="threads"]').inputValue(), '<script>window.pwned=1</script>');
+  const lesson = section(page, 'threading-lock');
+  assert.equal(await lesson.locator('input[name="threads"]').inputValue(), '<script>window.pwned=1</script>');
   assert.match(
-    await section.locator('[data-error-for="threads"]').textContent(),
+    await lesson.locator('[data-error-for="threads"]').textContent(),
     /threads must be a whole number from 1 to 16; got "<script>/,
   );
   assert.match(
-    await section.locator('[data-error-for="iterations"]').textContent(),
+    await lesson.locator('[data-error-for="iterations"]').textContent(),
     /iterations must be a whole number from 1 to 1_000_000; got "1e300"/,
   );
-  assert.match(await section.locator('[data-error-for="params"]').textContent(), /unknown parameter "bogus"/);
-  await section.locator('[data-action="run"]').click();
-  assert.equal(await section.locator('[data-role="status"]').getAttribute('data-state'), 'idle', 'nothing ran');
+  assert.match(await lesson.locator('[data-error-for="params"]').textContent(), /unknown parameter "bogus"/);
+  await lesson.locator('[data-action="run"]').click();
+  assert.equal(await lesson.locator('[data-role="status"]').getAttribute('data-state'), 'idle', 'nothing ran');
   assert.equal(await page.evaluate(() => window.pwned), undefined);
   assert.equal(await page.locator('main script, main img').count(), 0);
   const huge = await openPage(browser, `${url}embed.html?scenario=${'9'.repeat(5000)}`);

@@ -3,6 +3,7 @@
 // the step (the input crosses to the main worker, the real thread takes the step on its worker,
 // the event comes back), and the explorer's speed over every order of 2 threads x 3 increments.
 
+import { section } from './harness.mjs';
 const ID = 'threading-interleave';
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
@@ -12,12 +13,12 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((
  * Resolves to `{ n, p50, p95, max }` in ms.
  */
 export async function stepLatencies(page, steps = 40) {
-  const section = page.locator(`section[data-scenario="${ID}"]`);
-  await section.locator('input[name="threads"]').fill('3');
-  await section.locator('input[name="k"]').fill('5');
-  await section.locator('input[name="schedule"]').fill('');
-  await section.locator('[data-action="run"]').click();
-  await section.locator('[data-action="step"][data-lane="Thread-1"]').waitFor();
+  const lesson = section(page, ID);
+  await lesson.locator('input[name="threads"]').fill('3');
+  await lesson.locator('input[name="k"]').fill('5');
+  await lesson.locator('input[name="schedule"]').fill('');
+  await lesson.locator('[data-action="run"]').click();
+  await lesson.locator('[data-action="step"][data-lane="Thread-1"]').waitFor();
   const times = await page.evaluate(
     async ([id, n]) => {
       const root = document.querySelector(`section[data-scenario="${id}"]`);
@@ -44,7 +45,7 @@ export async function stepLatencies(page, steps = 40) {
     },
     [ID, steps],
   );
-  await section.locator('[data-action="free"]').click();
+  await lesson.locator('[data-action="free"]').click();
   await page.waitForFunction(
     (id) => document.querySelector(`section[data-scenario="${id}"] [data-role="status"]`).dataset.state === 'done',
     ID,

@@ -5,7 +5,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, openPage, settled as settledIn, sharedPanelSteps, startSuite, stopSuite } from './harness.mjs';
+import {
+  openPage,
+  OUTPUT,
+  section,
+  settled as settledIn,
+  sharedPanelSteps,
+  startSuite,
+  stopSuite,
+} from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 import { exploreFigures, stepLatencies } from './interleave-steps.mjs';
 
@@ -18,7 +26,7 @@ after(() => stopSuite({ server, browser }));
 
 const ID = 'threading-interleave';
 
-const sectionOf = (page) => page.locator(`section[data-scenario="${ID}"]`);
+const sectionOf = (page) => section(page, ID);
 const state = (page) => sectionOf(page).locator('[data-role="status"]').getAttribute('data-state');
 const settled = (page) => settledIn(page, ID, { timeout: 60_000 });
 const stepsShown = (page, steps) => sharedPanelSteps(page, ID, steps);
@@ -39,14 +47,14 @@ const panel = (page) =>
 
 test('stepping a lost update: the shared panel after every step, refusals, undo, the URL, the challenges', async () => {
   const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}&k=1#${ID}`);
-  const section = sectionOf(page);
-  await section.locator('[data-action="run"]').click();
-  await section.locator('[data-action="step"][data-lane="Thread-1"]').waitFor();
+  const lesson = sectionOf(page);
+  await lesson.locator('[data-action="run"]').click();
+  await lesson.locator('[data-action="step"][data-lane="Thread-1"]').waitFor();
   assert.deepEqual(await panel(page), {
     counter: '0',
     threads: { 'Thread-1': '— LOAD counter', 'Thread-2': '— LOAD counter' },
   });
-  const step = (lane) => section.locator(`[data-action="step"][data-lane="${lane}"]`).click();
+  const step = (lane) => lesson.locator(`[data-action="step"][data-lane="${lane}"]`).click();
   const expected = [
     ['Thread-1', '0', { 'Thread-1': '0 ADD 1', 'Thread-2': '— LOAD counter' }],
     ['Thread-1', '0', { 'Thread-1': '1 STORE counter', 'Thread-2': '— LOAD counter' }],
@@ -60,28 +68,28 @@ test('stepping a lost update: the shared panel after every step, refusals, undo,
     assert.deepEqual(await panel(page), { counter, threads }, `after step ${i + 1}`);
   }
   assert.equal(
-    await section.locator('[data-action="step"][data-lane="Thread-2"]').isDisabled(),
+    await lesson.locator('[data-action="step"][data-lane="Thread-2"]').isDisabled(),
     true,
     'a finished thread has no button',
   );
-  assert.equal(await section.locator('[data-role="shared"]').getAttribute('aria-live'), 'polite');
+  assert.equal(await lesson.locator('[data-role="shared"]').getAttribute('aria-live'), 'polite');
   assert.match(
-    await section.locator('[data-role="step-summary"]').textContent(),
+    await lesson.locator('[data-role="step-summary"]').textContent(),
     /^Step 5: Thread-2 STOREd 1 into counter\. counter = 1\. Thread-2 has finished\.$/,
   );
   // Keyboard: 2 names a finished thread, 3 a missing one: refused with a message, nothing else.
-  await section.locator('[data-action="step"][data-lane="Thread-1"]').focus();
+  await lesson.locator('[data-action="step"][data-lane="Thread-1"]').focus();
   await page.keyboard.press('2');
-  await section.locator('[data-role="refused"]').filter({ hasText: 'Thread-2 has finished' }).waitFor();
+  await lesson.locator('[data-role="refused"]').filter({ hasText: 'Thread-2 has finished' }).waitFor();
   await page.keyboard.press('3');
-  await section.locator('[data-role="refused"]').filter({ hasText: 'There is no Thread-3' }).waitFor();
-  assert.equal(await section.locator('[data-role="shared"]').getAttribute('data-steps'), '5');
+  await lesson.locator('[data-role="refused"]').filter({ hasText: 'There is no Thread-3' }).waitFor();
+  assert.equal(await lesson.locator('[data-role="shared"]').getAttribute('data-steps'), '5');
   assert.equal(new URL(page.url()).searchParams.get('schedule'), '1,1,2,2,2');
-  assert.equal(await section.locator('[data-role="schedule"]').textContent(), '1,1,2,2,2');
-  await section.scrollIntoViewIfNeeded();
+  assert.equal(await lesson.locator('[data-role="schedule"]').textContent(), '1,1,2,2,2');
+  await lesson.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUTPUT, 'interleave-mid-1280-light.png'), fullPage: false });
   // Undo: a new run on fresh memory replays 1,1,2,2; the real steps run again.
-  await section.locator('[data-action="undo"]').click();
+  await lesson.locator('[data-action="undo"]').click();
   await stepsShown(page, 4);
   await page.waitForFunction(
     (id) => document.querySelector(`section[data-scenario="${id}"] [data-role="status"]`).dataset.state === 'running',
@@ -92,21 +100,21 @@ test('stepping a lost update: the shared panel after every step, refusals, undo,
     threads: { 'Thread-1': '1 STORE counter', 'Thread-2': '1 STORE counter' },
   });
   assert.equal(new URL(page.url()).searchParams.get('schedule'), '1,1,2,2');
-  assert.equal(await section.locator('input[name="schedule"]').inputValue(), '', 'the replay is not left in the field');
+  assert.equal(await lesson.locator('input[name="schedule"]').inputValue(), '', 'the replay is not left in the field');
   // Keyboard 1 and 2: both STORE 1. An update is lost.
-  await section.locator('[data-action="step"][data-lane="Thread-1"]').focus();
+  await lesson.locator('[data-action="step"][data-lane="Thread-1"]').focus();
   await page.keyboard.press('1');
   await stepsShown(page, 5);
   await page.keyboard.press('2');
   await settled(page);
   assert.equal(await state(page), 'done');
-  assert.deepEqual(await section.locator('[data-role="output"] .text').allTextContents(), ['Final counter: 1']);
-  const met = await section
+  assert.deepEqual(await lesson.locator('[data-role="output"] .text').allTextContents(), ['Final counter: 1']);
+  const met = await lesson
     .locator('[data-challenge]')
     .evaluateAll((items) => items.map((li) => `${li.dataset.challenge}=${li.dataset.met}`));
   assert.deepEqual(met, ['lose-an-update=true', 'smallest=true', 'lose-nothing=false']);
   assert.equal(new URL(page.url()).searchParams.get('schedule'), '1,1,2,2,1,2');
-  await section.locator('[data-role="challenges"]').scrollIntoViewIfNeeded();
+  await lesson.locator('[data-role="challenges"]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUTPUT, 'interleave-done-1280-light.png') });
   assert.deepEqual(errors, []);
   await context.close();
@@ -117,22 +125,22 @@ test('a schedule in the URL replays on Run; the smallest value with k=2; a bad s
     browser,
     `${server.url}?scenario=${ID}&schedule=1,2,2,2,2,2,1,1,2,2,1,1,1,2,2,2`,
   );
-  const section = sectionOf(page);
+  const lesson = sectionOf(page);
   // 16 steps for 2 threads x 2 increments (12 steps): refused before anything runs.
   assert.equal(
-    await section.locator('[data-error-for="schedule"]').textContent(),
+    await lesson.locator('[data-error-for="schedule"]').textContent(),
     'schedule must grant each step to a thread that has one left; step 10 grants Thread-2, which has finished: its 2 increments are 6 steps (the schedule has 16 steps; 2 threads × 2 increments have 12)',
   );
-  await section.locator('[data-action="run"]').click();
+  await lesson.locator('[data-action="run"]').click();
   assert.equal(await state(page), 'idle', 'nothing ran');
   // The order that ends at 2 (see the challenge's explanation).
   const smallest = '1,1,2,2,2,1,2,2,1,1,1,2';
-  await section.locator('input[name="schedule"]').fill(smallest);
-  await section.locator('[data-action="run"]').click();
+  await lesson.locator('input[name="schedule"]').fill(smallest);
+  await lesson.locator('[data-action="run"]').click();
   await settled(page);
-  assert.deepEqual(await section.locator('[data-role="output"] .text').allTextContents(), ['Final counter: 2']);
-  assert.equal(await section.locator('[data-challenge="smallest"]').getAttribute('data-met'), 'true');
-  assert.match(await section.locator('.challenges .why').textContent(), /^2 is the least: /);
+  assert.deepEqual(await lesson.locator('[data-role="output"] .text').allTextContents(), ['Final counter: 2']);
+  assert.equal(await lesson.locator('[data-challenge="smallest"]').getAttribute('data-met'), 'true');
+  assert.match(await lesson.locator('.challenges .why').textContent(), /^2 is the least: /);
   // The API refuses the same way, naming the step.
   const refused = await page.evaluate(async () => {
     const why = (attempt) =>
@@ -194,15 +202,15 @@ test('the API: run.send grants steps; free lets the browser schedule; Stop ends 
 
 test('explore every order: 2 x 1 has 6 orders, 4 lose; 2 x 3 has 924; an example opens in step mode', async () => {
   const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}`);
-  const section = sectionOf(page);
+  const lesson = sectionOf(page);
   const explore = async (threads, k) => {
-    await section.locator('input[name="explore-threads"]').fill(String(threads));
-    await section.locator('input[name="explore-k"]').fill(String(k));
+    await lesson.locator('input[name="explore-threads"]').fill(String(threads));
+    await lesson.locator('input[name="explore-k"]').fill(String(k));
     const t = Date.now();
-    await section.locator('[data-action="explore"]').click();
+    await lesson.locator('[data-action="explore"]').click();
     await settled(page);
     const ms = Date.now() - t;
-    const totals = section.locator('[data-role="explore-totals"]');
+    const totals = lesson.locator('[data-role="explore-totals"]');
     await totals.waitFor();
     return {
       ms,
@@ -214,7 +222,7 @@ test('explore every order: 2 x 1 has 6 orders, 4 lose; 2 x 3 has 924; an example
   const small = await explore(2, 1);
   assert.deepEqual([small.orders, small.lost], ['6', '4']);
   assert.match(small.text, /^All 6 of 6 orders: 4 lose an update, 2 lose nothing\./);
-  const rows = await section
+  const rows = await lesson
     .locator('[data-role="outcomes"] tr[data-counter]')
     .evaluateAll((trs) =>
       trs.map((tr) => `${tr.dataset.counter}:${tr.querySelector('[data-role="orders"]').textContent}`),
@@ -237,15 +245,15 @@ test('explore every order: 2 x 1 has 6 orders, 4 lose; 2 x 3 has 924; an example
   );
   console.log(`# explore 2 x 3 outcomes: ${measured.outcomes.join(', ')}`);
   assert.ok(measured.ms <= 2000, `all 924 orders within 2 s: ${measured.ms} ms`);
-  await section.locator('[data-role="outcomes"]').scrollIntoViewIfNeeded();
+  await lesson.locator('[data-role="outcomes"]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUTPUT, 'interleave-explore-1280-light.png') });
   // The example of the smallest outcome opens in step mode and replays to it.
-  const first = section.locator('[data-role="outcomes"] tr[data-counter="2"] a[data-action="open-order"]');
+  const first = lesson.locator('[data-role="outcomes"] tr[data-counter="2"] a[data-action="open-order"]');
   const schedule = await first.getAttribute('data-schedule');
   await first.click();
   await settled(page);
-  assert.equal(await section.locator('input[name="schedule"]').inputValue(), schedule);
-  assert.deepEqual(await section.locator('[data-role="output"] .text').allTextContents(), ['Final counter: 2']);
+  assert.equal(await lesson.locator('input[name="schedule"]').inputValue(), schedule);
+  assert.deepEqual(await lesson.locator('[data-role="output"] .text').allTextContents(), ['Final counter: 2']);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -255,23 +263,23 @@ test('390 px dark: no sideways scroll mid-schedule and after explore (screenshot
     viewport: { width: 390, height: 844 },
     colorScheme: 'dark',
   });
-  const section = sectionOf(page);
-  await section.locator('[data-action="run"]').click();
+  const lesson = sectionOf(page);
+  await lesson.locator('[data-action="run"]').click();
   await stepsShown(page, 3);
   const noSideways = () =>
     page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
   assert.ok(await noSideways(), 'mid-schedule');
   assert.deepEqual(await axeViolations(page), [], 'axe, mid-schedule');
-  await section.locator('[data-role="shared"]').scrollIntoViewIfNeeded();
+  await lesson.locator('[data-role="shared"]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUTPUT, 'interleave-mid-390-dark.png') });
-  await section.locator('[data-action="stop"]').click();
+  await lesson.locator('[data-action="stop"]').click();
   await settled(page);
-  await section.locator('input[name="explore-k"]').fill('2');
-  await section.locator('[data-action="explore"]').click();
+  await lesson.locator('input[name="explore-k"]').fill('2');
+  await lesson.locator('[data-action="explore"]').click();
   await settled(page);
   assert.ok(await noSideways(), 'after explore');
   assert.deepEqual(await axeViolations(page), [], 'axe, after explore');
-  await section.locator('[data-role="outcomes"]').scrollIntoViewIfNeeded();
+  await lesson.locator('[data-role="outcomes"]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUTPUT, 'interleave-explore-390-dark.png') });
   assert.deepEqual(errors, []);
   await context.close();

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, openPage, settled, sharedPanelSteps, startSuite, stopSuite } from './harness.mjs';
+import { openPage, OUTPUT, section, settled, sharedPanelSteps, startSuite, stopSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 
 let server;
@@ -14,7 +14,6 @@ before(async () => {
 after(() => stopSuite({ server, browser }));
 
 const INTERLEAVE = 'threading-interleave';
-const section = (page, id) => page.locator(`section[data-scenario="${id}"]`);
 const statusOf = (page, id) =>
   page.evaluate((sid) => {
     const s = document.querySelector(`section[data-scenario="${sid}"] [data-role="status"]`);

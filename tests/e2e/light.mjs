@@ -2,7 +2,7 @@
 // from each scenario's Rust file): `light` runs take a moment (layout, accessibility, repeated
 // runs), `busy` ones keep a run going for a Stop to cancel. Suites walk these, so a new lesson
 // is covered without editing a test.
-import { runInPage } from './harness.mjs';
+import { runInPage, section } from './harness.mjs';
 
 /** `{ id: { light, busy } }` for every scenario, from the page's own list. */
 export const testParams = (page) =>
@@ -16,10 +16,10 @@ export async function paramsOf(page, kind) {
 
 /** Fills a section's fields with its light parameters, runs it; resolves to the final state. */
 export async function runLight(page, id) {
-  const section = page.locator(`section[data-scenario="${id}"]`);
+  const lesson = section(page, id);
   const light = (await testParams(page))[id].light;
   for (const [name, value] of Object.entries(light)) {
-    const field = section.locator(`input[name="${name}"]`);
+    const field = lesson.locator(`input[name="${name}"]`);
     if ((await field.getAttribute('type')) === 'checkbox') await field.setChecked(value === '1');
     else await field.fill(value);
   }

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, openPage, startSuite, stopSuite } from './harness.mjs';
+import { openPage, OUTPUT, section, startSuite, stopSuite } from './harness.mjs';
 import { runLight, scenarioIds } from './light.mjs';
 
 let server;
@@ -21,8 +21,7 @@ const nav = 'nav[aria-label="Scenarios"]';
 const currentLinks = (page) =>
   page.locator(`${nav} a[aria-current="true"]`).evaluateAll((as) => as.map((a) => a.dataset.scenarioLink));
 /** The section's top relative to the viewport, in px. */
-const topOf = (page, id) =>
-  page.locator(`section[data-scenario="${id}"]`).evaluate((s) => s.getBoundingClientRect().top);
+const topOf = (page, id) => section(page, id).evaluate((s) => s.getBoundingClientRect().top);
 
 test("the nav lists every scenario, grouped as the seed groups them, then the learner's own program, then the lessons beyond the seed", async () => {
   const { page, errors, context } = await openPage(browser, server.url, WIDE);
@@ -54,7 +53,7 @@ test("the nav lists every scenario, grouped as the seed groups them, then the le
     sections,
   );
   // Wide: a sticky side column, visible while the page scrolls far down.
-  await page.locator('section[data-scenario="threading-deadlock"]').scrollIntoViewIfNeeded();
+  await section(page, 'threading-deadlock').scrollIntoViewIfNeeded();
   const box = await page.locator(nav).boundingBox();
   assert.ok(box.y >= 0 && box.y < 10 && box.x < 100 && box.width < 300, `side column at ${JSON.stringify(box)}`);
   assert.ok(await page.locator(`${nav} a[href="#threading-basic"]`).isVisible());
@@ -83,8 +82,8 @@ test('#id works with ?scenario=ID&param=…: the parameters stay in the query an
     `${server.url}index.html?scenario=threading-lock&threads=4#threading-lock`,
     WIDE,
   );
-  const section = page.locator('section[data-scenario="threading-lock"]');
-  assert.equal(await section.locator('input[name="threads"]').inputValue(), '4');
+  const lesson = section(page, 'threading-lock');
+  assert.equal(await lesson.locator('input[name="threads"]').inputValue(), '4');
   assert.equal(await page.locator('section.selected').getAttribute('data-scenario'), 'threading-lock');
   const top = await topOf(page, 'threading-lock');
   assert.ok(top >= 0 && top < 40, `scrolled to it (${top} px)`);
@@ -92,7 +91,7 @@ test('#id works with ?scenario=ID&param=…: the parameters stay in the query an
 
   // ?scenario= alone: as before, selected, scrolled to, fields filled, Run focused.
   const alone = await openPage(browser, `${server.url}index.html?scenario=threading-deadlock&ordered=1`, WIDE);
-  const deadlock = alone.page.locator('section[data-scenario="threading-deadlock"]');
+  const deadlock = section(alone.page, 'threading-deadlock');
   assert.equal(await deadlock.locator('input[name="ordered"]').isChecked(), true);
   assert.equal(await alone.page.locator('section.selected').getAttribute('data-scenario'), 'threading-deadlock');
   assert.equal(
@@ -115,7 +114,7 @@ test("?scenario=python and #python: the learner's own program is selected, marke
     assert.deepEqual(await currentLinks(page), ['python'], path);
     const top = await topOf(page, 'python');
     assert.ok(top >= 0 && top < 40, `${path}: scrolled to it (${top} px)`);
-    await page.locator('section[data-scenario="python"] [data-role="python-editor"] .cm-content').waitFor();
+    await section(page, 'python').locator('[data-role="python-editor"] .cm-content').waitFor();
     assert.equal(
       await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.classList.contains('cm-content')),
       true,
@@ -138,7 +137,7 @@ test('a nav link goes to its section and selects it; scrolling marks the current
   );
   // Scrolling (no click) moves the mark; exactly one link carries it.
   for (const id of ['multiprocessing-pool', 'threading-gil']) {
-    await page.locator(`section[data-scenario="${id}"]`).evaluate((s) => window.scrollTo(0, s.offsetTop + 40));
+    await section(page, id).evaluate((s) => window.scrollTo(0, s.offsetTop + 40));
     await page.waitForFunction(
       (sid) => document.querySelector('nav a[aria-current="true"]')?.dataset.scenarioLink === sid,
       id,
@@ -216,7 +215,7 @@ test('390 px: no sideways scrolling after any scenario runs; lane labels stay in
     assert.deepEqual(outside, [], `${id}: text past the right edge of its drawing`);
   }
   // A shortened lane label keeps its full text in the details of the lane's bars.
-  const gil = page.locator('section[data-scenario="threading-gil"] [data-role="timeline"]');
+  const gil = section(page, 'threading-gil').locator('[data-role="timeline"]');
   const long = gil.locator('text.lane-label', { hasText: '…' }).first();
   assert.ok((await long.count()) > 0, 'the GIL lesson has a label too long for 390 px');
   const full = await long.locator('title').textContent();
@@ -235,28 +234,28 @@ test('the Rust column folds the Python it quotes into one line; click or Enter s
     [PHONE, 'code-fold-390-dark.png'],
   ]) {
     const { page, errors, context } = await openPage(browser, server.url, options);
-    const section = page.locator('section[data-scenario="threading-lock"]');
-    await section.locator('details.code summary').click();
-    await section.locator('.code-pair[data-state="ready"]').waitFor();
-    const fold = section.locator('.lang-rust button.code-fold').first();
-    const folded = section.locator('.lang-rust .code-folded').first();
+    const lesson = section(page, 'threading-lock');
+    await lesson.locator('details.code summary').click();
+    await lesson.locator('.code-pair[data-state="ready"]').waitFor();
+    const fold = lesson.locator('.lang-rust button.code-fold').first();
+    const folded = lesson.locator('.lang-rust .code-folded').first();
     assert.match(await fold.textContent(), /^\/\/! ```python … ``` \(quoted Python, \d+ lines: show\)$/);
     assert.equal(await fold.getAttribute('aria-expanded'), 'false');
     assert.equal(await folded.isVisible(), false);
     // The first visible Rust line is the fold, right after the file's one-line summary.
-    const firstLines = await section
+    const firstLines = await lesson
       .locator('.lang-rust > code > *')
       .evaluateAll((els) => els.slice(0, 3).map((e) => e.className));
     assert.deepEqual(firstLines.slice(0, 3), ['code-line', 'code-line', 'code-fold']);
     const hidden = await folded.locator('.code-line').count();
-    const python = await section.locator('.lang-python .code-line').count();
+    const python = await lesson.locator('.lang-python .code-line').count();
     assert.equal(hidden, python + 2, 'the quoted Python and its two fences');
     assert.match(await fold.textContent(), new RegExp(`, ${hidden} lines: show`));
-    await section.locator('.lang-rust').evaluate((pre) => pre.scrollIntoView({ block: 'center' }));
+    await lesson.locator('.lang-rust').evaluate((pre) => pre.scrollIntoView({ block: 'center' }));
     await page.screenshot({ path: join(OUTPUT, name) });
     // Pairing: hovering a Python line lights it and its Rust line.
-    await section.locator('.lang-python .code-line.paired').first().hover();
-    assert.equal(await section.locator('.code-line.lit').count(), 2);
+    await lesson.locator('.lang-python .code-line.paired').first().hover();
+    assert.equal(await lesson.locator('.code-line.lit').count(), 2);
     // Keyboard: Tab reaches the fold, Enter opens it, Enter closes it.
     await fold.focus();
     await page.keyboard.press('Enter');

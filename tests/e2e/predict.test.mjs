@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, ROOT, openPage, startServer, startSuite, stopSuite } from './harness.mjs';
+import { OUTPUT, ROOT, openPage, section, startServer, startSuite, stopSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 
 let server;
@@ -20,7 +20,6 @@ after(async () => {
   for (const s of more) s.stop();
 });
 
-const section = (page, id) => page.locator(`section[data-scenario="${id}"]`);
 const graded = (scope) => scope.locator('[data-role="prediction"][data-state="graded"]').waitFor({ timeout: 120_000 });
 const status = (scope) => scope.locator('[data-role="status"]').getAttribute('data-state');
 const activeIn = (page, selector) => page.evaluate((sel) => Boolean(document.activeElement?.closest(sel)), selector);

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, startSuite, stopSuite } from './harness.mjs';
+import { OUTPUT, section, startSuite, stopSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 import { RACE, runPythonIn } from './python-run.mjs';
 
@@ -134,9 +134,9 @@ spin()
 
 test('the page: "Edit and run this Python" opens the seed\'s race in an editor; Run shows its lines and a lane per thread', async () => {
   const { page, errors } = suite;
-  const section = page.locator('section[data-scenario="threading-lock"]');
-  await section.locator('[data-action="edit-python"]').click();
-  const editor = section.locator('[data-role="python-editor"] .cm-content');
+  const lesson = section(page, 'threading-lock');
+  await lesson.locator('[data-action="edit-python"]').click();
+  const editor = lesson.locator('[data-role="python-editor"] .cm-content');
   await editor.waitFor();
   assert.match(await editor.textContent(), /threads = \[threading\.Thread\(target=increment\) for _ in range\(2\)\]/);
   assert.equal(
@@ -152,8 +152,8 @@ test('the page: "Edit and run this Python" opens the seed\'s race in an editor; 
     null,
     { timeout: 60_000 },
   );
-  assert.deepEqual(await section.locator('[data-role="output"] .text').allTextContents(), ['Final counter: 200000']);
-  const lanes = await section.locator('.timeline-svg .lane').evaluateAll((gs) => gs.map((g) => g.dataset.lane));
+  assert.deepEqual(await lesson.locator('[data-role="output"] .text').allTextContents(), ['Final counter: 200000']);
+  const lanes = await lesson.locator('.timeline-svg .lane').evaluateAll((gs) => gs.map((g) => g.dataset.lane));
   assert.equal(lanes[0], 'MainThread');
   assert.deepEqual(
     lanes.slice(1).sort(),
@@ -164,10 +164,10 @@ test('the page: "Edit and run this Python" opens the seed\'s race in an editor; 
   await editor.click();
   await page.keyboard.press('Control+End');
   await page.keyboard.type('\nif True\n');
-  await section.locator('[data-action="run-python"]').click();
-  await section.locator('[data-role="python-error-line"]').waitFor({ timeout: 30_000 });
+  await lesson.locator('[data-action="run-python"]').click();
+  await lesson.locator('[data-role="python-error-line"]').waitFor({ timeout: 30_000 });
   assert.match(
-    await section.locator('[data-role="python-status"]').textContent(),
+    await lesson.locator('[data-role="python-status"]').textContent(),
     /^SyntaxError on line 19: expected ':'$/,
   );
   await page.waitForFunction(
@@ -177,9 +177,9 @@ test('the page: "Edit and run this Python" opens the seed\'s race in an editor; 
     { timeout: 30_000 },
   );
   // Back to the cheat sheet's version: the seed's program again.
-  await section.locator('[data-action="python-original"]').click();
+  await lesson.locator('[data-action="python-original"]').click();
   assert.doesNotMatch(await editor.textContent(), /if True$/);
-  await section.scrollIntoViewIfNeeded();
+  await lesson.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUTPUT, 'python-editor-1280-light.png') });
   assert.deepEqual(errors, []);
   // axe-core itself adds a <style> to check the editor's shadow root, which the page's CSP

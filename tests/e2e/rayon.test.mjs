@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, printedLines, runInPage, startSuite, stopSuite } from './harness.mjs';
+import { OUTPUT, printedLines, runInPage, section, startSuite, stopSuite } from './harness.mjs';
 
 let server;
 let browser;
@@ -16,7 +16,7 @@ before(async () => {
 after(() => stopSuite({ server, browser }));
 
 const ID = 'rayon-pool';
-const section = () => page.locator(`section[data-scenario="${ID}"]`);
+const lesson = () => section(page, ID);
 
 test("rayon-pool computes the seed pool's exact sums three ways and draws a lane per pool thread", async () => {
   assert.equal(await runInPage(page, ID, { timeout: 120_000 }), 'done');
@@ -27,12 +27,12 @@ test("rayon-pool computes the seed pool's exact sums three ways and draws a lane
     3,
     "the seed's pool printed from its processes",
   );
-  const note = (await section().locator('[data-role="notes"] .text').allTextContents()).join('\n');
+  const note = (await lesson().locator('[data-role="notes"] .text').allTextContents()).join('\n');
   assert.match(
     note,
     /^Pool\(4\)\.map on processes: [\d.]+ ms · par_iter on \d+ threads: [\d.]+ ms · into_par_iter in chunks: [\d.]+ ms; the same exact sums all three ways$/m,
   );
-  const lanes = await section()
+  const lanes = await lesson()
     .locator('g.lane[data-lane^="rayon-worker-"]')
     .evaluateAll((gs) => gs.map((g) => g.dataset.lane));
   assert.ok(lanes.length >= 1, `rayon lanes: ${lanes}`);
@@ -47,7 +47,7 @@ test("rayon-pool computes the seed pool's exact sums three ways and draws a lane
   assert.deepEqual(value.results, ['333328333350000', '333332833333500000']);
   assert.equal(value.threads, await page.evaluate(() => navigator.hardwareConcurrency));
   assert.deepEqual(value.times, ['number', 'number', 'number']);
-  await section().locator('figure.timeline').scrollIntoViewIfNeeded();
+  await lesson().locator('figure.timeline').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUTPUT, 'rayon-pool-1280.png') });
   assert.deepEqual(
     errors.filter((e) => !/deprecated parameters/.test(e)),

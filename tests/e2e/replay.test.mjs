@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, openPage, runInPage, startSuite, stopSuite } from './harness.mjs';
+import { openPage, OUTPUT, runInPage, section, startSuite, stopSuite } from './harness.mjs';
 import { replayStepTimes } from './replay-steps.mjs';
 
 let server;
@@ -18,14 +18,14 @@ before(async () => {
 after(() => stopSuite({ server, browser }));
 
 const ID = 'threading-basic';
-const section = () => page.locator(`section[data-scenario="${ID}"]`);
-const slider = () => section().locator('input[type=range][data-role=replay]');
+const lesson = () => section(page, ID);
+const slider = () => lesson().locator('input[type=range][data-role=replay]');
 /** Two animation frames: the replay applies a move in the next one. */
 const frames = (p = page) =>
   p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-const futureLines = () => section().locator('[data-role=output] li[data-replay=future]').count();
-const cursorX = () => section().locator('.replay-cursor .mark').getAttribute('x1').then(Number);
-const states = () => section().locator('[data-role=replay-state] li').allTextContents();
+const futureLines = () => lesson().locator('[data-role=output] li[data-replay=future]').count();
+const cursorX = () => lesson().locator('.replay-cursor .mark').getAttribute('x1').then(Number);
+const states = () => lesson().locator('[data-role=replay-state] li').allTextContents();
 
 test('before a run there is no replay; after it the slider steps through the events', async () => {
   assert.equal(await slider().count(), 0);
@@ -34,7 +34,7 @@ test('before a run there is no replay; after it the slider steps through the eve
   assert.equal(await slider().isVisible(), true);
   assert.equal(await slider().isEnabled(), true);
   // Its accessible name comes from its label; its value text gives the time and the event.
-  assert.equal(await section().getByRole('slider', { name: 'Replay the run, event by event' }).count(), 1);
+  assert.equal(await lesson().getByRole('slider', { name: 'Replay the run, event by event' }).count(), 1);
   const max = Number(await slider().getAttribute('max'));
   assert.ok(max >= 16, `${max} events`);
   assert.equal(await slider().getAttribute('min'), '0');
@@ -44,8 +44,8 @@ test('before a run there is no replay; after it the slider steps through the eve
     await slider().getAttribute('aria-valuetext'),
     new RegExp(`^\\+\\d+\\.\\d ms of \\d+\\.\\d ms, event ${max} of ${max}$`),
   );
-  assert.equal(await section().locator('[data-replay]').count(), 0, 'at the end nothing is future');
-  assert.equal(await section().locator('.replay-cursor .mark').count(), 1, 'a cursor on the timeline');
+  assert.equal(await lesson().locator('[data-replay]').count(), 0, 'at the end nothing is future');
+  assert.equal(await lesson().locator('.replay-cursor .mark').count(), 1, 'a cursor on the timeline');
 });
 
 test('Home marks every printed line future, End none; ArrowRight steps one event at a time', async () => {
@@ -54,7 +54,7 @@ test('Home marks every printed line future, End none; ArrowRight steps one event
   await frames();
   assert.equal(await slider().inputValue(), '0');
   assert.equal(await futureLines(), 5, 'all five lines are after the start');
-  assert.equal(await section().locator('[data-role=notes] li[data-replay=future]').count(), 1, 'and the note');
+  assert.equal(await lesson().locator('[data-role=notes] li[data-replay=future]').count(), 1, 'and the note');
   assert.match(await slider().getAttribute('aria-valuetext'), /^\+0\.0 ms of \d+\.\d ms, event 0 of \d+$/);
   assert.ok(
     (await states()).every((s) => s.endsWith('not started yet')),
@@ -86,16 +86,12 @@ test('Home marks every printed line future, End none; ArrowRight steps one event
   assert.match(told, /^Thread-1 \(print_numbers\): sleeping \(time\.sleep\) since \+\d+\.\d ms$/m);
   assert.match(told, /^Thread-1 \(print_numbers\): running since \+\d+\.\d ms$/m);
   assert.match(told, /^Thread-1 \(print_numbers\): finished at \+\d+\.\d ms$/m);
-  assert.equal(await section().locator('[data-role=replay-state]').getAttribute('aria-live'), 'polite');
+  assert.equal(await lesson().locator('[data-role=replay-state]').getAttribute('aria-live'), 'polite');
 });
 
 test('Play re-enacts the run at the chosen speed; a hand on the slider pauses it', async () => {
-  const play = section().locator('[data-action=replay-play]');
-  assert.equal(
-    await section().locator('[data-role=replay-speed]').inputValue(),
-    '0.1',
-    'a run under 1 s plays at 0.1×',
-  );
+  const play = lesson().locator('[data-action=replay-play]');
+  assert.equal(await lesson().locator('[data-role=replay-speed]').inputValue(), '0.1', 'a run under 1 s plays at 0.1×');
   await slider().focus();
   await page.keyboard.press('Home');
   await frames();
@@ -117,7 +113,7 @@ test('Play re-enacts the run at the chosen speed; a hand on the slider pauses it
   assert.equal(Number(await slider().inputValue()), paused);
 
   // At 1× the half-second run plays to its end and stops there.
-  await section().locator('[data-role=replay-speed]').selectOption('1');
+  await lesson().locator('[data-role=replay-speed]').selectOption('1');
   await play.click();
   await page.waitForFunction(
     (id) => document.querySelector(`section[data-scenario="${id}"] [data-action=replay-play]`).textContent === 'Play',
@@ -134,14 +130,14 @@ test('the cursor follows a redraw of the timeline; a new run resets the replay',
   await frames();
   await page.setViewportSize({ width: 900, height: 800 });
   await page.waitForTimeout(300);
-  assert.equal(await section().locator('[data-role=timeline] svg .replay-cursor').count(), 1);
+  assert.equal(await lesson().locator('[data-role=timeline] svg .replay-cursor').count(), 1);
   await page.setViewportSize({ width: 1280, height: 800 });
-  await section().locator('[data-action=run]').click();
+  await lesson().locator('[data-action=run]').click();
   await page.waitForFunction(
     (id) => document.querySelector(`section[data-scenario="${id}"] [data-role=replay]`).disabled,
     ID,
   );
-  assert.equal(await section().locator('[data-replay]').count(), 0);
+  assert.equal(await lesson().locator('[data-replay]').count(), 0);
   await page.waitForFunction(
     (id) => document.querySelector(`section[data-scenario="${id}"] [data-role=status]`).dataset.state === 'done',
     ID,
@@ -186,7 +182,7 @@ for (const [name, options] of [
     const { page: shot, errors: shotErrors, context } = await openPage(browser, server.url, options);
     for (const id of ['threading-lock', 'threading-basic']) {
       assert.equal(await runInPage(shot, id), 'done');
-      const s = shot.locator(`section[data-scenario="${id}"]`);
+      const s = section(shot, id);
       const range = s.locator('[data-role=replay]');
       await range.evaluate((r) => {
         r.value = String(Math.round(Number(r.max) * 0.45));

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OUTPUT, openPage, printedLines, runInPage, startSuite, stopSuite } from './harness.mjs';
+import { openPage, OUTPUT, printedLines, runInPage, section, startSuite, stopSuite } from './harness.mjs';
 import { paramsOf } from './light.mjs';
 
 let server;
@@ -74,15 +74,15 @@ test('cancelling the mutex variant mid-run never leaves the next run deadlocked'
 });
 
 test('the Stop button: status cancelled, lines kept, the page usable', async () => {
-  const section = page.locator('section[data-scenario="threading-basic"]');
-  await section.locator('input[name="count"]').fill('20');
-  await section.locator('[data-action="run"]').click();
-  await section.locator('[data-role="output"] li').nth(1).waitFor();
-  await section.locator('[data-action="stop"]').click();
-  await section.locator('[data-role="status"][data-state="cancelled"]').waitFor();
+  const lesson = section(page, 'threading-basic');
+  await lesson.locator('input[name="count"]').fill('20');
+  await lesson.locator('[data-action="run"]').click();
+  await lesson.locator('[data-role="output"] li').nth(1).waitFor();
+  await lesson.locator('[data-action="stop"]').click();
+  await lesson.locator('[data-role="status"][data-state="cancelled"]').waitFor();
   const kept = (await printedLines(page, 'threading-basic')).length;
   assert.ok(kept >= 2 && kept < 20, `${kept} lines kept`);
-  await section.locator('input[name="count"]').fill('5');
+  await lesson.locator('input[name="count"]').fill('5');
   assert.equal(await runInPage(page, 'threading-basic'), 'done');
   assert.equal((await printedLines(page, 'threading-basic')).length, 5);
 });

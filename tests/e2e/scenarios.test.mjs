@@ -2,7 +2,7 @@
 // the exact results; and bad input through the page and the JS API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, printedLines, runInPage, startSuite, stopSuite } from './harness.mjs';
+import { openPage, printedLines, runInPage, section, startSuite, stopSuite } from './harness.mjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { SEED, SHARED_SEED, cpythonLines, normalisePids } from './seed.mjs';
 
@@ -19,8 +19,8 @@ before(async () => {
 });
 after(() => stopSuite({ server, browser }));
 
-const section = (id) => page.locator(`section[data-scenario="${id}"]`);
-const notes = (id) => section(id).locator('[data-role="notes"] .text').allTextContents();
+const lesson = (id) => section(page, id);
+const notes = (id) => lesson(id).locator('[data-role="notes"] .text').allTextContents();
 const api = (fn, ...args) => page.evaluate(fn, ...args);
 
 // The seed's programs are the registry's scenarios marked `fromSeed`; each must have CPython's
@@ -33,7 +33,7 @@ test('every program of the seed prints what CPython prints', async (t) => {
       assert.equal(await runInPage(page, id, { timeout: 120_000 }), 'done');
       const lines = (await printedLines(page, id)).map(normalisePids);
       assert.deepEqual(lines, reference[id]);
-      const elapsed = Number(await section(id).locator('[data-role="elapsed"]').getAttribute('data-ms'));
+      const elapsed = Number(await lesson(id).locator('[data-role="elapsed"]').getAttribute('data-ms'));
       assert.ok(elapsed > 0, `${id} shows its wall time`);
       assert.deepEqual(errors, []);
     });
@@ -105,18 +105,18 @@ const BAD = [
 
 for (const [id, name, value, message] of BAD) {
   test(`bad ${name} ${JSON.stringify(value.slice(0, 20))} for ${id} is refused, next to the field and by the API`, async () => {
-    const input = section(id).locator(`input[name="${name}"]`);
+    const input = lesson(id).locator(`input[name="${name}"]`);
     const before = await input.inputValue();
     await input.fill(value);
-    await section(id).locator('[data-action="run"]').click();
-    const shown = await section(id).locator(`[data-error-for="${name}"]`).textContent();
+    await lesson(id).locator('[data-action="run"]').click();
+    const shown = await lesson(id).locator(`[data-error-for="${name}"]`).textContent();
     assert.match(shown, message);
     assert.equal(
-      await section(id).locator('[data-role="status"]').getAttribute('data-state'),
+      await lesson(id).locator('[data-role="status"]').getAttribute('data-state'),
       'done',
       'the last state stays; nothing started',
     );
-    assert.equal(await section(id).locator('script').count(), 0, 'markup is shown as text');
+    assert.equal(await lesson(id).locator('script').count(), 0, 'markup is shown as text');
     await input.fill(before);
 
     const rejected = await api(
@@ -234,19 +234,19 @@ test('the no-lock ledger reaches the API as exact integers, for 2 to 8 threads',
   }
   // The page shows the ledger and the caught stores of its own run.
   assert.equal(await runInPage(page, 'threading-lock'), 'done');
-  const ledger = await section('threading-lock').locator('[data-role="ledger"]').textContent();
+  const ledger = await lesson('threading-lock').locator('[data-role="ledger"]').textContent();
   assert.match(ledger, /updates lost\. Every one of the 200,000 stores reported what it overwrote/);
 });
 
 test('a yes/no parameter is a checkbox, and takes true, false, 1 or 0 from URLs and the API', async () => {
   const { page: other, context } = await openPage(browser, `${server.url}?scenario=threading-deadlock&ordered=true`);
-  const box = other.locator('section[data-scenario="threading-deadlock"] input[name="ordered"]');
+  const box = section(other, 'threading-deadlock').locator('input[name="ordered"]');
   assert.equal(await box.getAttribute('type'), 'checkbox');
   assert.equal(await box.isChecked(), true);
   await context.close();
   const bad = await openPage(browser, `${server.url}?scenario=threading-deadlock&ordered=yes`);
   assert.match(
-    await bad.page.locator('section[data-scenario="threading-deadlock"] [data-error-for="ordered"]').textContent(),
+    await section(bad.page, 'threading-deadlock').locator('[data-error-for="ordered"]').textContent(),
     /^ordered must be true or false \(or 1 or 0\); got "yes"$/,
   );
   await bad.context.close();

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, openPage, printedLines, runInPage, startSuite, stopSuite } from './harness.mjs';
+import { openPage, OUTPUT, printedLines, runInPage, section, startSuite, stopSuite } from './harness.mjs';
 
 let server;
 let browser;
@@ -16,12 +16,11 @@ before(async () => {
 after(() => stopSuite({ server, browser }));
 
 const lanes = (id) =>
-  page
-    .locator(`section[data-scenario="${id}"] [data-role="timeline"] g.lane`)
+  section(page, id)
+    .locator('[data-role="timeline"] g.lane')
     .evaluateAll((gs) => gs.map((g) => g.dataset.lane));
-const ticks = (id) => page.locator(`section[data-scenario="${id}"] [data-role="timeline"] [data-kind="tick"]`).count();
-const bars = (id, state) =>
-  page.locator(`section[data-scenario="${id}"] [data-role="timeline"] [data-state="${state}"]`).count();
+const ticks = (id) => section(page, id).locator('[data-role="timeline"] [data-kind="tick"]').count();
+const bars = (id, state) => section(page, id).locator(`[data-role="timeline"] [data-state="${state}"]`).count();
 
 const EXPECTED = {
   'threading-basic': ['MainThread', 'Thread-1 (print_numbers)'],
@@ -53,8 +52,8 @@ test('the timeline shows measured states: sleeps, lock waits, awaits, process ru
   assert.equal(await bars('multiprocessing-pool', 'start'), 4, "each of the pool's processes shows its start");
   assert.equal(await bars('multiprocessing-pool', 'map-wait'), 1, 'the main thread waits in map()');
   assert.equal(await bars('asyncio-gather', 'await-task'), 3, 'main() awaits task1, task2 and gather');
-  const poolLanes = await page
-    .locator('section[data-scenario="multiprocessing-pool"] [data-role="timeline"] [data-lane]')
+  const poolLanes = await section(page, 'multiprocessing-pool')
+    .locator('[data-role="timeline"] [data-lane]')
     .evaluateAll((ls) => ls.map((l) => l.dataset.lane));
   assert.deepEqual(
     poolLanes,
@@ -62,9 +61,7 @@ test('the timeline shows measured states: sleeps, lock waits, awaits, process ru
     'lanes started together, in name order',
   );
   // The no-lock round runs again while one loses nothing (`rounds`); its note says how often.
-  const noLock = (
-    await page.locator('section[data-scenario="threading-lock"] [data-role="notes"] .text').allTextContents()
-  )[0];
+  const noLock = (await section(page, 'threading-lock').locator('[data-role="notes"] .text').allTextContents())[0];
   const noLockRounds = Number(/it took (\d+) rounds/.exec(noLock)?.[1] ?? 1);
   assert.equal(
     await bars('threading-lock', 'run'),
@@ -74,25 +71,25 @@ test('the timeline shows measured states: sleeps, lock waits, awaits, process ru
 });
 
 test('hovering a bar tells what it was', async () => {
-  const bar = page.locator('section[data-scenario="threading-basic"] [data-state="sleep"]').first();
+  const bar = section(page, 'threading-basic').locator('[data-state="sleep"]').first();
   await bar.hover();
-  const detail = await page.locator('section[data-scenario="threading-basic"] .timeline-detail').textContent();
+  const detail = await section(page, 'threading-basic').locator('.timeline-detail').textContent();
   assert.match(detail, /Thread-1 \(print_numbers\): sleeping \(time\.sleep\), sleep\(100ms\), \d+\.\d+ ms/);
 });
 
 test('opposite lock order deadlocks; the watchdog names the cycle in time; ordered locks complete', async () => {
-  const section = page.locator('section[data-scenario="threading-deadlock"]');
+  const lesson = section(page, 'threading-deadlock');
   const started = Date.now();
   assert.equal(await runInPage(page, 'threading-deadlock'), 'error');
   const tookMs = Date.now() - started;
-  const status = await section.locator('[data-role="status"]').textContent();
+  const status = await lesson.locator('[data-role="status"]').textContent();
   assert.match(status, /deadlock/);
   assert.match(status, /Thread-A holds lock1 and waits for lock2/);
   assert.match(status, /Thread-B holds lock2 and waits for lock1/);
   assert.ok(tookMs < 5000, `the 500 ms watchdog ended the run after ${tookMs} ms`);
   assert.deepEqual(await printedLines(page, 'threading-deadlock'), [], 'nobody got both locks');
 
-  await section.locator('input[name="ordered"]').check();
+  await lesson.locator('input[name="ordered"]').check();
   assert.equal(await runInPage(page, 'threading-deadlock'), 'done');
   assert.deepEqual((await printedLines(page, 'threading-deadlock')).sort(), ['A has both locks', 'B has both locks']);
   // The page is still usable: another scenario runs after the deadlock.
@@ -106,7 +103,7 @@ test('the GIL and speed-up lessons run and draw', async () => {
   // The sweep goes past the cores, to twice their number (at most 16): a point per worker count
   // for the hand-split threads and one for rayon.
   const sweep = await page.evaluate(() => Math.min(16, 2 * navigator.hardwareConcurrency));
-  const chart = page.locator('section[data-scenario="threading-speedup"] .speedup-svg');
+  const chart = section(page, 'threading-speedup').locator('.speedup-svg');
   await chart.waitFor();
   assert.equal(await chart.locator('.point:not(.rayon)').count(), sweep);
   assert.equal(await chart.locator('.point.rayon').count(), sweep);
@@ -114,14 +111,14 @@ test('the GIL and speed-up lessons run and draw', async () => {
 });
 
 test('code beside the run: Python and Rust, highlighted, with paired lines', async () => {
-  const section = page.locator('section[data-scenario="asyncio-gather"]');
-  await section.locator('details.code summary').click();
-  await section.locator('.code-pair[data-state="ready"]').waitFor();
-  const paired = await section.locator('.lang-python .code-line.paired').count();
+  const lesson = section(page, 'asyncio-gather');
+  await lesson.locator('details.code summary').click();
+  await lesson.locator('.code-pair[data-state="ready"]').waitFor();
+  const paired = await lesson.locator('.lang-python .code-line.paired').count();
   assert.ok(paired >= 8, `${paired} Python lines paired`);
-  await section.locator('.lang-python .code-line.paired').first().hover();
-  assert.equal(await section.locator('.code-line.lit').count(), 2, 'a Python line and its Rust line light up');
-  assert.ok((await section.locator('.lang-rust .tok-keyword').count()) > 10);
+  await lesson.locator('.lang-python .code-line.paired').first().hover();
+  assert.equal(await lesson.locator('.code-line.lit').count(), 2, 'a Python line and its Rust line light up');
+  assert.ok((await lesson.locator('.lang-rust .tok-keyword').count()) > 10);
 });
 
 for (const [width, height] of [
@@ -136,12 +133,8 @@ for (const [width, height] of [
         context,
       } = await openPage(browser, server.url, { viewport: { width, height }, colorScheme: scheme });
       for (const id of ['threading-lock', 'asyncio-gather']) assert.equal(await runInPage(shot, id), 'done');
-      await shot
-        .locator('section[data-scenario="threading-lock"]')
-        .screenshot({ path: join(OUTPUT, `lock-${width}-${scheme}.png`) });
-      await shot
-        .locator('section[data-scenario="asyncio-gather"]')
-        .screenshot({ path: join(OUTPUT, `asyncio-${width}-${scheme}.png`) });
+      await section(shot, 'threading-lock').screenshot({ path: join(OUTPUT, `lock-${width}-${scheme}.png`) });
+      await section(shot, 'asyncio-gather').screenshot({ path: join(OUTPUT, `asyncio-${width}-${scheme}.png`) });
       await shot.screenshot({ path: join(OUTPUT, `page-${width}-${scheme}.png`) });
       const overflow = await shot.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { toChromeTrace } from '../../www/trace.js';
-import { runInPage, startSuite, stopSuite } from './harness.mjs';
+import { runInPage, section, startSuite, stopSuite } from './harness.mjs';
 import { traceProblems } from './trace-check.mjs';
 import { paramsOf } from './light.mjs';
 
@@ -133,8 +133,7 @@ test("every scenario's run converts to a trace that obeys the format", async () 
 
 test('Download trace saves <scenario>-<date>.trace.json that parses', async () => {
   assert.equal(await runInPage(page, 'threading-lock'), 'done');
-  const section = page.locator('section[data-scenario="threading-lock"]');
-  const button = section.locator('[data-action=download-trace]');
+  const button = section(page, 'threading-lock').locator('[data-action=download-trace]');
   // Offered once the run's views are drawn, a moment after its status says done.
   await button.waitFor({ state: 'visible', timeout: 10_000 });
   const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
