@@ -256,7 +256,7 @@ write_npm_package() {
   version=$(awk -F'"' '/^version = /{ print $2; exit }' Cargo.toml)
   rm -rf "$out" && mkdir -p "$out/pkg"
   cp www/playground.js www/worker.js "$out/"
-  cp www/protocol.js www/start.js www/learner-time.js "$out/"
+  cp www/protocol.js www/start.js www/learner-time.js www/shared-memory.js "$out/"
   mkdir -p "$out/python" && cp www/python/limits.js "$out/python/"
   cp "$PKG/$CRATE.js" "$PKG/${CRATE}_bg.wasm" "$PKG/$CRATE.d.ts" "$out/pkg/"
   cp npm/README.md npm/playground.d.ts LICENSE-MIT LICENSE-APACHE "$out/"
@@ -275,7 +275,7 @@ write_npm_package() {
     "./start.js": "./start.js",
     "./worker.js": "./worker.js"
   },
-  "files": ["playground.js", "playground.d.ts", "worker.js", "protocol.js", "start.js", "learner-time.js", "python/limits.js", "pkg/", "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
+  "files": ["playground.js", "playground.d.ts", "worker.js", "protocol.js", "start.js", "learner-time.js", "shared-memory.js", "python/limits.js", "pkg/", "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
   "license": "MIT OR Apache-2.0",
   "sideEffects": false
 }

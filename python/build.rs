@@ -19,6 +19,8 @@ fn main() {
     for file in fs::read_dir("py").unwrap() {
         let file = file.unwrap().path();
         fs::copy(&file, out.join(file.file_name().unwrap())).unwrap();
+        // Each file by name: the folder alone did not always make cargo run this script again.
+        println!("cargo:rerun-if-changed={}", file.display());
     }
     println!("cargo:rustc-link-arg-bins=--export=malloc");
     println!("cargo:rustc-link-arg-bins=--export=free");

@@ -28,6 +28,7 @@ import { clockOf } from './learner-time.js';
 import * as msg from './protocol.js';
 import { compile, mainWasmUrl, startLoading, startWorker } from './start.js';
 import { sourceTooLarge } from './python/limits.js';
+import { canPostSharedMemory } from './shared-memory.js';
 
 const { T } = msg;
 
@@ -127,23 +128,6 @@ function pageCapabilities() {
     atomicsWaitAsync: typeof Atomics === 'object' && typeof Atomics.waitAsync === 'function',
     hardwareConcurrency: navigator.hardwareConcurrency || 1,
   };
-}
-
-/**
- * Whether a shared memory survives a postMessage here. Some browsers are cross-origin isolated
- * and make a shared WebAssembly.Memory, yet refuse to post it (WebKitGTK by default, some
- * WebViews: no SharedArrayBuffer), so isolation alone does not say threads can run.
- */
-function canPostSharedMemory() {
-  const channel = new MessageChannel();
-  try {
-    channel.port1.postMessage(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }));
-    return true;
-  } catch {
-    return false;
-  } finally {
-    channel.port1.close();
-  }
 }
 
 /** The one wording of why threads cannot run here: the page, the embed and the API use it. */
@@ -329,8 +313,13 @@ class Playground {
     }
     let cancelled = false;
     let running = null;
-    const done = this.#python(onLoading).then((python) => {
-      if (cancelled) return { status: 'cancelled', lines: [], events: [], elapsedMs: 0, t0: null };
+    let stopWaiting;
+    // Stop while the interpreter still downloads ends the run at once; the download goes on for the next.
+    const stopped = new Promise((resolve) => {
+      stopWaiting = () => resolve({ status: 'cancelled', lines: [], events: [], elapsedMs: 0, t0: null });
+    });
+    const started = this.#python(onLoading).then((python) => {
+      if (cancelled) return stopped;
       running = python.runPython(python.module, source, {
         onStart,
         onEvent: (ev) => {
@@ -338,13 +327,18 @@ class Playground {
           if (ev.kind === 'line') onLine(ev.text, ev);
         },
       });
-      return running.done;
+      // A failure ends as a scenario's does: a RunError with what it printed until then.
+      return running.done.catch((error) => {
+        throw error.result ? new RunError(error.message, error.result) : error;
+      });
     });
     return {
-      done,
+      done: Promise.race([started, stopped]),
       cancel: () => {
         cancelled = true;
-        running?.cancel();
+        if (running)
+          running.cancel(); // its result keeps what it printed
+        else stopWaiting();
       },
     };
   }

@@ -8,6 +8,7 @@
 // in Rust. This file only connects messages to the module's entry points.
 import * as mainGlue from './pkg/concurrency_playground.js';
 import * as msg from './protocol.js';
+import { canPostSharedMemory } from './shared-memory.js';
 
 // The module's JS glue: the main module's, or the one a world of another module names (the
 // rayon lessons run in a module built with rayon).
@@ -62,20 +63,7 @@ async function startMain({ module, glue }) {
   // Only a cross-origin isolated page may post shared memory, and not every such page can
   // (WebKitGTK by default): where it cannot, threads cannot start, and the rest still runs.
   const memory = wasm.shared_memory();
-  postMessage(msg.mainReady(self.crossOriginIsolated && postable(memory) ? memory : null));
-}
-
-/** Whether `memory` survives a postMessage here (the page asks the same: pg.capabilities). */
-function postable(memory) {
-  const channel = new MessageChannel();
-  try {
-    channel.port1.postMessage(memory);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    channel.port1.close();
-  }
+  postMessage(msg.mainReady(self.crossOriginIsolated && canPostSharedMemory(memory) ? memory : null));
 }
 
 /** Reports a run's start and how it ended, with the thread workers its world has lost. */

@@ -205,7 +205,9 @@ _real_allocate_lock = threading._allocate_lock
 
 def _patch_asyncio(asyncio):
     """asyncio's own loop wakes through a socket pair, which does not exist here: a loop whose
-    selector only waits for the next timer (there are no file descriptors to watch)."""
+    selector waits for the next timer or for a thread's wake-up (call_soon_threadsafe, which
+    asyncio.to_thread and run_in_executor use), whichever comes first. There are no file
+    descriptors to watch."""
     import selectors
     import signal
 
@@ -216,6 +218,7 @@ def _patch_asyncio(asyncio):
     class TimerSelector(selectors.BaseSelector):
         def __init__(self):
             self._map = {}
+            self.woken = threading.Event()
 
         def register(self, fileobj, events, data=None):
             raise NotImplementedError("no file descriptors in a browser")
@@ -224,10 +227,9 @@ def _patch_asyncio(asyncio):
             raise KeyError(fileobj)
 
         def select(self, timeout=None):
-            if timeout is None:
-                raise RuntimeError("the event loop has nothing to wait for")
-            if timeout > 0:
-                _real_sleep(timeout)
+            # None: nothing is scheduled; only another thread can give the loop work.
+            self.woken.wait(None if timeout is None else max(timeout, 0))
+            self.woken.clear()
             return []
 
         def close(self):
@@ -247,7 +249,7 @@ def _patch_asyncio(asyncio):
             pass
 
         def _write_to_self(self):
-            pass
+            self._selector.woken.set()
 
     class Policy(asyncio.DefaultEventLoopPolicy):
         def new_event_loop(self):
@@ -370,6 +372,15 @@ def _run_child(source, payload):
     return process._bootstrap()
 
 
+def _exit_status(code):
+    """sys.exit(code) as CPython ends: None is 0, an int is itself, anything else is printed
+    (to stderr) and ends with 1."""
+    if code is None or isinstance(code, int):
+        return code or 0
+    print(code, file=sys.stderr)
+    return 1
+
+
 def _end_processes():
     """As the interpreter does at exit once multiprocessing was used: daemonic children
     are terminated, the others waited for."""
@@ -400,7 +411,7 @@ def main():
         _print_traceback(error)
         status = 1
     except SystemExit as exit:
-        status = exit.code if isinstance(exit.code, int) else 0
+        status = _exit_status(exit.code)
     except BaseException as error:
         _print_traceback(error)
         status = 1

@@ -90,10 +90,8 @@ class Queue:
         self._qid = int(_call("queue-new")) if _qid is None else _qid
 
     def __reduce__(self):
-        return (type(self), (0,), {"_qid": self._qid})
-
-    def __setstate__(self, state):
-        self._qid = state["_qid"]
+        # The same page-held queue on the other side, not a new one.
+        return (_queue_with_id, (self._qid,))
 
     def put(self, obj, block=True, timeout=None):
         _call("queue-put", bytes(reduction.ForkingPickler.dumps(obj)), qid=self._qid)
@@ -126,6 +124,12 @@ class Queue:
         pass
 
 
+def _queue_with_id(qid):
+    queue = Queue.__new__(Queue)
+    queue._qid = qid
+    return queue
+
+
 class Lock:
     """multiprocessing.Lock and Semaphore: tokens in a page-held queue, so a process that holds
     one holds it for all of them; acquire takes a token, release puts one back."""
@@ -151,13 +155,16 @@ class Lock:
         self.release()
 
 
+SHARED = ("each process here has its own memory, with no pipes or shared memory between processes. "
+          "A multiprocessing.Queue is (its items are pickled)")
+NOT_YET = {"RLock": "not made here yet; a multiprocessing.Lock is",
+           "JoinableQueue": "not made here yet; a multiprocessing.Queue is"}
+
+
 def _unavailable(name):
     def refuse(*args, **kwargs):
-        raise NotImplementedError(
-            f"multiprocessing.{name} is not available in the playground: each process here has "
-            "its own memory, with no pipes or shared memory between processes. "
-            "A multiprocessing.Queue is (its items are pickled)."
-        )
+        why = NOT_YET.get(name, SHARED)
+        raise NotImplementedError(f"multiprocessing.{name} is not available in the playground: {why}.")
 
     return refuse
 
@@ -171,12 +178,10 @@ class BrowserContext(context.BaseContext):
     def Queue(self, maxsize=0):
         return Queue(maxsize)
 
-    SimpleQueue = JoinableQueue = Queue
+    SimpleQueue = Queue
 
     def Lock(self):
         return Lock()
-
-    RLock = Lock
 
     def Semaphore(self, value=1):
         return Lock(value)
@@ -187,7 +192,8 @@ class BrowserContext(context.BaseContext):
         return Pool(processes, initializer, initargs)
 
 
-UNAVAILABLE = ("Pipe", "Value", "Array", "RawValue", "RawArray", "Manager", "Event", "Condition", "Barrier")
+UNAVAILABLE = ("Pipe", "Value", "Array", "RawValue", "RawArray", "Manager", "Event", "Condition", "Barrier",
+               *NOT_YET)
 for _name in UNAVAILABLE:
     setattr(BrowserContext, _name, staticmethod(_unavailable(_name)))
 
@@ -220,7 +226,7 @@ def _worker(tasks, results, initializer, initargs):
         try:
             with _playground.span("run", label):
                 outcome = (True, func(*args))
-        except Exception as error:
+        except BaseException as error:  # sys.exit in a task too: the caller hears of it
             from multiprocessing.pool import ExceptionWithTraceback
 
             outcome = (False, ExceptionWithTraceback(error, error.__traceback__))
@@ -421,6 +427,6 @@ def install():
         context._concrete_contexts[method] = browser
     multiprocessing.context._default_context._default_context = browser
     multiprocessing.context._default_context._actual_context = browser
-    names = ("Queue", "SimpleQueue", "JoinableQueue", "Lock", "RLock", "Semaphore", "BoundedSemaphore", "Pool")
+    names = ("Queue", "SimpleQueue", "Lock", "Semaphore", "BoundedSemaphore", "Pool")
     for name in names + UNAVAILABLE:
         setattr(multiprocessing, name, getattr(browser, name))

@@ -107,16 +107,21 @@ if __name__ == "__main__":
     while (item := q.get()) is not None:
         print(item)
     p.join()
-    try:
-        multiprocessing.Value("i", 0)
-    except NotImplementedError as error:
-        print(error)
+    for make in (lambda: multiprocessing.Value("i", 0), multiprocessing.RLock):
+        try:
+            make()
+        except NotImplementedError as error:
+            print(error)
 `);
   assert.equal(result.status, 'done', JSON.stringify(result));
   assert.deepEqual(result.lines.slice(0, 3), ["{'item': 0}", "{'item': 1}", "{'item': 2}"]);
   assert.match(
     result.lines[3],
     /^multiprocessing\.Value is not available in the playground: each process here has its own memory/,
+  );
+  assert.equal(
+    result.lines[4],
+    'multiprocessing.RLock is not available in the playground: not made here yet; a multiprocessing.Lock is.',
   );
 });
 

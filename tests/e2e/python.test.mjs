@@ -211,3 +211,25 @@ test('a program with letters beyond ASCII (é, ü, emoji) runs and prints them a
   assert.equal(result.status, 'done', JSON.stringify(result));
   assert.deepEqual(result.lines, ['héllo Zoë ü 😀']);
 });
+
+test('asyncio waits for threads (to_thread, run_in_executor) as CPython does; sys.exit("why") prints why and ends with 1', async () => {
+  const result = await runPython(`
+import asyncio, threading, time
+def blocking(n):
+    time.sleep(0.1)
+    return n * 2, threading.current_thread() is not threading.main_thread()
+async def main():
+    loop = asyncio.get_running_loop()
+    print(await asyncio.to_thread(blocking, 1))
+    print(await loop.run_in_executor(None, blocking, 2))
+    print(await asyncio.gather(asyncio.to_thread(blocking, 3), asyncio.sleep(0.05, "slept")))
+asyncio.run(main())
+`);
+  assert.equal(result.status, 'done', JSON.stringify(result));
+  assert.deepEqual(result.stderr, []);
+  assert.deepEqual(result.lines, ['(2, True)', '(4, True)', "[(6, True), 'slept']"]);
+  const exited = await runPython('import sys\nprint("before")\nsys.exit("the input was bad")\n');
+  assert.deepEqual(exited.lines, ['before']);
+  assert.deepEqual(exited.stderr, ['the input was bad']);
+  assert.equal(exited.exitStatus, 1);
+});

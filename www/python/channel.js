@@ -19,15 +19,21 @@ export function newReplyChannel() {
   return new SharedArrayBuffer(HEADER_BYTES + CHUNK_BYTES);
 }
 
-/** The page's end: sends `bytes` as one answer, waiting (without blocking) for each chunk to be read. */
-export async function sendReply(channel, bytes) {
+/**
+ * The page's end: sends `bytes` as one answer, waiting (without blocking) for each chunk to be
+ * read, as long as `alive()` says its reader may still read (a process that ended will not).
+ */
+export async function sendReply(channel, bytes, alive = () => true) {
   const head = new Int32Array(channel, 0, 2);
   const body = new Uint8Array(channel, HEADER_BYTES);
   const framed = new Uint8Array(8 + bytes.byteLength);
   new DataView(framed.buffer).setBigUint64(0, BigInt(bytes.byteLength), true);
   framed.set(bytes, 8);
   for (let at = 0; at < framed.byteLength; at += CHUNK_BYTES) {
-    while (Atomics.load(head, STATE) !== EMPTY) await changeOf(head, STATE, FULL);
+    while (Atomics.load(head, STATE) !== EMPTY) {
+      if (!alive()) return;
+      await changeOf(head, STATE, FULL);
+    }
     const chunk = framed.subarray(at, at + CHUNK_BYTES);
     body.set(chunk);
     Atomics.store(head, LENGTH, chunk.byteLength);

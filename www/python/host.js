@@ -16,7 +16,7 @@ import { ConsoleStdout, WASI, wasi as defs } from '../vendor/browser_wasi_shim/i
 import { ReplyReader } from './channel.js';
 
 /** The control block (an Int32Array on a SharedArrayBuffer), shared by the page and workers. */
-export const CTL = { NEXT_TID: 0, IDLE: 1, DEMAND: 2, SLOTS: 3, FAILED: 4, WAITING: 5, FIRST_SLOT: 16, SLOT_SIZE: 4 };
+export const CTL = { NEXT_TID: 0, IDLE: 1, DEMAND: 2, SLOTS: 3, WAITING: 5, FIRST_SLOT: 16, SLOT_SIZE: 4 };
 export const SLOT = { EMPTY: 0, IDLE: 1, ASSIGNED: 2, RUNNING: 3 };
 export const MAX_WORKERS = 64;
 
@@ -140,10 +140,7 @@ export function threadSpawn(ctl) {
         const tid = claimIdleWorker(ctl, startArg);
         if (tid !== null) return tid;
         const left = deadline - performance.now();
-        if (left <= 0) {
-          Atomics.add(ctl, CTL.FAILED, 1);
-          return -6;
-        } // EAGAIN
+        if (left <= 0) return -6; // EAGAIN: Python raises "can't start new thread"
         Atomics.add(ctl, CTL.DEMAND, 1);
         Atomics.notify(ctl, CTL.DEMAND);
         if (Atomics.load(ctl, CTL.IDLE) === 0) Atomics.wait(ctl, CTL.IDLE, 0, Math.min(left, 50));

@@ -78,12 +78,20 @@ const REFILL_AFTER_MS = 1000;
 const spareWorkers = [];
 
 function prepareWorkers() {
-  while (spareWorkers.length < SPARE_WORKERS)
-    spareWorkers.push(new Worker(WORKER_URL, { type: 'module', name: 'Python' }));
+  while (spareWorkers.length < SPARE_WORKERS) spareWorkers.push(newWorker());
+}
+
+/** A worker, its script loading; a script that fails to load says so as `loadFailure`. */
+function newWorker() {
+  const worker = new Worker(WORKER_URL, { type: 'module', name: 'Python' });
+  worker.addEventListener('error', (e) => {
+    worker.loadFailure ??= e.message || 'its script did not load';
+  });
+  return worker;
 }
 
 function takeWorker() {
-  const worker = spareWorkers.shift() ?? new Worker(WORKER_URL, { type: 'module', name: 'Python' });
+  const worker = spareWorkers.shift() ?? newWorker();
   setTimeout(prepareWorkers, REFILL_AFTER_MS);
   return worker;
 }
@@ -107,7 +115,6 @@ class PythonRun {
   #t0 = null;
   #settle;
   #ended = false;
-  #exitStatus = null;
   #processes = new Map();
   #queues = [];
 
@@ -170,13 +177,13 @@ class PythonRun {
     if (this.#ended) return;
     if (data.type === 'py:event') this.#onProcessEvent(process, data.event);
     else if (data.type === 'py:call') this.#answer(process, worker, data.call);
-    else if (data.type === 'py:exit') this.#exited(process, process.exitStatus ?? data.status);
+    else if (data.type === 'py:exit') this.#exited(process, process.reportedStatus ?? data.status);
     else if (data.type === 'py:trap') this.#failed(process, `the Python interpreter stopped: ${data.message}`);
   }
 
   #onProcessEvent(process, ev) {
     if (ev.kind === 'exit') {
-      process.exitStatus = ev.status; // the program's, as `python main.py` exits
+      process.reportedStatus = ev.status; // the program's, as `python main.py` exits
       return;
     }
     if (ev.kind === 'lane-start' && !process.started) {
@@ -195,6 +202,7 @@ class PythonRun {
     }
     for (const lane of process.lanes) this.#record({ kind: 'lane-end', lane, t: now() });
     process.lanes.clear();
+    for (const queue of this.#queues) queue.forget(process.pid);
     process.exited(status);
   }
 
@@ -210,7 +218,10 @@ class PythonRun {
 
   /** A Python thread's call (_playground.call): the answer goes to its worker's reply channel. */
   #answer(process, worker, call) {
-    const reply = (answer) => sendReply(worker.reply, typeof answer === 'string' ? encoder.encode(answer) : answer);
+    if (process.exitCode !== null) return; // its workers are gone: nobody reads an answer
+    const alive = () => !this.#ended && process.exitCode === null;
+    const reply = (answer) =>
+      sendReply(worker.reply, typeof answer === 'string' ? encoder.encode(answer) : answer, alive);
     const child = this.#processes.get(call.pid);
     const queue = this.#queues[call.qid];
     switch (call.op) {
@@ -227,7 +238,9 @@ class PythonRun {
         queue.put(fromBase64(call.data));
         return reply('');
       case 'queue-get':
-        return queue.get(call.timeout).then((item) => reply(item === null ? new Uint8Array() : withFlag(item)));
+        return queue
+          .get(process.pid, call.timeout)
+          .then((item) => reply(item === null ? new Uint8Array() : withFlag(item)));
       case 'queue-size':
         return reply(String(queue.size));
       default:
@@ -272,7 +285,7 @@ class PythonProcess {
   #waiters = [];
   #ended = false;
   exitCode = null;
-  exitStatus = null;
+  reportedStatus = null; // what the program said it exits with (its exit event)
   lanes = new Set();
   started = false;
   startedAt = now();
@@ -324,8 +337,10 @@ class PythonProcess {
     const worker = takeWorker();
     worker.reply = newReplyChannel();
     worker.onmessage = ({ data }) => this.#onMessage(worker, data);
-    worker.onerror = (e) =>
-      this.#onMessage(worker, { type: 'py:trap', message: `a Python worker failed: ${e.message}` });
+    const failed = (why) => this.#onMessage(worker, { type: 'py:trap', message: `a Python worker failed: ${why}` });
+    worker.onerror = (e) => failed(e.message);
+    // A spare whose script failed to load while it waited: its error event has passed.
+    if (worker.loadFailure) queueMicrotask(() => failed(worker.loadFailure));
     worker.postMessage({ ...message, module: this.#module, memory: this.#memory, ctl: this.#ctl, reply: worker.reply });
     this.#workers.push(worker);
   }
@@ -370,18 +385,24 @@ class PageQueue {
 
   put(item) {
     const getter = this.#getters.shift();
-    if (getter) getter(item);
+    if (getter) getter.take(item);
     else this.#items.push(item);
   }
 
-  /** The next item; null if none came within `timeout` seconds (null: wait for as long as it takes). */
-  get(timeout) {
+  /**
+   * The next item for process `pid`; null if none came within `timeout` seconds (null: wait
+   * for as long as it takes).
+   */
+  get(pid, timeout) {
     if (this.#items.length) return Promise.resolve(this.#items.shift());
     if (timeout === 0) return Promise.resolve(null);
     return new Promise((resolve) => {
-      const getter = (item) => {
-        clearTimeout(timer);
-        resolve(item);
+      const getter = {
+        pid,
+        take: (item) => {
+          clearTimeout(timer);
+          resolve(item);
+        },
       };
       this.#getters.push(getter);
       const timer =
@@ -392,5 +413,10 @@ class PageQueue {
               resolve(null);
             }, Math.max(0, timeout) * 1000);
     });
+  }
+
+  /** A process that ended waits no more: the next item goes to a getter still alive. */
+  forget(pid) {
+    this.#getters = this.#getters.filter((getter) => getter.pid !== pid);
   }
 }
