@@ -378,7 +378,8 @@ const SEED_PYTHON_LABELS = {
  * say(text), runOptions(source) }`: `show({ source, focus })` opens the editor (with `source`
  * in it, if given), runOptions is what showRun needs of a Python run.
  */
-function pythonMode(scenario, run, stop) {
+/** `cannotRun`: why Python cannot run in this browser (a clause), or null. */
+function pythonMode(scenario, run, stop, cannotRun) {
   const { id } = scenario;
   const labels = scenario.pythonLabels ?? SEED_PYTHON_LABELS;
   const toggle = el(
@@ -420,6 +421,7 @@ function pythonMode(scenario, run, stop) {
           stop,
           linkTo,
           stylesheet,
+          cannotRun,
         }),
       )
       .then(
@@ -653,6 +655,7 @@ export function scenarioSection(
         scenario,
         (source) => start(null, null, false, source),
         () => current?.cancel(),
+        pg.capabilities.sharedMemory ? null : pg.capabilities.sharedMemoryMissing,
       )
     : null;
   const section = sectionElement(scenario, { form, prediction, actionForms, parts, tools, compact, python });

@@ -325,6 +325,23 @@ test('WebKit without shared memory (its default): the page starts, says why thre
       result.refused,
       /threading-lock needs threads on shared memory, and this browser does not let a page share memory/,
     );
+    // The Python mode: the editor opens, its Run is disabled, and says why.
+    const python = await inPage(
+      d,
+      `
+      const section = document.querySelector('section[data-scenario="threading-lock"]');
+      section.querySelector('[data-action="edit-python"]').click();
+      for (let i = 0; i < 200 && !section.querySelector('[data-action="run-python"]'); i++) await new Promise((r) => setTimeout(r, 50));
+      const run = section.querySelector('[data-action="run-python"]');
+      return { disabled: run?.disabled, describedBy: run?.getAttribute('aria-describedby'),
+        notice: section.querySelector('[data-role="python-cannot-run"]')?.textContent };`,
+    );
+    assert.equal(python.disabled, true, JSON.stringify(python));
+    assert.equal(python.describedBy, 'threading-lock-python-cannot-run');
+    assert.match(
+      python.notice,
+      /^Python's threads need memory they share, and this browser does not let a page share memory/,
+    );
     // The embed, the same.
     await openReady(d, new URL('embed.html?scenario=asyncio-gather&delay_ms=50', server.url).href);
     const embed = await inPage(

@@ -19,7 +19,7 @@ const loadEditor = () =>
  * onLoading, focus, replace }`: for the run, a syntax error marks its line and the download
  * fills the bar; `replace(source)` puts another program in the editor (a link's).
  */
-export async function pythonPanel(host, { id, source, original, labels, run, stop, linkTo, stylesheet }) {
+export async function pythonPanel(host, { id, source, original, labels, run, stop, linkTo, stylesheet, cannotRun }) {
   const cm = await loadEditor();
   const status = el('p', { class: 'python-status', 'data-role': 'python-status', 'aria-live': 'polite' });
   const say = (text, kind = 'ok') => {
@@ -58,6 +58,7 @@ export async function pythonPanel(host, { id, source, original, labels, run, sto
         "A process starts the way Python's spawn starts one: a fresh interpreter with its own memory imports main.py's " +
         "definitions and gets its arguments pickled, where Linux's fork would copy the running parent.",
     }),
+    ...cannotRunNotice(id, runButton, cannotRun),
     editorFrame,
     el('div', { class: 'controls' }, runButton, stopButton, back, share, loading),
     status,
@@ -242,4 +243,23 @@ function errorLineField(cm) {
     provide: (f) => cm.EditorView.decorations.from(f),
   });
   return { field, mark, clear };
+}
+
+/**
+ * Where Python cannot run (no shared memory for its threads): one sentence saying why, which
+ * describes Run, disabled (none elsewhere). The program can still be read, changed and shared.
+ */
+function cannotRunNotice(id, runButton, cannotRun) {
+  if (!cannotRun) return [];
+  runButton.disabled = true;
+  runButton.setAttribute('aria-describedby', `${id}-python-cannot-run`);
+  return [
+    el('p', {
+      class: 'notice',
+      role: 'note',
+      id: `${id}-python-cannot-run`,
+      'data-role': 'python-cannot-run',
+      text: `Python's threads need memory they share, and ${cannotRun}.`,
+    }),
+  ];
 }
