@@ -373,6 +373,11 @@ cmd_test() {
   cmd_dist # the production module: dist/, the npm package and the hosting tests use it
   build_course_site_example || failed+=("course-site example build")
   build_wasm drills # www/: the page the other end-to-end tests and the bench drive
+  # After the build: the checked scripts import www/pkg/ (typed by wasm-bindgen's .d.ts) and
+  # www/vendor/, which a fresh clone does not have before it.
+  say "JavaScript: tsc's type check of the scripts marked // @ts-check (tsconfig.json; npm, pinned)"
+  npx tsc -p tsconfig.json || failed+=("tsc")
+  node tools/check-ts-check.mjs || failed+=("// @ts-check missing")
   build_server
   say "the bench still works (./build.sh bench --quick; figures not asserted)"
   node tools/bench.mjs --quick > /dev/null || failed+=("bench --quick")
