@@ -7,20 +7,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { staticPreloads, withoutPreloads } from '../../tools/bundle.mjs';
-import { ROOT, launchBrowser, openPage, printedLines, runInPage, section, startServer } from './harness.mjs';
+import { ROOT, openPage, printedLines, runInPage, section, startSuite, stopSuite } from './harness.mjs';
 
 const DIST = join(ROOT, 'dist');
 let server;
 let browser;
 
 before(async () => {
-  server = await startServer({ root: DIST });
-  browser = await launchBrowser();
+  ({ server, browser } = await startSuite({ root: DIST }));
 });
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+after(() => stopSuite({ server, browser }));
 
 test("only the import() of a preloaded module becomes static, imported after the entry's own imports", () => {
   const code =

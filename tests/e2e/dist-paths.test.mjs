@@ -8,6 +8,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './harness.mjs';
 
+// No startSuite(): this reads dist/'s files, and needs no server and no browser.
+
 const DIST = join(ROOT, 'dist');
 
 function* files(dir) {

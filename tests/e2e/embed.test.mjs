@@ -8,14 +8,13 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { ROOT, openPage, startServer } from './harness.mjs';
+import { ROOT, openPage, startSuite, stopSuite } from './harness.mjs';
 
 const FIXTURES = join(ROOT, 'tests', 'e2e', 'fixtures');
 let browser;
 let course; // the course page's own little server (node's http), as an instructor would have
 let coursePort;
-const servers = []; // the playground's
+let suite; // the playground's servers and Chromium
 
 /** Serves course.html and course.js on a free port of 127.0.0.1; resolves to its port. */
 function serveCoursePage() {
@@ -31,35 +30,17 @@ function serveCoursePage() {
   return new Promise((resolve) => course.listen(0, '127.0.0.1', () => resolve(course.address().port)));
 }
 
-/**
- * Chromium as the harness launches it, but with scrollbars that take room, as on the desktops
- * of Linux and Windows: headless Chromium hides them by default, and a frame's scrollbar
- * coming and going is one way its height jumps.
- */
-function launchBrowserWithScrollbars() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    ignoreDefaultArgs: ['--hide-scrollbars'],
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-sync',
-      '--disable-background-networking',
-      '--disable-component-update',
-    ],
-  });
-}
-
+// Scrollbars that take room, as on the desktops of Linux and Windows: a frame's scrollbar coming
+// and going is one way its height jumps. No playground server of its own: each test starts one
+// with the flags it is about.
 before(async () => {
-  browser = await launchBrowserWithScrollbars();
+  suite = await startSuite({ server: false, scrollbars: true });
+  browser = suite.browser;
   coursePort = await serveCoursePage();
 });
 after(async () => {
-  await browser?.close();
   course?.close();
-  for (const s of servers) s.stop();
+  await stopSuite(suite ?? {});
 });
 
 /** The course page at `origin` framing `src`, loaded (the frame may still be loading). */
@@ -72,8 +53,7 @@ async function coursePageFraming(origin, src, options = {}) {
 }
 
 test("a course page on another localhost port frames the dev server's embed with its default options", async () => {
-  const playground = await startServer(); // as `./build.sh serve` starts it: 127.0.0.1, no --frame-ancestors
-  servers.push(playground);
+  const playground = await suite.serve(); // as `./build.sh serve` starts it: 127.0.0.1, no --frame-ancestors
   // The README's case (a course page at http://localhost:8098), and its numeric twin.
   for (const origin of [`http://localhost:${coursePort}`, `http://127.0.0.1:${coursePort}`]) {
     const src = new URL('embed.html?scenario=asyncio-gather&delay_ms=50', playground.url).href;
@@ -114,8 +94,7 @@ for (const [width, height, colorScheme] of [
   [390, 844, 'dark'],
 ]) {
   test(`a predict-and-run of threading-lock at ${width} px posts heights that settle, never past the final one`, async (t) => {
-    const playground = await startServer({ flags: ['--frame-ancestors', '*'] });
-    servers.push(playground);
+    const playground = await suite.serve({ flags: ['--frame-ancestors', '*'] });
     const src = new URL('embed.html?scenario=threading-lock&predict=1', playground.url).href;
     const { page, errors, context, frame } = await coursePageFraming(`http://localhost:${coursePort}`, src, {
       viewport: { width, height },
@@ -145,8 +124,7 @@ for (const [width, height, colorScheme] of [
 }
 
 test('edit=1 at 390 px: the Python editor is open before the first height is posted; the heights follow it and a Python run, never past the final one', async (t) => {
-  const playground = await startServer({ flags: ['--frame-ancestors', '*'] });
-  servers.push(playground);
+  const playground = await suite.serve({ flags: ['--frame-ancestors', '*'] });
   const src = new URL('embed.html?scenario=threading-lock&edit=1', playground.url).href;
   const { page, errors, context, frame } = await coursePageFraming(`http://localhost:${coursePort}`, src, {
     viewport: { width: 390, height: 844 },

@@ -42,6 +42,7 @@ const inPage = (body) =>
     args: [],
   });
 
+// Not startSuite(): that launches Chromium, and this suite drives Firefox through geckodriver.
 before(async () => {
   server = await startServer();
   const port = await freePort();

@@ -32,10 +32,15 @@ export function startServer({ root = join(ROOT, 'www'), flags = [] } = {}) {
   });
 }
 
-/** Headless Debian Chromium, with the flags this closed network needs. */
-export function launchBrowser() {
+/**
+ * Headless Debian Chromium, with the flags this closed network needs. With `scrollbars`, its
+ * scrollbars take room, as on the desktops of Linux and Windows (headless Chromium hides them
+ * by default), for tests where a scrollbar coming and going matters.
+ */
+export function launchBrowser({ scrollbars = false } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    ...(scrollbars ? { ignoreDefaultArgs: ['--hide-scrollbars'] } : {}),
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -49,26 +54,36 @@ export function launchBrowser() {
 }
 
 /**
- * The dev server and Chromium that a test file's tests share: `{ server, browser }`; with
- * `open` (a path or query after the server's URL, '' for the page itself), also that page,
- * ready, as openPage() gives it (`page`, `errors`, `context`).
+ * The dev server and Chromium that a test file's tests share: `{ server, browser, serve }`.
+ * `root` and `flags` are the server's (as startServer() takes them); `server: false` starts
+ * none, for suites whose every test wants its own. `serve({ root, flags })` starts another
+ * server (resolves to it), which stopSuite() stops too. `scrollbars` is launchBrowser()'s.
+ * With `open` (a path or query after the server's URL, '' for the page itself), also that
+ * page, ready, as openPage() gives it (`page`, `errors`, `context`).
  */
-export async function startSuite({ open } = {}) {
-  const server = await startServer();
+export async function startSuite({ open, root, flags, server: withServer = true, scrollbars = false } = {}) {
+  const servers = [];
+  const serve = async (options) => {
+    const started = await startServer(options);
+    servers.push(started);
+    return started;
+  };
+  let browser;
   try {
-    const browser = await launchBrowser();
+    const server = withServer ? await serve({ root, flags }) : undefined;
+    browser = await launchBrowser({ scrollbars });
     const opened = open === undefined ? {} : await openPage(browser, `${server.url}${open}`);
-    return { server, browser, ...opened };
+    return { server, browser, serve, servers, ...opened };
   } catch (error) {
-    server.stop();
+    await stopSuite({ browser, servers });
     throw error;
   }
 }
 
-/** Stops what startSuite() started (either may be missing if starting failed). */
-export async function stopSuite({ server, browser }) {
+/** Stops what startSuite() started (any of it may be missing if starting failed). */
+export async function stopSuite({ server, browser, servers = [] }) {
   await browser?.close();
-  server?.stop();
+  for (const started of new Set([server, ...servers])) started?.stop();
 }
 
 /** A page that records console errors and uncaught exceptions into `errors`. */

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// Not harness.mjs: that loads playwright-core, and this test needs no packages.
+// Not harness.mjs (nor startSuite()): that loads playwright-core, and this test needs no packages,
+// no server and no browser.
 const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const rules = JSON.parse(readFileSync(join(ROOT_DIR, 'server', 'headers.json'), 'utf8'));

@@ -3,25 +3,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launchBrowser, openPage, OUTPUT, printedLines, ROOT, runInPage, section, startServer } from './harness.mjs';
+import { openPage, OUTPUT, printedLines, ROOT, runInPage, section, startSuite, stopSuite } from './harness.mjs';
 
 const DIST = join(ROOT, 'dist');
 const FIXTURES = join(ROOT, 'tests', 'e2e', 'fixtures');
-const servers = [];
+let suite; // no server of its own: each test serves with the host's flags it is about
 let browser;
-const serve = async (root, flags) => {
-  const s = await startServer({ root, flags });
-  servers.push(s);
-  return s.url;
-};
+const serve = async (root, flags) => (await suite.serve({ root, flags })).url;
 
 before(async () => {
-  browser = await launchBrowser();
+  suite = await startSuite({ server: false });
+  browser = suite.browser;
 });
-after(async () => {
-  await browser?.close();
-  for (const s of servers) s.stop();
-});
+after(() => stopSuite(suite ?? {}));
 
 const isolated = (page) => page.evaluate(() => self.crossOriginIsolated);
 

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
+// No startSuite(): these are pure functions, with no server and no browser.
 import { clockOf, learnerWaits, liveClock, programClock } from '../../www/learner-time.js';
 
 const input = (start, t) => ({ t, lane: 'MainThread', kind: 'span', state: 'input', start, label: 'waiting' });

@@ -19,6 +19,7 @@ let server;
 let webkit;
 let driver;
 
+// Not startSuite(): that launches Chromium, and this suite drives WebKitGTK (webkit.harness.mjs).
 before(async () => {
   server = await startServer();
   webkit = await startWebKit();
