@@ -2,6 +2,62 @@
 // slot for the validator's message. Values stay text; the Rust validator judges them.
 import { el } from './dom.js';
 
+/** The slot under a field where the validator's message about it goes. */
+const errorSlot = (fieldId, name) =>
+  el('small', { id: `${fieldId}-error`, class: 'field-error', 'data-error-for': name, role: 'alert' });
+
+/** The label's words: the parameter's name as code, then what it is. */
+const labelWords = (param, spec) => [
+  el('code', { text: param }),
+  el('span', { class: 'label-text', text: ` · ${spec.label}` }),
+];
+
+/**
+ * A yes/no parameter: a checkbox whose value is the text the validator takes back
+ * (`textValue()`). Returns `{ node, input }`.
+ */
+function flagField(fieldId, name, param, spec, given) {
+  const box = el('input', {
+    type: 'checkbox',
+    name,
+    id: fieldId,
+    'data-param': param,
+    'aria-describedby': `${fieldId}-error`,
+  });
+  box.checked = ['true', '1'].includes(String(given).trim().toLowerCase());
+  box.textValue = () => String(box.checked);
+  const node = el(
+    'div',
+    { class: 'field field-flag' },
+    el('label', { for: fieldId }, box, ' ', ...labelWords(param, spec)),
+    errorSlot(fieldId, name),
+  );
+  return { node, input: box };
+}
+
+/** Any other parameter: a text input (a number or a list), with its range under it. Returns `{ node, input }`. */
+function textField(fieldId, name, param, spec, given) {
+  const input = el('input', {
+    name,
+    id: fieldId,
+    'data-param': param,
+    value: String(given),
+    inputmode: spec.list ? 'text' : 'numeric',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-describedby': `${fieldId}-help ${fieldId}-error`,
+  });
+  const node = el(
+    'div',
+    { class: 'field' },
+    el('label', { for: fieldId }, ...labelWords(param, spec)),
+    input,
+    el('small', { id: `${fieldId}-help`, class: 'help', text: spec.range }),
+    errorSlot(fieldId, name),
+  );
+  return { node, input };
+}
+
 /**
  * The fields of `params` (a scenario's or an action's parameter specs) under the element id
  * prefix `id`, pre-filled from `initial` (e.g. the URL) or the defaults. An action's fields
@@ -9,66 +65,14 @@ import { el } from './dom.js';
  * scenario's own fields in one section. Returns `{ nodes, values(), showErrors(errors) }`.
  */
 export function paramFields({ id, params }, initial = {}, prefix = '') {
-  const inputs = [];
-  const nodes = Object.entries(params).map(([param, spec]) => {
+  const fields = Object.entries(params).map(([param, spec]) => {
     const name = `${prefix}${param}`;
-    if (spec.kind === 'bool') {
-      // A yes/no parameter is a checkbox; its value is the text the validator takes back.
-      const box = el('input', {
-        type: 'checkbox',
-        name,
-        id: `${id}-${name}`,
-        'data-param': param,
-        'aria-describedby': `${id}-${name}-error`,
-      });
-      box.checked = ['true', '1'].includes(
-        String(initial[param] ?? spec.default)
-          .trim()
-          .toLowerCase(),
-      );
-      box.textValue = () => String(box.checked);
-      inputs.push(box);
-      return el(
-        'div',
-        { class: 'field field-flag' },
-        el(
-          'label',
-          { for: `${id}-${name}` },
-          box,
-          ' ',
-          el('code', { text: param }),
-          el('span', { class: 'label-text', text: ` · ${spec.label}` }),
-        ),
-        el('small', { id: `${id}-${name}-error`, class: 'field-error', 'data-error-for': name, role: 'alert' }),
-      );
-    }
-    const input = el('input', {
-      name,
-      id: `${id}-${name}`,
-      'data-param': param,
-      value: String(initial[param] ?? spec.default),
-      inputmode: spec.list ? 'text' : 'numeric',
-      autocomplete: 'off',
-      spellcheck: 'false',
-      'aria-describedby': `${id}-${name}-help ${id}-${name}-error`,
-    });
-    inputs.push(input);
-    return el(
-      'div',
-      { class: 'field' },
-      el(
-        'label',
-        { for: `${id}-${name}` },
-        el('code', { text: param }),
-        el('span', { class: 'label-text', text: ` · ${spec.label}` }),
-      ),
-      input,
-      el('small', { id: `${id}-${name}-help`, class: 'help', text: spec.range }),
-      el('small', { id: `${id}-${name}-error`, class: 'field-error', 'data-error-for': name, role: 'alert' }),
-    );
+    const field = spec.kind === 'bool' ? flagField : textField;
+    return field(`${id}-${name}`, name, param, spec, initial[param] ?? spec.default);
   });
+  const inputs = fields.map((f) => f.input);
   const formError = el('p', { class: 'field-error form-error', 'data-error-for': `${prefix}params`, role: 'alert' });
-  nodes.push(formError);
+  const nodes = [...fields.map((f) => f.node), formError];
   const slots = () =>
     nodes.flatMap((n) => [...n.querySelectorAll('[data-error-for]'), ...(n.matches('[data-error-for]') ? [n] : [])]);
 
