@@ -4,40 +4,47 @@
 // scenario names the views it has in its Rust metadata (`views: &["speedup-chart"]`).
 import { el, svg } from '../dom.js';
 
-export default function draw(host, value) {
-  if (!Array.isArray(value)) return;
-  const rows = value.map((r) => ({
+const HEIGHT = 230;
+const PAD = { l: 40, r: 12, t: 12, b: 34 };
+
+/** The run's value as numbers: speed-ups as factors, rayon's null where it did not run. */
+const rowsOf = (value) =>
+  value.map((r) => ({
     workers: Number(r.workers),
     threads: Number(r.speedup_x100) / 100,
     threadsMs: Number(r.ms),
     rayon: r.rayon_speedup_x100 === undefined ? null : Number(r.rayon_speedup_x100) / 100,
     rayonMs: r.rayon_ms === undefined ? null : Number(r.rayon_ms),
   }));
-  const cores = navigator.hardwareConcurrency || 1;
-  const width = Math.max(280, Math.min(host.clientWidth || 480, 560));
-  const height = 230;
-  const pad = { l: 40, r: 12, t: 12, b: 34 };
+
+/**
+ * Where things go: `x(workers)` and `y(speed-up)` in a chart `width` wide, the speed-up axis
+ * a tenth above the highest of the ideal and the measured ones.
+ */
+function chartScale(rows, cores, width) {
   const maxWorkers = Math.max(...rows.map((r) => r.workers));
   const maxY = Math.max(Math.min(maxWorkers, cores), ...rows.flatMap((r) => [r.threads, r.rayon ?? 0])) * 1.1;
-  const x = (w) => pad.l + ((w - 1) / Math.max(1, maxWorkers - 1)) * (width - pad.l - pad.r);
-  const y = (s) => height - pad.b - (s / maxY) * (height - pad.t - pad.b);
-  const says = (r) =>
-    `${r.workers} workers: threads ${r.threads.toFixed(2)}×${r.rayon === null ? '' : `, rayon ${r.rayon.toFixed(2)}×`}`;
-  const root = svg('svg', {
+  return {
     width,
-    height,
-    viewBox: `0 0 ${width} ${height}`,
-    class: 'speedup-svg',
-    role: 'img',
-    'aria-label': `Speed-up on ${cores} cores: ${rows.map(says).join('; ')}`,
-  });
-  // The ideal: k up to the cores, then flat.
+    maxWorkers,
+    maxY,
+    x: (w) => PAD.l + ((w - 1) / Math.max(1, maxWorkers - 1)) * (width - PAD.l - PAD.r),
+    y: (s) => HEIGHT - PAD.b - (s / maxY) * (HEIGHT - PAD.t - PAD.b),
+  };
+}
+
+/** The ideal: k up to the cores, then flat; a line marks the cores if there are more workers. */
+function drawIdeal(root, rows, cores, { x, y, maxWorkers }) {
   const ideal = rows.map((r) => `${x(r.workers)},${y(Math.min(r.workers, cores))}`).join(' ');
   root.append(svg('polyline', { points: ideal, class: 'ideal' }));
   if (cores < maxWorkers) {
-    root.append(svg('line', { x1: x(cores), x2: x(cores), y1: pad.t, y2: height - pad.b, class: 'cores' }));
-    root.append(svg('text', { x: x(cores) + 4, y: pad.t + 10, class: 'axis-text' }, `${cores} cores`));
+    root.append(svg('line', { x1: x(cores), x2: x(cores), y1: PAD.t, y2: HEIGHT - PAD.b, class: 'cores' }));
+    root.append(svg('text', { x: x(cores) + 4, y: PAD.t + 10, class: 'axis-text' }, `${cores} cores`));
   }
+}
+
+/** The measured speed-ups, threads and (if it ran) rayon: a line each, a focusable point per run. */
+function drawMeasured(root, rows, { x, y }) {
   const series = [
     ['threads', 'measured', 'point', 'threadsMs'],
     ['rayon', 'measured rayon', 'point rayon', 'rayonMs'],
@@ -58,25 +65,33 @@ export default function draw(host, value) {
       root.append(mark);
     }
   }
+}
+
+/** The workers under the chart, about four speed-ups beside it, and what the axis is. */
+function drawAxes(root, rows, { x, y, maxY, width }) {
   for (const r of rows)
     root.append(
       svg(
         'text',
-        { x: x(r.workers), y: height - pad.b + 16, 'text-anchor': 'middle', class: 'axis-text' },
+        { x: x(r.workers), y: HEIGHT - PAD.b + 16, 'text-anchor': 'middle', class: 'axis-text' },
         String(r.workers),
       ),
     );
   for (let s = 0; s <= maxY; s += Math.max(1, Math.ceil(maxY / 4))) {
-    root.append(svg('text', { x: pad.l - 6, y: y(s) + 4, 'text-anchor': 'end', class: 'axis-text' }, `${s}×`));
+    root.append(svg('text', { x: PAD.l - 6, y: y(s) + 4, 'text-anchor': 'end', class: 'axis-text' }, `${s}×`));
   }
   root.append(
     svg(
       'text',
-      { x: (width + pad.l) / 2, y: height - 4, 'text-anchor': 'middle', class: 'axis-text' },
+      { x: (width + PAD.l) / 2, y: HEIGHT - 4, 'text-anchor': 'middle', class: 'axis-text' },
       'workers (dashed: ideal)',
     ),
   );
-  const key = el(
+}
+
+/** Which colour is which; rayon's only if it ran. */
+const chartKey = (rows) =>
+  el(
     'ul',
     { class: 'timeline-legend speedup-key' },
     el('li', {}, el('span', { class: 'swatch key-threads' }), 'threads, split by hand'),
@@ -84,5 +99,25 @@ export default function draw(host, value) {
       ? el('li', {}, el('span', { class: 'swatch key-rayon' }), 'rayon, the same shares')
       : null,
   );
-  host.replaceChildren(root, key);
+
+export default function draw(host, value) {
+  if (!Array.isArray(value)) return;
+  const rows = rowsOf(value);
+  const cores = navigator.hardwareConcurrency || 1;
+  const width = Math.max(280, Math.min(host.clientWidth || 480, 560));
+  const scale = chartScale(rows, cores, width);
+  const says = (r) =>
+    `${r.workers} workers: threads ${r.threads.toFixed(2)}×${r.rayon === null ? '' : `, rayon ${r.rayon.toFixed(2)}×`}`;
+  const root = svg('svg', {
+    width,
+    height: HEIGHT,
+    viewBox: `0 0 ${width} ${HEIGHT}`,
+    class: 'speedup-svg',
+    role: 'img',
+    'aria-label': `Speed-up on ${cores} cores: ${rows.map(says).join('; ')}`,
+  });
+  drawIdeal(root, rows, cores, scale);
+  drawMeasured(root, rows, scale);
+  drawAxes(root, rows, scale);
+  host.replaceChildren(root, chartKey(rows));
 }
