@@ -41,12 +41,11 @@ export function deepLinkTarget(scenarios, queryId, hash = location.hash) {
 }
 
 /**
- * Fills `nav` (a `<nav aria-label="Scenarios">`) with links to the sections in `main`, and
- * keeps them in step with the URL and the scrolling. Returns `{ select(id, { focus }) }`.
+ * The links, grouped: `{ groups, links }`, `groups` the elements of the groups in order and
+ * `links` a Map from each scenario id to its link.
  */
-export function scenarioNav(nav, main, scenarios) {
+function groupedLinks(scenarios) {
   const links = new Map();
-  const current = el('span', { class: 'nav-current', 'data-role': 'nav-current' });
   const groups = groupsOf(scenarios).map((group, i) => {
     const label = el('p', { class: 'nav-group-name', id: `nav-group-${i}`, text: group.name });
     const list = el(
@@ -60,26 +59,22 @@ export function scenarioNav(nav, main, scenarios) {
     );
     return el('div', { class: 'nav-group', 'data-group': group.name }, label, list);
   });
-  const details = el(
-    'details',
-    { class: 'nav-disclosure' },
-    el('summary', {}, el('span', { class: 'nav-title', text: 'Scenarios' }), current),
-    el('div', { class: 'nav-groups' }, ...groups),
-  );
-  nav.replaceChildren(details);
+  return { groups, links };
+}
 
-  // Wide: always open (the summary is hidden); narrow: closed until asked for.
+/**
+ * Wide screens: the disclosure always open (its summary is hidden); narrow ones: closed until
+ * asked for, and closed again by following a link or by Escape.
+ */
+function fitToScreen(nav, details) {
   const wide = matchMedia(WIDE);
   const fit = () => {
     details.open = wide.matches;
   };
   wide.addEventListener('change', fit);
   fit();
-  const closeIfNarrow = () => {
-    if (!wide.matches) details.open = false;
-  };
   nav.addEventListener('click', (e) => {
-    if (e.target.closest('a')) closeIfNarrow();
+    if (e.target.closest('a') && !wide.matches) details.open = false;
   });
   details.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && details.open && !wide.matches) {
@@ -87,21 +82,15 @@ export function scenarioNav(nav, main, scenarios) {
       details.querySelector('summary').focus();
     }
   });
+}
 
-  const sectionOf = (id) => main.querySelector(`section[data-scenario="${CSS.escape(id)}"]`);
-  const mark = (id) => {
-    for (const [sid, link] of links) {
-      if (sid === id) link.setAttribute('aria-current', 'true');
-      else link.removeAttribute('aria-current');
-    }
-    const title = scenarios.find((s) => s.id === id)?.title;
-    current.textContent = title ? `· ${title}` : '';
-  };
-
-  // The current section: the first, in page order, that crosses a thin band a third of the way
-  // down the viewport. Between sections (the band in a gap) the last one stays marked.
+/**
+ * Calls `mark(id)` with the section being read: the first, in page order (`order`, the ids),
+ * that crosses a thin band a third of the way down the viewport. Between sections (the band
+ * in a gap) nothing is called: the last one stays marked.
+ */
+function followScrolling(order, sectionOf, mark) {
   const crossing = new Set();
-  const order = scenarios.map((s) => s.id);
   const observer = new IntersectionObserver(
     (entries) => {
       for (const entry of entries) {
@@ -118,6 +107,38 @@ export function scenarioNav(nav, main, scenarios) {
     const section = sectionOf(id);
     if (section) observer.observe(section);
   }
+}
+
+/**
+ * Fills `nav` (a `<nav aria-label="Scenarios">`) with links to the sections in `main`, and
+ * keeps them in step with the URL and the scrolling. Returns `{ select(id, { focus }) }`.
+ */
+export function scenarioNav(nav, main, scenarios) {
+  const { groups, links } = groupedLinks(scenarios);
+  const current = el('span', { class: 'nav-current', 'data-role': 'nav-current' });
+  const details = el(
+    'details',
+    { class: 'nav-disclosure' },
+    el('summary', {}, el('span', { class: 'nav-title', text: 'Scenarios' }), current),
+    el('div', { class: 'nav-groups' }, ...groups),
+  );
+  nav.replaceChildren(details);
+  fitToScreen(nav, details);
+
+  const sectionOf = (id) => main.querySelector(`section[data-scenario="${CSS.escape(id)}"]`);
+  const mark = (id) => {
+    for (const [sid, link] of links) {
+      if (sid === id) link.setAttribute('aria-current', 'true');
+      else link.removeAttribute('aria-current');
+    }
+    const title = scenarios.find((s) => s.id === id)?.title;
+    current.textContent = title ? `· ${title}` : '';
+  };
+  followScrolling(
+    scenarios.map((s) => s.id),
+    sectionOf,
+    mark,
+  );
 
   /**
    * Marks section `id` selected, scrolls to it and (optionally) focuses its Run button (the
