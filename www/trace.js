@@ -16,136 +16,150 @@ const PID = 1;
 const SUBTRACKS = 1000;
 
 /**
+ * Where the trace's time starts: the run's start `t0`, or the earliest event if one came before
+ * it (a span's or marks' start counts), so no time is negative; 0 for a run with neither.
+ */
+function originOf(events, t0) {
+  let origin = t0 ?? Infinity;
+  for (const ev of events)
+    origin = Math.min(origin, ev.t, ev.kind === 'span' || ev.kind === 'marks' ? ev.start : Infinity);
+  return Number.isFinite(origin) ? origin : 0;
+}
+
+/**
+ * The trace being written: `out` (its events, in order), `meta(name, tid, args)` for a
+ * metadata event, `newTid()` for the next track's id, and `name(tid, name, sortIndex)` for a
+ * track's name and place.
+ */
+function traceWriter() {
+  const out = [];
+  let lastTid = 0;
+  const meta = (name, tid, args) => out.push({ name, ph: 'M', pid: PID, tid, args });
+  return {
+    out,
+    meta,
+    newTid: () => ++lastTid,
+    name(tid, name, sortIndex) {
+      meta('thread_name', tid, { name });
+      meta('thread_sort_index', tid, { sort_index: sortIndex });
+    },
+  };
+}
+
+/**
+ * A track per lane, in the timeline's order (MainThread, then in the order they started):
+ * `Map(lane -> [{ tid, open }])`, index 0 the lane's own track, the others its sub-tracks;
+ * `open` is the stack of the end times of the complete events still open on it.
+ */
+function laneTracks(trace, lanes) {
+  const tracks = new Map();
+  lanes.forEach((lane, i) => {
+    const tid = trace.newTid();
+    tracks.set(lane, [{ tid, open: [] }]);
+    trace.name(tid, lane, i * SUBTRACKS);
+  });
+  return tracks;
+}
+
+/**
+ * The first of `tracks` where `ev` nests (every event still open there at its start contains
+ * it), or null. Events that have ended by its start are closed on the way.
+ */
+function nestingTrack(tracks, ev) {
+  for (const tr of tracks) {
+    while (tr.open.length > 0 && tr.open[tr.open.length - 1] <= ev.start) tr.open.pop();
+    if (tr.open.length === 0 || tr.open[tr.open.length - 1] >= ev.t) return tr;
+  }
+  return null;
+}
+
+/**
+ * The spans and marks as complete events, each on the first of its lane's tracks where it
+ * nests, or on a new sub-track right under the lane. Longer first among those that start
+ * together, so a parent is placed before its children.
+ */
+function writeCompleteEvents(trace, events, lanes, tracks, us) {
+  const complete = events
+    .filter((ev) => ev.kind === 'span' || ev.kind === 'marks')
+    .sort((a, b) => a.start - b.start || b.t - a.t);
+  for (const ev of complete) {
+    const laneTracks = tracks.get(ev.lane);
+    let chosen = nestingTrack(laneTracks, ev);
+    if (!chosen) {
+      chosen = { tid: trace.newTid(), open: [] };
+      laneTracks.push(chosen);
+      const n = laneTracks.length;
+      trace.name(chosen.tid, `${ev.lane} (${n})`, lanes.indexOf(ev.lane) * SUBTRACKS + n - 1);
+    }
+    chosen.open.push(ev.t);
+    const timing = { ph: 'X', pid: PID, tid: chosen.tid, ts: us(ev.start), dur: Math.max(0, us(ev.t) - us(ev.start)) };
+    if (ev.kind === 'span') trace.out.push({ name: ev.label, cat: ev.state, ...timing, args: { state: ev.state } });
+    else trace.out.push({ name: ev.what || 'marks', cat: 'marks', ...timing, args: { count: ev.count } });
+  }
+}
+
+/**
+ * The playground's own track, after every lane's: the learner's waits and the notes, as
+ * instants. Returns `add(name, cat, s, ts, args)`, which names the track with its first event
+ * (a run with neither has no such track).
+ */
+function notesTrack(trace, laneCount) {
+  const tid = trace.newTid();
+  let named = false;
+  return (name, cat, s, ts, args) => {
+    if (!named) trace.name(tid, 'playground', laneCount * SUBTRACKS);
+    named = true;
+    trace.out.push({ name, cat, ph: 'i', s, pid: PID, tid, ts, args });
+  };
+}
+
+/**
+ * The instants: printed lines on their lane, notes on the playground's track. A lane's start
+ * and end are kept as instants rather than dropped: a track's extent in the viewers is only
+ * that of its events, and a lane can live more than once under the same name (threading-lock
+ * runs its threads three times), which only these marks show.
+ */
+function writeInstants(trace, events, tracks, toNotes, us) {
+  for (const ev of events) {
+    const tid = tracks.get(ev.lane)[0].tid;
+    const instant = (name, cat, args) =>
+      trace.out.push({ name, cat, ph: 'i', s: 't', pid: PID, tid, ts: us(ev.t), args });
+    if (ev.kind === 'line') instant(ev.text, 'line', { lane: ev.lane });
+    else if (ev.kind === 'note') toNotes(ev.text, 'note', 't', us(ev.t), { lane: ev.lane });
+    else if (ev.kind === 'lane-start') instant(`start: ${ev.what || ev.lane}`, 'lane', { what: ev.what ?? '' });
+    else if (ev.kind === 'lane-end') instant('end', 'lane', {});
+  }
+}
+
+/**
  * `events` (the run's `{ t, lane, kind, ... }`, ms on the shared clock) as
  * `{ traceEvents, displayTimeUnit, metadata }`. Times become µs from the run's start `t0`
  * (from the earliest event if one came before it, so no time is negative). `extra` goes into
  * the metadata as is (e.g. the parameters and the status).
  */
 export function toChromeTrace(events, { t0 = null, scenario = 'run', title = scenario, extra = {} } = {}) {
-  let origin = t0 ?? Infinity;
-  for (const ev of events)
-    origin = Math.min(origin, ev.t, ev.kind === 'span' || ev.kind === 'marks' ? ev.start : Infinity);
-  if (!Number.isFinite(origin)) origin = 0;
+  const origin = originOf(events, t0);
   // The program's time, as on the page: the learner's waits between steps are cut out, and
   // each is left as an instant on the notes' track saying how long it was.
   const clock = clockOf(events);
   const us = (ms) => (clock.at(ms) - clock.at(origin)) * 1000;
 
-  const out = [];
-  const meta = (name, tid, args) => out.push({ name, ph: 'M', pid: PID, tid, args });
-  meta('process_name', 0, { name: `${title} (${scenario})` });
-  meta('process_sort_index', 0, { sort_index: 0 });
-
-  // The lanes in the timeline's order: MainThread, then in the order they started.
+  const trace = traceWriter();
+  trace.meta('process_name', 0, { name: `${title} (${scenario})` });
+  trace.meta('process_sort_index', 0, { sort_index: 0 });
   let last = origin;
   for (const ev of events) last = Math.max(last, ev.t);
   const lanes = lanesOf(events, origin, last).map((l) => l.name);
-  let nextTid = 1;
-  const track = new Map(); // lane -> [{ tid, open: stack of end times }] (index 0: the lane itself)
-  lanes.forEach((lane, i) => {
-    const tid = nextTid++;
-    track.set(lane, [{ tid, open: [] }]);
-    meta('thread_name', tid, { name: lane });
-    meta('thread_sort_index', tid, { sort_index: i * SUBTRACKS });
-  });
-  const notesTid = nextTid++;
-  let notesNamed = false;
-
-  // A complete event goes on the first of its lane's tracks where it nests: every event still
-  // open there at its start contains it. Longer first among those that start together, so a
-  // parent is placed before its children.
-  const complete = events
-    .filter((ev) => ev.kind === 'span' || ev.kind === 'marks')
-    .sort((a, b) => a.start - b.start || b.t - a.t);
-  for (const ev of complete) {
-    const tracks = track.get(ev.lane);
-    let chosen = null;
-    for (const tr of tracks) {
-      while (tr.open.length > 0 && tr.open[tr.open.length - 1] <= ev.start) tr.open.pop();
-      if (tr.open.length === 0 || tr.open[tr.open.length - 1] >= ev.t) {
-        chosen = tr;
-        break;
-      }
-    }
-    if (!chosen) {
-      chosen = { tid: nextTid++, open: [] };
-      tracks.push(chosen);
-      const n = tracks.length;
-      meta('thread_name', chosen.tid, { name: `${ev.lane} (${n})` });
-      meta('thread_sort_index', chosen.tid, { sort_index: lanes.indexOf(ev.lane) * SUBTRACKS + n - 1 });
-    }
-    chosen.open.push(ev.t);
-    const dur = Math.max(0, us(ev.t) - us(ev.start));
-    if (ev.kind === 'span') {
-      out.push({
-        name: ev.label,
-        cat: ev.state,
-        ph: 'X',
-        pid: PID,
-        tid: chosen.tid,
-        ts: us(ev.start),
-        dur,
-        args: { state: ev.state },
-      });
-    } else {
-      out.push({
-        name: ev.what || 'marks',
-        cat: 'marks',
-        ph: 'X',
-        pid: PID,
-        tid: chosen.tid,
-        ts: us(ev.start),
-        dur,
-        args: { count: ev.count },
-      });
-    }
-  }
-
-  const nameNotes = () => {
-    if (notesNamed) return;
-    notesNamed = true;
-    meta('thread_name', notesTid, { name: 'playground' });
-    meta('thread_sort_index', notesTid, { sort_index: lanes.length * SUBTRACKS });
-  };
+  const tracks = laneTracks(trace, lanes);
+  const toNotes = notesTrack(trace, lanes.length);
+  writeCompleteEvents(trace, events, lanes, tracks, us);
   for (const wait of clock.waits) {
-    nameNotes();
-    out.push({
-      name: waitWords(wait),
-      cat: 'learner',
-      ph: 'i',
-      s: 'g',
-      pid: PID,
-      tid: notesTid,
-      ts: us(wait.start),
-      args: { learnerMs: wait.end - wait.start },
-    });
+    toNotes(waitWords(wait), 'learner', 'g', us(wait.start), { learnerMs: wait.end - wait.start });
   }
-  for (const ev of events) {
-    const tid = track.get(ev.lane)[0].tid;
-    const instant = (name, cat, args) => out.push({ name, cat, ph: 'i', s: 't', pid: PID, tid, ts: us(ev.t), args });
-    if (ev.kind === 'line') instant(ev.text, 'line', { lane: ev.lane });
-    else if (ev.kind === 'note') {
-      nameNotes();
-      out.push({
-        name: ev.text,
-        cat: 'note',
-        ph: 'i',
-        s: 't',
-        pid: PID,
-        tid: notesTid,
-        ts: us(ev.t),
-        args: { lane: ev.lane },
-      });
-    }
-    // A lane's start and end are kept as instants rather than dropped: a track's extent in the
-    // viewers is only that of its events, and a lane can live more than once under the same
-    // name (threading-lock runs its threads three times), which only these marks show.
-    else if (ev.kind === 'lane-start') instant(`start: ${ev.what || ev.lane}`, 'lane', { what: ev.what ?? '' });
-    else if (ev.kind === 'lane-end') instant('end', 'lane', {});
-  }
+  writeInstants(trace, events, tracks, toNotes, us);
 
   return {
-    traceEvents: out,
+    traceEvents: trace.out,
     displayTimeUnit: 'ms',
     metadata: {
       'generated-by': 'Concurrency Playground',
