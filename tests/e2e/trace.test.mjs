@@ -75,12 +75,13 @@ test("every scenario's run converts to a trace that obeys the format", async () 
       try {
         run = await pg.run(scenario.id, light[scenario.id]).done;
       } catch (error) {
-        run = error; // an error (e.g. the deadlock's watchdog) keeps its events too
+        run = error; // a RunError keeps its events too: its trace is checked, and its status fails below
       }
       const trace = convert(run.events, { t0: run.t0, scenario: scenario.id, title: scenario.title });
       out.push({
         id: scenario.id,
         status: run.status ?? 'error',
+        message: run.message,
         events: run.events,
         t0: run.t0,
         json: JSON.stringify(trace),
@@ -94,6 +95,7 @@ test("every scenario's run converts to a trace that obeys the format", async () 
     ids,
   );
   for (const r of results) {
+    assert.equal(r.status, 'done', `${r.id}: a light run ends done ${r.message ?? ''}`);
     const trace = JSON.parse(r.json);
     assert.deepEqual(JSON.parse(JSON.stringify(trace)), trace, `${r.id}: round-trips`);
     assert.deepEqual(traceProblems(trace), [], `${r.id}: the format's rules`);
