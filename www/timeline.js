@@ -71,6 +71,153 @@ export function lanesOf(events, t0, endT, overlays = new Set()) {
 const TOGETHER_MS = 2;
 const NAMES = new Intl.Collator('en', { numeric: true });
 
+/** `text`, cut to `room` characters, the last an ellipsis, if it is longer. */
+const fitted = (text, room) => (text.length > room ? `${text.slice(0, room - 1)}…` : text);
+
+/** Gives `node` its details: a tooltip, and the words shown under the timeline when it is pointed at or focused. */
+function withDetail(node, detail) {
+  node.append(svg('title', {}, detail));
+  node.dataset.detail = detail;
+  return node;
+}
+
+/**
+ * Where a time goes across the timeline, `width` wide: the program's time only, each wait for
+ * the learner a gap of GAP_PX, not its seconds. Returns `{ clock, span, scale, x(t), ms(from,
+ * to) }`: `span` is the program's ms shown, `x(t)` places a time of the shared clock, `ms`
+ * measures between two in the program's time.
+ */
+function timeScale(events, t0, endT, width) {
+  let last = endT; // a loop: spreading tens of thousands of events into Math.max can throw
+  for (const e of events) if (e.t > last) last = e.t;
+  const clock = clockOf(events, endT);
+  const programMs = (t) => clock.at(t) - clock.at(t0);
+  const span = Math.max(1, programMs(last));
+  const scale = (width - 2 * PAD_X - clock.waits.length * GAP_PX) / span;
+  return {
+    clock,
+    span,
+    scale,
+    x: (t) => PAD_X + programMs(t) * scale + clock.gapsBefore(t) * GAP_PX,
+    ms: (from, to) => programMs(to) - programMs(from),
+  };
+}
+
+/**
+ * A lane's label: its name and what it is, ending in "…" if longer than the timeline is wide
+ * (it would widen the page on a phone). Returns `{ label, laneNote }`: `laneNote` is what ends
+ * each of the lane's details then, its full text (also the label's tooltip).
+ */
+function laneLabel(lane, width) {
+  const full = lane.what ? `${lane.name} · ${lane.what}` : lane.name;
+  const labelRoom = Math.floor((width - 2 * PAD_X) / LABEL_CHAR);
+  const label = svg('text', { x: PAD_X, y: 11, class: 'lane-label' }, fitted(full, labelRoom));
+  const laneNote = full.length > labelRoom ? ` (lane: ${full})` : '';
+  if (laneNote) label.append(svg('title', {}, full));
+  return { label, laneNote };
+}
+
+const BAR_Y = 15;
+
+/**
+ * A stretch in one state: a bar (thinner and lower for a wait drawn over a running bar) and,
+ * if the bar is wide, as much of what it was as fits in it.
+ */
+function spanBar(g, s, { lane, laneNote, x, ms, t0, states }) {
+  const from = x(s.start);
+  const overlay = states.overlays.has(s.state);
+  const rect = svg('rect', {
+    x: from,
+    y: overlay ? BAR_Y + 7 : BAR_Y,
+    width: Math.max(1.5, x(s.t) - from),
+    height: overlay ? 7 : 14,
+    rx: 2,
+    class: `bar state-${s.state}`,
+    'data-kind': 'span',
+    'data-state': s.state,
+    tabindex: 0,
+  });
+  const detail = `${lane.name}: ${states.labels.get(s.state) ?? s.state}, ${s.label}, ${fmt(ms(s.start, s.t))} ms (from +${fmt(ms(t0, s.start))} ms)${laneNote}`;
+  g.append(withDetail(rect, detail));
+  const room = Math.floor((x(s.t) - from - 6) / 6.6);
+  if (!overlay && room >= 8) {
+    g.append(
+      svg(
+        'text',
+        { x: from + 3, y: BAR_Y + 10.5, class: `bar-label on-${s.state}`, 'aria-hidden': 'true' },
+        fitted(s.label, room),
+      ),
+    );
+  }
+}
+
+/**
+ * Marks (e.g. the no-lock race's lost updates): a strip under the bar, darker where more fell
+ * in the same block of time, so where along the run they happened is seen.
+ */
+function marksStrip({ lane, laneNote, x }) {
+  const most = lane.marks.reduce((m, k) => Math.max(m, k.count), 1);
+  const total = lane.marks.reduce((n, k) => n + k.count, 0);
+  const strip = svg('g', { class: 'marks', 'data-kind': 'marks', tabindex: 0 });
+  withDetail(
+    strip,
+    `${lane.name}: ${total} stores that wiped out updates of another thread, in ${lane.marks.length} stretches (darker: more)${laneNote}`,
+  );
+  for (const k of lane.marks) {
+    const from = x(k.start);
+    strip.append(
+      svg('rect', {
+        x: from,
+        y: BAR_Y + 15,
+        width: Math.max(1, x(k.t) - from),
+        height: 4,
+        class: 'mark',
+        'fill-opacity': (0.25 + 0.75 * (k.count / most)).toFixed(2),
+      }),
+    );
+  }
+  return strip;
+}
+
+/** A printed line: a tick across the bar at its time. */
+function printTick(t, { lane, laneNote, x, ms, t0 }) {
+  const tick = svg('line', {
+    x1: x(t.t),
+    x2: x(t.t),
+    y1: BAR_Y - 3,
+    y2: BAR_Y + 17,
+    class: 'tick',
+    'data-kind': 'tick',
+    tabindex: 0,
+  });
+  return withDetail(tick, `${lane.name} printed "${t.text}" at +${fmt(ms(t0, t.t))} ms${laneNote}`);
+}
+
+/**
+ * Lane number `i`: its label, a line for its life, its spans, marks and printed lines.
+ * `drawing` is `{ x, ms, t0, states, width }`.
+ */
+function laneGroup(lane, i, drawing) {
+  const g = svg('g', { class: 'lane', 'data-lane': lane.name, transform: `translate(0 ${i * LANE_HEIGHT})` });
+  const { label, laneNote } = laneLabel(lane, drawing.width);
+  g.append(label);
+  const { x } = drawing;
+  g.append(
+    svg('line', {
+      x1: x(lane.start),
+      x2: Math.max(x(lane.end), x(lane.start) + 1),
+      y1: BAR_Y + 7,
+      y2: BAR_Y + 7,
+      class: 'alive',
+    }),
+  );
+  const of = { ...drawing, lane, laneNote };
+  for (const s of lane.spans) spanBar(g, s, of);
+  if (lane.marks.length > 0) g.append(marksStrip(of));
+  for (const t of lane.ticks) g.append(printTick(t, of));
+  return g;
+}
+
 /**
  * Draws the timeline of `events` into `host` (replacing what was there). `t0` is the run's
  * start, `endT` its end (or now, while it runs), `states` the `stateTable`. `onDetail(text)`
@@ -79,16 +226,9 @@ const NAMES = new Intl.Collator('en', { numeric: true });
 export function drawTimeline(host, events, { t0, endT, states, onDetail = () => {} }) {
   const width = Math.max(160, host.clientWidth || 600); // never wider than its host (a 320 px phone too)
   const lanes = lanesOf(events, t0, endT, states.overlays);
-  let last = endT; // a loop: spreading tens of thousands of events into Math.max can throw
-  for (const e of events) if (e.t > last) last = e.t;
-  // The program's time only: each wait for the learner is a gap of GAP_PX, not its seconds.
-  const clock = clockOf(events, endT);
-  const programMs = (t) => clock.at(t) - clock.at(t0);
-  const span = Math.max(1, programMs(last));
-  const scale = (width - 2 * PAD_X - clock.waits.length * GAP_PX) / span;
-  const x = (t) => PAD_X + programMs(t) * scale + clock.gapsBefore(t) * GAP_PX;
-  const ms = (from, to) => programMs(to) - programMs(from);
-  const height = lanes.length * LANE_HEIGHT + AXIS_HEIGHT;
+  const { clock, span, scale, x, ms } = timeScale(events, t0, endT, width);
+  const lanesHeight = lanes.length * LANE_HEIGHT;
+  const height = lanesHeight + AXIS_HEIGHT;
   const root = svg('svg', {
     // tabindex -1: Chromium puts an SVG element with a focus listener in the tab order, an
     // extra stop with no visible focus; Tab goes straight to the bars and ticks.
@@ -102,111 +242,13 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
       clock.waits.length ? `; ${clock.waits.length} waits for your step are cut out` : ''
     }`,
   });
-
   lanes.forEach((lane, i) => {
-    const y = i * LANE_HEIGHT;
-    const g = svg('g', { class: 'lane', 'data-lane': lane.name, transform: `translate(0 ${y})` });
-    // A label longer than the timeline is wide ends in "…" (it would widen the page on a
-    // phone); its full text is the label's tooltip and ends each of the lane's details.
-    const full = lane.what ? `${lane.name} · ${lane.what}` : lane.name;
-    const labelRoom = Math.floor((width - 2 * PAD_X) / LABEL_CHAR);
-    const label = svg(
-      'text',
-      { x: PAD_X, y: 11, class: 'lane-label' },
-      full.length > labelRoom ? `${full.slice(0, labelRoom - 1)}…` : full,
-    );
-    const laneNote = full.length > labelRoom ? ` (lane: ${full})` : '';
-    if (laneNote) label.append(svg('title', {}, full));
-    g.append(label);
-    const barY = 15;
-    g.append(
-      svg('line', {
-        x1: x(lane.start),
-        x2: Math.max(x(lane.end), x(lane.start) + 1),
-        y1: barY + 7,
-        y2: barY + 7,
-        class: 'alive',
-      }),
-    );
-    for (const s of lane.spans) {
-      const from = x(s.start);
-      const overlay = states.overlays.has(s.state);
-      const rect = svg('rect', {
-        x: from,
-        y: overlay ? barY + 7 : barY,
-        width: Math.max(1.5, x(s.t) - from),
-        height: overlay ? 7 : 14,
-        rx: 2,
-        class: `bar state-${s.state}`,
-        'data-kind': 'span',
-        'data-state': s.state,
-        tabindex: 0,
-      });
-      const detail = `${lane.name}: ${states.labels.get(s.state) ?? s.state}, ${s.label}, ${fmt(ms(s.start, s.t))} ms (from +${fmt(ms(t0, s.start))} ms)${laneNote}`;
-      rect.append(svg('title', {}, detail));
-      rect.dataset.detail = detail;
-      g.append(rect);
-      // A wide bar also says what it was, as far as its width allows.
-      const room = Math.floor((x(s.t) - from - 6) / 6.6);
-      if (!overlay && room >= 8) {
-        const text = s.label.length > room ? `${s.label.slice(0, room - 1)}…` : s.label;
-        g.append(
-          svg('text', { x: from + 3, y: barY + 10.5, class: `bar-label on-${s.state}`, 'aria-hidden': 'true' }, text),
-        );
-      }
-    }
-    // Marks (e.g. the no-lock race's lost updates): a strip under the bar, darker where more
-    // fell in the same block of time, so where along the run they happened is seen.
-    if (lane.marks.length > 0) {
-      const most = lane.marks.reduce((m, k) => Math.max(m, k.count), 1);
-      const total = lane.marks.reduce((n, k) => n + k.count, 0);
-      const strip = svg('g', { class: 'marks', 'data-kind': 'marks', tabindex: 0 });
-      const detail = `${lane.name}: ${total} stores that wiped out updates of another thread, in ${lane.marks.length} stretches (darker: more)${laneNote}`;
-      strip.append(svg('title', {}, detail));
-      strip.dataset.detail = detail;
-      for (const k of lane.marks) {
-        const from = x(k.start);
-        strip.append(
-          svg('rect', {
-            x: from,
-            y: barY + 15,
-            width: Math.max(1, x(k.t) - from),
-            height: 4,
-            class: 'mark',
-            'fill-opacity': (0.25 + 0.75 * (k.count / most)).toFixed(2),
-          }),
-        );
-      }
-      g.append(strip);
-    }
-    for (const t of lane.ticks) {
-      const tick = svg('line', {
-        x1: x(t.t),
-        x2: x(t.t),
-        y1: barY - 3,
-        y2: barY + 17,
-        class: 'tick',
-        'data-kind': 'tick',
-        tabindex: 0,
-      });
-      const detail = `${lane.name} printed "${t.text}" at +${fmt(ms(t0, t.t))} ms${laneNote}`;
-      tick.append(svg('title', {}, detail));
-      tick.dataset.detail = detail;
-      g.append(tick);
-    }
-    root.append(g);
+    root.append(laneGroup(lane, i, { x, ms, t0, states, width }));
   });
-
   // Under the lanes, so their labels stay readable across a gap.
-  root.prepend(learnerGaps(clock.waits, x, lanes.length * LANE_HEIGHT));
-  root.append(
-    timeAxis(
-      lanes.length * LANE_HEIGHT + 4,
-      width,
-      span,
-      (p) => PAD_X + p * scale + gapsBeforeProgram(clock, t0, p) * GAP_PX,
-    ),
-  );
+  root.prepend(learnerGaps(clock.waits, x, lanesHeight));
+  const axisX = (p) => PAD_X + p * scale + gapsBeforeProgram(clock, t0, p) * GAP_PX;
+  root.append(timeAxis(lanesHeight + 4, width, span, axisX));
 
   const show = (e) => {
     if (e.target.dataset?.detail) onDetail(e.target.dataset.detail);
@@ -215,13 +257,7 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
   root.addEventListener('focusin', show);
   host.replaceChildren(root);
   // The scale and the lanes' extent, for what is drawn over the timeline (the replay cursor).
-  return {
-    lanes: lanes.length,
-    ticks: lanes.reduce((n, l) => n + l.ticks.length, 0),
-    svg: root,
-    x,
-    lanesHeight: lanes.length * LANE_HEIGHT,
-  };
+  return { lanes: lanes.length, ticks: lanes.reduce((n, l) => n + l.ticks.length, 0), svg: root, x, lanesHeight };
 }
 
 /** The time axis: about one label per 90 px, at round numbers of the program's ms; `xOf(ms)` places one. */
@@ -254,7 +290,6 @@ function learnerGaps(waits, x, height) {
   const g = svg('g', { class: 'learner-gaps' });
   for (const w of waits) {
     const from = x(w.start);
-    const detail = waitWords(w);
     const band = svg('rect', {
       x: from,
       y: 0,
@@ -264,9 +299,7 @@ function learnerGaps(waits, x, height) {
       'data-kind': 'learner-wait',
       tabindex: 0,
     });
-    band.append(svg('title', {}, detail));
-    band.dataset.detail = detail;
-    g.append(band);
+    g.append(withDetail(band, waitWords(w)));
   }
   return g;
 }
