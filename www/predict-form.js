@@ -12,6 +12,155 @@ const VERDICT = {
   wrong: { mark: '✗', text: 'Wrong' },
 };
 
+/** A number question's input, labelled. */
+function numberInput(id, q, errorId) {
+  const input = el('input', {
+    type: 'number',
+    name: q.name,
+    id: `${id}-predict-${q.name}`,
+    min: q.min ?? 0,
+    step: 1,
+    inputmode: 'numeric',
+    'aria-describedby': errorId,
+  });
+  return el('p', { class: 'predict-number' }, el('label', { for: input.id, text: q.label }), input);
+}
+
+/** A choice question's radios, each labelled. */
+function choiceInputs(id, q) {
+  return el(
+    'div',
+    { class: 'predict-choices' },
+    ...q.choices.map((c, j) => {
+      const radio = el('input', { type: 'radio', name: q.name, value: c.value, id: `${id}-predict-${q.name}-${j}` });
+      return el('label', { for: radio.id, class: 'predict-choice' }, radio, el('span', { text: c.label }));
+    }),
+  );
+}
+
+/** Question `i` as a fieldset: its legend, radios or a number, and a slot for what is missing. The first takes the focus. */
+function questionFieldset(id, q, i) {
+  const errorId = `${id}-predict-${q.name}-error`;
+  return el(
+    'fieldset',
+    {
+      class: 'predict-question',
+      'data-question': q.name,
+      tabindex: i === 0 ? '-1' : undefined,
+      'aria-describedby': errorId,
+    },
+    el('legend', { text: q.legend }),
+    q.kind === 'number' ? numberInput(id, q, errorId) : choiceInputs(id, q),
+    el('p', { id: errorId, class: 'field-error predict-error', 'data-error-for': `predict-${q.name}` }),
+  );
+}
+
+/** Why an answer `value` to `q` cannot be taken ('' if it can): a number question wants a whole number, a choice one a choice. */
+function missingAnswer(q, value) {
+  if (q.kind === 'number') return /^\d{1,15}$/.test(value) ? '' : 'Type a whole number first.';
+  return value !== '' ? '' : 'Choose an answer first.';
+}
+
+/**
+ * The answers in `form`: `{ answers, missing }`, `missing` the first question's fieldset left
+ * unanswered (or null). Each question says under it what it still wants, or nothing.
+ */
+function readAnswers(form, questions) {
+  const answers = {};
+  let missing = null;
+  for (const q of questions) {
+    const set = form.querySelector(`fieldset[data-question="${CSS.escape(q.name)}"]`);
+    const value =
+      q.kind === 'number' ? set.querySelector('input').value.trim() : (set.querySelector('input:checked')?.value ?? '');
+    const wanted = missingAnswer(q, value);
+    set.querySelector('.predict-error').textContent = wanted;
+    if (!wanted) answers[q.name] = value;
+    else missing ??= set;
+  }
+  return { answers, missing };
+}
+
+/** The question form: an introduction, the questions, and its Run (submit) and Cancel buttons. */
+function questionForm(id, questions) {
+  const confirm = el('button', { type: 'submit', class: 'run', 'data-action': 'predict-run' }, 'Run');
+  const cancel = el('button', { type: 'button', class: 'secondary', 'data-action': 'predict-cancel' }, 'Cancel');
+  const form = el(
+    'form',
+    { class: 'predict', 'data-role': 'predict', novalidate: true, 'aria-label': 'Predict, then run' },
+    el('p', {
+      class: 'predict-intro',
+      text: 'Before it runs: what do you expect? Your answer is graded after the run.',
+    }),
+    ...questions.map((q, i) => questionFieldset(id, q, i)),
+    el('div', { class: 'controls' }, confirm, cancel),
+  );
+  return { form, cancel };
+}
+
+/**
+ * The question form's events: Escape or Cancel calls `cancelled()`; Run calls `answered(answers)`
+ * once every question has an answer, else focuses the first that has none.
+ */
+function onAnswers(form, cancel, questions, { cancelled, answered }) {
+  form.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      cancelled();
+    }
+  });
+  cancel.addEventListener('click', cancelled);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const { answers, missing } = readAnswers(form, questions);
+    if (missing) (missing.querySelector('input') ?? missing).focus();
+    else answered(answers);
+  });
+}
+
+/** One question's grade: the verdict, what the learner said against what happened, and why. */
+function gradeResult(r) {
+  return el(
+    'div',
+    { class: 'grade', 'data-verdict': r.verdict, 'data-question': r.name },
+    el(
+      'p',
+      { class: 'grade-verdict' },
+      el('span', { class: 'grade-mark', 'aria-hidden': 'true', text: `${VERDICT[r.verdict].mark} ` }),
+      VERDICT[r.verdict].text,
+    ),
+    el(
+      'p',
+      { class: 'grade-said' },
+      el('span', { class: 'grade-q', text: r.legend }),
+      ' You said: ',
+      el('strong', { text: r.predictedLabel }),
+      `. What happened: ${r.outcome}.`,
+    ),
+    el('p', { class: 'grade-reason', 'data-role': 'grade-reason', text: r.reason }),
+  );
+}
+
+/** Shows a prediction that cannot be graded: the run did not finish. */
+function showUngraded(gradeHost, said, status) {
+  gradeHost.dataset.state = 'ungraded';
+  gradeHost.replaceChildren(
+    el('p', {
+      class: 'prediction-said',
+      text: `Your prediction: ${said}. Not graded: the run ${status === 'cancelled' ? 'was stopped' : 'failed'} before it finished.`,
+    }),
+  );
+}
+
+/** Shows `grade`, question by question. */
+function showGraded(gradeHost, grade) {
+  gradeHost.dataset.state = 'graded';
+  gradeHost.dataset.correct = String(grade.correct);
+  gradeHost.replaceChildren(
+    el('h3', { class: 'prediction-title', text: 'Your prediction, graded' }),
+    ...grade.results.map(gradeResult),
+  );
+}
+
 /**
  * The questions and grades of scenario `id`'s section, shown in `questionHost` and `gradeHost`
  * (predict.js made them). Returns `{ isOpen(), focusOpen(), ask(params, ctx, onAnswer,
@@ -26,50 +175,16 @@ export function questionsAndGrades(id, { questionHost, gradeHost }) {
     open = null;
   };
 
-  /** One question as a fieldset: radios, or a number. */
-  const fieldset = (q, i) => {
-    const legend = el('legend', { text: q.legend });
-    const errorId = `${id}-predict-${q.name}-error`;
-    const error = el('p', { id: errorId, class: 'field-error predict-error', 'data-error-for': `predict-${q.name}` });
-    let inputs;
-    if (q.kind === 'number') {
-      const input = el('input', {
-        type: 'number',
-        name: q.name,
-        id: `${id}-predict-${q.name}`,
-        min: q.min ?? 0,
-        step: 1,
-        inputmode: 'numeric',
-        'aria-describedby': errorId,
-      });
-      inputs = el('p', { class: 'predict-number' }, el('label', { for: input.id, text: q.label }), input);
-    } else {
-      inputs = el(
-        'div',
-        { class: 'predict-choices' },
-        ...q.choices.map((c, j) => {
-          const radio = el('input', {
-            type: 'radio',
-            name: q.name,
-            value: c.value,
-            id: `${id}-predict-${q.name}-${j}`,
-          });
-          return el('label', { for: radio.id, class: 'predict-choice' }, radio, el('span', { text: c.label }));
-        }),
-      );
-    }
-    return el(
-      'fieldset',
-      {
-        class: 'predict-question',
-        'data-question': q.name,
-        tabindex: i === 0 ? '-1' : undefined,
-        'aria-describedby': errorId,
-      },
-      legend,
-      inputs,
-      error,
+  /** The learner answered every question: the questions go, the prediction waits for the run. */
+  const waitForRun = (questions, answers) => {
+    dismiss();
+    pending = { questions, answers };
+    gradeHost.replaceChildren(
+      el('p', { class: 'prediction-said', text: `Your prediction: ${describe(questions, answers)}. Running…` }),
     );
+    gradeHost.dataset.state = 'waiting';
+    gradeHost.hidden = false;
+    gradeHost.focus();
   };
 
   /**
@@ -81,61 +196,16 @@ export function questionsAndGrades(id, { questionHost, gradeHost }) {
     dismiss();
     gradeHost.hidden = true;
     const questions = predictionFor(id).questions(params, ctx);
-    const confirm = el('button', { type: 'submit', class: 'run', 'data-action': 'predict-run' }, 'Run');
-    const cancel = el('button', { type: 'button', class: 'secondary', 'data-action': 'predict-cancel' }, 'Cancel');
-    const form = el(
-      'form',
-      { class: 'predict', 'data-role': 'predict', novalidate: true, 'aria-label': 'Predict, then run' },
-      el('p', {
-        class: 'predict-intro',
-        text: 'Before it runs: what do you expect? Your answer is graded after the run.',
-      }),
-      ...questions.map(fieldset),
-      el('div', { class: 'controls' }, confirm, cancel),
-    );
-    const close = () => {
-      dismiss();
-      onCancel();
-    };
-    form.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        close();
-      }
-    });
-    cancel.addEventListener('click', close);
-    form.addEventListener('submit', (e) => {
-      e.preventDefault();
-      const answers = {};
-      let missing = null;
-      for (const q of questions) {
-        const set = form.querySelector(`fieldset[data-question="${CSS.escape(q.name)}"]`);
-        const value =
-          q.kind === 'number'
-            ? set.querySelector('input').value.trim()
-            : (set.querySelector('input:checked')?.value ?? '');
-        const valid = q.kind === 'number' ? /^\d{1,15}$/.test(value) : value !== '';
-        set.querySelector('.predict-error').textContent = valid
-          ? ''
-          : q.kind === 'number'
-            ? 'Type a whole number first.'
-            : 'Choose an answer first.';
-        if (valid) answers[q.name] = value;
-        else missing ??= set;
-      }
-      if (missing) {
-        (missing.querySelector('input') ?? missing).focus();
-        return;
-      }
-      dismiss();
-      pending = { questions, answers };
-      gradeHost.replaceChildren(
-        el('p', { class: 'prediction-said', text: `Your prediction: ${describe(questions, answers)}. Running…` }),
-      );
-      gradeHost.dataset.state = 'waiting';
-      gradeHost.hidden = false;
-      gradeHost.focus();
-      onAnswer(answers);
+    const { form, cancel } = questionForm(id, questions);
+    onAnswers(form, cancel, questions, {
+      cancelled: () => {
+        dismiss();
+        onCancel();
+      },
+      answered: (answers) => {
+        waitForRun(questions, answers);
+        onAnswer(answers);
+      },
     });
     questionHost.append(form);
     open = { form };
@@ -163,42 +233,11 @@ export function questionsAndGrades(id, { questionHost, gradeHost }) {
       const { questions, answers } = pending;
       pending = null;
       if (run.status !== 'done') {
-        gradeHost.dataset.state = 'ungraded';
-        gradeHost.replaceChildren(
-          el('p', {
-            class: 'prediction-said',
-            text: `Your prediction: ${describe(questions, answers)}. Not graded: the run ${run.status === 'cancelled' ? 'was stopped' : 'failed'} before it finished.`,
-          }),
-        );
+        showUngraded(gradeHost, describe(questions, answers), run.status);
         return null;
       }
       const grade = gradePrediction(id, questions, answers, run, ctx);
-      gradeHost.dataset.state = 'graded';
-      gradeHost.dataset.correct = String(grade.correct);
-      gradeHost.replaceChildren(
-        el('h3', { class: 'prediction-title', text: 'Your prediction, graded' }),
-        ...grade.results.map((r) =>
-          el(
-            'div',
-            { class: 'grade', 'data-verdict': r.verdict, 'data-question': r.name },
-            el(
-              'p',
-              { class: 'grade-verdict' },
-              el('span', { class: 'grade-mark', 'aria-hidden': 'true', text: `${VERDICT[r.verdict].mark} ` }),
-              VERDICT[r.verdict].text,
-            ),
-            el(
-              'p',
-              { class: 'grade-said' },
-              el('span', { class: 'grade-q', text: r.legend }),
-              ' You said: ',
-              el('strong', { text: r.predictedLabel }),
-              `. What happened: ${r.outcome}.`,
-            ),
-            el('p', { class: 'grade-reason', 'data-role': 'grade-reason', text: r.reason }),
-          ),
-        ),
-      );
+      showGraded(gradeHost, grade);
       return grade;
     },
   };
