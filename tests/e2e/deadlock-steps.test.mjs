@@ -51,10 +51,9 @@ async function startStepping(page, ordered) {
   return (lane) => lesson.locator(`[data-action="step"][data-lane="${lane}"]`).click();
 }
 
-test('clicking both threads into the cycle: each step in the panel, a waiting thread refused, the cycle named, the goal reached; Undo and Start over', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}#${ID}`);
+/** Steps A, B, A from the start: each step shows in the panel, and Thread-A ends up waiting. */
+async function stepUntilThreadAWaits(page, step) {
   const lesson = sectionOf(page);
-  const step = await startStepping(page, false);
   assert.deepEqual(await panel(page), {
     locks: { lock1: 'free | —', lock2: 'free | —' },
     threads: { 'Thread-A': '— | — | acquire lock1', 'Thread-B': '— | — | acquire lock2' },
@@ -86,12 +85,16 @@ test('clicking both threads into the cycle: each step in the panel, a waiting th
     await lesson.locator('[data-role="step-summary"]').textContent(),
     /^Step 3: Thread-A asked for lock2, which Thread-B holds: it waits for it\.$/,
   );
+}
+
+/** Waiting Thread-A has no button, and its key is refused by the program: nothing else happens. */
+async function waitingThreadIsRefused(page) {
+  const lesson = sectionOf(page);
   assert.equal(
     await lesson.locator('[data-action="step"][data-lane="Thread-A"]').isDisabled(),
     true,
     'a waiting thread has no button',
   );
-  // The key still names it: refused by the program, nothing else happens.
   await lesson.locator('[data-action="step"][data-lane="Thread-B"]').focus();
   await page.keyboard.press('1');
   await lesson
@@ -100,9 +103,13 @@ test('clicking both threads into the cycle: each step in the panel, a waiting th
     .waitFor();
   assert.equal(await lesson.locator('[data-role="shared"]').getAttribute('data-steps'), '3');
   assert.deepEqual(await axeViolations(page), [], 'axe mid-schedule');
+}
+
+/** Thread-B's step closes the cycle: the exercise's goal, not a failure: the run is done, the cycle named. */
+async function closeTheCycle(page, step) {
+  const lesson = sectionOf(page);
   await step('Thread-B');
   await settled(page);
-  // The exercise's goal, not a failure: the run is done and the panel says so.
   assert.equal(await state(page), 'done');
   assert.match(await lesson.locator('[data-role="cycle"]').textContent(), /^Deadlock reached, the goal: /);
   const notes = await lesson.locator('[data-role="notes"] .text').allTextContents();
@@ -117,7 +124,11 @@ test('clicking both threads into the cycle: each step in the panel, a waiting th
   }
   await lesson.locator('[data-role="shared"]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUTPUT, 'deadlock-steps-cycle-1280-light.png') });
-  // Undo: fresh threads replay A, B, A; Thread-B's last step is the learner's again.
+}
+
+/** Undo: fresh threads replay A, B, A; Thread-B's last step is the learner's again. */
+async function undoGivesBackTheLastStep(page) {
+  const lesson = sectionOf(page);
   await lesson.locator('[data-action="undo"]').click();
   await stepsShown(page, 3);
   await page.waitForFunction(
@@ -130,7 +141,12 @@ test('clicking both threads into the cycle: each step in the panel, a waiting th
     '',
     'the replay is not left in the field',
   );
-  // Start over: both threads parked before their first step again.
+}
+
+/** Start over parks both threads before their first step again; after a Stop, the page is still
+ * usable: the watchdog program runs and ends by its watchdog. */
+async function startOverThenRunTheWatchdog(page) {
+  const lesson = sectionOf(page);
   await lesson.locator('[data-action="reset"]').click();
   await page.waitForFunction((id) => {
     const s = document.querySelector(`section[data-scenario="${id}"]`);
@@ -141,10 +157,19 @@ test('clicking both threads into the cycle: each step in the panel, a waiting th
   }, ID);
   await lesson.locator('[data-action="stop"]').click();
   await settled(page);
-  // The page is still usable: the watchdog program runs after it.
   await lesson.locator('[data-action="run"]').click();
   await settled(page);
   assert.equal(await state(page), 'error');
+}
+
+test('clicking both threads into the cycle: each step in the panel, a waiting thread refused, the cycle named, the goal reached; Undo and Start over', async () => {
+  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}#${ID}`);
+  const step = await startStepping(page, false);
+  await stepUntilThreadAWaits(page, step);
+  await waitingThreadIsRefused(page);
+  await closeTheCycle(page, step);
+  await undoGivesBackTheLastStep(page);
+  await startOverThenRunTheWatchdog(page);
   assert.deepEqual(errors, []);
   await context.close();
 });
