@@ -10,6 +10,112 @@ const loadEditor = () =>
     throw error;
   }));
 
+const ABOUT =
+  'Python, run for real: RustPython compiled to WebAssembly, each ' +
+  'thread a real thread on a Web Worker of its own, so threads run in parallel (no GIL). Ctrl+Enter runs it. ' +
+  "A process starts the way Python's spawn starts one: a fresh interpreter with its own memory imports main.py's " +
+  "definitions and gets its arguments pickled, where Linux's fork would copy the running parent.";
+
+/** The panel's buttons, its status line, the download's progress bar and the link field. */
+function panelControls(id, labels) {
+  return {
+    runButton: el('button', { type: 'button', class: 'run', 'data-action': 'run-python' }, 'Run this Python'),
+    stopButton: el('button', { type: 'button', class: 'stop', 'data-action': 'stop-python' }, 'Stop'),
+    back: el('button', { type: 'button', class: 'secondary', 'data-action': 'python-original' }, labels.restore),
+    share: el(
+      'button',
+      { type: 'button', class: 'secondary', 'data-action': 'share-python' },
+      'Copy link to this program',
+    ),
+    status: el('p', { class: 'python-status', 'data-role': 'python-status', 'aria-live': 'polite' }),
+    loading: el('progress', {
+      'data-role': 'python-loading',
+      max: 1,
+      value: 0,
+      hidden: true,
+      'aria-label': 'Downloading the Python interpreter',
+    }),
+    link: linkField(`${id}-python-link`, 'Link to this program', 'python-link'),
+  };
+}
+
+/**
+ * The editor's frame: in a shadow root, CodeMirror styles itself with a constructed style
+ * sheet, not a <style> element, which the page's Content-Security-Policy (style-src 'self')
+ * refuses. Returns `{ node, shadow, parent }`: the editor goes in `parent`.
+ */
+function editorFrame(stylesheet) {
+  const node = el('div', { class: 'python-editor', 'data-role': 'python-editor' });
+  const shadow = node.attachShadow({ mode: 'open' });
+  const parent = el('div');
+  shadow.append(el('link', { rel: 'stylesheet', href: stylesheet }), parent);
+  return { node, shadow, parent };
+}
+
+/**
+ * The editor, holding `source`: Python, the page's colour scheme and a phone's width followed,
+ * a syntax error's line marked (`errorLine`), Ctrl+Enter (`Mod-Enter`) calling `onRunKey()`.
+ * Returns `{ view, errorLine }`.
+ */
+function pythonEditor(cm, { shadow, parent }, { id, source, onRunKey }) {
+  const adaptive = mediaExtensions(cm, [
+    // The page's colour scheme.
+    ['(prefers-color-scheme: dark)', darkHighlighting(cm), lightHighlighting(cm)],
+    // A phone's width: long lines wrap rather than hide past the edge (the seed's comments
+    // start at column 57).
+    ['(max-width: 480px)', cm.EditorView.lineWrapping, []],
+  ]);
+  const errorLine = errorLineField(cm);
+  const extensions = [
+    editorSetup(cm),
+    cm.python(),
+    errorLine.field,
+    adaptive.extensions,
+    // tabindex: the content is focusable already (contenteditable), but said so, checkers
+    // (axe) see that the editor's scrolling area, when a program is too long or too wide
+    // for it, holds something the keyboard reaches.
+    cm.EditorView.contentAttributes.of({
+      'aria-label': 'Python program',
+      'aria-describedby': `${id}-python-about`,
+      tabindex: '0',
+    }),
+    // Before the default keymap's own Mod-Enter (a blank line).
+    cm.Prec.highest(
+      cm.keymap.of([
+        {
+          key: 'Mod-Enter',
+          run: () => {
+            onRunKey();
+            return true;
+          },
+        },
+      ]),
+    ),
+  ];
+  const view = new cm.EditorView({ root: shadow, parent, state: cm.EditorState.create({ doc: source, extensions }) });
+  adaptive.follow(view);
+  return { view, errorLine };
+}
+
+/**
+ * "Copy link to this program": offers a link to `program()` and says whether it was copied;
+ * `say(text, kind)` is the panel's status line.
+ */
+async function shareProgram(link, linkTo, program, say) {
+  link.hide();
+  let href;
+  try {
+    href = await linkTo(program());
+  } catch (error) {
+    say(`The link could not be made: ${error.message}`, 'error');
+    return;
+  }
+  const size = `${Math.ceil(href.length / 1024)} KB`;
+  if (await link.offer(href))
+    say(`Link copied (${size}): whoever opens it gets this program in the editor, ready to run.`);
+  else say(`The browser did not let the page copy the link (${size}): copy it from the field below.`, 'error');
+}
+
 /**
  * Builds the panel into `host`: an editor holding `source`, Run, Stop, a button that puts
  * `original` back (`labels.restore`, e.g. "Back to the cheat sheet's version"; `labels.restored`
@@ -21,119 +127,35 @@ const loadEditor = () =>
  */
 export async function pythonPanel(host, { id, source, original, labels, run, stop, linkTo, stylesheet, cannotRun }) {
   const cm = await loadEditor();
-  const status = el('p', { class: 'python-status', 'data-role': 'python-status', 'aria-live': 'polite' });
+  const { runButton, stopButton, back, share, status, loading, link } = panelControls(id, labels);
   const say = (text, kind = 'ok') => {
     status.textContent = text;
     status.dataset.kind = kind;
   };
-  const loading = el('progress', {
-    'data-role': 'python-loading',
-    max: 1,
-    value: 0,
-    hidden: true,
-    'aria-label': 'Downloading the Python interpreter',
-  });
-  // In a shadow root: CodeMirror then styles itself with a constructed style sheet, not a
-  // <style> element, which the page's Content-Security-Policy (style-src 'self') refuses.
-  const editorFrame = el('div', { class: 'python-editor', 'data-role': 'python-editor' });
-  const shadow = editorFrame.attachShadow({ mode: 'open' });
-  const editorHost = el('div');
-  shadow.append(el('link', { rel: 'stylesheet', href: stylesheet }), editorHost);
-  const runButton = el('button', { type: 'button', class: 'run', 'data-action': 'run-python' }, 'Run this Python');
-  const stopButton = el('button', { type: 'button', class: 'stop', 'data-action': 'stop-python' }, 'Stop');
-  const back = el('button', { type: 'button', class: 'secondary', 'data-action': 'python-original' }, labels.restore);
-  const share = el(
-    'button',
-    { type: 'button', class: 'secondary', 'data-action': 'share-python' },
-    'Copy link to this program',
-  );
-  const link = linkField(`${id}-python-link`, 'Link to this program', 'python-link');
+  const frame = editorFrame(stylesheet);
   host.replaceChildren(
-    el('p', {
-      class: 'python-about',
-      id: `${id}-python-about`,
-      text:
-        'Python, run for real: RustPython compiled to WebAssembly, each ' +
-        'thread a real thread on a Web Worker of its own, so threads run in parallel (no GIL). Ctrl+Enter runs it. ' +
-        "A process starts the way Python's spawn starts one: a fresh interpreter with its own memory imports main.py's " +
-        "definitions and gets its arguments pickled, where Linux's fork would copy the running parent.",
-    }),
+    el('p', { class: 'python-about', id: `${id}-python-about`, text: ABOUT }),
     ...cannotRunNotice(id, runButton, cannotRun),
-    editorFrame,
+    frame.node,
     el('div', { class: 'controls' }, runButton, stopButton, back, share, loading),
     status,
     link.node,
   );
-
-  const adaptive = mediaExtensions(cm, [
-    // The page's colour scheme.
-    ['(prefers-color-scheme: dark)', darkHighlighting(cm), lightHighlighting(cm)],
-    // A phone's width: long lines wrap rather than hide past the edge (the seed's comments
-    // start at column 57).
-    ['(max-width: 480px)', cm.EditorView.lineWrapping, []],
-  ]);
-  const errorLine = errorLineField(cm);
-  const view = new cm.EditorView({
-    root: shadow,
-    parent: editorHost,
-    state: cm.EditorState.create({
-      doc: source,
-      extensions: [
-        editorSetup(cm),
-        cm.python(),
-        errorLine.field,
-        adaptive.extensions,
-        // tabindex: the content is focusable already (contenteditable), but said so, checkers
-        // (axe) see that the editor's scrolling area, when a program is too long or too wide
-        // for it, holds something the keyboard reaches.
-        cm.EditorView.contentAttributes.of({
-          'aria-label': 'Python program',
-          'aria-describedby': `${id}-python-about`,
-          tabindex: '0',
-        }),
-        // Before the default keymap's own Mod-Enter (a blank line).
-        cm.Prec.highest(
-          cm.keymap.of([
-            {
-              key: 'Mod-Enter',
-              run: () => {
-                runButton.click();
-                return true;
-              },
-            },
-          ]),
-        ),
-      ],
-    }),
-  });
-  adaptive.follow(view);
-
+  const { view, errorLine } = pythonEditor(cm, frame, { id, source, onRunKey: () => runButton.click() });
+  const program = () => view.state.doc.toString();
   const replace = (text) =>
     view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text }, effects: errorLine.clear.of(null) });
   runButton.addEventListener('click', () => {
     view.dispatch({ effects: errorLine.clear.of(null) });
     say('');
-    run(view.state.doc.toString());
+    run(program());
   });
   stopButton.addEventListener('click', () => stop());
   back.addEventListener('click', () => {
     replace(original);
     say(labels.restored);
   });
-  share.addEventListener('click', async () => {
-    link.hide();
-    let href;
-    try {
-      href = await linkTo(view.state.doc.toString());
-    } catch (error) {
-      say(`The link could not be made: ${error.message}`, 'error');
-      return;
-    }
-    const size = `${Math.ceil(href.length / 1024)} KB`;
-    if (await link.offer(href))
-      say(`Link copied (${size}): whoever opens it gets this program in the editor, ready to run.`);
-    else say(`The browser did not let the page copy the link (${size}): copy it from the field below.`, 'error');
-  });
+  share.addEventListener('click', () => shareProgram(link, linkTo, program, say));
 
   return {
     focus: () => view.focus(),
