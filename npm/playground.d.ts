@@ -76,14 +76,18 @@ export type SpanState =
 export interface RunEvent {
   t: number;
   lane: string;
-  kind: 'line' | 'note' | 'lane-start' | 'lane-end' | 'span' | 'marks' | 'sample' | 'step' | 'refused'
-    | 'explored' | 'awaiting-input' | 'cut' | 'syntax-error' | 'exit' | (string & {});
+  kind: 'line' | 'note' | 'lane-start' | 'lane-end' | 'span' | 'marks' | 'sample' | 'view' | 'refused'
+    | 'awaiting-input' | 'cut' | 'syntax-error' | 'exit' | (string & {});
   text?: string;
   stream?: 'stdout' | 'stderr';
   what?: string;
   state?: SpanState;
   start?: number;
   label?: string;
+  /** A `view` event's: which lesson view its data is for ('interleave-step', 'lock-step',
+   * 'explored'), the data, and `text`, one line saying what happened. */
+  view?: string;
+  data?: Record<string, string | number | boolean>;
   [field: string]: unknown;
 }
 

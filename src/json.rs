@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 /// A JSON value. Object fields keep their order; a `None` field is left out, as JavaScript
 /// would see `undefined`.
-#[derive(Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Json {
     Null,
     Bool(bool),
@@ -24,6 +24,23 @@ impl Json {
         let mut out = String::new();
         self.write(&mut out);
         out
+    }
+
+    /// An object's field `name`, if it has it: how tests read a lesson's view data.
+    pub fn field(&self, name: &str) -> Option<&Json> {
+        match self {
+            Json::Object(fields) => fields.iter().find(|(key, _)| *key == name)?.1.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The text of a string, or the digits of a whole number (`None` for anything else).
+    pub fn as_text(&self) -> Option<String> {
+        match self {
+            Json::Str(s) => Some(s.clone()),
+            Json::Whole(n) => Some(n.to_string()),
+            _ => None,
+        }
     }
 
     fn write(&self, out: &mut String) {

@@ -1,11 +1,13 @@
 // "Predict, then run" in a section: the "Predict first" toggle beside Run, and the places the
 // question and the grade go. What happens once a learner is asked (the question form, the
 // grade) is predict-form.js, loaded then, not with the page. It knows nothing of particular
-// scenarios; a scenario's `predict` flag says it has questions.
+// scenarios; a scenario's `predict` flag says it has questions, in its lesson's folder.
 import { el, whenFirstNeeded } from './dom.js';
 
 // Failed loads are tried again at the next question.
 const loadForm = whenFirstNeeded(() => import('./predict-form.js'));
+/** The questions of the lesson `id` (lessons/<id>/questions.js), loaded with the form. */
+const loadQuestions = (id) => import('./predictions.js').then(({ loadPrediction }) => loadPrediction(id));
 
 /**
  * The prediction parts of scenario `id`'s section. `on` is the toggle's first state (e.g.
@@ -67,6 +69,7 @@ export function predictionParts(id, { on = false } = {}) {
       const question = ++asking;
       try {
         asked ??= (await loadForm()).questionsAndGrades(id, { questionHost, gradeHost });
+        await loadQuestions(id);
       } catch (error) {
         gradeHost.dataset.state = 'error';
         gradeHost.replaceChildren(

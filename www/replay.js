@@ -110,14 +110,10 @@ function describeEvent(ev, labels) {
       return `${ev.lane} finished`;
     case 'span':
       return `${ev.lane} stopped ${labels.get(ev.state) ?? ev.state} (${ev.label})`;
-    case 'step':
-      return `step ${ev.step}: ${ev.lane} ${ev.op.toUpperCase()}, register ${ev.register}, counter ${ev.counter}`;
-    case 'lock-step':
-      return `step ${ev.step}: ${ev.lane} ${ev.op} ${ev.lock}: ${ev.outcome.replaceAll('-', ' ')}`;
+    case 'view':
+      return ev.text; // the lesson's own words (a View event's text)
     case 'refused':
       return `refused: ${ev.text}`;
-    case 'explored':
-      return `order ${ev.schedule} ended at ${ev.counter}`;
     case 'awaiting-input':
       return 'the threads wait for your next step';
     default:

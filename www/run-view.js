@@ -134,17 +134,18 @@ function showPrinted(parts, lines, ev, at) {
 }
 
 /**
- * The views a scenario declares (`views/<name>.js`). Most are drawn once the run ends, from its
+ * The views a scenario declares, each a module in its lesson's folder
+ * (`lessons/<scenario id>/<name>.js`). Most are drawn once the run ends, from its
  * value (`default(slot, value, actions)`). A *live* view (one that also exports
  * `live(slot, context)`) is started with the run and follows it: `context` is `{ send, params,
  * normalised, ...actions }` (`send(value)`: an input for the running program), and `live`
  * returns `{ event(ev), finish(value, actions) }`, told of every event (those before it loaded
  * too) and of the end (`value` undefined after a Stop or an error).
  */
-function startViews(host, names, context, events) {
+function startViews(host, lesson, names, context, events) {
   const following = []; // live views loaded so far
   const loaded = names.map(async (name) => {
-    const view = await import(`./views/${name}.js`);
+    const view = await import(`./lessons/${lesson}/${name}.js`);
     if (!view.live) return { name, view };
     const slot = el('div', { class: 'view', 'data-view': name });
     host.append(slot);
@@ -233,6 +234,7 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
   let run = null;
   const views = startViews(
     parts.views,
+    scenario.id,
     python ? [] : (action ?? scenario).views,
     { ...actions, params, normalised, send: (value) => run?.send(value) ?? false },
     events,

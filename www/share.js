@@ -1,4 +1,4 @@
-// A recorded run, to share or keep: `{ v: 1, scenario, params, events, t0, endT, status,
+// A recorded run, to share or keep: `{ v: 2, scenario, params, events, t0, endT, status,
 // elapsedMs, recordedAt, browser, cores }` as JSON, gzip-compressed and base64url-encoded into
 // a link's fragment (`index.html?scenario=ID#run=...`), or saved as a `.run.json` file. A
 // Python program goes into a link the same way (`index.html?scenario=ID#py=...`), as its text.
@@ -9,8 +9,11 @@
 // with textContent (a program, in the editor, runs only when the learner presses Run). Each
 // failure is a ShareError whose message says what was wrong.
 import { MAX_SOURCE_BYTES, sourceTooLarge } from './python/limits.js';
+import { upgradeV1Event } from './share-v1.js';
 
-export const VERSION = 1;
+/** The format this page writes, and the ones it reads (share-v1.js: what changed). */
+export const VERSION = 2;
+const READS = [1, 2];
 export const MAX_EVENTS = 200_000;
 export const MAX_UNPACKED_BYTES = 20 * 1024 * 1024; // the JSON, once decompressed
 export const MAX_LINK_CHARS = 2 * 1024 * 1024; // longer links are refused by browsers or chat tools
@@ -25,17 +28,15 @@ const KINDS = new Set([
   'span',
   'marks',
   'sample',
-  'step',
-  'lock-step',
+  'view', // a lesson's own data (its view's name, data and a one-line text)
   'refused',
-  'explored',
   'awaiting-input',
   // A Python run's (www/python/): output cut short, a syntax error, the program's exit.
   'cut',
   'syntax-error',
   'exit',
 ]);
-const STEP_OPS = new Set(['load', 'add', 'store']);
+const MAX_VIEW_FIELDS = 16;
 const STATUSES = new Set(['done', 'error', 'cancelled']);
 
 export class ShareError extends Error {
@@ -248,33 +249,41 @@ const str = (x, max) => typeof x === 'string' && x.length <= max;
 
 /**
  * The record `data` rebuilt from checked fields only. `known` is `{ scenarios: [{ id }],
- * spanStates: [{ name }] }` (the playground's): a run of an unknown scenario, or with a span
- * state this page does not know, is refused.
+ * spanStates: [{ name }], maxParams }` (the playground's): a run of an unknown scenario, or
+ * with a span state this page does not know, is refused. A record of format 1 is read too: its
+ * lessons' events are rewritten as the view events of format 2 on the way in.
  */
-export function checkRun(data, { scenarios, spanStates, maxParams }) {
-  const bad = (what) => {
-    throw new ShareError(`This recorded run is not valid: ${what}.`);
-  };
+export function checkRun(data, known) {
   if (!isObject(data)) bad('it is not a JSON object');
-  if (data.v !== VERSION) {
+  if (!READS.includes(data.v)) {
     throw new ShareError(
-      `This run was recorded by another version of the playground (format ${typeof data.v === 'number' ? data.v : 'unknown'}); this page reads format ${VERSION}.`,
+      `This run was recorded by another version of the playground (format ${typeof data.v === 'number' ? data.v : 'unknown'}); this page reads formats ${READS.join(' and ')}.`,
     );
   }
+  const header = checkHeader(data, known);
+  if (!Array.isArray(data.events)) bad('its events are not a list');
+  if (data.events.length > MAX_EVENTS) {
+    throw new ShareError(
+      `This run has too many events (${data.events.length}); the most this page shows is ${MAX_EVENTS}.`,
+    );
+  }
+  const events = data.v === 1 ? data.events.map(upgradeV1Event) : data.events;
+  const check = eventChecker(known, data.t0);
+  return { v: VERSION, ...header, events: events.map(check) };
+}
+
+/** Throws the ShareError of a record that is not valid, saying `what` is wrong with it. */
+function bad(what) {
+  throw new ShareError(`This recorded run is not valid: ${what}.`);
+}
+
+/** Everything of a record but its events, checked. */
+function checkHeader(data, { scenarios, maxParams }) {
   if (typeof data.scenario !== 'string') bad('it names no scenario');
   if (!scenarios.some((s) => s.id === data.scenario)) {
     throw new ShareError(`This run is of a scenario this page does not have ("${data.scenario.slice(0, 80)}").`);
   }
-  if (!isObject(data.params)) bad('its parameters are not an object');
-  const params = Object.create(null);
-  const names = Object.keys(data.params);
-  if (names.length > maxParams) bad(`it has ${names.length} parameters`);
-  for (const name of names) {
-    const value = data.params[name];
-    if (!str(name, MAX_NAME) || !(str(value, MAX_TEXT) || isTime(value)))
-      bad(`parameter "${String(name).slice(0, 40)}" is not a short text or number`);
-    params[name] = value;
-  }
+  const params = checkParams(data.params, maxParams);
   if (!(data.t0 === null || isTime(data.t0))) bad('its start time t0 is not a number');
   if (!(data.endT === null || data.endT === undefined || isTime(data.endT))) bad('its end time endT is not a number');
   if (!STATUSES.has(data.status)) bad('its status is not done, error or cancelled');
@@ -285,91 +294,10 @@ export function checkRun(data, { scenarios, spanStates, maxParams }) {
   if (!(data.cores === null || (Number.isInteger(data.cores) && data.cores >= 1 && data.cores <= 4096)))
     bad('its number of cores is not a whole number');
   if (data.message !== undefined && !str(data.message, MAX_TEXT)) bad('its error message is not text');
-  if (!Array.isArray(data.events)) bad('its events are not a list');
-  if (data.events.length > MAX_EVENTS) {
-    throw new ShareError(
-      `This run has too many events (${data.events.length}); the most this page shows is ${MAX_EVENTS}.`,
-    );
-  }
-  const states = new Set(spanStates.map((s) => s.name));
-  const t0 = data.t0;
-  const near = (t) => t0 === null || Math.abs(t - t0) <= DAY_MS;
-  const events = data.events.map((ev, i) => {
-    const wrong = (what) => bad(`event ${i} ${what}`);
-    if (!isObject(ev)) wrong('is not an object');
-    if (!isTime(ev.t) || !near(ev.t)) wrong('has no time t within a day of the start');
-    if (!str(ev.lane, MAX_NAME) || ev.lane.length === 0) wrong('has no lane name');
-    if (!KINDS.has(ev.kind))
-      wrong(`is of an unknown kind (${typeof ev.kind === 'string' ? ev.kind.slice(0, 40) : typeof ev.kind})`);
-    const out = { t: ev.t, lane: ev.lane, kind: ev.kind };
-    switch (ev.kind) {
-      case 'line':
-      case 'note':
-      case 'refused':
-        if (!str(ev.text, MAX_TEXT)) wrong('has a text that is not text');
-        out.text = ev.text;
-        break;
-      case 'lane-start':
-        if (!str(ev.what ?? '', MAX_TEXT)) wrong('has a "what" that is not text');
-        out.what = ev.what ?? '';
-        break;
-      case 'span':
-        if (!states.has(ev.state)) wrong('has an unknown state');
-        if (!isTime(ev.start) || ev.start > ev.t || !near(ev.start))
-          wrong('has a start that is not a time before its end');
-        if (!str(ev.label, MAX_TEXT)) wrong('has a label that is not text');
-        Object.assign(out, { state: ev.state, start: ev.start, label: ev.label });
-        break;
-      case 'marks':
-        if (!isTime(ev.start) || ev.start > ev.t || !near(ev.start))
-          wrong('has a start that is not a time before its end');
-        if (!Number.isInteger(ev.count) || ev.count < 0) wrong('has a count that is not a whole number');
-        if (!str(ev.what ?? '', MAX_TEXT)) wrong('has a "what" that is not text');
-        Object.assign(out, { what: ev.what ?? '', start: ev.start, count: ev.count });
-        break;
-      case 'sample':
-        if (!str(ev.what, MAX_NAME) || !Number.isFinite(ev.x) || !Number.isFinite(ev.value))
-          wrong('is not a sample (what, x, value)');
-        Object.assign(out, { what: ev.what, x: ev.x, value: ev.value });
-        break;
-      case 'step':
-        if (
-          !Number.isInteger(ev.step) ||
-          !STEP_OPS.has(ev.op) ||
-          !(STEP_OPS.has(ev.next) || ev.next === 'done') ||
-          !Number.isInteger(ev.register) ||
-          !Number.isInteger(ev.counter)
-        )
-          wrong('is not a step (step, op, register, counter, next)');
-        Object.assign(out, { step: ev.step, op: ev.op, register: ev.register, counter: ev.counter, next: ev.next });
-        break;
-      case 'lock-step':
-        if (
-          !Number.isInteger(ev.step) ||
-          !['acquire', 'release'].includes(ev.op) ||
-          !/^lock[12]$/.test(ev.lock ?? '') ||
-          !['took', 'waiting', 'took-after-waiting', 'released'].includes(ev.outcome) ||
-          !str(ev.next, MAX_NAME)
-        ) {
-          wrong('is not a lock step (step, op, lock, outcome, next)');
-        }
-        Object.assign(out, { step: ev.step, op: ev.op, lock: ev.lock, outcome: ev.outcome, next: ev.next });
-        break;
-      case 'explored':
-        if (!str(ev.schedule, MAX_NAME) || !/^[0-9,]*$/.test(ev.schedule) || !Number.isInteger(ev.counter))
-          wrong('is not an explored order (schedule, counter)');
-        Object.assign(out, { schedule: ev.schedule, counter: ev.counter });
-        break;
-      default:
-    }
-    return out;
-  });
   return {
-    v: VERSION,
     scenario: data.scenario,
     params,
-    events,
-    t0,
+    t0: data.t0,
     endT: data.endT ?? null,
     status: data.status,
     elapsedMs: data.elapsedMs,
@@ -378,6 +306,97 @@ export function checkRun(data, { scenarios, spanStates, maxParams }) {
     cores: data.cores,
     ...(data.message !== undefined ? { message: data.message } : {}),
   };
+}
+
+/** A record's parameters: at most `maxParams` names, each with a short text or a number. */
+function checkParams(given, maxParams) {
+  if (!isObject(given)) bad('its parameters are not an object');
+  const params = Object.create(null);
+  const names = Object.keys(given);
+  if (names.length > maxParams) bad(`it has ${names.length} parameters`);
+  for (const name of names) {
+    const value = given[name];
+    if (!str(name, MAX_NAME) || !(str(value, MAX_TEXT) || isTime(value)))
+      bad(`parameter "${String(name).slice(0, 40)}" is not a short text or number`);
+    params[name] = value;
+  }
+  return params;
+}
+
+/** A function that checks the `i`th event and rebuilds it from its checked fields. */
+function eventChecker({ spanStates }, t0) {
+  const states = new Set(spanStates.map((s) => s.name));
+  const near = (t) => t0 === null || Math.abs(t - t0) <= DAY_MS;
+  const isStart = (ev) => isTime(ev.start) && ev.start <= ev.t && near(ev.start);
+  return (ev, i) => {
+    const wrong = (what) => bad(`event ${i} ${what}`);
+    if (!isObject(ev)) wrong('is not an object');
+    if (!isTime(ev.t) || !near(ev.t)) wrong('has no time t within a day of the start');
+    if (!str(ev.lane, MAX_NAME) || ev.lane.length === 0) wrong('has no lane name');
+    if (!KINDS.has(ev.kind))
+      wrong(`is of an unknown kind (${typeof ev.kind === 'string' ? ev.kind.slice(0, 40) : typeof ev.kind})`);
+    return { t: ev.t, lane: ev.lane, kind: ev.kind, ...kindFields(ev, { wrong, states, isStart }) };
+  };
+}
+
+/**
+ * The fields of an event's kind, checked: `wrong(what)` throws, `states` are the span states
+ * known, `isStart(ev)` says whether its start is a time before its end.
+ */
+function kindFields(ev, { wrong, states, isStart }) {
+  const start = () => {
+    if (!isStart(ev)) wrong('has a start that is not a time before its end');
+  };
+  switch (ev.kind) {
+    case 'line':
+    case 'note':
+    case 'refused':
+      if (!str(ev.text, MAX_TEXT)) wrong('has a text that is not text');
+      return { text: ev.text };
+    case 'lane-start':
+      if (!str(ev.what ?? '', MAX_TEXT)) wrong('has a "what" that is not text');
+      return { what: ev.what ?? '' };
+    case 'span':
+      if (!states.has(ev.state)) wrong('has an unknown state');
+      start();
+      if (!str(ev.label, MAX_TEXT)) wrong('has a label that is not text');
+      return { state: ev.state, start: ev.start, label: ev.label };
+    case 'marks':
+      start();
+      if (!Number.isInteger(ev.count) || ev.count < 0) wrong('has a count that is not a whole number');
+      if (!str(ev.what ?? '', MAX_TEXT)) wrong('has a "what" that is not text');
+      return { what: ev.what ?? '', start: ev.start, count: ev.count };
+    case 'sample':
+      if (!str(ev.what, MAX_NAME) || !Number.isFinite(ev.x) || !Number.isFinite(ev.value))
+        wrong('is not a sample (what, x, value)');
+      return { what: ev.what, x: ev.x, value: ev.value };
+    case 'view':
+      return viewFields(ev, wrong);
+    default:
+      return {};
+  }
+}
+
+/**
+ * A lesson's view event: its view's name, a one-line text, and flat data (names to short texts,
+ * numbers or yes/no). Which fields a view reads is the lesson's business; any view shows them
+ * only as text, so this shape is all the page needs to trust.
+ */
+function viewFields(ev, wrong) {
+  if (!str(ev.view, MAX_NAME) || !/^[a-z][a-z0-9-]*$/.test(ev.view)) wrong('names no view');
+  if (!str(ev.text, MAX_TEXT)) wrong('has a text that is not text');
+  if (!isObject(ev.data)) wrong('has no data object');
+  const names = Object.keys(ev.data);
+  if (names.length > MAX_VIEW_FIELDS) wrong(`has ${names.length} data fields`);
+  const data = Object.create(null);
+  for (const name of names) {
+    const value = ev.data[name];
+    const simple = str(value, MAX_TEXT) || isTime(value) || typeof value === 'boolean';
+    if (!/^[a-z][a-z0-9_]{0,39}$/i.test(name) || !simple)
+      wrong(`has a data field "${name.slice(0, 40)}" that is not a short text, number or yes/no`);
+    data[name] = value;
+  }
+  return { view: ev.view, data, text: ev.text };
 }
 
 /** "Recorded run of 2026-11-28 in Chromium 156 on 2 cores; nothing was run now." */

@@ -1,11 +1,14 @@
 //! The vocabulary every part of the runtime shares: events, span states, sinks, errors, the
-//! job a thread runs, and the lane code runs for. It depends on nothing else in the crate, so
-//! the two backends (`host`, `browser`) and the portable API above them can all use it
-//! without depending on each other.
+//! job a thread runs, and the lane code runs for. It depends on nothing else in the crate but
+//! the JSON a lesson's view data is written in, so the two backends (`host`, `browser`) and
+//! the portable API above them can all use it without depending on each other. It knows no
+//! lesson: what one lesson alone shows travels as a `View` event.
 
 use std::cell::RefCell;
 use std::fmt;
 use std::sync::Mutex;
+
+use crate::json::Json;
 
 /// One thing that happened during a run, stamped with the shared clock and the lane (thread,
 /// process or task) it happened on. The page draws lines and the timeline from these.
@@ -50,29 +53,16 @@ pub enum EventKind {
         x: u64,
         value: u64,
     },
-    /// A thread (this event's lane) took one step of `counter += 1` that it was granted:
-    /// what it did, its register and the shared counter after the step, and what it does
-    /// next (`None`: it has finished). `step` counts the run's granted steps from 1.
-    Step {
-        step: u32,
-        op: StepOp,
-        register: u64,
-        counter: u64,
-        next: Option<StepOp>,
-    },
-    /// A thread (this event's lane) took one lock step it was granted (threading-deadlock's
-    /// step mode): `op` is "acquire" or "release", `lock` which lock, `outcome` what came of
-    /// it ("took": the lock was free; "waiting": it is held, the thread now waits for it;
-    /// "took-after-waiting": the lock was freed and the waiting thread took it; "released"),
-    /// and `next` the thread's next step ("acquire lock2"; `None`: it has finished). `step`
-    /// counts the run's granted steps from 1 (a "took-after-waiting" shares the step that
-    /// freed the lock).
-    LockStep {
-        step: u32,
-        op: &'static str,
-        lock: &'static str,
-        outcome: &'static str,
-        next: Option<String>,
+    /// Live data for a lesson's own view, carried by the runtime without being read: `view`
+    /// names the kind of data (e.g. "interleave-step"), which the lesson's views in
+    /// `www/lessons/` pick out; `data` holds its fields; `text` says in one line what happened
+    /// (the replay reads it out). `urgent`: the learner is waiting for it (a step they
+    /// granted), so it is posted at once rather than with the next batch.
+    View {
+        view: &'static str,
+        data: Json,
+        text: String,
+        urgent: bool,
     },
     /// The program refused an input the learner sent it, and says why; nothing else happened.
     Refused(String),
@@ -80,41 +70,6 @@ pub enum EventKind {
     /// program's. The wait ends with the `Input` span this lane reports when the input comes;
     /// the page stops the run's clock in between and cuts the wait out of the timeline.
     AwaitingInput,
-    /// One order of the threads' shared-memory steps, run for real, and the counter it ended
-    /// at. `schedule` is the order as thread numbers, one per step (LOAD, ADD, STORE).
-    Explored {
-        schedule: String,
-        counter: u64,
-    },
-}
-
-/// The steps CPython runs for `counter += 1` (LOAD_GLOBAL, BINARY_OP +=, STORE_GLOBAL): read
-/// the shared counter into the thread's own register, add 1 there, write the register back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StepOp {
-    Load,
-    Add,
-    Store,
-}
-
-impl StepOp {
-    /// The three, in the order one increment runs them.
-    pub const INCREMENT: [StepOp; 3] = [StepOp::Load, StepOp::Add, StepOp::Store];
-
-    /// The name in events and on the page.
-    pub fn name(self) -> &'static str {
-        match self {
-            StepOp::Load => "load",
-            StepOp::Add => "add",
-            StepOp::Store => "store",
-        }
-    }
-
-    /// Whether the step touches shared memory (LOAD reads it, STORE writes it); ADD works on
-    /// the thread's own register only.
-    pub fn is_shared(self) -> bool {
-        self != StepOp::Add
-    }
 }
 
 /// The states a lane can spend time in. The names reach the page (`spanStates()` of the JS

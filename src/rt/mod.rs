@@ -36,9 +36,7 @@ pub mod backend;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use self::core::{
-    Collect, Event, EventKind, Job, RtError, Sink, SpanState, StepOp, current_lane, panic_message, set_lane,
-};
+pub use self::core::{Collect, Event, EventKind, Job, RtError, Sink, SpanState, current_lane, panic_message, set_lane};
 
 /// A run's handle to the platform: printing, threads, sleeping, tasks and processes.
 /// Cheap to clone; clones go into the threads and tasks the run starts.

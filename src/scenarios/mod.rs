@@ -72,9 +72,9 @@ pub struct Scenario {
     pub source_file: &'static str,
     /// Other source files the scenario calls into (e.g. `tasks.rs`), shown after its own.
     pub more_source_files: &'static [&'static str],
-    /// Pictures beyond the timeline that the page draws from the run's value, by name (e.g.
-    /// `"speedup-chart"`, drawn by `www/views/speedup-chart.js`): the page finds a scenario's
-    /// views here, never by its id.
+    /// Views beyond the timeline, by name: each is a module in the lesson's folder (e.g.
+    /// `"speedup-chart"` is `www/lessons/threading-speedup/speedup-chart.js`), which draws the
+    /// run's value once it ends or, if it exports `live`, follows the run as it goes.
     pub views: &'static [&'static str],
     /// What the section offers beside Run (e.g. threading-lock's "Run many times").
     pub actions: &'static [Action],

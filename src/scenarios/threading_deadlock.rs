@@ -38,6 +38,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use super::{Action, Scenario, TestParams};
+use crate::json::Json;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::input::{self, Inputs};
 use crate::rt::{Ctx, EventKind, RtError, SpanState, clock, current_lane};
@@ -394,6 +395,34 @@ fn read_grant(
     Ok(thread)
 }
 
+/// One lock step a thread took: `op` "acquire" or "release"; `outcome` what came of it
+/// ("took": the lock was free; "waiting": it is held, the thread now waits for it;
+/// "took-after-waiting": the lock was freed and the waiting thread took it; "released");
+/// `next` the thread's next step (`None`: it has finished). `step` counts the run's granted
+/// steps from 1; a "took-after-waiting" shares the number of the step that freed the lock.
+struct LockStep<'a> {
+    step: u32,
+    lane: &'a str,
+    op: &'static str,
+    lock: &'static str,
+    outcome: &'static str,
+    next: Option<String>,
+}
+
+/// The event the steps view (www/lessons/threading-deadlock/deadlock-steps.js) redraws its
+/// locks and threads from.
+fn lock_step_event(s: LockStep) -> EventKind {
+    let text = format!("step {}: {} {} {}: {}", s.step, s.lane, s.op, s.lock, s.outcome.replace('-', " "));
+    let data = Json::Object(vec![
+        ("step", Some(u64::from(s.step).into())),
+        ("op", Some(s.op.into())),
+        ("lock", Some(s.lock.into())),
+        ("outcome", Some(s.outcome.into())),
+        ("next", Some(s.next.unwrap_or_else(|| "done".into()).into())),
+    ]);
+    EventKind::View { view: "lock-step", data, text, urgent: true }
+}
+
 /// Step mode: grants the steps the learner sends until both threads finish or their waits
 /// form a cycle (named; the run ends done, with the cycle in its value: reaching it is the
 /// exercise). A `schedule` is replayed first. Inputs that end (a host
@@ -463,7 +492,7 @@ pub async fn step_mode(ctx: &Ctx, params: &Params, inputs: &mut Inputs) -> Resul
             let [first, second] = [orders[i].0, orders[i].1];
             let next = plan(first, second).get(taken[lane.as_str()]).map(|&s| step_name(s));
             let next = if outcome == "waiting" { Some(format!("acquire {lock}")) } else { next };
-            ctx.emit_on(&lane, EventKind::LockStep { step, op, lock, outcome, next });
+            ctx.emit_on(&lane, lock_step_event(LockStep { step, lane: &lane, op, lock, outcome, next }));
         }
         let record = locks.record.lock().unwrap();
         if let Some(cycle) = Locks::cycle(&record) {
@@ -571,8 +600,10 @@ mod tests {
         out.events()
             .into_iter()
             .filter_map(|e| match e.kind {
-                EventKind::LockStep { step, op, lock, outcome, next } => {
-                    Some(format!("{step} {} {op} {lock} {outcome}, next {}", e.lane, next.as_deref().unwrap_or("done")))
+                EventKind::View { view: "lock-step", data, .. } => {
+                    let field = |name| data.field(name).and_then(Json::as_text).unwrap();
+                    let [step, op, lock, outcome, next] = ["step", "op", "lock", "outcome", "next"].map(field);
+                    Some(format!("{step} {} {op} {lock} {outcome}, next {next}", e.lane))
                 }
                 EventKind::Refused(why) => Some(format!("refused: {why}")),
                 _ => None,

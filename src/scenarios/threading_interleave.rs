@@ -32,10 +32,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
 use super::{Action, Scenario, TestParams};
+use crate::json::Json;
 use crate::params::{ParamError, ParamKind, ParamSpec, Params};
 use crate::rt::input::{self, Inputs};
 use crate::rt::thread::JoinHandle;
-use crate::rt::{Ctx, EventKind, RtError, SpanState, StepOp, clock};
+use crate::rt::{Ctx, EventKind, RtError, SpanState, clock};
 use crate::value::{Value, decimal};
 
 /// The most increments per thread in step mode, and so the longest schedule (3 threads ×
@@ -129,6 +130,35 @@ fn check_schedule(params: &Params) -> Result<(), ParamError> {
         });
     }
     Ok(())
+}
+
+/// The steps CPython runs for `counter += 1` (LOAD_GLOBAL, BINARY_OP +=, STORE_GLOBAL): read
+/// the shared counter into the thread's own register, add 1 there, write the register back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepOp {
+    Load,
+    Add,
+    Store,
+}
+
+impl StepOp {
+    /// The three, in the order one increment runs them.
+    pub const INCREMENT: [StepOp; 3] = [StepOp::Load, StepOp::Add, StepOp::Store];
+
+    /// The name in events and on the page.
+    pub fn name(self) -> &'static str {
+        match self {
+            StepOp::Load => "load",
+            StepOp::Add => "add",
+            StepOp::Store => "store",
+        }
+    }
+
+    /// Whether the step touches shared memory (LOAD reads it, STORE writes it); ADD works on
+    /// the thread's own register only.
+    pub fn is_shared(self) -> bool {
+        self != StepOp::Add
+    }
 }
 
 /// What a thread reports after a step: which step it did, its register and the shared
@@ -297,7 +327,18 @@ fn show_step(ctx: &Ctx, progress: &mut Progress, report: StepReport) {
     progress.taken[report.thread] += 1;
     let step = progress.steps() as u32;
     let StepReport { thread, op, register, counter } = report;
-    ctx.emit_on(&lane(thread), EventKind::Step { step, op, register, counter, next: progress.next(thread) });
+    let next = progress.next(thread).map_or("done", StepOp::name);
+    let lane = lane(thread);
+    // The step view (www/lessons/threading-interleave/interleave.js) redraws the shared panel from it.
+    let data = Json::Object(vec![
+        ("step", Some(u64::from(step).into())),
+        ("op", Some(op.name().into())),
+        ("register", Some(register.into())),
+        ("counter", Some(counter.into())),
+        ("next", Some(next.into())),
+    ]);
+    let text = format!("step {step}: {lane} {}, register {register}, counter {counter}", op.name().to_uppercase());
+    ctx.emit_on(&lane, EventKind::View { view: "interleave-step", data, text, urgent: true });
 }
 
 /// What the learner sent: a thread to grant a step to, or "free".
@@ -556,6 +597,15 @@ struct Class {
     example: String,
 }
 
+/// One order run for real and the counter it ended at, for the outcomes view
+/// (www/lessons/threading-interleave/interleave-outcomes.js), which counts them as they come: a Stop keeps
+/// what was explored so far. Not urgent: thousands come in a second, in batches.
+fn explored_event(schedule: String, counter: u64) -> EventKind {
+    let text = format!("order {schedule} ended at {counter}");
+    let data = Json::Object(vec![("schedule", Some(schedule.into())), ("counter", Some(counter.into()))]);
+    EventKind::View { view: "explored", data, text, urgent: false }
+}
+
 fn explore(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
     let threads = params.int("threads") as usize;
     let k = params.int("k");
@@ -578,7 +628,7 @@ fn explore(ctx: &Ctx, params: &Params) -> Result<Value, RtError> {
         let schedule = as_schedule(&order, threads);
         explored += 1;
         classes[counter as usize].get_or_insert_with(|| Class { orders: 0, example: schedule.clone() }).orders += 1;
-        ctx.emit(EventKind::Explored { schedule, counter });
+        ctx.emit(explored_event(schedule, counter));
         if !next_order(&mut order) {
             break;
         }
@@ -639,8 +689,12 @@ mod tests {
         events
             .iter()
             .filter_map(|e| match &e.kind {
-                EventKind::Step { op, register, counter, next, .. } => {
-                    Some((e.lane.clone(), op.name(), *register, *counter, next.map_or("done", StepOp::name)))
+                EventKind::View { view: "interleave-step", data, .. } => {
+                    let field = |name| data.field(name).and_then(Json::as_text).unwrap();
+                    let whole = |name| field(name).parse::<u64>().unwrap();
+                    let op = StepOp::INCREMENT.into_iter().find(|op| op.name() == field("op")).unwrap();
+                    let next = ["load", "add", "store", "done"].into_iter().find(|n| *n == field("next")).unwrap();
+                    Some((e.lane.clone(), op.name(), whole("register"), whole("counter"), next))
                 }
                 _ => None,
             })
@@ -838,7 +892,10 @@ mod tests {
                 .events()
                 .into_iter()
                 .filter_map(|e| match e.kind {
-                    EventKind::Explored { schedule, counter } => Some((schedule, counter)),
+                    EventKind::View { view: "explored", data, .. } => {
+                        let field = |name| data.field(name).and_then(Json::as_text).unwrap();
+                        Some((field("schedule"), field("counter").parse().unwrap()))
+                    }
                     _ => None,
                 })
                 .collect();

@@ -188,7 +188,7 @@ test('the API: run.send grants steps; free lets the browser schedule; Stop ends 
     const cancelled = await waiting.done;
     return {
       lines,
-      steps: events.filter((e) => e.kind === 'step').map((e) => `${e.lane} ${e.op}`),
+      steps: events.filter((e) => e.view === 'interleave-step').map((e) => `${e.lane} ${e.data.op}`),
       cancelled: cancelled.status,
     };
   });

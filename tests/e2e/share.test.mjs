@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { OUTPUT, openPage, printedLines, runInPage, startSuite, stopSuite } from './harness.mjs';
+import { OUTPUT, ROOT, openPage, printedLines, runInPage, startSuite, stopSuite } from './harness.mjs';
 
 const ID = 'threading-basic';
 const sel = (id) => `section[data-scenario="${id}"]`;
@@ -113,7 +113,7 @@ test('Save run, then Open a saved run (in another section: it goes to its own)',
   assert.match(download.suggestedFilename(), /^threading-basic-\d{4}-\d{2}-\d{2}-\d{6}\.run\.json$/);
   const text = await readFile(await download.path(), 'utf8');
   const record = JSON.parse(text);
-  assert.equal(record.v, 1);
+  assert.equal(record.v, 2);
   assert.equal(record.scenario, ID);
   assert.equal(record.status, 'done');
   assert.equal(typeof record.cores, 'number');
@@ -170,7 +170,11 @@ test('damaged links are refused with a clear message; the page stays usable', as
     ['random bytes', b64(randomBytes(300)), /not gzip-compressed/],
     ['gzip cut short', b64(gzipSync(json(good)).subarray(0, 200)), /cut short or corrupt/],
     ['valid gzip of non-JSON', b64(gzipSync('hello, not json')), /not JSON/],
-    ['JSON of version 2', b64(gzipSync(json({ ...good, v: 2 }))), /another version of the playground \(format 2\)/],
+    [
+      'JSON of version 3',
+      b64(gzipSync(json({ ...good, v: 3 }))),
+      /another version of the playground \(format 3\); this page reads formats 1 and 2/,
+    ],
     [
       'unknown scenario',
       b64(gzipSync(json({ ...good, scenario: 'rm-rf' }))),
@@ -279,3 +283,95 @@ for (const [name, options] of [
     await recContext.close();
   });
 }
+
+/** The recorded runs of format 1 (before the lessons' events became view events), as files. */
+const V1_FILES = ['interleave', 'deadlock', 'explore'];
+const v1File = (name) => readFile(join(ROOT, 'tests', 'e2e', 'fixtures', `${name}-v1.run.json`), 'utf8');
+
+test("runs recorded in format 1 still open: their lessons' events read as view events", async () => {
+  const texts = await Promise.all(V1_FILES.map(v1File));
+  const read = await page.evaluate(async (texts) => {
+    const { parseRun } = await import('./share.js');
+    const pg = window.playground;
+    const known = { scenarios: pg.scenarios, spanStates: pg.spanStates, maxParams: pg.limits.maxParams };
+    return texts.map((text) => {
+      const record = parseRun(text, known);
+      const views = record.events.filter((e) => e.kind === 'view');
+      return { v: record.v, kinds: [...new Set(record.events.map((e) => e.kind))], first: views[0] };
+    });
+  }, texts);
+  const [interleave, deadlock, explore] = read;
+  for (const r of read) assert.ok(r.kinds.includes('view') && !r.kinds.some((k) => /step|explored/.test(k)));
+  assert.equal(interleave.v, 2);
+  assert.deepEqual(interleave.first, {
+    ...interleave.first,
+    view: 'interleave-step',
+    data: { step: 1, op: 'load', register: 0, counter: 0, next: 'add' },
+    text: 'step 1: Thread-1 LOAD, register 0, counter 0',
+  });
+  assert.equal(deadlock.first.view, 'lock-step');
+  assert.equal(deadlock.first.text, 'step 1: Thread-A acquire lock1: took');
+  assert.equal(explore.first.view, 'explored');
+  assert.match(explore.first.text, /^order [12](,[12]){5} ended at [12]$/);
+
+  // Opened as a file, a format 1 run shows as recorded, with the lesson's steps in the replay.
+  const { page: other, errors, context: otherContext } = await fresh(server.url);
+  const lesson = other.locator(sel('threading-interleave'));
+  await lesson.locator('[data-action=open-run]').setInputFiles({
+    name: 'old.run.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(texts[0]),
+  });
+  await lesson.locator('[data-role=recorded]:not([hidden])').waitFor();
+  assert.deepEqual(await printedLines(other, 'threading-interleave'), ['Final counter: 1']);
+  assert.equal(await other.evaluate(() => window.__runs), 0);
+  assert.deepEqual(errors, []);
+  await otherContext.close();
+});
+
+test('a view event must be a named view with flat, simple data: anything else is refused and named', async () => {
+  const text = await v1File('interleave');
+  const refusals = await page.evaluate(async (text) => {
+    const { parseRun } = await import('./share.js');
+    const pg = window.playground;
+    const known = { scenarios: pg.scenarios, spanStates: pg.spanStates, maxParams: pg.limits.maxParams };
+    const good = parseRun(text, known);
+    const i = good.events.findIndex((e) => e.kind === 'view');
+    const withView = (change) => {
+      const events = good.events.map((e, j) => (j === i ? change({ ...e, data: { ...e.data } }) : e));
+      try {
+        parseRun(JSON.stringify({ ...good, events }), known);
+        return 'accepted';
+      } catch (error) {
+        return `${error.name}: ${error.message}`;
+      }
+    };
+    return {
+      index: i,
+      nested: withView((e) => ({ ...e, data: { ...e.data, more: { deep: 1 } } })),
+      proto: withView((e) => ({ ...e, data: JSON.parse('{"__proto__": {"polluted": 1}}') })),
+      noName: withView((e) => ({ ...e, view: 'Not A Name' })),
+      noText: withView((e) => ({ ...e, text: 7 })),
+      tooMany: withView((e) => ({ ...e, data: Object.fromEntries([...Array(17)].map((_, j) => [`f${j}`, j])) })),
+      fine: withView((e) => e),
+      v3: (() => {
+        try {
+          parseRun(JSON.stringify({ ...good, v: 3 }), known);
+          return 'accepted';
+        } catch (error) {
+          return error.message;
+        }
+      })(),
+      polluted: {}.polluted,
+    };
+  }, text);
+  const event = `ShareError: This recorded run is not valid: event ${refusals.index}`;
+  assert.equal(refusals.nested, `${event} has a data field "more" that is not a short text, number or yes/no.`);
+  assert.match(refusals.proto, new RegExp(`^${event} has a data field "__proto__"`));
+  assert.equal(refusals.noName, `${event} names no view.`);
+  assert.equal(refusals.noText, `${event} has a text that is not text.`);
+  assert.equal(refusals.tooMany, `${event} has 17 data fields.`);
+  assert.equal(refusals.fine, 'accepted');
+  assert.match(refusals.v3, /format 3\); this page reads formats 1 and 2\.$/);
+  assert.equal(refusals.polluted, undefined);
+});

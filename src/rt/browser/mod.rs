@@ -183,8 +183,7 @@ impl Sink for PostSink {
             EventKind::Line(_)
                 | EventKind::Note(_)
                 | EventKind::LaneEnd
-                | EventKind::Step { .. }
-                | EventKind::LockStep { .. }
+                | EventKind::View { urgent: true, .. }
                 | EventKind::Refused(_)
                 | EventKind::AwaitingInput
         );
@@ -217,7 +216,8 @@ pub fn flush_events() {
     }
 }
 
-/// An event as the JS API hands it out: `{ t, lane, kind, text?, state?, start?, label? }`.
+/// An event as the JS API hands it out: `{ t, lane, kind, text?, state?, start?, label?,
+/// view?, data? }`.
 pub fn event_to_js(event: &Event) -> JsValue {
     let mut fields: Vec<(&str, JsValue)> = vec![("t", event.t_ms.into()), ("lane", event.lane.as_str().into())];
     match &event.kind {
@@ -237,29 +237,15 @@ pub fn event_to_js(event: &Event) -> JsValue {
             ("x", (*x as f64).into()),
             ("value", (*value as f64).into()),
         ]),
-        EventKind::Step { step, op, register, counter, next } => fields.extend([
-            ("kind", "step".into()),
-            ("step", (*step).into()),
-            ("op", op.name().into()),
-            ("register", (*register as f64).into()),
-            ("counter", (*counter as f64).into()),
-            ("next", next.map_or("done", |n| n.name()).into()),
-        ]),
-        EventKind::LockStep { step, op, lock, outcome, next } => fields.extend([
-            ("kind", "lock-step".into()),
-            ("step", (*step).into()),
-            ("op", (*op).into()),
-            ("lock", (*lock).into()),
-            ("outcome", (*outcome).into()),
-            ("next", next.as_deref().unwrap_or("done").into()),
+        EventKind::View { view, data, text, .. } => fields.extend([
+            ("kind", "view".into()),
+            ("view", (*view).into()),
+            // Parsed from its JSON text: one call across the boundary, not one per field.
+            ("data", js_sys::JSON::parse(&data.text()).expect("the JSON writer writes JSON")),
+            ("text", text.as_str().into()),
         ]),
         EventKind::Refused(text) => fields.extend([("kind", "refused".into()), ("text", text.as_str().into())]),
         EventKind::AwaitingInput => fields.push(("kind", "awaiting-input".into())),
-        EventKind::Explored { schedule, counter } => fields.extend([
-            ("kind", "explored".into()),
-            ("schedule", schedule.as_str().into()),
-            ("counter", (*counter as f64).into()),
-        ]),
         EventKind::Span { state, start_ms, label } => fields.extend([
             ("kind", "span".into()),
             ("state", state.name().into()),

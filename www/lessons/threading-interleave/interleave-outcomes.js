@@ -1,9 +1,9 @@
 // threading-interleave's "Explore every order": each possible final counter, how many orders
 // end there, and one example order per outcome that opens in step mode. A live view (see
-// run-view.js): it counts the `explored` events as the real threads run each order, so a Stop
-// keeps what was explored so far.
-import { el } from '../dom.js';
-import { pageUrl } from '../url.js';
+// run-view.js): it counts the `explored` view events as the real threads run each order, so a
+// Stop keeps what was explored so far.
+import { el } from '../../dom.js';
+import { pageUrl } from '../../url.js';
 
 const n = (x) => Number(x).toLocaleString('en-US');
 
@@ -111,11 +111,12 @@ export function live(slot, { normalised, rerun }) {
 
   return {
     event(ev) {
-      if (ev.kind !== 'explored') return;
+      if (ev.kind !== 'view' || ev.view !== 'explored') return;
+      const { counter, schedule } = ev.data;
       explored += 1;
-      const c = classes.get(ev.counter);
+      const c = classes.get(counter);
       if (c) c.orders += 1;
-      else classes.set(ev.counter, { orders: 1, example: ev.schedule });
+      else classes.set(counter, { orders: 1, example: schedule });
       if (!drawQueued) {
         drawQueued = true;
         requestAnimationFrame(draw);
@@ -133,5 +134,3 @@ export function live(slot, { normalised, rerun }) {
     },
   };
 }
-
-export default function draw() {}

@@ -3,7 +3,7 @@
 // run ends; so a stopped sweep still shows what it measured).
 //   - the sweep: the share of runs that lost an update, against increments per thread;
 //   - the histogram: the final counters of the runs of one loop length.
-import { el, svg } from '../dom.js';
+import { el, svg } from '../../dom.js';
 
 const n = (x) => Number(x).toLocaleString('en-US');
 

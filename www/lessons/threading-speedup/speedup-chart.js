@@ -2,7 +2,7 @@
 // (`[{ workers, ms, speedup_x100, rayon_ms?, rayon_speedup_x100? }]`). The ideal is k up to the
 // cores the browser offers and flat after: more workers than cores only take turns. A
 // scenario names the views it has in its Rust metadata (`views: &["speedup-chart"]`).
-import { el, svg } from '../dom.js';
+import { el, svg } from '../../dom.js';
 
 const HEIGHT = 230;
 const PAD = { l: 40, r: 12, t: 12, b: 34 };

@@ -2,7 +2,7 @@
 // how each was lost, from the run's own stores. Every store was a swap that said what it
 // replaced, so the numbers are the run's books, not an estimate. The first wipes are shown as
 // the bytecode steps a learner knows: LOAD counter, other threads' STOREs, then the late STORE.
-import { el } from '../dom.js';
+import { el } from '../../dom.js';
 
 const n = (big) => Number(big).toLocaleString('en-US');
 const CAUGHT_SHOWN = 4;
