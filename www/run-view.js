@@ -174,6 +174,88 @@ function startViews(host, lesson, names, context, events) {
   };
 }
 
+/** Calls `draw()` at the next frame when asked (`redraw()`), once however often it was asked; `now()` draws at once. */
+function oncePerFrame(draw) {
+  let queued = false;
+  const now = () => {
+    queued = false;
+    draw();
+  };
+  return {
+    now,
+    redraw: () => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(now);
+    },
+  };
+}
+
+/**
+ * Every 100 ms while the run goes on: the program's time so far (`programMs(t)`; `shown.t0` is
+ * null until the program starts), the status when the run starts or stops waiting for the
+ * learner (the clock is stopped then), and the timeline redrawn. Returns the interval's id.
+ */
+function tickWhileRunning(parts, shown, clock, programMs, setState, redraw) {
+  let waitingShown = false;
+  return setInterval(() => {
+    if (shown.t0 !== null) parts.elapsed.textContent = formatMs(programMs(now()));
+    if (shown.t0 !== null && clock.waiting() !== waitingShown) {
+      waitingShown = clock.waiting();
+      setState('running', waitingShown ? 'Waiting for your step (the clock is stopped)' : 'Running…');
+    }
+    redraw();
+  }, 100);
+}
+
+/** The state, and its words, that a run's result ends with. */
+function endState(result) {
+  if (result.status === 'cancelled') return ['cancelled', 'Cancelled: the lines printed so far are kept'];
+  if (result.exitStatus)
+    return [
+      'error',
+      `The program ended with an exception (exit status ${result.exitStatus}): its traceback is in the output`,
+    ];
+  return ['done', 'Done'];
+}
+
+/**
+ * The run's time, once it has ended (`record`: its result or error, if that says it), and its
+ * end on the shared clock: the program's time and the learner's make the run's time there.
+ */
+function showElapsed(parts, shown, record) {
+  if (record?.elapsedMs === undefined) return;
+  parts.elapsed.textContent = formatMs(record.elapsedMs);
+  parts.elapsed.dataset.ms = String(record.elapsedMs);
+  if (shown.t0 !== null) shown.endT = shown.t0 + record.elapsedMs + (record.learnerMs ?? 0);
+}
+
+/**
+ * The views of the run (see startViews). Live views see the normalised parameters (numbers and
+ * lists, as the program gets them). A Python run has no parameters and no views: the source
+ * is its parameter. `send(value)`: an input for the running program.
+ */
+function viewsOfRun(pg, { scenario, params, parts, actions, action, python, events, send }) {
+  const normalised = python ? {} : pg.validate(scenario.id, params, action?.name ?? '').params;
+  return startViews(
+    parts.views,
+    scenario.id,
+    python ? [] : (action ?? scenario).views,
+    { ...actions, params, normalised, send },
+    events,
+  );
+}
+
+/** The drawing modules, once loaded (in `shown.modules`, and the timeline redrawn); resolves to the error if they could not be. */
+const drawingLoaded = (shown, redraw) =>
+  loadDrawing().then(
+    (m) => {
+      shown.modules = m;
+      redraw();
+    },
+    (error) => error,
+  );
+
 /**
  * Runs scenario `id` with `params` and shows it in `parts`. `setState(state, text)` is told of
  * every change; the promise settles with the run's result (or error) once it has been drawn.
@@ -186,62 +268,24 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
   clearParts(parts);
   // Runs take turns: until this one starts it waits for the one before it.
   setState('running', 'Queued: waiting for the run before it…');
-  let modules = null; // the drawing modules, once loaded
-  const loading = loadDrawing().then(
-    (m) => {
-      modules = m;
-      redraw();
-    },
-    (error) => error,
-  );
-  let t0 = null; // the program's start on the shared clock: line times count from it
-  let endT = null;
-  const events = [];
-  const lines = []; // [event, its element]: the replay dims the lines after its cursor
-  let drawQueued = false;
-  const drawNow = timelineDrawer(
-    parts,
-    events,
-    pg,
-    () => modules,
-    () => ({ t0, endT: endT ?? now() }),
-  );
-  const draw = () => {
-    drawQueued = false;
-    drawNow();
-  };
-  const redraw = () => {
-    if (!drawQueued) {
-      drawQueued = true;
-      requestAnimationFrame(draw);
-    }
-  };
+  // What is shown of the run: `t0`, the program's start on the shared clock (line times count
+  // from it), its end, its events, and its lines as [event, element] (the replay dims those
+  // after its cursor); `modules`: the drawing modules, once loaded.
+  const shown = { t0: null, endT: null, events: [], lines: [], modules: null };
+  const { events } = shown;
+  const range = () => ({ t0: shown.t0, endT: shown.endT ?? now() });
+  const frames = oncePerFrame(timelineDrawer(parts, events, pg, () => shown.modules, range));
+  const loading = drawingLoaded(shown, frames.redraw);
   // The clock counts the program's time: it stops while the run waits for the learner.
   const clock = liveClock();
-  const programMs = (t) => (t0 === null ? null : clock.programMs(t0, t));
-  let waitingShown = false;
-  const ticker = setInterval(() => {
-    if (t0 !== null) parts.elapsed.textContent = formatMs(programMs(now()));
-    if (t0 !== null && clock.waiting() !== waitingShown) {
-      waitingShown = clock.waiting();
-      setState('running', waitingShown ? 'Waiting for your step (the clock is stopped)' : 'Running…');
-    }
-    redraw();
-  }, 100);
-  // Live views see the normalised parameters (numbers and lists, as the program gets them).
-  // A Python run has no parameters and no views: the source is its parameter.
-  const normalised = python ? {} : pg.validate(scenario.id, params, action?.name ?? '').params;
+  const programMs = (t) => (shown.t0 === null ? null : clock.programMs(shown.t0, t));
+  const ticker = tickWhileRunning(parts, shown, clock, programMs, setState, frames.redraw);
   let run = null;
-  const views = startViews(
-    parts.views,
-    scenario.id,
-    python ? [] : (action ?? scenario).views,
-    { ...actions, params, normalised, send: (value) => run?.send(value) ?? false },
-    events,
-  );
+  const send = (value) => run?.send(value) ?? false;
+  const views = viewsOfRun(pg, { scenario, params, parts, actions, action, python, events, send });
   const callbacks = {
     onStart: (start) => {
-      t0 = start.t0;
+      shown.t0 = start.t0;
       setState('running', 'Running…');
     },
     onEvent: (ev) => {
@@ -249,55 +293,44 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
       clock.event(ev);
       views.event(ev);
       python?.onEvent(ev);
-      redraw();
-      showPrinted(parts, lines, ev, programMs(ev.t));
+      frames.redraw();
+      showPrinted(parts, shown.lines, ev, programMs(ev.t));
     },
   };
   run = python
     ? pg.runPython(python.source, { ...callbacks, onLoading: python.onLoading })
     : pg.run(scenario.id, params, { action: action?.name ?? '', ...callbacks });
-  const finish = (record) => {
-    clearInterval(ticker);
-    if (record?.elapsedMs !== undefined) {
-      parts.elapsed.textContent = formatMs(record.elapsedMs);
-      parts.elapsed.dataset.ms = String(record.elapsedMs);
-      // The program's time and the learner's make the run's time on the shared clock.
-      if (t0 !== null) endT = t0 + record.elapsedMs + (record.learnerMs ?? 0);
-    }
-    draw();
-    offerReplay(parts, pg, modules, { events, t0, endT, lines });
-  };
   // The end is shown once the drawing modules are there (long before, as a rule), so a
   // finished run always has its timeline and replay; if they cannot load, the notes say so.
-  const drawn = async () => {
+  const drawingReady = async () => {
     const failure = await loading;
     if (failure) noDrawing(parts, failure);
   };
+  const finish = (record) => {
+    clearInterval(ticker);
+    showElapsed(parts, shown, record);
+    frames.now();
+    offerReplay(parts, pg, shown.modules, shown);
+  };
   const done = run.done.then(
     async (result) => {
-      await drawn();
-      if (result.status === 'cancelled') setState('cancelled', 'Cancelled: the lines printed so far are kept');
-      else if (result.exitStatus)
-        setState(
-          'error',
-          `The program ended with an exception (exit status ${result.exitStatus}): its traceback is in the output`,
-        );
-      else setState('done', 'Done');
+      await drawingReady();
+      setState(...endState(result));
       finish(result);
       // Also after a Stop: a view drawn from events shows what was measured until then.
       await views.finish(result.value, { ...actions, events, params });
-      return { result, events, t0, endT };
+      return { result, events, t0: shown.t0, endT: shown.endT };
     },
     async (error) => {
-      await drawn();
+      await drawingReady();
       setState('error', `Error: ${error.message}`);
       addLine(parts.notes, { lane: 'error', text: `Error: ${error.message}` }, programMs(now()), 'note error');
       finish(error);
       await views.finish(undefined, { ...actions, events, params }, { failed: true });
-      return { error, events, t0, endT };
+      return { error, events, t0: shown.t0, endT: shown.endT };
     },
   );
-  return { cancel: () => run.cancel(), done, redraw };
+  return { cancel: () => run.cancel(), done, redraw: frames.redraw };
 }
 
 /**
