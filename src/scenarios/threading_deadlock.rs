@@ -41,6 +41,7 @@ use super::{Action, Scenario, TestParams};
 use crate::json::Json;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::input::{self, Inputs};
+use crate::rt::thread::JoinHandle;
 use crate::rt::{Ctx, EventKind, RtError, SpanState, clock, current_lane};
 use crate::value::{Value, decimal};
 
@@ -433,25 +434,7 @@ pub async fn step_mode(ctx: &Ctx, params: &Params, inputs: &mut Inputs) -> Resul
     locks.record.lock().unwrap().steps = Some(Steps::default());
     let order_b = if ordered { ("lock1", "lock2") } else { ("lock2", "lock1") };
     let orders = [("lock1", "lock2"), order_b];
-    let mut handles = Vec::new();
-    for (name, (first, second)) in THREADS.into_iter().zip(orders) {
-        let spawned = {
-            let locks = locks.clone();
-            // py: threads = [threading.Thread(target=a), threading.Thread(target=b)]
-            ctx.spawn_thread(name, move |ctx| {
-                let outcome = take_both_stepping(ctx, &locks, first, second);
-                locks.finish();
-                outcome
-            })
-        };
-        match spawned {
-            Ok(handle) => handles.push(handle),
-            Err(e) => {
-                stop(&locks, "the run could not start its threads");
-                return Err(e);
-            }
-        }
-    }
+    let handles = spawn_stepping_threads(ctx, &locks, orders)?;
     ctx.note(format!(
         "Thread-A and Thread-B are real threads, each parked before its first step. Thread-A: {}. Thread-B: {}. Grant them steps.",
         plan(orders[0].0, orders[0].1).map(step_name).join(", "),
@@ -483,17 +466,7 @@ pub async fn step_mode(ctx: &Ctx, params: &Params, inputs: &mut Inputs) -> Resul
         };
         step += 1;
         schedule.push(if thread == 0 { 'A' } else { 'B' });
-        for (lane, op, lock, outcome) in locks.grant(THREADS[thread], &THREADS) {
-            // A thread that is now waiting has not finished its step: it takes the lock later.
-            if outcome != "waiting" {
-                *taken.get_mut(lane.as_str()).unwrap() += 1;
-            }
-            let i = THREADS.iter().position(|t| *t == lane).unwrap();
-            let [first, second] = [orders[i].0, orders[i].1];
-            let next = plan(first, second).get(taken[lane.as_str()]).map(|&s| step_name(s));
-            let next = if outcome == "waiting" { Some(format!("acquire {lock}")) } else { next };
-            ctx.emit_on(&lane, lock_step_event(LockStep { step, lane: &lane, op, lock, outcome, next }));
-        }
+        grant_step(ctx, &locks, THREADS[thread], step, &mut taken, &orders);
         let record = locks.record.lock().unwrap();
         if let Some(cycle) = Locks::cycle(&record) {
             drop(record);
@@ -520,6 +493,57 @@ pub async fn step_mode(ctx: &Ctx, params: &Params, inputs: &mut Inputs) -> Resul
         });
     }
     Ok(Value::Dict(vec![("schedule".into(), Value::Str(schedule))]))
+}
+
+/// Thread-A and Thread-B, each taking its two locks in its `orders` one step at a time.
+fn spawn_stepping_threads(
+    ctx: &Ctx,
+    locks: &Arc<Locks>,
+    orders: [(&'static str, &'static str); 2],
+) -> Result<Vec<JoinHandle<Result<(), String>>>, RtError> {
+    let mut handles = Vec::new();
+    for (name, (first, second)) in THREADS.into_iter().zip(orders) {
+        let spawned = {
+            let locks = locks.clone();
+            // py: threads = [threading.Thread(target=a), threading.Thread(target=b)]
+            ctx.spawn_thread(name, move |ctx| {
+                let outcome = take_both_stepping(ctx, &locks, first, second);
+                locks.finish();
+                outcome
+            })
+        };
+        match spawned {
+            Ok(handle) => handles.push(handle),
+            Err(e) => {
+                stop(locks, "the run could not start its threads");
+                return Err(e);
+            }
+        }
+    }
+    Ok(handles)
+}
+
+/// Grants `thread` its next step (numbered `step`) and shows what came of it: its own step,
+/// and a waiting thread's that took the lock this step freed.
+fn grant_step(
+    ctx: &Ctx,
+    locks: &Locks,
+    thread: &str,
+    step: u32,
+    taken: &mut HashMap<&str, usize>,
+    orders: &[(&'static str, &'static str); 2],
+) {
+    for (lane, op, lock, outcome) in locks.grant(thread, &THREADS) {
+        // A thread that is now waiting has not finished its step: it takes the lock later.
+        if outcome != "waiting" {
+            *taken.get_mut(lane.as_str()).unwrap() += 1;
+        }
+        let i = THREADS.iter().position(|t| *t == lane).unwrap();
+        let [first, second] = [orders[i].0, orders[i].1];
+        let next = plan(first, second).get(taken[lane.as_str()]).map(|&s| step_name(s));
+        let next = if outcome == "waiting" { Some(format!("acquire {lock}")) } else { next };
+        ctx.emit_on(&lane, lock_step_event(LockStep { step, lane: &lane, op, lock, outcome, next }));
+    }
 }
 
 /// Ends a step-mode run: waiting and parked threads give up with `why` and end.
