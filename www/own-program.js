@@ -1,3 +1,4 @@
+// @ts-check
 // The learner's own program: the one section of the page that is not a scenario of the Rust
 // registry (pg.scenarios, which pg.run runs). It is Python only: a starter in the Python
 // mode's editor, run on RustPython like a seed section's Python. Its description has the shape
@@ -54,6 +55,9 @@ export const OWN_PROGRAM = Object.freeze({
 /**
  * The sections a page shows, in order: the registry's scenarios with the learner's own program
  * after the seed's programs, before the lessons beyond the seed.
+ * @template {{ fromSeed: boolean }} S
+ * @param {S[]} scenarios
+ * @returns {(S | typeof OWN_PROGRAM)[]}
  */
 export function pageScenarios(scenarios) {
   const afterSeed = scenarios.findLastIndex((s) => s.fromSeed) + 1;

@@ -1,3 +1,4 @@
+// @ts-check
 // The Concurrency Playground's JS API, used by the page itself and by course sites:
 //
 //   import { load } from './playground.js';
@@ -32,11 +33,82 @@ import { canPostSharedMemory } from './shared-memory.js';
 
 const { T } = msg;
 
+/**
+ * @typedef {import('./protocol.js').PlaygroundEvent} PlaygroundEvent
+ * @typedef {import('./protocol.js').Pairs} Pairs
+ * @typedef {import('./start.js').PlaygroundWorker} PlaygroundWorker
+ * @typedef {import('./start.js').Started} Started
+ */
+
+/**
+ * A parameter as `pg.scenarios` describes it (Rust's catalogue); `minItems` and `maxItems` only
+ * for a list.
+ * @typedef {{
+ *   kind: 'int' | 'list' | 'bool', default: string, min: number, max: number, list: boolean,
+ *   minItems?: number, maxItems?: number, label: string, range: string,
+ * }} ParamSpec
+ * @typedef {{
+ *   name: string, label: string, description: string, params: Record<string, ParamSpec>, views: string[],
+ * }} ScenarioAction something a section offers beside Run (threading-lock's 'repeat')
+ * @typedef {{
+ *   id: string, title: string, seedSection: string, fromSeed: boolean, params: Record<string, ParamSpec>,
+ *   views: string[], actions: ScenarioAction[], needsSharedMemory: boolean, needsRayon: boolean,
+ *   predict: boolean, rustFile: string, moreRustFiles: string[], notice: string, python: string,
+ *   testParams: { light: Record<string, string>, busy: Record<string, string> },
+ * }} Scenario one of `pg.scenarios`
+ * @typedef {{ name: string, label: string, overlay: boolean }} SpanState
+ */
+
+/**
+ * What the validator made of a run's parameters: normalised, as text again (`pairs`, what a
+ * run is sent), and the thread workers the run needs; a measurement's says which module.
+ * @typedef {{
+ *   params: Record<string, number | number[] | boolean>, pairs: Pairs, threadsNeeded: number, needsRayon?: boolean,
+ * }} Checked
+ * @typedef {{ param: string, message: string }} ParamProblem
+ */
+
+/**
+ * How a run ended, before its time is split (`programTime`).
+ * @typedef {{ status: 'done', value: unknown, repr?: string, elapsedMs: number }
+ *   | { status: 'cancelled', value: undefined, elapsedMs: number }
+ *   | { status: 'error', message: string, elapsedMs: number }} Outcome
+ */
+
+/**
+ * What a run's `done` resolves to (a Python run's has `exitStatus` too); a RunError carries the
+ * same fields.
+ * @typedef {{
+ *   status: 'done' | 'cancelled', lines: string[], events: PlaygroundEvent[], t0: number | null,
+ *   elapsedMs: number, learnerMs?: number, value?: unknown, repr?: string, exitStatus?: number,
+ * }} RunResult
+ * @typedef {(text: string, event: PlaygroundEvent) => void} OnLine
+ * @typedef {(event: PlaygroundEvent) => void} OnEvent
+ * @typedef {(start: { t0: number }) => void} OnStart
+ * @typedef {{ action?: string, onLine?: OnLine, onEvent?: OnEvent, onStart?: OnStart, timeoutMs?: number }} RunOptions
+ * @typedef {{ done: Promise<RunResult>, cancel: () => void, send: (value: unknown) => boolean, runId?: number }} Run
+ * @typedef {{ done: Promise<RunResult>, cancel: () => void }} PythonRun
+ */
+
+/**
+ * A run from its call to its end, queued or running.
+ * @typedef {{
+ *   runId: number, id: string, kind: WorldKind, action: string, checked: Checked, bench: string | undefined,
+ *   onLine: OnLine, onEvent: OnEvent, onStart: OnStart, timeoutMs: number,
+ *   watchdog: number | null, lines: string[], events: PlaygroundEvent[], t0: number | null,
+ *   state: 'queued' | 'starting' | 'running' | 'settled', settle: (outcome: Outcome) => void, inputs: string[],
+ * }} RunRecord
+ * @typedef {'main' | 'rayon'} WorldKind the module a world runs
+ * @typedef {(worker: PlaygroundWorker, data: msg.Message) => void} OnWorkerMessage
+ */
+
 const now = () => performance.timeOrigin + performance.now();
 
 /**
  * A run's outcome with its time split: `elapsedMs` the program's own, `learnerMs` the time it
  * waited for the learner (step modes; a wait still open when the run ends counts to its end).
+ * @param {PlaygroundEvent[]} events
+ * @param {Outcome} outcome
  */
 function programTime(events, outcome) {
   if (outcome.elapsedMs === undefined) return outcome;
@@ -46,6 +118,7 @@ function programTime(events, outcome) {
 
 /** A rejected parameter: `errors` lists `{ param, message }`, one per bad parameter. */
 export class ParamError extends Error {
+  /** @param {ParamProblem[]} errors */
   constructor(errors) {
     super(errors.map((e) => e.message).join('; '));
     this.name = 'ParamError';
@@ -55,6 +128,10 @@ export class ParamError extends Error {
 
 /** A run that ended in an error; `lines` and `events` hold what it printed until then. */
 export class RunError extends Error {
+  /**
+   * @param {string} message
+   * @param {{ lines?: string[], events?: PlaygroundEvent[], elapsedMs?: number, [field: string]: unknown }} record
+   */
   constructor(message, record) {
     super(message);
     this.name = 'RunError';
@@ -65,6 +142,7 @@ export class RunError extends Error {
 /**
  * Loads the module, starts the workers, and reports what this browser can do (`capabilities`);
  * resolves once the workers are up. Its options are prepare()'s.
+ * @param {PrepareOptions} [options]
  */
 export async function load(options = {}) {
   const playground = await prepare(options);
@@ -82,6 +160,9 @@ export async function load(options = {}) {
  * limit for one run (a run can also set its own: `pg.run(id, params, { timeoutMs })`); a run
  * past it is stopped with a message. `rayonUrl` is the folder of the module built with rayon,
  * loaded only when a rayon lesson first runs.
+ * @typedef {{ wasmUrl?: URL | string, rayonUrl?: URL | string, runTimeoutMs?: number, started?: Started }} PrepareOptions
+ * @param {PrepareOptions} [options]
+ * @returns {Promise<PlaygroundApi>}
  */
 export async function prepare({
   wasmUrl = mainWasmUrl(),
@@ -91,6 +172,7 @@ export async function prepare({
 } = {}) {
   const { main } = started;
   let world;
+  /** @type {PlaygroundApi} */
   let playground;
   try {
     const module = await started.module;
@@ -100,7 +182,7 @@ export async function prepare({
     world.ready.catch(() => {}); // pg.ready reports it; until then it is not an unhandled rejection
     // The page's own instance: it validates and describes, and never shares its memory.
     await initGlue({ module_or_path: module });
-    playground = new Playground(glue, module, world, runTimeoutMs, rayonUrl);
+    playground = /** @type {PlaygroundApi} */ (new Playground(glue, module, world, runTimeoutMs, rayonUrl)); // ready: below
   } catch (error) {
     main.terminate();
     world?.terminate();
@@ -130,7 +212,10 @@ function pageCapabilities() {
   };
 }
 
-/** The one wording of why threads cannot run here: the page, the embed and the API use it. */
+/**
+ * The one wording of why threads cannot run here: the page, the embed and the API use it.
+ * @param {boolean} isolated
+ */
 function noSharedMemoryBecause(isolated) {
   return isolated
     ? 'this browser does not let a page share memory with its workers, although the page is cross-origin isolated ' +
@@ -140,18 +225,32 @@ function noSharedMemoryBecause(isolated) {
         'Chromium supports)';
 }
 
-/** Calls a Rust validator; what it rejects with (`[{ param, message }]`) becomes a ParamError. */
+/**
+ * Calls a Rust validator; what it rejects with (`[{ param, message }]`) becomes a ParamError.
+ * @param {() => Checked} validate
+ */
 function checked(validate) {
   try {
     return validate();
   } catch (errors) {
     throw new ParamError(
-      Array.isArray(errors) ? errors : [{ param: 'params', message: String(errors?.message ?? errors) }],
+      Array.isArray(errors)
+        ? errors
+        : [
+            {
+              param: 'params',
+              message: String(/** @type {{ message?: unknown } | null | undefined} */ (errors)?.message ?? errors),
+            },
+          ],
     );
   }
 }
 
-/** Values as text, the one form the Rust validator takes from the page, URLs and the API. */
+/**
+ * Values as text, the one form the Rust validator takes from the page, URLs and the API.
+ * @param {unknown} params
+ * @returns {Pairs}
+ */
 function toPairs(params) {
   if (params === undefined || params === null) return [];
   if (typeof params !== 'object' || Array.isArray(params)) {
@@ -166,29 +265,53 @@ function toPairs(params) {
   });
 }
 
+/**
+ * The playground prepare() and load() resolve to: a Playground with `ready`, which resolves once
+ * its workers are up.
+ * @typedef {Playground & { ready: Promise<void> }} PlaygroundApi
+ */
+
 class Playground {
+  /** @type {typeof glue} */
   #glue;
   // The worlds runs execute in, by the module they run: 'main' (every scenario but the rayon
   // lessons, started at load) and 'rayon' (started when a rayon lesson first runs).
-  #worlds = {};
-  #rayon; // { url, module: Promise<WebAssembly.Module> | null }
+  /** @type {{ main: World, rayon?: World }} */
+  #worlds = /** @type {{ main: World }} */ ({});
+  /** @type {{ url: URL | string, module: Promise<WebAssembly.Module> | null }} */
+  #rayon;
+  /** @type {Promise<unknown>} */
   #queue = Promise.resolve();
+  /** @type {Map<string, RunRecord>} */
   #active = new Map(); // scenario id -> run record, queued or running
+  /** @type {RunRecord | null} */
   #current = null; // the run the world is executing
   #nextRunId = 1;
+  /** @type {ProcessWorkers} */
   #processes;
+  /** @type {WeakSet<PlaygroundWorker>} */
   #panickedThreads = new WeakSet(); // thread workers that died of a panic their join reports
 
+  /** @type {number} */
   #runTimeoutMs;
 
-  /** `world`: the main module's, already started (by prepare()). */
+  /**
+   * `world`: the main module's, already started (by prepare()).
+   * @param {typeof glue} glue
+   * @param {WebAssembly.Module} module
+   * @param {World} world
+   * @param {number} runTimeoutMs
+   * @param {URL | string} rayonUrl
+   */
   constructor(glue, module, world, runTimeoutMs, rayonUrl) {
     this.#glue = glue;
     this.#rayon = { url: rayonUrl, module: null };
     this.#runTimeoutMs = runTimeoutMs;
     this.capabilities = pageCapabilities();
+    /** @type {Scenario[]} */
     this.scenarios = JSON.parse(glue.scenarios()); // one text, not a call per field
     /** `[{ name, label, overlay }]`: the states a lane's time is drawn in (Rust's SpanState). */
+    /** @type {SpanState[]} */
     this.spanStates = glue.span_states();
     /** `{ maxParams }`: the validator's limits, for the page's URLs and recorded runs. */
     this.limits = { maxParams: glue.max_params() };
@@ -197,7 +320,7 @@ class Playground {
     this.#worlds.main = world;
   }
 
-  /** The world of the main module (the one started at load). */
+  /** The world of the main module (the one started at load). @returns {World} */
   get world() {
     return this.#worlds.main;
   }
@@ -217,7 +340,7 @@ class Playground {
    */
   async startupFigures() {
     await this.world.ready;
-    const time = async (fn) => {
+    const time = async (/** @type {() => Promise<unknown>} */ fn) => {
       const t = performance.now();
       await fn();
       return performance.now() - t;
@@ -246,6 +369,10 @@ class Playground {
   /**
    * The normalised parameters, or a ParamError naming every bad one. `action` names one of the
    * scenario's `actions` (e.g. threading-lock's 'repeat'), whose parameters are its own.
+   * @param {string} id
+   * @param {unknown} [params]
+   * @param {string} [action]
+   * @returns {Checked}
    */
   validate(id, params, action = '') {
     return checked(() => this.#glue.validate(id, String(action), toPairs(params)));
@@ -254,6 +381,10 @@ class Playground {
   /**
    * Starts scenario `id` (or its action `action`); returns `{ done, cancel }`. Runs never mix:
    * they queue.
+   * @param {string} id
+   * @param {unknown} [params]
+   * @param {RunOptions} [options]
+   * @returns {Run}
    */
   run(
     id,
@@ -266,7 +397,7 @@ class Playground {
     } catch (error) {
       return { done: Promise.reject(error), cancel() {}, send: () => false };
     }
-    const scenario = this.scenarios.find((s) => s.id === id);
+    const scenario = /** @type {Scenario} */ (this.scenarios.find((s) => s.id === id)); // validated
     if (scenario.needsSharedMemory && !this.capabilities.sharedMemory) {
       const error = new RunError(
         `${id} needs threads on shared memory, and ${this.capabilities.sharedMemoryMissing}.`,
@@ -287,6 +418,9 @@ class Playground {
    * first call, `onLoading(loaded, total)` following the download, and kept for the next.
    * Returns `{ done, cancel }`; `done` gives `{ status, lines, events, elapsedMs, t0 }` like a
    * scenario's run (status 'done' or 'cancelled'; `exitStatus`: the program's exit status).
+   * @param {string} source
+   * @param {{ onLine?: OnLine, onEvent?: OnEvent, onStart?: OnStart, onLoading?: OnLoading }} [options]
+   * @returns {PythonRun}
    */
   runPython(source, { onLine = () => {}, onEvent = () => {}, onStart = () => {}, onLoading = () => {} } = {}) {
     if (typeof source !== 'string') {
@@ -312,9 +446,12 @@ class Playground {
       };
     }
     let cancelled = false;
+    /** @type {PythonRun | null} */
     let running = null;
+    /** @type {() => void} */
     let stopWaiting;
     // Stop while the interpreter still downloads ends the run at once; the download goes on for the next.
+    /** @type {Promise<RunResult>} */
     const stopped = new Promise((resolve) => {
       stopWaiting = () => resolve({ status: 'cancelled', lines: [], events: [], elapsedMs: 0, t0: null });
     });
@@ -324,11 +461,11 @@ class Playground {
         onStart,
         onEvent: (ev) => {
           onEvent(ev);
-          if (ev.kind === 'line') onLine(ev.text, ev);
+          if (ev.kind === 'line') onLine(/** @type {string} */ (ev.text), ev);
         },
       });
       // A failure ends as a scenario's does: a RunError with what it printed until then.
-      return running.done.catch((error) => {
+      return running.done.catch((/** @type {Error & { result?: RunResult }} */ error) => {
         throw error.result ? new RunError(error.message, error.result) : error;
       });
     });
@@ -343,15 +480,23 @@ class Playground {
     };
   }
 
+  /**
+   * @typedef {typeof import('./python/run.js') & { module: WebAssembly.Module }} PythonRuntime
+   * @typedef {(loaded: number, total: number) => void} OnLoading
+   * @type {Promise<PythonRuntime> | null}
+   */
   #pythonLoading = null;
   /**
    * The Python runtime and the compiled interpreter, loaded once (again after a failure). By
    * URL, not by a path a bundler follows: the site serves them, the npm package has neither
    * (its consumers' bundlers would split the runtime from its workers), and says so.
+   * @param {OnLoading} onLoading
    */
   #python(onLoading) {
     const runtime = new URL('./python/run.js', import.meta.url).href;
-    this.#pythonLoading ??= import(/* @vite-ignore */ /* webpackIgnore: true */ runtime)
+    this.#pythonLoading ??= /** @type {Promise<typeof import('./python/run.js')>} */ (
+      import(/* @vite-ignore */ /* webpackIgnore: true */ runtime)
+    )
       .catch((error) => {
         throw new Error(
           `The Python mode is not part of this build of the playground (${error.message}); the hosted site has it.`,
@@ -372,6 +517,8 @@ class Playground {
    * main worker like a scenario and queued with the runs: `await pg.bench('sum', { n: 1e8 })`
    * gives ms. Its arguments are checked like parameters (a ParamError names a bad one). Only a
    * module built with the `drills` feature has them (the tests' and the bench's).
+   * @param {string} name
+   * @param {unknown} [args]
    */
   bench(name, args = {}) {
     let verdict;
@@ -392,9 +539,18 @@ class Playground {
     return done.then((r) => r.value);
   }
 
+  /**
+   * @param {{
+   *   id: string, action?: string, checked: Checked, onLine: OnLine, onEvent: OnEvent, onStart: OnStart,
+   *   bench?: string, timeoutMs?: number,
+   * }} run
+   * @returns {Run}
+   */
   #enqueue({ id, action = '', checked, onLine, onEvent, onStart, bench, timeoutMs = this.#runTimeoutMs }) {
     // Which module runs it: the rayon lessons run in a world of the module built with rayon.
+    /** @type {WorldKind} */
     const kind = (bench ? checked.needsRayon : this.scenarios.find((s) => s.id === id)?.needsRayon) ? 'rayon' : 'main';
+    /** @type {RunRecord} */
     const record = {
       runId: this.#nextRunId++,
       id,
@@ -411,20 +567,22 @@ class Playground {
       events: [],
       t0: null,
       state: 'queued',
-      settle: null,
+      settle: /** @type {RunRecord['settle']} */ (/** @type {unknown} */ (null)), // set just below
+
       inputs: [], // sent before the run started: posted right after it starts
     };
     this.#active.set(id, record);
+    /** @type {Promise<RunResult>} */
     const done = new Promise((resolve, reject) => {
       record.settle = (outcome) => {
         if (record.state === 'settled') return;
         record.state = 'settled';
-        clearTimeout(record.watchdog);
+        clearTimeout(/** @type {number} */ (record.watchdog));
         this.#active.delete(id);
         if (this.#current === record) {
           this.#current = null;
           this.#processes.endAll(); // a finished program leaves no child process behind
-          if (this.#worlds[record.kind]?.lostThreads > 0) this.#resetWorld(record.kind);
+          if (/** @type {number} */ (this.#worlds[record.kind]?.lostThreads) > 0) this.#resetWorld(record.kind);
         }
         const result = {
           lines: record.lines,
@@ -433,7 +591,7 @@ class Playground {
           ...programTime(record.events, outcome),
         };
         if (outcome.status === 'error') reject(new RunError(outcome.message, result));
-        else resolve(result);
+        else resolve(/** @type {RunResult} */ (result));
       };
     });
     const turn = this.#queue.then(() => this.#start(record));
@@ -451,23 +609,26 @@ class Playground {
    * grants that thread a step, `free` releases them all). The program judges it and says why
    * it refuses one (a `refused` event). Inputs sent while the run waits its turn go once it
    * starts. Returns false once the run has ended.
+   * @param {RunRecord} record
+   * @param {unknown} value
    */
   #send(record, value) {
     if (record.state === 'settled') return false;
     const text = String(value).slice(0, 200); // nothing longer is a step; the program quotes it back
-    if (record.state === 'running') this.#worlds[record.kind].main.postMessage(msg.input(record.runId, text));
+    if (record.state === 'running') this.#world(record.kind).main.postMessage(msg.input(record.runId, text));
     else record.inputs.push(text);
     return true;
   }
 
+  /** @param {RunRecord} record */
   async #start(record) {
     if (record.state !== 'queued') return; // cancelled while it waited its turn
     record.state = 'starting';
     try {
       await this.#readyWorld(record.kind);
-      await this.#worlds[record.kind].ensureThreads(record.checked.threadsNeeded);
+      await this.#world(record.kind).ensureThreads(record.checked.threadsNeeded);
     } catch (error) {
-      this.#fail(record, `could not start the workers: ${error.message}`);
+      this.#fail(record, `could not start the workers: ${/** @type {Error} */ (error).message}`);
       return;
     }
     if (record.state !== 'starting') return;
@@ -488,13 +649,14 @@ class Playground {
       runId,
       checked: { pairs },
     } = record;
-    const world = this.#worlds[record.kind];
+    const world = this.#world(record.kind);
     world.main.postMessage(
       record.bench ? msg.bench(runId, record.bench, pairs) : msg.run(runId, record.id, pairs, record.action),
     );
     for (const text of record.inputs.splice(0)) world.main.postMessage(msg.input(runId, text));
   }
 
+  /** @param {RunRecord} record */
   #cancel(record) {
     if (record.state === 'settled') return;
     const wasRunning = this.#current === record;
@@ -503,18 +665,29 @@ class Playground {
     if (wasRunning && world && this.#worlds[record.kind] === world) this.#resetWorld(record.kind);
   }
 
+  /** @param {RunRecord} record @param {string} message */
   #fail(record, message) {
     const world = this.#worlds[record.kind];
     record.settle({ status: 'error', message, elapsedMs: record.t0 ? now() - record.t0 : 0 });
     if (world && this.#worlds[record.kind] === world) this.#resetWorld(record.kind); // unless settling replaced it
   }
 
+  /**
+   * The world of `kind`, where it must exist: the main one always does, the rayon one from its
+   * first run on (#readyWorld starts it).
+   * @param {WorldKind} kind
+   */
+  #world(kind) {
+    return /** @type {World} */ (this.#worlds[kind]);
+  }
+
   // A cancelled or failed run may leave a thread holding a lock in the shared memory. Rather
   // than repair that memory, end every worker of the run and start a fresh world.
+  /** @param {WorldKind} kind */
   #resetWorld(kind) {
-    this.#worlds[kind].terminate();
+    this.#world(kind).terminate();
     this.#processes.endAll();
-    this.#worlds[kind] = this.#newWorld(kind, this.#worlds[kind].module);
+    this.#worlds[kind] = this.#newWorld(kind, this.#world(kind).module);
   }
 
   // The world is started ahead of the run that uses it (at load, or right after a reset; the
@@ -522,6 +695,7 @@ class Playground {
   // that was briefly unavailable), this run should not inherit that failure: start one fresh
   // world and report only if that fails too. Nor should it inherit a world that lost a thread
   // worker since its last run ended.
+  /** @param {WorldKind} kind */
   async #readyWorld(kind) {
     if (!this.#worlds[kind]) this.#worlds[kind] = this.#newWorld(kind, await this.#rayonModule());
     if (this.#worlds[kind].lostThreads > 0) this.#resetWorld(kind); // a thread died after its run ended
@@ -534,6 +708,11 @@ class Playground {
     }
   }
 
+  /**
+   * @param {WorldKind} kind
+   * @param {WebAssembly.Module} module
+   * @param {PlaygroundWorker} [main]
+   */
   #newWorld(kind, module, main = startWorker(`main worker${kind === 'main' ? '' : ` (${kind})`}`)) {
     const glue = kind === 'main' ? null : new URL('concurrency_playground.js', this.#rayon.url).href;
     return new World(module, glue, this.capabilities.sharedMemory, main, (worker, data) =>
@@ -541,29 +720,41 @@ class Playground {
     );
   }
 
-  /** The world whose main worker or thread worker `worker` is. */
+  /**
+   * The world whose main worker or thread worker `worker` is.
+   * @param {PlaygroundWorker} worker
+   */
   #worldOf(worker) {
     return Object.values(this.#worlds).find((w) => w && (w.main === worker || w.threads.includes(worker)));
   }
 
   // The main worker counts its world's dead thread workers and says so at each run's end:
   // the thread workers' own messages may reach the page after that.
+  /**
+   * @param {PlaygroundWorker} worker
+   * @param {{ lostThreads?: number }} data
+   */
   #noteLostThreads(worker, data) {
     const world = this.#worldOf(worker);
     if (world?.main === worker) world.lostThreads = Math.max(world.lostThreads, data.lostThreads ?? 0);
   }
 
-  /** The record of the run the world executes, if `runId` is its id (else a late message). */
+  /**
+   * The record of the run the world executes, if `runId` is its id (else a late message).
+   * @param {number} runId
+   */
   #running(runId) {
     const record = this.#current;
     return record && record.runId === runId ? record : null;
   }
 
+  /** @type {OnWorkerMessage} */
   #onMessage(worker, data) {
     msg.dispatch(this.#handlers, data, worker);
   }
 
   // One handler per message a worker sends the page (see protocol.js).
+  /** @type {msg.Handlers<[PlaygroundWorker]>} */
   #handlers = {
     [T.EVENTS]: ({ runId, events }) => {
       const record = this.#running(runId);
@@ -572,8 +763,9 @@ class Playground {
         record.events.push(event);
         record.onEvent(event);
         if (event.kind === 'line') {
-          record.lines.push(event.text);
-          record.onLine(event.text, event);
+          const text = /** @type {string} */ (event.text); // a line has its text
+          record.lines.push(text);
+          record.onLine(text, event);
         }
       }
     },
@@ -625,7 +817,7 @@ class Playground {
           else worker.postMessage(msg.processStarted(reqId, { procId, pid, port }), [port]);
         },
         (error) => {
-          if (current()) worker.postMessage(msg.processStarted(reqId, { error: error.message }));
+          if (current()) worker.postMessage(msg.processStarted(reqId, { error: /** @type {Error} */ (error).message }));
         },
       );
     },
@@ -639,18 +831,30 @@ class Playground {
 
 /** A run's world: the main worker (the program's main thread) and its thread workers. */
 class World {
-  /** `glue`: the URL of the module's JS glue, if not the main module's. */
+  /**
+   * `glue`: the URL of the module's JS glue, if not the main module's.
+   * @param {WebAssembly.Module} module
+   * @param {string | null} glue
+   * @param {boolean} sharedMemory
+   * @param {PlaygroundWorker} main
+   * @param {OnWorkerMessage} onMessage
+   */
   constructor(module, glue, sharedMemory, main, onMessage) {
     this.module = module;
     this.glue = glue;
     this.onMessage = onMessage;
+    /** @type {PlaygroundWorker[]} */
     this.threads = [];
     this.lostThreads = 0; // thread workers that died (of a panic) while the world ran
+    /** @type {Promise<unknown>} */
     this.threadsReady = Promise.resolve();
     this.main = this.#listen(main, 'main worker');
+    /** @type {Promise<void>} */
     this.ready = new Promise((resolve, reject) => {
       this.main.addEventListener('message', ({ data }) => {
         if (data.type === T.MAIN_READY) {
+          /** The world's shared memory once its main worker is ready (null where none can be posted). */
+          /** @type {WebAssembly.Memory | null} */
           this.memory = sharedMemory ? data.memory : null;
           resolve();
         } else if (data.type === T.WORKER_FAILED) reject(new Error(data.message));
@@ -661,10 +865,15 @@ class World {
     this.main.postMessage(msg.startMain(module, glue));
   }
 
+  /** @param {string} name */
   #spawn(name) {
     return this.#listen(startWorker(name), name);
   }
 
+  /**
+   * @param {PlaygroundWorker} worker
+   * @param {string} name
+   */
   #listen(worker, name) {
     worker.addEventListener('message', ({ data }) => this.onMessage(worker, data));
     worker.addEventListener('error', (e) => {
@@ -674,11 +883,15 @@ class World {
     return worker;
   }
 
-  /** Starts thread workers until `count` exist, and waits until each waits for a job. */
+  /**
+   * Starts thread workers until `count` exist, and waits until each waits for a job.
+   * @param {number} count
+   */
   ensureThreads(count) {
     if (count > 0 && !this.memory) {
       return Promise.reject(new Error('threads need shared memory, which this page does not have'));
     }
+    /** @type {Promise<void>[]} */
     const starting = [];
     while (this.threads.length < count) {
       const index = this.threads.length + 1;
@@ -690,7 +903,10 @@ class World {
           worker.addEventListener('error', (e) => reject(new Error(e.message || `thread worker ${index} failed`)));
         }),
       );
-      worker.postMessage(msg.startThread(this.module, this.memory, index, this.glue));
+      // `this.memory` is there: threads are not started without it (above).
+      worker.postMessage(
+        msg.startThread(this.module, /** @type {WebAssembly.Memory} */ (this.memory), index, this.glue),
+      );
     }
     this.threadsReady = Promise.all([this.threadsReady, ...starting]);
     return this.threadsReady;
@@ -715,13 +931,28 @@ const MAX_SPARE_PROCESSES = 4;
  * process survives. A process of a cancelled or failed run is terminated instead.
  */
 class ProcessWorkers {
+  /**
+   * A process worker: started, then ready (`ready`), then running a process (`procId`, `name`).
+   * @typedef {{
+   *   worker: PlaygroundWorker, pid: number, ready: Promise<void>, resolveReady: () => void,
+   *   rejectReady: (error: Error) => void, name?: string, procId?: number,
+   * }} ProcessSlot
+   */
+  /** @type {WebAssembly.Module} */
   #module;
+  /** @type {OnWorkerMessage} */
   #onMessage;
+  /** @type {ProcessSlot[]} */
   #spares = [];
+  /** @type {Map<number, ProcessSlot>} */
   #running = new Map(); // procId -> { worker, pid, name }
   #nextPid = 1001;
   #nextProcId = 1;
 
+  /**
+   * @param {WebAssembly.Module} module
+   * @param {OnWorkerMessage} onMessage
+   */
   constructor(module, onMessage) {
     this.#module = module;
     this.#onMessage = onMessage;
@@ -730,7 +961,7 @@ class ProcessWorkers {
   #spawnSpare() {
     const pid = this.#nextPid++;
     const worker = startWorker(`process ${pid}`);
-    const spare = { worker, pid };
+    const spare = /** @type {ProcessSlot} */ ({ worker, pid }); // made ready by #expectReady
     worker.addEventListener('message', ({ data }) => {
       if (data.type === T.PROCESS_READY) spare.resolveReady();
       else if (data.type === T.WORKER_FAILED) spare.rejectReady(new Error(data.message));
@@ -747,6 +978,7 @@ class ProcessWorkers {
     return spare;
   }
 
+  /** @param {ProcessSlot} spare */
   #expectReady(spare) {
     spare.ready = new Promise((resolve, reject) =>
       Object.assign(spare, { resolveReady: resolve, rejectReady: reject }),
@@ -754,7 +986,10 @@ class ProcessWorkers {
     spare.ready.catch(() => {});
   }
 
-  /** A process that exited normally: its worker gets a fresh instance and a new pid. */
+  /**
+   * A process that exited normally: its worker gets a fresh instance and a new pid.
+   * @param {ProcessSlot} proc
+   */
   #recycle(proc) {
     if (this.#spares.length >= MAX_SPARE_PROCESSES) {
       proc.worker.terminate();
@@ -783,7 +1018,10 @@ class ProcessWorkers {
     return { processes: this.#running.size, spares: this.#spares.length };
   }
 
-  /** A started process named `name`: `{ procId, pid, port }`, `port` its caller's end. */
+  /**
+   * A started process named `name`: `{ procId, pid, port }`, `port` its caller's end.
+   * @param {string} name
+   */
   async start(name) {
     const spare = this.#spares.shift() ?? this.#spawnSpare();
     if (this.#spares.length === 0) this.#spares.push(this.#spawnSpare()); // the next one is warm too
@@ -796,14 +1034,20 @@ class ProcessWorkers {
     return { procId, pid: spare.pid, port: port2 };
   }
 
-  /** The process exited (its program asked): recycle its worker. */
+  /**
+   * The process exited (its program asked): recycle its worker.
+   * @param {number} procId
+   */
   end(procId) {
     const proc = this.#running.get(procId);
     this.#running.delete(procId);
     if (proc) this.#recycle(proc);
   }
 
-  /** Terminates a process at once (its run has ended). */
+  /**
+   * Terminates a process at once (its run has ended).
+   * @param {number} procId
+   */
   kill(procId) {
     const proc = this.#running.get(procId);
     if (!proc) return;

@@ -1,3 +1,4 @@
+// @ts-check
 // The two slow steps of loading the playground, startable before anything else: the main
 // worker's start-up and the wasm's compilation. A page calls `startLoading()` first thing and
 // hands the result to `load({ started })`, so both run while the rest of its modules are
@@ -5,8 +6,18 @@
 //
 // URLs are written `new URL('./…', import.meta.url)` in place, the form bundlers recognise.
 
-/** Every worker runs worker.js; its first message gives it its role. */
+/**
+ * A worker of the playground; `startFailure` says why its script failed to load, if it did.
+ * @typedef {Worker & { startFailure?: string }} PlaygroundWorker
+ * @typedef {{ main: PlaygroundWorker, module: Promise<WebAssembly.Module> }} Started what `startLoading()` began
+ */
+
+/**
+ * Every worker runs worker.js; its first message gives it its role.
+ * @param {string} name
+ */
 export function startWorker(name) {
+  /** @type {PlaygroundWorker} */
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name });
   // A worker whose script fails to load says so once, possibly before anyone listens (the main
   // worker starts while the module still compiles): keep that as `worker.startFailure`.
@@ -20,7 +31,11 @@ export function startWorker(name) {
   return worker;
 }
 
-/** Fetches and compiles a wasm module, streaming where the host serves it as application/wasm. */
+/**
+ * Fetches and compiles a wasm module, streaming where the host serves it as application/wasm.
+ * @param {URL | string} url
+ * @returns {Promise<WebAssembly.Module>}
+ */
 export async function compile(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status}`);
@@ -37,6 +52,8 @@ export const mainWasmUrl = () => new URL('./pkg/concurrency_playground_bg.wasm',
 /**
  * Starts the main worker and the main module's compilation now; `load({ started })` takes them
  * over. A failure here is reported by `load()`, not before.
+ * @param {{ wasmUrl?: URL | string }} [options]
+ * @returns {Started}
  */
 export function startLoading({ wasmUrl = mainWasmUrl() } = {}) {
   const module = compile(wasmUrl);
