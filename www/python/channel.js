@@ -1,3 +1,4 @@
+// @ts-check
 // A worker's reply channel: how the page answers a Python thread that asked it for something
 // (start a process, a queue's next item) and waits, blocked, for the answer. The thread reads
 // the answer as file descriptor 4; the page writes it into a SharedArrayBuffer of the worker's
@@ -15,6 +16,12 @@ const FULL = 1;
 const HEADER_BYTES = 8;
 const CHUNK_BYTES = 64 * 1024;
 
+/**
+ * A thread's reply channel: its STATE, LENGTH and chunk.
+ * @typedef {SharedArrayBuffer} ReplyChannel
+ */
+
+/** @returns {ReplyChannel} */
 export function newReplyChannel() {
   return new SharedArrayBuffer(HEADER_BYTES + CHUNK_BYTES);
 }
@@ -22,6 +29,9 @@ export function newReplyChannel() {
 /**
  * The page's end: sends `bytes` as one answer, waiting (without blocking) for each chunk to be
  * read, as long as `alive()` says its reader may still read (a process that ended will not).
+ * @param {ReplyChannel} channel
+ * @param {Uint8Array} bytes
+ * @param {() => boolean} [alive]
  */
 export async function sendReply(channel, bytes, alive = () => true) {
   const head = new Int32Array(channel, 0, 2);
@@ -44,16 +54,23 @@ export async function sendReply(channel, bytes, alive = () => true) {
 
 /** The thread's end, file descriptor 4 of its WASI: a read blocks until the page has written. */
 export class ReplyReader extends Fd {
+  /** @type {Int32Array} */
   #head;
+  /** @type {Uint8Array} */
   #body;
   #read = 0;
 
+  /** @param {ReplyChannel} channel */
   constructor(channel) {
     super();
     this.#head = new Int32Array(channel, 0, 2);
     this.#body = new Uint8Array(channel, HEADER_BYTES);
   }
 
+  /**
+   * @override
+   * @param {number} size
+   */
   fd_read(size) {
     while (Atomics.load(this.#head, STATE) !== FULL) Atomics.wait(this.#head, STATE, EMPTY);
     const length = Atomics.load(this.#head, LENGTH);
@@ -68,12 +85,19 @@ export class ReplyReader extends Fd {
   }
 
   // Not a directory: wasi-libc looks for preopened directories from fd 3 up until EBADF.
+  /** @override */
   fd_prestat_get() {
     return { ret: defs.ERRNO_BADF, prestat: null };
   }
 }
 
-/** Resolves when `ints[index]` is no longer `value` (Atomics.waitAsync; a poll where missing). */
+/**
+ * Resolves when `ints[index]` is no longer `value` (Atomics.waitAsync; a poll where missing).
+ * @param {Int32Array} ints
+ * @param {number} index
+ * @param {number} value
+ * @returns {Promise<unknown>}
+ */
 export function changeOf(ints, index, value) {
   if (typeof Atomics.waitAsync === 'function') {
     const { async, value: result } = Atomics.waitAsync(ints, index, value, 1000);

@@ -1,3 +1,4 @@
+// @ts-check
 // What the Python module imports, for every worker of a Python run (its main thread's and each
 // thread's): WASI from browser_wasi_shim, with two calls of our own, and `thread-spawn`.
 //
@@ -14,6 +15,37 @@
 //   coordinator runs Python.
 import { ConsoleStdout, WASI, wasi as defs } from '../vendor/browser_wasi_shim/index.js';
 import { ReplyReader } from './channel.js';
+
+/**
+ * @typedef {import('../protocol.js').PlaygroundEvent} PlaygroundEvent
+ * @typedef {import('./channel.js').ReplyChannel} ReplyChannel
+ */
+
+/**
+ * A call of the harness (`_playground.call`): what it asks the page, and its arguments (`data`:
+ * bytes in base64).
+ * @typedef {{
+ *   kind: 'call', lane: string, op: string, data: string, pid?: number, qid?: number, timeout?: number | null,
+ *   name?: string,
+ * }} HarnessCall
+ * @typedef {{ pid: number, ppid: number, cpus: number, child: { name: string, payload: string } | null }} ProcessConfig
+ */
+
+/**
+ * What a worker of a Python run tells the page: an event, a call, its main thread's exit status,
+ * or a trap.
+ * @typedef {{ type: 'py:event', event: PlaygroundEvent }
+ *   | { type: 'py:call', call: HarnessCall }
+ *   | { type: 'py:exit', status: number }
+ *   | { type: 'py:trap', message: string }} FromWorker
+ */
+
+/**
+ * What the page starts a worker with: a process's main thread, or a worker of its pool.
+ * @typedef {{ module: WebAssembly.Module, memory: WebAssembly.Memory, ctl: Int32Array, reply: ReplyChannel }} WorkerStart
+ * @typedef {WorkerStart & { type: 'py:main', source: string, config: ProcessConfig }} MainStart
+ * @typedef {WorkerStart & { type: 'py:thread', slot: number }} ThreadStart
+ */
 
 /** The control block (an Int32Array on a SharedArrayBuffer), shared by the page and workers. */
 export const CTL = { NEXT_TID: 0, IDLE: 1, DEMAND: 2, SLOTS: 3, WAITING: 5, FIRST_SLOT: 16, SLOT_SIZE: 4 };
@@ -38,23 +70,34 @@ const utf8 = new TextEncoder();
  * channel (channel.js), its fd 4; `argv` is the main thread's command line (a thread has none).
  * Output on stdout/stderr that bypasses the harness (the interpreter's own fatal messages)
  * becomes lines too.
+ * @param {WebAssembly.Memory} memory
+ * @param {(message: FromWorker) => void} post
+ * @param {ReplyChannel} reply
+ * @param {string[]} [argv]
  */
 export function makeWasi(memory, post, reply, argv = []) {
-  const send = (ev) => post({ type: 'py:event', event: { ...ev, t: now() } });
+  const send = (/** @type {Omit<PlaygroundEvent, 't'>} */ ev) => post({ type: 'py:event', event: { ...ev, t: now() } });
   // fd 3: the harness's events, a JSON line each (a span says how many seconds it lasted).
-  const events = ConsoleStdout.lineBuffered((text) => {
+  const events = ConsoleStdout.lineBuffered((/** @type {string} */ text) => {
+    /** @type {PlaygroundEvent & { seconds?: number, ago?: number }} */
     const ev = JSON.parse(text);
     const t = now() - (ev.ago ?? 0) * 1000; // `ago`: it ended that many seconds before it was sent
     if (ev.seconds !== undefined) ev.start = t - ev.seconds * 1000;
     delete ev.seconds;
     delete ev.ago;
     // A call waits for its answer on fd 4 (the harness's `call`).
-    post(ev.kind === 'call' ? { type: 'py:call', call: ev } : { type: 'py:event', event: { ...ev, t } });
+    post(
+      ev.kind === 'call'
+        ? { type: 'py:call', call: /** @type {HarnessCall} */ (/** @type {unknown} */ (ev)) }
+        : { type: 'py:event', event: { ...ev, t } },
+    );
   });
   // Not a directory: wasi-libc looks for preopened directories from fd 3 up until EBADF.
   events.fd_prestat_get = () => ({ ret: defs.ERRNO_BADF, prestat: null });
-  const raw = (stream) =>
-    ConsoleStdout.lineBuffered((text) => send({ kind: 'line', lane: 'MainThread', text, stream }));
+  const raw = (/** @type {'stdout' | 'stderr'} */ stream) =>
+    ConsoleStdout.lineBuffered((/** @type {string} */ text) =>
+      send({ kind: 'line', lane: 'MainThread', text, stream }),
+    );
   // debug: false, or the shim logs every call (its default, when no option is given).
   const wasi = new WASI(
     argv,
@@ -64,9 +107,12 @@ export function makeWasi(memory, post, reply, argv = []) {
   );
   wasi.inst = { exports: { memory } };
   const view = () => new DataView(memory.buffer);
+  // The shim's functions replaced here, typed as WASI defines them (the shim's are typed only by
+  // what tsc infers from its code: poll_oneoff there takes 3 arguments, not WASI's 4).
+  const wasiImport = /** @type {Record<string, (...args: never[]) => unknown>} */ (wasi.wasiImport);
   // The sizes in UTF-8 bytes, which args_get writes (the shim counts UTF-16 units): a source
   // with an "é" in it would otherwise overrun its buffer.
-  wasi.wasiImport.args_sizes_get = (argc, argvBufSize) => {
+  wasiImport.args_sizes_get = (/** @type {number} */ argc, /** @type {number} */ argvBufSize) => {
     view().setUint32(argc, argv.length, true);
     view().setUint32(
       argvBufSize,
@@ -75,12 +121,20 @@ export function makeWasi(memory, post, reply, argv = []) {
     );
     return defs.ERRNO_SUCCESS;
   };
-  wasi.wasiImport.clock_time_get = (id, _precision, out) => {
+  wasiImport.clock_time_get = (
+    /** @type {number} */ id,
+    /** @type {bigint} */ _precision,
+    /** @type {number} */ out,
+  ) => {
     view().setBigUint64(out, id === defs.CLOCKID_REALTIME ? BigInt(Date.now()) * 1000000n : nowNs(), true);
     return defs.ERRNO_SUCCESS;
   };
-  wasi.wasiImport.poll_oneoff = (subscriptions, events, count, eventCount) =>
-    sleepUntilTimeout(view(), subscriptions, events, count, eventCount);
+  wasiImport.poll_oneoff = (
+    /** @type {number} */ subscriptions,
+    /** @type {number} */ events,
+    /** @type {number} */ count,
+    /** @type {number} */ eventCount,
+  ) => sleepUntilTimeout(view(), subscriptions, events, count, eventCount);
   return wasi;
 }
 
@@ -88,10 +142,18 @@ export function makeWasi(memory, post, reply, argv = []) {
  * `poll_oneoff` for the only subscriptions a program here makes, clocks (time.sleep, timed
  * waits): waits for the earliest with Atomics.wait and reports it. A subscription on a file
  * (there are none to wait for in a browser) is reported ready at once.
+ * @param {DataView} dv the module's memory
+ * @param {number} subscriptions
+ * @param {number} events
+ * @param {number} count
+ * @param {number} eventCount
+ * @returns {typeof defs.ERRNO_SUCCESS}
  */
 function sleepUntilTimeout(dv, subscriptions, events, count, eventCount) {
+  /** @type {bigint | null} */
   let soonest = null;
   let soonestData = 0n;
+  /** @type {[userdata: bigint, type: number][]} */
   const ready = [];
   for (let i = 0; i < count; i++) {
     const at = subscriptions + 48 * i;
@@ -130,9 +192,10 @@ function sleepUntilTimeout(dv, subscriptions, events, count, eventCount) {
  * id and the argument, wakes it; returns the id. None idle: tells the page (DEMAND) and waits
  * for one, at most SPAWN_WAIT_MS; then a negative errno, and Python raises "can't start new
  * thread".
+ * @param {Int32Array} ctl
  */
 export function threadSpawn(ctl) {
-  return (startArg) => {
+  return (/** @type {number} */ startArg) => {
     const deadline = performance.now() + SPAWN_WAIT_MS;
     Atomics.add(ctl, CTL.WAITING, 1);
     try {
@@ -153,6 +216,10 @@ export function threadSpawn(ctl) {
   };
 }
 
+/**
+ * @param {Int32Array} ctl
+ * @param {number} startArg
+ */
 function claimIdleWorker(ctl, startArg) {
   const slots = Atomics.load(ctl, CTL.SLOTS);
   for (let i = 0; i < slots; i++) {
@@ -169,7 +236,12 @@ function claimIdleWorker(ctl, startArg) {
   return null;
 }
 
-/** The import object of the module, for one worker. */
+/**
+ * The import object of the module, for one worker.
+ * @param {WebAssembly.Memory} memory
+ * @param {WASI} wasi
+ * @param {Int32Array} ctl
+ */
 export function imports(memory, wasi, ctl) {
   return { env: { memory }, wasi_snapshot_preview1: wasi.wasiImport, wasi: { 'thread-spawn': threadSpawn(ctl) } };
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // A learner's Python program, run for real on the page's side of things: RustPython compiled
 // to wasm32-wasip1-threads (python/), its main thread on a worker, each Python thread on a
 // worker of its own over one shared memory. A process that multiprocessing starts is another
@@ -13,6 +14,28 @@
 import { changeOf, newReplyChannel, sendReply } from './channel.js';
 import { CTL, MAX_WORKERS, newControlBlock } from './host.js';
 import { sourceTooLarge } from './limits.js';
+
+/**
+ * @typedef {import('../protocol.js').PlaygroundEvent} PlaygroundEvent
+ * @typedef {import('../playground.js').RunResult} RunResult
+ * @typedef {import('./host.js').FromWorker} FromWorker
+ * @typedef {import('./host.js').HarnessCall} HarnessCall
+ * @typedef {import('./host.js').ProcessConfig} ProcessConfig
+ * @typedef {import('./host.js').MainStart} MainStart
+ * @typedef {import('./host.js').ThreadStart} ThreadStart
+ * @typedef {import('./channel.js').ReplyChannel} ReplyChannel
+ */
+
+/**
+ * How a run ends: the program's exit, a Stop, or a failure of the interpreter or the page.
+ * @typedef {{ status: 'done', exitStatus: number } | { status: 'cancelled' } | { status: 'error', message: string }} Ending
+ */
+
+/**
+ * A worker of a Python run: `loadFailure` says why its script failed to load, if it did;
+ * `reply` is its reply channel, once it has a role.
+ * @typedef {Worker & { loadFailure?: string, reply?: ReplyChannel }} PythonWorker
+ */
 
 const now = () => performance.timeOrigin + performance.now();
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -40,12 +63,17 @@ const MAX_PROCESSES = 64;
  * build beside the module: the module's content-hashed file name (so a browser may cache it
  * for good, and a new build is a new name) and its size, which the progress bar's total comes
  * from (`onProgress(loaded, total)`): a server that compresses it sends no usable length.
+ * @param {URL | string} manifestUrl
+ * @param {(loaded: number, total: number) => void} [onProgress]
+ * @returns {Promise<WebAssembly.Module>}
  */
 export async function loadInterpreter(manifestUrl, onProgress = () => {}) {
   prepareWorkers();
+  /** @type {{ wasm: string, bytes: number }} */
   const manifest = await fetchOk(manifestUrl, { cache: 'no-cache' }).then((response) => response.json());
   const response = await fetchOk(new URL(manifest.wasm, manifestUrl));
-  const reader = response.body.getReader();
+  const reader = /** @type {ReadableStream<Uint8Array<ArrayBuffer>>} */ (response.body).getReader(); // a 200 has one
+  /** @type {Uint8Array<ArrayBuffer>[]} */
   const parts = [];
   let loaded = 0;
   onProgress(0, manifest.bytes);
@@ -59,6 +87,10 @@ export async function loadInterpreter(manifestUrl, onProgress = () => {}) {
   return WebAssembly.compile(await new Blob(parts).arrayBuffer());
 }
 
+/**
+ * @param {URL | string} url
+ * @param {RequestInit} [options]
+ */
 async function fetchOk(url, options) {
   const response = await fetch(url, options);
   if (!response.ok)
@@ -75,6 +107,7 @@ async function fetchOk(url, options) {
  */
 const SPARE_WORKERS = 6;
 const REFILL_AFTER_MS = 1000;
+/** @type {PythonWorker[]} */
 const spareWorkers = [];
 
 function prepareWorkers() {
@@ -83,6 +116,7 @@ function prepareWorkers() {
 
 /** A worker, its script loading; a script that fails to load says so as `loadFailure`. */
 function newWorker() {
+  /** @type {PythonWorker} */
   const worker = new Worker(WORKER_URL, { type: 'module', name: 'Python' });
   worker.addEventListener('error', (e) => {
     worker.loadFailure ??= e.message || 'its script did not load';
@@ -96,7 +130,13 @@ function takeWorker() {
   return worker;
 }
 
-/** Runs `source`; returns `{ done, cancel }` as described at the top. */
+/**
+ * Runs `source`; returns `{ done, cancel }` as described at the top.
+ * @param {WebAssembly.Module} module
+ * @param {string} source
+ * @param {{ onEvent?: (event: PlaygroundEvent) => void, onStart?: (start: { t0: number }) => void }} [options]
+ * @returns {{ done: Promise<RunResult>, cancel: () => void }}
+ */
 export function runPython(module, source, { onEvent = () => {}, onStart = () => {} } = {}) {
   const tooLarge = sourceTooLarge(source);
   if (tooLarge) return { done: Promise.reject(new Error(tooLarge)), cancel() {} };
@@ -106,18 +146,34 @@ export function runPython(module, source, { onEvent = () => {}, onStart = () => 
 
 /** One run: its processes (the main one and those it starts), its queues, its events. */
 class PythonRun {
+  /** @type {WebAssembly.Module} */
   #module;
+  /** @type {string} */
   #source;
+  /** @type {(event: PlaygroundEvent) => void} */
   #onEvent;
+  /** @type {(start: { t0: number }) => void} */
   #onStart;
+  /** @type {PlaygroundEvent[]} */
   #events = [];
+  /** @type {string[]} */
   #lines = [];
+  /** @type {number | null} */
   #t0 = null;
-  #settle;
+  /** @type {{ resolve: (result: RunResult) => void, reject: (error: Error) => void }} */
+  #settle; // set by start()
   #ended = false;
+  /** @type {Map<number, PythonProcess>} */
   #processes = new Map();
+  /** @type {PageQueue[]} */
   #queues = [];
 
+  /**
+   * @param {WebAssembly.Module} module
+   * @param {string} source
+   * @param {(event: PlaygroundEvent) => void} onEvent
+   * @param {(start: { t0: number }) => void} onStart
+   */
   constructor(module, source, onEvent, onStart) {
     this.#module = module;
     this.#source = source;
@@ -127,6 +183,7 @@ class PythonRun {
 
   /** Starts the main process; resolves once the program has ended. */
   start() {
+    /** @type {Promise<RunResult>} */
     const done = new Promise((resolve, reject) => {
       this.#settle = { resolve, reject };
     });
@@ -136,18 +193,26 @@ class PythonRun {
     return done;
   }
 
-  /** Ends the run: every worker is stopped, whatever it was doing (a Stop ends busy loops too). */
+  /**
+   * Ends the run: every worker is stopped, whatever it was doing (a Stop ends busy loops too).
+   * @param {Ending} outcome
+   */
   end(outcome) {
     if (this.#ended) return;
     this.#ended = true;
     for (const process of this.#processes.values()) process.terminate();
-    const result = { events: this.#events, lines: this.#lines, t0: this.#t0, elapsedMs: now() - this.#t0, ...outcome };
+    const started = /** @type {number} */ (this.#t0);
+    const result = { events: this.#events, lines: this.#lines, t0: this.#t0, elapsedMs: now() - started, ...outcome };
     if (outcome.status === 'error') {
       this.#settle.reject(Object.assign(new Error(outcome.message), { result }));
-    } else this.#settle.resolve(result);
+    } else this.#settle.resolve(/** @type {RunResult} */ (result));
   }
 
-  /** `child`: the name and pickled Process object of a process multiprocessing starts. */
+  /**
+   * `child`: the name and pickled Process object of a process multiprocessing starts.
+   * @param {ProcessConfig['child']} child
+   * @param {PythonProcess | null} parent
+   */
   #startProcess(child, parent) {
     const pid = FIRST_PID + this.#processes.size;
     const config = { pid, ppid: parent?.pid ?? 1, cpus: navigator.hardwareConcurrency || 1, child };
@@ -157,22 +222,32 @@ class PythonRun {
     return pid;
   }
 
-  /** A process multiprocessing starts: its pid, or why it could not start (after a "!"). */
+  /**
+   * A process multiprocessing starts: its pid, or why it could not start (after a "!").
+   * @param {HarnessCall} call
+   * @param {PythonProcess} parent
+   */
   #startChild(call, parent) {
     if (this.#processes.size >= MAX_PROCESSES) return `!this page runs at most ${MAX_PROCESSES} processes in one run`;
     try {
-      return String(this.#startProcess({ name: call.name, payload: call.data }, parent));
+      return String(this.#startProcess({ name: /** @type {string} */ (call.name), payload: call.data }, parent));
     } catch (error) {
-      return `!the page could not start another process: ${error.message}`;
+      return `!the page could not start another process: ${/** @type {Error} */ (error).message}`;
     }
   }
 
+  /** @param {PlaygroundEvent} ev */
   #record(ev) {
     this.#events.push(ev);
-    if (ev.kind === 'line' && ev.stream === 'stdout') this.#lines.push(ev.text);
+    if (ev.kind === 'line' && ev.stream === 'stdout') this.#lines.push(/** @type {string} */ (ev.text));
     this.#onEvent(ev);
   }
 
+  /**
+   * @param {PythonProcess} process
+   * @param {PythonWorker} worker
+   * @param {FromWorker} data
+   */
   #onMessage(process, worker, data) {
     if (this.#ended) return;
     if (data.type === 'py:event') this.#onProcessEvent(process, data.event);
@@ -181,6 +256,10 @@ class PythonRun {
     else if (data.type === 'py:trap') this.#failed(process, `the Python interpreter stopped: ${data.message}`);
   }
 
+  /**
+   * @param {PythonProcess} process
+   * @param {PlaygroundEvent} ev
+   */
   #onProcessEvent(process, ev) {
     if (ev.kind === 'exit') {
       process.reportedStatus = ev.status; // the program's, as `python main.py` exits
@@ -195,6 +274,10 @@ class PythonRun {
     this.#record(ev);
   }
 
+  /**
+   * @param {PythonProcess} process
+   * @param {number} status
+   */
   #exited(process, status) {
     if (process.isMain) {
       this.end({ status: 'done', exitStatus: status });
@@ -206,7 +289,11 @@ class PythonRun {
     process.exited(status);
   }
 
-  /** A worker failed: the run's end in the main process; in a child, that process's (exit code 1). */
+  /**
+   * A worker failed: the run's end in the main process; in a child, that process's (exit code 1).
+   * @param {PythonProcess} process
+   * @param {string} message
+   */
   #failed(process, message) {
     if (process.isMain) {
       this.end({ status: 'error', message });
@@ -216,14 +303,24 @@ class PythonRun {
     this.#exited(process, 1);
   }
 
-  /** A Python thread's call (_playground.call): the answer goes to its worker's reply channel. */
+  /**
+   * A Python thread's call (_playground.call): the answer goes to its worker's reply channel.
+   * @param {PythonProcess} process
+   * @param {PythonWorker} worker
+   * @param {HarnessCall} call
+   */
   #answer(process, worker, call) {
     if (process.exitCode !== null) return; // its workers are gone: nobody reads an answer
     const alive = () => !this.#ended && process.exitCode === null;
-    const reply = (answer) =>
-      sendReply(worker.reply, typeof answer === 'string' ? encoder.encode(answer) : answer, alive);
-    const child = this.#processes.get(call.pid);
-    const queue = this.#queues[call.qid];
+    const reply = (/** @type {string | Uint8Array} */ answer) =>
+      sendReply(
+        /** @type {ReplyChannel} */ (worker.reply),
+        typeof answer === 'string' ? encoder.encode(answer) : answer,
+        alive,
+      );
+    // What the call names: the harness sends `pid` with the process calls, `qid` with the queue calls.
+    const child = /** @type {PythonProcess} */ (this.#processes.get(/** @type {number} */ (call.pid)));
+    const queue = this.#queues[/** @type {number} */ (call.qid)];
     switch (call.op) {
       case 'process-start':
         return reply(this.#startChild(call, process));
@@ -253,8 +350,11 @@ class PythonRun {
 }
 
 const encoder = new TextEncoder();
-const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-/** A queue's item as `get` answers it: a 1 before the pickle (an empty answer: none came). */
+const fromBase64 = (/** @type {string} */ text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+/**
+ * A queue's item as `get` answers it: a 1 before the pickle (an empty answer: none came).
+ * @param {Uint8Array} item
+ */
 function withFlag(item) {
   const answer = new Uint8Array(1 + item.byteLength);
   answer[0] = 1;
@@ -262,7 +362,12 @@ function withFlag(item) {
   return answer;
 }
 
-/** From a process's start to its first lane: the interpreter starting, its imports. */
+/**
+ * From a process's start to its first lane: the interpreter starting, its imports.
+ * @param {PythonProcess} process
+ * @param {PlaygroundEvent} ev
+ * @returns {PlaygroundEvent}
+ */
 function startSpan(process, ev) {
   const label = process.isMain
     ? 'starting Python: the interpreter and its imports'
@@ -275,21 +380,35 @@ function startSpan(process, ev) {
  * worker, and a pool of thread workers for the threads it starts.
  */
 class PythonProcess {
+  /** @type {WebAssembly.Module} */
   #module;
+  /** @type {ProcessConfig} */
   #config;
+  /** @type {(worker: PythonWorker, data: FromWorker) => void} */
   #onMessage;
   #memory = new WebAssembly.Memory(MEMORY);
   #ctl = newControlBlock();
+  /** @type {PythonWorker[]} */
   #workers = [];
+  /** @type {{ atStart: number, keepIdle: number }} */
   #pool;
+  /** @type {((code: number | null) => void)[]} */
   #waiters = [];
   #ended = false;
+  /** @type {number | null} */
   exitCode = null;
+  /** @type {number | null | undefined} */
   reportedStatus = null; // what the program said it exits with (its exit event)
+  /** @type {Set<string>} */
   lanes = new Set();
   started = false;
   startedAt = now();
 
+  /**
+   * @param {WebAssembly.Module} module
+   * @param {ProcessConfig} config
+   * @param {(worker: PythonWorker, data: FromWorker) => void} onMessage
+   */
   constructor(module, config, onMessage) {
     this.#module = module;
     this.#config = config;
@@ -307,6 +426,7 @@ class PythonProcess {
     return this.#config.child?.name ?? 'MainThread';
   }
 
+  /** @param {string} source */
   start(source) {
     this.#spawn({ type: 'py:main', source, config: this.#config });
     for (let i = 0; i < this.#pool.atStart; i++) this.#addThreadWorker();
@@ -318,13 +438,18 @@ class PythonProcess {
     for (const worker of this.#workers) worker.terminate();
   }
 
+  /** @param {number} code */
   exited(code) {
     this.terminate();
     this.exitCode = code;
     for (const wake of this.#waiters.splice(0)) wake(code);
   }
 
-  /** The exit code once the process has ended; null if it has not within `timeout` seconds. */
+  /**
+   * The exit code once the process has ended; null if it has not within `timeout` seconds.
+   * @param {number | null | undefined} timeout
+   * @returns {Promise<number | null>}
+   */
   whenExited(timeout) {
     if (this.exitCode !== null || timeout === 0) return Promise.resolve(this.exitCode);
     return new Promise((resolve) => {
@@ -333,14 +458,18 @@ class PythonProcess {
     });
   }
 
+  /**
+   * @param {Omit<MainStart, keyof import('./host.js').WorkerStart> | Omit<ThreadStart, keyof import('./host.js').WorkerStart>} message
+   */
   #spawn(message) {
     const worker = takeWorker();
     worker.reply = newReplyChannel();
     worker.onmessage = ({ data }) => this.#onMessage(worker, data);
-    const failed = (why) => this.#onMessage(worker, { type: 'py:trap', message: `a Python worker failed: ${why}` });
+    const failed = (/** @type {string} */ why) =>
+      this.#onMessage(worker, { type: 'py:trap', message: `a Python worker failed: ${why}` });
     worker.onerror = (e) => failed(e.message);
     // A spare whose script failed to load while it waited: its error event has passed.
-    if (worker.loadFailure) queueMicrotask(() => failed(worker.loadFailure));
+    if (worker.loadFailure) queueMicrotask(() => failed(/** @type {string} */ (worker.loadFailure)));
     worker.postMessage({ ...message, module: this.#module, memory: this.#memory, ctl: this.#ctl, reply: worker.reply });
     this.#workers.push(worker);
   }
@@ -376,13 +505,16 @@ class PythonProcess {
 
 /** A multiprocessing queue, held here for all the run's processes: pickled items in order. */
 class PageQueue {
+  /** @type {Uint8Array[]} */
   #items = [];
+  /** @type {{ pid: number, take: (item: Uint8Array) => void }[]} */
   #getters = [];
 
   get size() {
     return this.#items.length;
   }
 
+  /** @param {Uint8Array} item */
   put(item) {
     const getter = this.#getters.shift();
     if (getter) getter.take(item);
@@ -392,15 +524,18 @@ class PageQueue {
   /**
    * The next item for process `pid`; null if none came within `timeout` seconds (null: wait
    * for as long as it takes).
+   * @param {number} pid
+   * @param {number | null | undefined} timeout
+   * @returns {Promise<Uint8Array | null>}
    */
   get(pid, timeout) {
-    if (this.#items.length) return Promise.resolve(this.#items.shift());
+    if (this.#items.length) return Promise.resolve(/** @type {Uint8Array} */ (this.#items.shift()));
     if (timeout === 0) return Promise.resolve(null);
     return new Promise((resolve) => {
       const getter = {
         pid,
-        take: (item) => {
-          clearTimeout(timer);
+        take: (/** @type {Uint8Array} */ item) => {
+          clearTimeout(/** @type {number} */ (timer)); // set before any getter takes
           resolve(item);
         },
       };
@@ -415,7 +550,10 @@ class PageQueue {
     });
   }
 
-  /** A process that ended waits no more: the next item goes to a getter still alive. */
+  /**
+   * A process that ended waits no more: the next item goes to a getter still alive.
+   * @param {number} pid
+   */
   forget(pid) {
     this.#getters = this.#getters.filter((getter) => getter.pid !== pid);
   }
