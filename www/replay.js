@@ -122,11 +122,88 @@ function describeEvent(ev, labels) {
 }
 
 /**
- * The replay bar of one section. `node` goes into the page once; `load` prepares a finished
- * run, `reset` forgets it when a new run starts, `drawn` is told of every timeline drawing so
- * the cursor follows redraws (on resize). Before the first run the bar is hidden.
+ * Everything a replay needs of a finished run, computed once (no DOM): the events in time
+ * order and their times, each lane's lives and span segments, the printed lines' positions
+ * (`lines` pairs each printed line's or note's event with its element), and the run's clock
+ * without the learner's waits. `states` is the timeline's state table.
  */
-export function replayBar() {
+export function indexRun({ events, t0, endT, states, lines = [] }) {
+  // Time order, stable: events reach the page from several workers out of order.
+  const order = events
+    .map((ev, i) => ({ ev, i }))
+    .sort((a, b) => a.ev.t - b.ev.t || a.i - b.i)
+    .map((x) => x.ev);
+  const times = Float64Array.from(order, (ev) => ev.t);
+  const rank = new Map(order.map((ev, i) => [ev, i]));
+  const marks = lines
+    .filter(([ev]) => rank.has(ev))
+    .map(([ev, element]) => ({ pos: rank.get(ev), el: element }))
+    .sort((a, b) => a.pos - b.pos);
+  const last = times.length ? times[times.length - 1] : t0;
+  const end = Math.max(last, endT ?? last);
+  const clock = clockOf(events, end);
+  return {
+    t0,
+    order,
+    times,
+    labels: states.labels,
+    lanes: laneIndex(order, lanesOf(events, t0, end, states.overlays), states.overlays),
+    marks,
+    markPos: Int32Array.from(marks, (m) => m.pos),
+    end: last,
+    clock,
+    total: clock.at(end) - clock.at(t0),
+  };
+}
+
+/** Each timeline lane's lives and span segments, from the events in time order. */
+function laneIndex(order, timelineLanes, overlays) {
+  const byLane = new Map();
+  for (const ev of order) {
+    if (!byLane.has(ev.lane)) byLane.set(ev.lane, []);
+    byLane.get(ev.lane).push(ev);
+  }
+  return timelineLanes.map(({ name }) => ({
+    name,
+    lives: livesOf(byLane.get(name)),
+    segments: segmentsOf(
+      byLane.get(name).filter((ev) => ev.kind === 'span'),
+      overlays,
+    ),
+  }));
+}
+
+/** The time of position `pos` (how many events have happened) in an indexed run. */
+const timeAt = (run, pos) => (pos === 0 ? run.t0 : run.times[pos - 1]);
+
+/**
+ * "+1.2 ms": a time as the program saw it, from the run's start. The learner's waits between
+ * steps are cut out (learner-time.js).
+ */
+const sinceStart = (run, t) => `+${formatMs(Math.max(0, run.clock.at(t) - run.clock.at(run.t0)))}`;
+
+/** One sentence saying what `lane` was doing at `time`. */
+export function laneSentence(run, lane, time) {
+  const at = (t) => sinceStart(run, t);
+  const life = upperBound(lane.lives.t, time) - 1;
+  if (life < 0) return `${lane.name}: not started yet`;
+  if (lane.lives.isEnd[life]) return `${lane.name}: finished at ${at(lane.lives.t[life])}`;
+  const lifeStart = lane.lives.t[life];
+  const i = segmentAt(lane.segments, time);
+  const s = i < 0 ? null : lane.segments.span[i];
+  if (s) return `${lane.name}: ${run.labels.get(s.state) ?? s.state} since ${at(s.start)}`;
+  return `${lane.name}: running since ${at(Math.max(lifeStart, i < 0 ? lifeStart : lane.segments.from[i]))}`;
+}
+
+/** What the readout says at `position` and `time`. */
+function readoutText(run, position, time) {
+  const text = `${sinceStart(run, time)} of ${formatMs(run.total)}, event ${position} of ${run.order.length}`;
+  const what = position === 0 ? 'before anything happened' : describeEvent(run.order[position - 1], run.labels);
+  return { valuetext: text, readout: `${text}: ${what}` };
+}
+
+/** The bar's controls: the slider, Play, the speed, the readout and the lanes' sentences. */
+function replayControls() {
   const slider = el('input', {
     type: 'range',
     'data-role': 'replay',
@@ -167,222 +244,229 @@ export function replayBar() {
     readout,
     stateList,
   );
+  return { node, slider, play, speed, readout, stateList };
+}
 
-  let run = null; // everything `load` precomputes
-  let drawing = null; // the timeline's last drawing: where the cursor goes
-  let cursor = null; // its SVG group
-  let position = 0; // how many events (in time order) have happened
-  let time = 0; // the cursor's time; between events while playing
-  let futureFrom = 0; // the first printed line (in `run.marks`) that is after the cursor
-  let playing = false;
-  let lastFrame = 0;
-  let frameQueued = false;
-  let dirty = false;
-
-  // Times are the program's: the learner's waits between steps are cut out (learner-time.js).
-  const at = (t) => `+${formatMs(Math.max(0, run.clock.at(t) - run.clock.at(run.t0)))}`;
-  const timeOf = (pos) => (pos === 0 ? run.t0 : run.times[pos - 1]);
-
-  /** Lines `[from, to)` of `run.marks` change side; only those elements are touched. */
-  const markFuture = (from, to, future) => {
-    for (let i = from; i < to; i++) {
-      if (future) run.marks[i].el.dataset.replay = 'future';
-      else delete run.marks[i].el.dataset.replay;
-    }
-  };
-
-  const sentence = (lane) => {
-    const life = upperBound(lane.lives.t, time) - 1;
-    if (life < 0) return `${lane.name}: not started yet`;
-    if (lane.lives.isEnd[life]) return `${lane.name}: finished at ${at(lane.lives.t[life])}`;
-    const lifeStart = lane.lives.t[life];
-    const i = segmentAt(lane.segments, time);
-    const s = i < 0 ? null : lane.segments.span[i];
-    if (s) return `${lane.name}: ${run.labels.get(s.state) ?? s.state} since ${at(s.start)}`;
-    return `${lane.name}: running since ${at(Math.max(lifeStart, i < 0 ? lifeStart : lane.segments.from[i]))}`;
-  };
-
-  const placeCursor = () => {
-    if (!cursor || !drawing) return;
+/**
+ * The cursor across the timeline's drawing (`drawTimeline`'s result), shown from `show()` to
+ * `remove()`: `place(time)` moves it, `attach(drawing)` follows a new drawing.
+ */
+function timelineCursor() {
+  let drawing = null;
+  let group = null;
+  let shown = false;
+  let time = 0;
+  const place = (t) => {
+    time = t;
+    if (!group || !drawing) return;
     const x = drawing.x(time).toFixed(1);
-    for (const line of cursor.children) {
+    for (const line of group.children) {
       line.setAttribute('x1', x);
       line.setAttribute('x2', x);
     }
   };
-
-  const render = () => {
-    const n = run.order.length;
-    const next = upperBound(run.markPos, position - 1);
-    if (next > futureFrom) markFuture(futureFrom, next, false);
-    else if (next < futureFrom) markFuture(next, futureFrom, true);
-    futureFrom = next;
-    slider.value = String(position);
-    const text = `${at(time)} of ${formatMs(run.total)}, event ${position} of ${n}`;
-    slider.setAttribute('aria-valuetext', text);
-    readout.textContent =
-      position === 0
-        ? `${text}: before anything happened`
-        : `${text}: ${describeEvent(run.order[position - 1], run.labels)}`;
-    run.lanes.forEach((lane, i) => {
-      const words = sentence(lane);
-      if (run.sentences[i] !== words) {
-        run.sentences[i] = words;
-        stateList.children[i].textContent = words;
-      }
-    });
-    placeCursor();
+  const attach = (newDrawing = drawing) => {
+    drawing = newDrawing;
+    group?.remove();
+    group = null;
+    if (!shown || !drawing?.svg) return;
+    const y2 = drawing.lanesHeight;
+    // A halo in the card's colour keeps the line visible over bars of any colour.
+    group = svg('g', { class: 'replay-cursor', 'aria-hidden': 'true' });
+    group.append(svg('line', { y1: 0, y2, class: 'halo' }), svg('line', { y1: 0, y2, class: 'mark' }));
+    drawing.svg.append(group);
+    place(time);
   };
+  return {
+    place,
+    attach,
+    show() {
+      shown = true;
+      attach();
+    },
+    remove() {
+      shown = false;
+      attach();
+    },
+  };
+}
 
+/**
+ * Plays time forward once per animation frame at `speed()` times real time; `advance(now,
+ * elapsedMs)` moves the replay and says whether to go on. At most one frame is queued.
+ */
+function framePlayer(advance) {
+  let playing = false;
+  let lastFrame = 0;
+  let queued = false;
+  const frame = (now) => {
+    queued = false;
+    const elapsed = playing ? Math.max(0, now - lastFrame) : 0;
+    lastFrame = now;
+    const goOn = advance(playing, elapsed);
+    if (playing && goOn) request();
+  };
+  const request = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(frame);
+  };
+  return {
+    get playing() {
+      return playing;
+    },
+    set(on) {
+      playing = on;
+      if (on) {
+        lastFrame = performance.now();
+        request();
+      }
+    },
+    request,
+  };
+}
+
+/**
+ * Where the replay is: `position` events (in time order) have happened, the cursor is at
+ * `time` (between events while playing), and `futureFrom` is the first printed line (in
+ * `run.marks`) after the cursor. `run` is indexRun's result with the lane sentences shown.
+ */
+function replayState() {
+  return { run: null, position: 0, time: 0, futureFrom: 0, dirty: false };
+}
+
+/** Lines `[from, to)` of `run.marks` change side of the cursor; only those elements are touched. */
+function markFuture(run, from, to, future) {
+  for (let i = from; i < to; i++) {
+    if (future) run.marks[i].el.dataset.replay = 'future';
+    else delete run.marks[i].el.dataset.replay;
+  }
+}
+
+/** Shows the replay at its state: the dimmed lines, the slider, the readout, the sentences. */
+function render(state, { slider, readout, stateList }, cursor) {
+  const { run, position, time } = state;
+  const next = upperBound(run.markPos, position - 1);
+  if (next > state.futureFrom) markFuture(run, state.futureFrom, next, false);
+  else if (next < state.futureFrom) markFuture(run, next, state.futureFrom, true);
+  state.futureFrom = next;
+  slider.value = String(position);
+  const text = readoutText(run, position, time);
+  slider.setAttribute('aria-valuetext', text.valuetext);
+  readout.textContent = text.readout;
+  run.lanes.forEach((lane, i) => {
+    const words = laneSentence(run, lane, time);
+    if (run.sentences[i] !== words) {
+      run.sentences[i] = words;
+      stateList.children[i].textContent = words;
+    }
+  });
+  cursor.place(time);
+}
+
+/**
+ * The replay bar of one section. `node` goes into the page once; `load` prepares a finished
+ * run, `reset` forgets it when a new run starts, `drawn` is told of every timeline drawing so
+ * the cursor follows redraws (on resize). Before the first run the bar is hidden.
+ */
+export function replayBar() {
+  const controls = replayControls();
+  const { slider, play, speed, readout, stateList } = controls;
+  const cursor = timelineCursor();
+  const state = replayState();
+
+  /** One frame: time moves on while playing; the bar is drawn if anything changed. */
+  const advance = (playing, elapsedMs) => {
+    const { run } = state;
+    if (!run) return false;
+    if (playing) {
+      // Playing passes over a wait for the learner in no time, as the timeline draws it.
+      state.time = Math.min(run.end, run.clock.skip(state.time + elapsedMs * Number(speed.value)));
+      state.position = state.time >= run.end ? run.order.length : upperBound(run.times, state.time);
+      state.dirty = true;
+      if (state.time >= run.end) setPlaying(false);
+    }
+    if (state.dirty) {
+      state.dirty = false;
+      render(state, controls, cursor);
+    }
+    return state.time < run.end;
+  };
+  const player = framePlayer(advance);
   const setPlaying = (on) => {
-    playing = on;
+    player.set(on);
     play.textContent = on ? 'Pause' : 'Play';
     // While playing the sentences change many times a second: let screen readers wait for the
     // pause instead of reading every one.
     stateList.setAttribute('aria-busy', on ? 'true' : 'false');
-    if (on) {
-      lastFrame = performance.now();
-      schedule();
-    }
   };
-
-  const frame = (now) => {
-    frameQueued = false;
-    if (!run) return;
-    if (playing) {
-      // Playing passes over a wait for the learner in no time, as the timeline draws it.
-      time = Math.min(run.end, run.clock.skip(time + Math.max(0, now - lastFrame) * Number(speed.value)));
-      lastFrame = now;
-      position = upperBound(run.times, time);
-      dirty = true;
-      if (time >= run.end) {
-        position = run.order.length;
-        setPlaying(false);
-      } else schedule();
-    }
-    if (dirty) {
-      dirty = false;
-      render();
-    }
-  };
-  function schedule() {
-    if (!frameQueued) {
-      frameQueued = true;
-      requestAnimationFrame(frame);
-    }
-  }
-
   const seek = (pos) => {
-    position = Math.max(0, Math.min(run.order.length, pos));
-    time = timeOf(position);
-    dirty = true;
-    schedule();
+    state.position = Math.max(0, Math.min(state.run.order.length, pos));
+    state.time = timeAt(state.run, state.position);
+    state.dirty = true;
+    player.request();
   };
-
-  slider.addEventListener('input', () => {
-    if (!run) return;
-    if (playing) setPlaying(false); // a hand on the slider takes over
-    seek(Number(slider.value));
+  wireControls(controls, {
+    ready: () => state.run !== null,
+    playing: () => player.playing,
+    atEnd: () => state.position >= state.run.order.length,
+    setPlaying,
+    seek,
   });
-  play.addEventListener('click', () => {
-    if (!run) return;
-    if (playing) {
-      setPlaying(false);
-      return;
-    }
-    if (position >= run.order.length) seek(0); // from the end, Play starts over
-    setPlaying(true);
-  });
-
-  const addCursor = () => {
-    cursor?.remove();
-    cursor = null;
-    if (!run || !drawing?.svg) return;
-    const y2 = drawing.lanesHeight;
-    // A halo in the card's colour keeps the line visible over bars of any colour.
-    cursor = svg('g', { class: 'replay-cursor', 'aria-hidden': 'true' });
-    cursor.append(svg('line', { y1: 0, y2, class: 'halo' }), svg('line', { y1: 0, y2, class: 'mark' }));
-    drawing.svg.append(cursor);
-    placeCursor();
-  };
 
   function reset() {
-    if (playing) setPlaying(false);
-    if (run) markFuture(0, run.marks.length, false);
-    run = null;
-    cursor?.remove();
-    cursor = null;
+    if (player.playing) setPlaying(false);
+    if (state.run) markFuture(state.run, 0, state.run.marks.length, false);
+    state.run = null;
+    cursor.remove();
     for (const c of [slider, play, speed]) c.disabled = true;
     slider.removeAttribute('aria-valuetext');
     readout.textContent = 'The replay is ready when the run ends.';
     stateList.replaceChildren();
   }
 
+  /** Prepares the finished run (see indexRun); it opens at the end: the whole run, nothing dimmed. */
+  function load(finished) {
+    const indexed = indexRun(finished);
+    reset();
+    const run = { ...indexed, sentences: indexed.lanes.map(() => '') };
+    Object.assign(state, { run, position: run.order.length, futureFrom: run.marks.length });
+    state.time = timeAt(run, state.position);
+    stateList.replaceChildren(...run.lanes.map(() => el('li')));
+    slider.max = String(run.order.length);
+    // Short runs are over in a blink at full speed.
+    speed.value = String(run.total < 1000 ? 0.1 : 1);
+    for (const c of [slider, play, speed]) c.disabled = false;
+    controls.node.hidden = false;
+    cursor.place(state.time);
+    cursor.show();
+    render(state, controls, cursor);
+  }
+
   return {
-    node,
-    /** Prepares the finished run: `lines` pairs each printed line's or note's event with its element. */
-    load({ events, t0, endT, states, lines = [] }) {
-      const labels = states.labels;
-      // Time order, stable: events reach the page from several workers out of order.
-      const order = events
-        .map((ev, i) => ({ ev, i }))
-        .sort((a, b) => a.ev.t - b.ev.t || a.i - b.i)
-        .map((x) => x.ev);
-      const times = Float64Array.from(order, (ev) => ev.t);
-      const rank = new Map(order.map((ev, i) => [ev, i]));
-      const marks = lines
-        .filter(([ev]) => rank.has(ev))
-        .map(([ev, element]) => ({ pos: rank.get(ev), el: element }))
-        .sort((a, b) => a.pos - b.pos);
-      const byLane = new Map();
-      for (const ev of order) {
-        if (!byLane.has(ev.lane)) byLane.set(ev.lane, []);
-        byLane.get(ev.lane).push(ev);
-      }
-      const last = times.length ? times[times.length - 1] : t0;
-      const end = Math.max(last, endT ?? last);
-      const lanes = lanesOf(events, t0, end, states.overlays).map(({ name }) => ({
-        name,
-        lives: livesOf(byLane.get(name)),
-        segments: segmentsOf(
-          byLane.get(name).filter((ev) => ev.kind === 'span'),
-          states.overlays,
-        ),
-      }));
-      reset();
-      const clock = clockOf(events, end);
-      run = {
-        t0,
-        order,
-        times,
-        labels,
-        lanes,
-        marks,
-        end: last,
-        clock,
-        markPos: Int32Array.from(marks, (m) => m.pos),
-        total: clock.at(end) - clock.at(t0),
-        sentences: lanes.map(() => ''),
-      };
-      stateList.replaceChildren(...lanes.map(() => el('li')));
-      slider.max = String(order.length);
-      // Short runs are over in a blink at full speed.
-      speed.value = String(run.total < 1000 ? 0.1 : 1);
-      for (const c of [slider, play, speed]) c.disabled = false;
-      node.hidden = false;
-      // It opens at the end: the whole run, nothing dimmed.
-      position = order.length;
-      time = timeOf(position);
-      futureFrom = marks.length;
-      addCursor();
-      render();
-    },
+    node: controls.node,
+    load,
     /** A new run starts: nothing to replay until it ends (the bar stays, disabled, once shown). */
     reset,
     /** The timeline was drawn again (`drawTimeline`'s result): put the cursor back on it. */
-    drawn(result) {
-      drawing = result;
-      addCursor();
-    },
+    drawn: (drawing) => cursor.attach(drawing),
   };
+}
+
+/** The slider seeks (a hand on it stops playing); Play plays or pauses, from the start once at the end. */
+function wireControls({ slider, play }, { ready, playing, atEnd, setPlaying, seek }) {
+  slider.addEventListener('input', () => {
+    if (!ready()) return;
+    if (playing()) setPlaying(false);
+    seek(Number(slider.value));
+  });
+  play.addEventListener('click', () => {
+    if (!ready()) return;
+    if (playing()) {
+      setPlaying(false);
+      return;
+    }
+    if (atEnd()) seek(0);
+    setPlaying(true);
+  });
 }

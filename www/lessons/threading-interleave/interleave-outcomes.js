@@ -18,6 +18,59 @@ function orderCount(threads, steps) {
   return Math.round(total);
 }
 
+/** The table of outcomes: one row per final counter, filled in as orders are explored. */
+function outcomeTable() {
+  const body = el('tbody');
+  const head = ['final counter', 'orders', 'share', 'an example (opens in step mode)'];
+  const node = el(
+    'div',
+    { class: 'outcomes', 'data-role': 'outcomes' },
+    el(
+      'table',
+      { class: 'outcome-table' },
+      el('caption', { text: 'Where the counter ends, over every order' }),
+      el('thead', {}, el('tr', {}, ...head.map((text) => el('th', { scope: 'col', text })))),
+      body,
+    ),
+  );
+  return { node, body };
+}
+
+/**
+ * A link to `schedule` in step mode: in this section (a rerun), or in a new tab if asked.
+ * @param {{ threads: number, k: number, schedule: string }} params
+ * @param {((params: object) => void) | undefined} rerun
+ */
+function exampleLink(params, rerun) {
+  const link = el(
+    'a',
+    { href: pageUrl('threading-interleave', params), 'data-action': 'open-order', 'data-schedule': params.schedule },
+    params.schedule,
+  );
+  link.addEventListener('click', (e) => {
+    if (e.ctrlKey || e.metaKey || e.shiftKey || !rerun) return; // a new tab, as asked
+    e.preventDefault();
+    rerun(params); // step mode in this section, replaying the order
+    link.closest('section[data-scenario]')?.scrollIntoView({ block: 'start' });
+  });
+  return link;
+}
+
+/** One outcome's row: its final counter, how many orders end there and their share, an example. */
+function outcomeRow(counter, c, { expected, explored, example }) {
+  return el(
+    'tr',
+    { 'data-counter': String(counter), class: counter < expected ? 'lost' : 'exact' },
+    el('th', {
+      scope: 'row',
+      text: `${counter}${counter < expected ? ` (${expected - counter} lost)` : ' (exact)'}`,
+    }),
+    el('td', { 'data-role': 'orders', text: n(c.orders) }),
+    el('td', { text: `${((100 * c.orders) / Math.max(1, explored)).toFixed(1)}%` }),
+    el('td', {}, example(c.example)),
+  );
+}
+
 export function live(slot, { normalised, rerun }) {
   const threads = Number(normalised.threads);
   const k = Number(normalised.k);
@@ -30,28 +83,7 @@ export function live(slot, { normalised, rerun }) {
   const progress = el('progress', { max: String(total), value: '0', 'aria-label': 'Orders explored' });
   const progressText = el('span', { 'data-role': 'explore-progress', text: `0 of ${n(total)} orders` });
   const totals = el('p', { class: 'explore-totals', 'data-role': 'explore-totals' });
-  const body = el('tbody');
-  const outcomes = el(
-    'div',
-    { class: 'outcomes', 'data-role': 'outcomes' },
-    el(
-      'table',
-      { class: 'outcome-table' },
-      el('caption', { text: 'Where the counter ends, over every order' }),
-      el(
-        'thead',
-        {},
-        el(
-          'tr',
-          {},
-          ...['final counter', 'orders', 'share', 'an example (opens in step mode)'].map((text) =>
-            el('th', { scope: 'col', text }),
-          ),
-        ),
-      ),
-      body,
-    ),
-  );
+  const table = outcomeTable();
   slot.replaceChildren(
     el(
       'section',
@@ -66,47 +98,17 @@ export function live(slot, { normalised, rerun }) {
       }),
       el('p', { class: 'explore-progress' }, progress, ' ', progressText),
       totals,
-      outcomes,
+      table.node,
     ),
   );
-
-  function example(schedule) {
-    const params = { threads, k, schedule };
-    const link = el(
-      'a',
-      { href: pageUrl('threading-interleave', params), 'data-action': 'open-order', 'data-schedule': schedule },
-      schedule,
-    );
-    link.addEventListener('click', (e) => {
-      if (e.ctrlKey || e.metaKey || e.shiftKey || !rerun) return; // a new tab, as asked
-      e.preventDefault();
-      rerun(params); // step mode in this section, replaying the order
-      link.closest('section[data-scenario]')?.scrollIntoView({ block: 'start' });
-    });
-    return link;
-  }
+  const example = (schedule) => exampleLink({ threads, k, schedule }, rerun);
 
   function draw() {
     drawQueued = false;
     progress.value = explored;
     progressText.textContent = `${n(explored)} of ${n(total)} orders`;
-    body.replaceChildren(
-      ...[...classes]
-        .sort(([a], [b]) => a - b)
-        .map(([counter, c]) =>
-          el(
-            'tr',
-            { 'data-counter': String(counter), class: counter < expected ? 'lost' : 'exact' },
-            el('th', {
-              scope: 'row',
-              text: `${counter}${counter < expected ? ` (${expected - counter} lost)` : ' (exact)'}`,
-            }),
-            el('td', { 'data-role': 'orders', text: n(c.orders) }),
-            el('td', { text: `${((100 * c.orders) / Math.max(1, explored)).toFixed(1)}%` }),
-            el('td', {}, example(c.example)),
-          ),
-        ),
-    );
+    const rows = [...classes].sort(([a], [b]) => a - b);
+    table.body.replaceChildren(...rows.map(([counter, c]) => outcomeRow(counter, c, { expected, explored, example })));
   }
 
   return {
