@@ -1,8 +1,11 @@
+// @ts-check
 // The seed's Python beside the Rust that ran, highlighted, with corresponding lines paired.
 //
 // A Rust line that ends in `// py: <python>` corresponds to the Python line containing
 // <python>; hovering or focusing either lights up both. Highlighting is a small tokenizer:
 // comments, strings, numbers and keywords, enough to read by, built as DOM text (no HTML).
+
+/** @typedef {'python' | 'rust'} Language */
 
 const KEYWORDS = {
   python: new Set(
@@ -21,6 +24,10 @@ const TOKEN = {
   rust: /(\/\/.*$)|("(?:[^"\\]|\\.)*")|(\b\d[\d_]*(?:\.\d+)?\b)|([A-Za-z_]\w*!?)/g,
 };
 
+/**
+ * @param {string} text
+ * @param {Language} language
+ */
 function highlightLine(text, language) {
   const frag = document.createDocumentFragment();
   let at = 0;
@@ -48,6 +55,8 @@ function highlightLine(text, language) {
 /**
  * The lines `[first, last]` of the ```python block quoted in the `//!` comment that opens a
  * Rust file (the Python the other column shows), or null.
+ * @param {string[]} lines
+ * @returns {[number, number] | null}
  */
 export function quotedPython(lines) {
   let first = -1;
@@ -64,6 +73,8 @@ let folds = 0;
 /**
  * Lines `[first, last]` folded into one line, a button that shows them (click, Enter or Space)
  * and hides them again. They stay in the DOM, so pairing sees them.
+ * @param {HTMLElement[]} lineEls
+ * @param {[number, number]} lines
  */
 function foldOf(lineEls, [first, last]) {
   const count = last - first + 1;
@@ -95,6 +106,10 @@ function foldOf(lineEls, [first, last]) {
 /**
  * A `<pre>` of numbered, highlighted lines; returns it and its line elements. `fold(texts)`
  * may name lines `[first, last]` to show folded.
+ * @param {string} source
+ * @param {Language} language
+ * @param {string} label
+ * @param {(texts: string[]) => [number, number] | null} [fold]
  */
 function codeBlock(source, language, label, fold = () => null) {
   const pre = document.createElement('pre');
@@ -120,6 +135,9 @@ function codeBlock(source, language, label, fold = () => null) {
 /**
  * Python and Rust side by side, paired by the `// py:` markers of the Rust (in the scenario's
  * file and the files it calls into). A Python line may pair with several Rust lines.
+ * @param {string} python
+ * @param {string} rust
+ * @param {string[]} [moreRust]
  */
 export function codePair(python, rust, moreRust = []) {
   const py = codeBlock(python, 'python', 'Python from the seed');
@@ -138,23 +156,31 @@ export function codePair(python, rust, moreRust = []) {
     }
   }
   const blocks = [py.pre, rs.pre, ...extra.map((b) => b.pre)];
+  /**
+   * The paired line an event is in, if any (its target may be no element: then none).
+   * @param {Event} e
+   * @returns {HTMLElement | null | undefined}
+   */
+  const pairedLine = (e) => /** @type {Partial<HTMLElement>} */ (e.target).closest?.('[data-pairs]');
+  /**
+   * @param {HTMLElement | null | undefined} line
+   * @param {boolean} on
+   */
   const light = (line, on) => {
     for (const id of line?.dataset.pairs?.split(' ') ?? []) {
       for (const pre of blocks) {
-        const partners = pre.querySelectorAll(`[data-pairs~="${id}"]`);
+        const partners = /** @type {NodeListOf<HTMLElement>} */ (pre.querySelectorAll(`[data-pairs~="${id}"]`));
         for (const partner of partners) partner.classList.toggle('lit', on);
         // Bring the partner into view in the other column, which may be scrolled elsewhere.
-        if (on && partners.length > 0 && !pre.contains(line)) {
+        if (on && partners.length > 0 && !pre.contains(/** @type {HTMLElement} */ (line))) {
           pre.scrollTo({ top: partners[0].offsetTop - pre.clientHeight / 3, behavior: 'smooth' });
         }
       }
     }
   };
   for (const pre of blocks) {
-    for (const type of ['pointerover', 'focusin'])
-      pre.addEventListener(type, (e) => light(e.target.closest?.('[data-pairs]'), true));
-    for (const type of ['pointerout', 'focusout'])
-      pre.addEventListener(type, (e) => light(e.target.closest?.('[data-pairs]'), false));
+    for (const type of ['pointerover', 'focusin']) pre.addEventListener(type, (e) => light(pairedLine(e), true));
+    for (const type of ['pointerout', 'focusout']) pre.addEventListener(type, (e) => light(pairedLine(e), false));
   }
   return { python: py.pre, rust: rs.pre, extra: extra.map((b) => b.pre), pairs };
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // One scenario, compact, for an <iframe> in a course site:
 //   embed.html?scenario=threading-lock&threads=4
 // It tells the parent page its height (`{ type: 'concurrency-playground:height', height }`)
@@ -23,7 +24,7 @@ const building = Promise.all([
   import('./own-program.js'),
 ]);
 
-const main = document.getElementById('scenarios');
+const main = /** @type {HTMLElement} */ (document.getElementById('scenarios'));
 
 // The frame keeps room for its scrollbar whether or not one shows (style.css, `html.embed`):
 // its height then depends on the content alone (see there).
@@ -39,10 +40,13 @@ const MAX_WAIT_MS = 1000;
  * change, and the height is read SETTLE_MS after the last one (or MAX_WAIT_MS after the first
  * of a series, so a long run is still followed), in an animation frame, once layout is done.
  * A height is posted only if it differs from the last one posted.
+ * @param {(height: number) => void} post
  */
 function reportSettledHeight(post) {
+  /** @type {number | null} */
   let posted = null;
   let timer = 0;
+  /** @type {number | null} */
   let firstChange = null; // of the changes not yet reported
   const report = () =>
     requestAnimationFrame(() => {
@@ -65,8 +69,9 @@ function reportSettledHeight(post) {
 
 // A graded prediction, for a course site that records them. Nothing secret: the learner's
 // answers and what the run did.
-document.addEventListener('playground:prediction', ({ detail }) => {
-  const { scenario, predicted, outcome, correct } = detail;
+/** @typedef {{ scenario: string, predicted: unknown, outcome: unknown, correct: boolean }} GradedPrediction */
+document.addEventListener('playground:prediction', (event) => {
+  const { scenario, predicted, outcome, correct } = /** @type {CustomEvent<GradedPrediction>} */ (event).detail;
   window.parent?.postMessage({ type: 'concurrency-playground:prediction', scenario, predicted, outcome, correct }, '*');
 });
 
@@ -110,7 +115,7 @@ async function start() {
     if (wanted.predict) full.searchParams.set('predict', '1');
     if (wanted.edit) full.searchParams.set('edit', '1');
     if (location.hash.startsWith('#py=')) full.hash = location.hash; // the program the embed was given
-    document.querySelector('[data-role="full-page"]').href = full.href;
+    /** @type {HTMLAnchorElement} */ (document.querySelector('[data-role="full-page"]')).href = full.href;
     // Open before the first height is posted, so the course page sizes the frame for it once.
     // Not focused: an embed that takes the focus as it loads scrolls the course page to it.
     await openPythonFromUrl(scenarios, scenario.id, { edit: wanted.edit, focus: false });

@@ -53,6 +53,11 @@ export const OWN_PROGRAM = Object.freeze({
 });
 
 /**
+ * A section's description: a scenario's, or the learner's own program's.
+ * @typedef {import('./playground.js').Scenario | typeof OWN_PROGRAM} PageScenario
+ */
+
+/**
  * The sections a page shows, in order: the registry's scenarios with the learner's own program
  * after the seed's programs, before the lessons beyond the seed.
  * @template {{ fromSeed: boolean }} S

@@ -1,3 +1,4 @@
+// @ts-check
 // The playground page: one section per scenario, and the learner's own Python program, built
 // on the same JS API course sites use.
 import { startLoading } from './start.js';
@@ -14,8 +15,13 @@ const modules = Promise.all([
   import('./own-program.js'),
 ]);
 
-const main = document.getElementById('scenarios');
-const nav = document.getElementById('scenario-nav');
+/**
+ * @typedef {import('./playground.js').PlaygroundApi} PlaygroundApi
+ * @typedef {import('./own-program.js').PageScenario} PageScenario
+ */
+
+const main = /** @type {HTMLElement} */ (document.getElementById('scenarios'));
+const nav = /** @type {HTMLElement} */ (document.getElementById('scenario-nav'));
 
 /** The native Rust and CPython figures of the last full bench (www/reference.json), if any. */
 async function referenceFigures() {
@@ -31,6 +37,8 @@ async function referenceFigures() {
  * The sections, made while the workers start (boot's `prepareView`); they join the page once
  * the workers are up, so the browser lays them out after that, not while the page waits. The
  * reference figures are shown only after a run: the sections do not wait for them.
+ * @param {PlaygroundApi} pg
+ * @param {Promise<unknown>} reference
  */
 async function makeSections(pg, reference) {
   const [{ scenarioSection }, , { paramsFromUrl }, , { pageScenarios }] = await modules;
@@ -46,6 +54,7 @@ async function makeSections(pg, reference) {
 async function start() {
   const reference = referenceFigures(); // fetched while the modules load
   const { boot } = await import('./boot.js');
+  /** @type {DocumentFragment | undefined} */
   let sections;
   const pg = await boot(started, async (described) => {
     sections = await makeSections(described, reference);
@@ -53,7 +62,7 @@ async function start() {
   const [, { deepLinkTarget, scenarioNav }, { paramsFromUrl }, { loadDrawing }, { pageScenarios }] = await modules;
   const wanted = paramsFromUrl(pg.limits.maxParams);
   const listed = pageScenarios(pg.scenarios);
-  main.append(sections);
+  main.append(/** @type {DocumentFragment} */ (sections)); // made before boot() resolves
   // `#id` or `?scenario=id` (parameters stay in the query): select it, scroll to it, focus Run.
   const navigation = scenarioNav(nav, main, listed);
   navigation.select(deepLinkTarget(listed, wanted.id));
@@ -74,6 +83,8 @@ async function start() {
  * A shared run in the fragment (`#run=...`) is shown, recorded, in its scenario's section;
  * nothing runs. What is wrong with a damaged one is said in the section the link names, or
  * at the top of the page.
+ * @param {PlaygroundApi} pg
+ * @param {string | null} id
  */
 async function openRunInFragment(pg, id) {
   if (!location.hash.startsWith('#run=')) return;
@@ -81,7 +92,7 @@ async function openRunInFragment(pg, id) {
     import('./share.js'), // only for a link to a recorded run
     import('./section.js'), // loaded already: the sections are on the page
   ]);
-  const pageMessage = document.querySelector('[data-role="page-message"]');
+  const pageMessage = /** @type {HTMLElement} */ (document.querySelector('[data-role="page-message"]'));
   pageMessage.hidden = true;
   // Awaited: the page is ready once the run is on show.
   try {
@@ -91,7 +102,9 @@ async function openRunInFragment(pg, id) {
     await shown;
   } catch (error) {
     const text =
-      error instanceof ShareError ? error.message : `The run in this link could not be read: ${error.message}`;
+      error instanceof ShareError
+        ? error.message
+        : `The run in this link could not be read: ${/** @type {Error} */ (error).message}`;
     if (!offerRecorded({ error: text, scenario: id })) {
       pageMessage.textContent = text;
       pageMessage.hidden = false;
@@ -103,6 +116,9 @@ async function openRunInFragment(pg, id) {
  * A Python program in the fragment (`#py=…`), `edit=1`, or the learner's own program as the
  * section asked for: that section's editor opens (see openPythonFromUrl), and the section it
  * opened in is selected if it is not the one asked for (a program for a section without one).
+ * @param {PageScenario[]} scenarios
+ * @param {ReturnType<typeof import('./nav.js').scenarioNav>} navigation
+ * @param {ReturnType<typeof import('./url.js').paramsFromUrl>} wanted
  */
 async function openPythonInUrl(scenarios, navigation, wanted) {
   if (location.hash.startsWith('#run=')) return; // what that link shows is a recorded run

@@ -196,7 +196,10 @@ export async function prepare({
   return playground;
 }
 
-/** What this browser lets the page do, as `pg.capabilities` reports it. */
+/**
+ * What this browser lets the page do, as `pg.capabilities` reports it.
+ * @typedef {ReturnType<typeof pageCapabilities>} Capabilities
+ */
 function pageCapabilities() {
   const isolated = self.crossOriginIsolated === true;
   const postable = isolated && typeof SharedArrayBuffer === 'function' && canPostSharedMemory();

@@ -1,3 +1,4 @@
+// @ts-check
 // "Predict, then run" in a section: the "Predict first" toggle beside Run, and the places the
 // question and the grade go. What happens once a learner is asked (the question form, the
 // grade) is predict-form.js, loaded then, not with the page. It knows nothing of particular
@@ -7,12 +8,19 @@ import { el, whenFirstNeeded } from './dom.js';
 // Failed loads are tried again at the next question.
 const loadForm = whenFirstNeeded(() => import('./predict-form.js'));
 /** The questions of the lesson `id` (lessons/<id>/questions.js), loaded with the form. */
-const loadQuestions = (id) => import('./predictions.js').then(({ loadPrediction }) => loadPrediction(id));
+const loadQuestions = (/** @type {string} */ id) =>
+  import('./predictions.js').then(({ loadPrediction }) => loadPrediction(id));
 
 /**
  * The prediction parts of scenario `id`'s section. `on` is the toggle's first state (e.g.
  * `predict=1` in the URL). Returns `{ toggle, slot, wanted(), isOpen(), focusOpen(),
  * ask(params, ctx, onAnswer, onCancel), dismiss(), clear(), graded(run, ctx) }`.
+ * @typedef {import('./playground.js').Checked['params']} Params
+ * @typedef {{ cores: number }} PredictionContext
+ * @typedef {Record<string, string>} Answers the learner's answer to each question, by its name
+ * @typedef {{ params: Params, status: string, lines: string[], value: unknown, elapsedMs: number }} FinishedRun
+ * @param {string} id
+ * @param {{ on?: boolean }} [options]
  */
 export function predictionParts(id, { on = false } = {}) {
   const box = el('input', {
@@ -43,6 +51,7 @@ export function predictionParts(id, { on = false } = {}) {
   });
   const slot = el('div', { class: 'predict-slot' }, questionHost, gradeHost);
 
+  /** @type {ReturnType<typeof import('./predict-form.js').questionsAndGrades> | null} */
   let asked = null; // predict-form.js's part, from the first question on
   let asking = 0; // counts questions and dismissals: one dismissed while it loaded is not shown
   const dismiss = () => {
@@ -64,6 +73,10 @@ export function predictionParts(id, { on = false } = {}) {
     /**
      * Asks the questions for a run with the validated `params` (`ctx`: `{ cores }`);
      * `onAnswer(answers)` once every question is answered, `onCancel()` if the learner cancels.
+     * @param {Params} params
+     * @param {PredictionContext} ctx
+     * @param {(answers: Answers) => void} onAnswer
+     * @param {() => void} onCancel
      */
     async ask(params, ctx, onAnswer, onCancel) {
       const question = ++asking;
@@ -73,7 +86,11 @@ export function predictionParts(id, { on = false } = {}) {
       } catch (error) {
         gradeHost.dataset.state = 'error';
         gradeHost.replaceChildren(
-          el('p', { class: 'notice', role: 'alert', text: `The questions could not be loaded: ${error.message}` }),
+          el('p', {
+            class: 'notice',
+            role: 'alert',
+            text: `The questions could not be loaded: ${/** @type {Error} */ (error).message}`,
+          }),
         );
         gradeHost.hidden = false;
         onCancel();
@@ -85,6 +102,6 @@ export function predictionParts(id, { on = false } = {}) {
     /** A run without a prediction starts: the last grade goes. */
     clear: () => asked?.clear(),
     /** The grade of the pending prediction against the finished `run`, shown (or null). */
-    graded: (run, ctx) => asked?.graded(run, ctx) ?? null,
+    graded: (/** @type {FinishedRun} */ run, /** @type {PredictionContext} */ ctx) => asked?.graded(run, ctx) ?? null,
   };
 }
