@@ -1,3 +1,4 @@
+// @ts-check
 // threading-lock's "Run many times": how often the no-lock race loses updates, and by how
 // much, drawn from the runs' own final counters (`sample` events, one per run, sent as each
 // run ends; so a stopped sweep still shows what it measured).
@@ -5,22 +6,35 @@
 //   - the histogram: the final counters of the runs of one loop length.
 import { el, svg } from '../../dom.js';
 
-const n = (x) => Number(x).toLocaleString('en-US');
+/** @typedef {import('../../protocol.js').PlaygroundEvent} PlaygroundEvent */
 
-/** `Map(increments -> final counters[])`, in sweep order. */
+const n = (/** @type {number} */ x) => Number(x).toLocaleString('en-US');
+
+/**
+ * `Map(increments -> final counters[])`, in sweep order.
+ * @param {PlaygroundEvent[]} events
+ */
 function finalsByLength(events) {
+  /** @type {Map<number, number[]>} */
   const byLength = new Map();
   for (const e of events) {
     if (e.kind !== 'sample' || e.what !== 'final-counter') continue;
-    if (!byLength.has(e.x)) byLength.set(e.x, []);
-    byLength.get(e.x).push(e.value);
+    // A sample has its x and value.
+    const x = /** @type {number} */ (e.x);
+    if (!byLength.has(x)) byLength.set(x, []);
+    /** @type {number[]} */ (byLength.get(x)).push(/** @type {number} */ (e.value));
   }
   return byLength;
 }
 
-const median = (sorted) =>
+const median = (/** @type {number[]} */ sorted) =>
   sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
 
+/**
+ * @param {Map<number, number[]>} byLength
+ * @param {number} threads
+ * @param {number} width
+ */
 function sweepChart(byLength, threads, width) {
   const points = [...byLength].map(([x, finals]) => ({
     x,
@@ -32,8 +46,8 @@ function sweepChart(byLength, threads, width) {
   const logs = points.map((p) => Math.log10(p.x));
   const lo = Math.min(...logs);
   const hi = Math.max(lo + 1, ...logs);
-  const x = (v) => pad.l + ((Math.log10(v) - lo) / (hi - lo)) * (width - pad.l - pad.r);
-  const y = (share) => height - pad.b - share * (height - pad.t - pad.b);
+  const x = (/** @type {number} */ v) => pad.l + ((Math.log10(v) - lo) / (hi - lo)) * (width - pad.l - pad.r);
+  const y = (/** @type {number} */ share) => height - pad.b - share * (height - pad.t - pad.b);
   const root = svg('svg', {
     viewBox: `0 0 ${width} ${height}`,
     class: 'sweep-svg',
@@ -74,6 +88,12 @@ function sweepChart(byLength, threads, width) {
   );
 }
 
+/**
+ * @param {number[]} finals
+ * @param {number} length
+ * @param {number} threads
+ * @param {number} width
+ */
 function histogram(finals, length, threads, width) {
   const sorted = [...finals].sort((a, b) => a - b);
   const expected = threads * length;
@@ -133,6 +153,11 @@ function histogram(finals, length, threads, width) {
   );
 }
 
+/**
+ * @param {HTMLElement} host
+ * @param {unknown} _value
+ * @param {{ events?: PlaygroundEvent[], params?: Record<string, unknown> }} [actions]
+ */
 export default function draw(host, _value, { events = [], params = {} } = {}) {
   const byLength = finalsByLength(events);
   if (byLength.size === 0) return;
@@ -149,7 +174,9 @@ export default function draw(host, _value, { events = [], params = {} } = {}) {
   // The longest loop that was measured: the one most likely to show the losses.
   choose.value = String(lengths[lengths.length - 1]);
   const show = () =>
-    holder.replaceChildren(histogram(byLength.get(Number(choose.value)), Number(choose.value), threads, width));
+    holder.replaceChildren(
+      histogram(/** @type {number[]} */ (byLength.get(Number(choose.value))), Number(choose.value), threads, width),
+    );
   choose.addEventListener('change', show);
   show();
   host.replaceChildren(

@@ -1,12 +1,24 @@
+// @ts-check
 // threading-lock's ledger of the no-lock race (`value.ledger`): how many updates were lost and
 // how each was lost, from the run's own stores. Every store was a swap that said what it
 // replaced, so the numbers are the run's books, not an estimate. The first wipes are shown as
 // the bytecode steps a learner knows: LOAD counter, other threads' STOREs, then the late STORE.
 import { el } from '../../dom.js';
 
-const n = (big) => Number(big).toLocaleString('en-US');
+/**
+ * A count of the run's (a BigInt from the module; a recorded run's may be a number or text).
+ * @typedef {bigint | number | string} Count
+ * @typedef {{ lane: string, read: Count, wrote: Count, overwrote: Count, iteration?: Count, tMs?: number }} Wipe
+ * @typedef {{
+ *   expected: Count, final: Count, lost: Count, stores: Count, wipes: Count, lowered: Count,
+ *   largest: Wipe | null, caught: Wipe[],
+ * }} Ledger
+ */
+
+const n = (/** @type {Count} */ big) => Number(big).toLocaleString('en-US');
 const CAUGHT_SHOWN = 4;
 
+/** @param {Wipe} wipe one of the first wipes, with its time and iteration */
 function caughtInTheAct(wipe) {
   const read = BigInt(wipe.read);
   const overwrote = BigInt(wipe.overwrote);
@@ -20,7 +32,7 @@ function caughtInTheAct(wipe) {
     { class: 'caught', 'data-lane': wipe.lane },
     el('p', {
       class: 'caught-when',
-      text: `+${Number(wipe.tMs).toFixed(3)} ms, increment ${n(BigInt(wipe.iteration) + 1n)} of ${wipe.lane}`,
+      text: `+${Number(wipe.tMs).toFixed(3)} ms, increment ${n(BigInt(/** @type {Count} */ (wipe.iteration)) + 1n)} of ${wipe.lane}`,
     }),
     el(
       'ol',
@@ -35,10 +47,16 @@ function caughtInTheAct(wipe) {
   );
 }
 
+/**
+ * @param {HTMLElement} host
+ * @param {{ ledger?: Ledger } | null | undefined} value the run's value
+ * @param {{ rerun?: (params: Record<string, string>) => void, params?: Record<string, unknown> }} [actions]
+ */
 export default function draw(host, value, { rerun, params = {} } = {}) {
   const ledger = value?.ledger;
   if (!ledger) return;
   const lost = BigInt(ledger.lost);
+  /** @type {HTMLElement[]} */
   const parts = [el('h3', { text: 'The no-lock race, store by store' })];
   parts.push(
     el('p', {
