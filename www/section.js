@@ -205,42 +205,85 @@ async function programInLink() {
   }
 }
 
+/** The buttons of the row under the timeline (hidden until a run is shown), its file input, message and link field. */
+function runToolsParts(id) {
+  const button = (action, text, title) =>
+    el('button', { type: 'button', class: 'secondary', 'data-action': action, hidden: true, title }, text);
+  return {
+    trace: button(
+      'download-trace',
+      'Download trace for Perfetto',
+      'A Chrome trace file: open it in Perfetto (ui.perfetto.dev) or chrome://tracing',
+    ),
+    share: button('share-run', 'Copy link to this run'),
+    save: button('save-run', 'Save run'),
+    file: el('input', {
+      type: 'file',
+      id: `${id}-open-run`,
+      class: 'file-input',
+      accept: '.json,application/json',
+      'data-action': 'open-run',
+    }),
+    message: el('p', { class: 'share-message', 'data-role': 'share-message', 'aria-live': 'polite' }),
+    link: linkField(`${id}-share-link`, 'Link to this run', 'share-link'),
+  };
+}
+
+/** Saves the run of scenario `id` on show as a Chrome trace file (trace.js, loaded then). */
+async function downloadTrace(id, run) {
+  const { toChromeTrace } = await import('./trace.js');
+  const file = toChromeTrace(run.events, {
+    t0: run.t0,
+    scenario: id,
+    title: run.title,
+    extra: {
+      params: run.params,
+      status: run.status,
+      elapsedMs: run.elapsedMs,
+      recordedAt: run.recordedAt,
+      browser: run.browser,
+      cores: run.cores,
+    },
+  });
+  download(`${id}-${stamp(run.recordedAt)}.trace.json`, JSON.stringify(file), 'application/json');
+}
+
+/**
+ * "Copy link to this run": offers a link that shows `run` (a record) recorded, if it is short
+ * enough for a link; otherwise says to save it instead, and focuses Save run (`save`).
+ */
+async function shareRun(run, link, save, say) {
+  link.hide();
+  let href;
+  let MAX_LINK_CHARS;
+  try {
+    const share = await loadShare();
+    MAX_LINK_CHARS = share.MAX_LINK_CHARS;
+    href = await share.runLink(run, new URL('./', import.meta.url));
+  } catch (error) {
+    say(`The link could not be made: ${error.message}`, 'error');
+    return;
+  }
+  if (href.length > MAX_LINK_CHARS) {
+    say(
+      `This run's link would be ${(href.length / 1024 / 1024).toFixed(1)} MB, more than a link can safely carry (2 MB): use Save run instead.`,
+      'error',
+    );
+    save.focus();
+    return;
+  }
+  const size = `${Math.ceil(href.length / 1024)} KB`;
+  if (await link.offer(href)) say(`Link copied (${size}): whoever opens it sees this run, recorded; nothing runs.`);
+  else say(`The browser did not let the page copy the link (${size}): copy it from the field below.`, 'error');
+}
+
 /**
  * The row under the timeline that takes a finished run elsewhere: its trace for Perfetto, a
  * link to it, a file of it; and opens a saved one. `last()` is the run shown (a record), or
  * null; `open(file)` is called with a chosen file.
  */
 function runTools(id, last, open) {
-  const trace = el(
-    'button',
-    {
-      type: 'button',
-      class: 'secondary',
-      'data-action': 'download-trace',
-      hidden: true,
-      title: 'A Chrome trace file: open it in Perfetto (ui.perfetto.dev) or chrome://tracing',
-    },
-    'Download trace for Perfetto',
-  );
-  const share = el(
-    'button',
-    { type: 'button', class: 'secondary', 'data-action': 'share-run', hidden: true },
-    'Copy link to this run',
-  );
-  const save = el(
-    'button',
-    { type: 'button', class: 'secondary', 'data-action': 'save-run', hidden: true },
-    'Save run',
-  );
-  const file = el('input', {
-    type: 'file',
-    id: `${id}-open-run`,
-    class: 'file-input',
-    accept: '.json,application/json',
-    'data-action': 'open-run',
-  });
-  const message = el('p', { class: 'share-message', 'data-role': 'share-message', 'aria-live': 'polite' });
-  const link = linkField(`${id}-share-link`, 'Link to this run', 'share-link');
+  const { trace, share, save, file, message, link } = runToolsParts(id);
   const node = el(
     'div',
     { class: 'run-tools', 'data-role': 'run-tools' },
@@ -260,53 +303,18 @@ function runTools(id, last, open) {
     message.textContent = text;
     message.dataset.kind = kind;
   };
-
   trace.addEventListener('click', async () => {
-    const run = last();
-    const { toChromeTrace } = await import('./trace.js');
-    const file = toChromeTrace(run.events, {
-      t0: run.t0,
-      scenario: id,
-      title: run.title,
-      extra: {
-        params: run.params,
-        status: run.status,
-        elapsedMs: run.elapsedMs,
-        recordedAt: run.recordedAt,
-        browser: run.browser,
-        cores: run.cores,
-      },
-    });
-    download(`${id}-${stamp(run.recordedAt)}.trace.json`, JSON.stringify(file), 'application/json');
+    await downloadTrace(id, last());
     say('Trace saved: open it in ui.perfetto.dev or chrome://tracing.');
   });
-  share.addEventListener('click', async () => {
+  // The title is the page's, not the run's: a record does not carry it.
+  const record = () => {
     const { title, ...run } = last();
-    link.hide();
-    let href;
-    let runLink;
-    let MAX_LINK_CHARS;
-    try {
-      ({ runLink, MAX_LINK_CHARS } = await loadShare());
-      href = await runLink(run, new URL('./', import.meta.url));
-    } catch (error) {
-      say(`The link could not be made: ${error.message}`, 'error');
-      return;
-    }
-    if (href.length > MAX_LINK_CHARS) {
-      say(
-        `This run's link would be ${(href.length / 1024 / 1024).toFixed(1)} MB, more than a link can safely carry (2 MB): use Save run instead.`,
-        'error',
-      );
-      save.focus();
-      return;
-    }
-    const size = `${Math.ceil(href.length / 1024)} KB`;
-    if (await link.offer(href)) say(`Link copied (${size}): whoever opens it sees this run, recorded; nothing runs.`);
-    else say(`The browser did not let the page copy the link (${size}): copy it from the field below.`, 'error');
-  });
+    return run;
+  };
+  share.addEventListener('click', () => shareRun(record(), link, save, say));
   save.addEventListener('click', () => {
-    const { title, ...run } = last();
+    const run = record();
     download(`${id}-${stamp(run.recordedAt)}.run.json`, JSON.stringify(run), 'application/json');
     say('Run saved: Open a saved run shows it again, here or in another browser.');
   });
@@ -372,13 +380,32 @@ const SEED_PYTHON_LABELS = {
 };
 
 /**
+ * Loads the editor panel (python/panel.js) into `host` the first time it is wanted, with
+ * `options` (pythonPanel's). Returns `load()`, resolving to the panel; or to null if it could
+ * not be loaded, said in `host`, and the next call tries again.
+ */
+function panelLoader(host, options) {
+  let loading = null;
+  return () =>
+    (loading ??= import('./python/panel.js')
+      .then(({ pythonPanel }) => pythonPanel(host, options))
+      .catch((error) => {
+        loading = null; // the next press tries again
+        host.replaceChildren(
+          el('p', { class: 'notice', role: 'alert', text: `The editor could not be loaded: ${error.message}` }),
+        );
+        return null;
+      }));
+}
+
+/**
  * "Edit and run this Python": a button that opens the section's Python (python/panel.js,
  * loaded then) under it, and a slot that says what was wrong with a program a link brought.
- * `run(source)` starts a run of it in the section; `stop()` ends it. Returns `{ node, show,
- * say(text), runOptions(source) }`: `show({ source, focus })` opens the editor (with `source`
- * in it, if given), runOptions is what showRun needs of a Python run.
+ * `run(source)` starts a run of it in the section; `stop()` ends it; `cannotRun`: why Python
+ * cannot run in this browser (a clause), or null. Returns `{ node, show, say(text),
+ * runOptions(source) }`: `show({ source, focus })` opens the editor (with `source` in it, if
+ * given), runOptions is what showRun needs of a Python run.
  */
-/** `cannotRun`: why Python cannot run in this browser (a clause), or null. */
 function pythonMode(scenario, run, stop, cannotRun) {
   const { id } = scenario;
   const labels = scenario.pythonLabels ?? SEED_PYTHON_LABELS;
@@ -399,44 +426,23 @@ function pythonMode(scenario, run, stop, cannotRun) {
     message.textContent = text;
     message.hidden = !text;
   };
-  const linkTo = async (source) => (await loadShare()).pythonLink(source, id, new URL('./', import.meta.url));
-  const running = (source) => {
-    say('');
-    run(source);
-  };
-  // Named from here, not by the panel: the hosted site bundles the panel's code into a file
-  // beside the page (tools/bundle.mjs), where `./editor.css` is not.
-  const stylesheet = new URL('./python/editor.css', import.meta.url).href;
+  const load = panelLoader(host, {
+    id,
+    source: scenario.python,
+    original: scenario.python,
+    labels,
+    run: (source) => {
+      say('');
+      run(source);
+    },
+    stop,
+    linkTo: async (source) => (await loadShare()).pythonLink(source, id, new URL('./', import.meta.url)),
+    // Named from here, not by the panel: the hosted site bundles the panel's code into a file
+    // beside the page (tools/bundle.mjs), where `./editor.css` is not.
+    stylesheet: new URL('./python/editor.css', import.meta.url).href,
+    cannotRun,
+  });
   let panel = null; // once loaded
-  let loading = null;
-  const load = () =>
-    (loading ??= import('./python/panel.js')
-      .then(({ pythonPanel }) =>
-        pythonPanel(host, {
-          id,
-          source: scenario.python,
-          original: scenario.python,
-          labels,
-          run: running,
-          stop,
-          linkTo,
-          stylesheet,
-          cannotRun,
-        }),
-      )
-      .then(
-        (made) => {
-          panel = made;
-          return made;
-        },
-        (error) => {
-          loading = null; // the next press tries again
-          host.replaceChildren(
-            el('p', { class: 'notice', role: 'alert', text: `The editor could not be loaded: ${error.message}` }),
-          );
-          return null;
-        },
-      ));
   const expand = (open) => {
     host.hidden = !open;
     toggle.setAttribute('aria-expanded', String(open));
@@ -444,6 +450,7 @@ function pythonMode(scenario, run, stop, cannotRun) {
   const show = async ({ source = null, focus = true } = {}) => {
     expand(true);
     const made = await load();
+    panel ??= made;
     if (source !== null) made?.replace(source);
     if (focus) made?.focus();
   };
@@ -604,6 +611,276 @@ function checkedParams(pg, id, of, action = '', extra = {}) {
   return params;
 }
 
+/** What a prediction's questions and grade may depend on besides the parameters. */
+const predictionContext = (pg) => ({ cores: pg.capabilities.hardwareConcurrency });
+
+/**
+ * The section's own controls: the parameters' fields, Run and Stop (none for the learner's own
+ * program), "Predict first" where the scenario has questions, the parts a run writes into,
+ * its time beside the recorded figures, and the forms of the scenario's actions;
+ * `startButtons`: Run and the actions' buttons.
+ */
+function sectionControls(pg, scenario, { initial, ofAction, own, reference, predict }) {
+  const { id } = scenario;
+  const fields = paramFields(scenario, initial);
+  const parts = runParts();
+  const compare = comparison(pg, scenario, reference);
+  const prediction = scenario.predict ? predictionParts(id, { on: predict }) : null;
+  const runButton = own ? null : el('button', { type: 'submit', 'data-action': 'run', class: 'run' }, 'Run');
+  const stopButton = own
+    ? null
+    : el('button', { type: 'button', 'data-action': 'stop', class: 'stop', disabled: true }, 'Stop');
+  const form = el(
+    'form',
+    { class: 'params', novalidate: true },
+    ...fields.nodes,
+    el('div', { class: 'controls' }, runButton, stopButton, prediction?.toggle, parts.status, parts.elapsed),
+    compare.node,
+  );
+  const actionForms = scenario.actions.map((action) => actionForm(id, action, ofAction(action)));
+  const startButtons = [runButton, ...actionForms.map((a) => a.button)].filter(Boolean);
+  return { fields, parts, compare, prediction, runButton, stopButton, form, actionForms, startButtons };
+}
+
+/**
+ * Shows the state of the section's run in its status (`text`), and what can be pressed: while
+ * a run goes on, Stop and no start button; where threads cannot run, no start button ever.
+ */
+function setState(section, state, text) {
+  const { parts, startButtons, runButton, stopButton } = section;
+  parts.status.dataset.state = state;
+  parts.status.textContent = text;
+  const running = state === 'running';
+  // A focused button that is about to be disabled hands its focus on, so the keyboard stays
+  // in the section (a stepping lesson's keys work at once): Run to Stop, Stop back to Run.
+  const focused = document.activeElement;
+  for (const button of startButtons) button.disabled = running || section.cannotRun;
+  if (stopButton) stopButton.disabled = !running;
+  if (running && startButtons.includes(focused)) stopButton.focus();
+  else if (!running && focused === stopButton) runButton.focus();
+  section.node.setAttribute('aria-busy', running ? 'true' : 'false');
+}
+
+/** Where threads cannot run: a notice under the header says why, and describes the start buttons, disabled. */
+function explainCannotRun(section) {
+  const { id, form, fields, pg } = section;
+  section.node.firstElementChild.after(isolationNotice(id, form, fields.values, pg.capabilities));
+  for (const button of section.startButtons) {
+    button.disabled = true;
+    button.setAttribute('aria-describedby', `${id}-no-threads`); // the notice says why
+  }
+}
+
+/** The form and button of `action` (null: the scenario's own). */
+const formOf = (section, action) =>
+  section.actionForms.find((a) => a.action === action) ?? { node: section.form, button: section.runButton };
+
+/** The input of parameter `name` of `action` (an action's fields carry its name, `step-schedule`: see paramFields). */
+const inputOf = (section, name, action) =>
+  formOf(section, action).node.querySelector(`input[name="${CSS.escape(action ? `${action.name}-${name}` : name)}"]`);
+
+/**
+ * A view may offer to run again with some parameters changed (e.g. more rounds): the fields
+ * show the new values, and the run goes through the same checks as a typed one, unasked.
+ * `action`: the fields and button are that action's (a run of it offers its own rerun).
+ */
+function rerun(section, changed, action = null) {
+  for (const [name, value] of Object.entries(changed)) {
+    const input = inputOf(section, name, action);
+    if (input) input.value = value;
+  }
+  section.unasked = true;
+  formOf(section, action).node.requestSubmit(formOf(section, action).button);
+}
+
+/**
+ * ... or to stop the run on show and start another (e.g. undo a step: replay all but it).
+ * What the view changed is put back once the new run has read it: a later Run by hand
+ * starts from what the learner typed, not from the view's replay.
+ */
+async function restart(section, changed, action = null) {
+  section.current?.cancel();
+  await section.settled;
+  const inputs = Object.keys(changed).map((name) => inputOf(section, name, action));
+  const typed = inputs.map((input) => input?.value);
+  rerun(section, changed, action);
+  inputs.forEach((input, i) => {
+    if (input) input.value = typed[i];
+  });
+}
+
+/**
+ * Runs the program (or `action`) with the parameters of `of`, if they are valid; `predicted`:
+ * a prediction was just made, to be graded once the run ends; `source`: the Python mode's
+ * program, run instead (it has no parameters).
+ */
+function startRun(section, of, action = null, predicted = false, source = null) {
+  const { pg, scenario, prediction, tools } = section;
+  if (section.current) return;
+  const params = source === null ? checkedParams(pg, scenario.id, of, action?.name) : {};
+  if (!params) return;
+  if (!predicted) {
+    prediction?.dismiss();
+    prediction?.clear();
+  }
+  section.compare.clear();
+  section.shown = null;
+  tools.offer(false);
+  tools.say('');
+  // rerun: the program, with some parameters changed; restart: again what runs now.
+  const viewActions = {
+    rerun: (changed) => rerun(section, changed),
+    restart: (changed) => restart(section, changed, action),
+  };
+  const python = source === null ? null : section.python.runOptions(source);
+  const run = showRun(pg, scenario, params, section.parts, section.setState, viewActions, action, python);
+  section.current = run;
+  section.redrawTimeline = run.redraw;
+  section.settled = run.done
+    .then((ended) => runEnded(section, { params, action, source, predicted }, ended))
+    .finally(() => {
+      section.current = null;
+    });
+}
+
+/**
+ * A run has ended and been drawn (`ended`: showRun's outcome): a run of the program with the
+ * seed's parameters is compared with the recorded figures, the run is offered to take
+ * elsewhere (as a record), and a prediction made for it is graded.
+ */
+async function runEnded(section, { params, action, source, predicted }, { result, error, events, t0, endT }) {
+  const { id, scenario } = section;
+  if (result?.status === 'done' && !action && source === null) await section.compare.show(result.elapsedMs, params);
+  const outcome = result ?? error;
+  const { recordOf } = await loadShare();
+  section.shown = {
+    ...recordOf({
+      scenario: id,
+      params,
+      events,
+      t0,
+      endT,
+      status: result?.status ?? 'error',
+      elapsedMs: outcome?.elapsedMs ?? 0,
+      message: error?.message,
+    }),
+    title: scenario.title,
+  };
+  section.tools.offer(true);
+  if (predicted) gradePrediction(section, params, result, outcome);
+}
+
+/** Grades the prediction made for a run that has ended, and tells whoever listens. */
+function gradePrediction(section, params, result, outcome) {
+  const { pg, id } = section;
+  const grade = section.prediction.graded(
+    {
+      params: pg.validate(id, params).params,
+      status: result?.status ?? 'error',
+      lines: outcome?.lines ?? [],
+      value: result?.value,
+      elapsedMs: outcome?.elapsedMs ?? 0,
+    },
+    predictionContext(pg),
+  );
+  if (grade) announcePrediction(section.node, id, grade);
+}
+
+/** Run pressed: the program runs, or with "Predict first" on, the questions come first and it runs once they are answered. */
+function runPressed(section) {
+  const { pg, id, fields, prediction } = section;
+  const ask = prediction?.wanted() && !section.unasked;
+  section.unasked = false;
+  if (!ask) {
+    startRun(section, fields);
+    return;
+  }
+  if (section.current) return;
+  if (prediction.isOpen()) {
+    prediction.focusOpen();
+    return;
+  }
+  const params = checkedParams(pg, id, fields);
+  if (!params) return;
+  prediction.ask(
+    pg.validate(id, params).params,
+    predictionContext(pg),
+    () => startRun(section, fields, null, true),
+    () => section.runButton.focus(),
+  );
+}
+
+/** The section's forms and Stop: Run, an action's button, an edited parameter. */
+function listenToForms(section) {
+  section.form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    runPressed(section);
+  });
+  // The question is about the parameters it was asked with: changing one takes it away.
+  section.form.addEventListener('input', (e) => {
+    if (!e.target.closest('.predict-toggle')) section.prediction?.dismiss();
+  });
+  for (const a of section.actionForms) {
+    a.node.addEventListener('submit', (e) => {
+      e.preventDefault();
+      startRun(section, a.fields, a.action);
+    });
+  }
+  section.stopButton?.addEventListener('click', () => section.current?.cancel());
+}
+
+/** A link's program (`#py=`), or the editor asked open (`edit=1`): see offerPython. */
+function listenForPython(section) {
+  document.addEventListener('playground:python', ({ detail }) => {
+    if (detail.opened || detail.scenario !== section.id) return;
+    section.python.say(detail.error ?? '');
+    detail.opened = section.python.show({ source: detail.source ?? null, focus: detail.focus });
+  });
+}
+
+/** The section's Python mode, if the scenario has Python: its runs are the section's. */
+function sectionPython(section) {
+  const { scenario, pg } = section;
+  if (!scenario.python) return null;
+  return pythonMode(
+    scenario,
+    (source) => startRun(section, null, null, false, source),
+    () => section.current?.cancel(),
+    pg.capabilities.sharedMemory ? null : pg.capabilities.sharedMemoryMissing,
+  );
+}
+
+/** Recorded runs in the section (see recordedRuns): one shown is the run on show. */
+function sectionRecordedRuns(section) {
+  const { pg, scenario, node, form, fields, parts, compare, tools } = section;
+  return recordedRuns({
+    pg,
+    scenario,
+    section: node,
+    form,
+    fields,
+    parts,
+    compare,
+    tools,
+    setState: section.setState,
+    busy: () => section.current !== null,
+    shown: (record, redraw) => {
+      section.shown = { ...record, title: scenario.title };
+      section.redrawTimeline = redraw;
+    },
+  });
+}
+
+/** Parameters from a URL are checked at once, like typed ones; nothing runs until Run. */
+function checkGivenParams(section, initial, ofAction) {
+  const { pg, id } = section;
+  if (Object.keys(initial).length > 0) checkedParams(pg, id, section.fields, '', initial);
+  for (const a of section.actionForms) {
+    const wanted = ofAction(a.action);
+    if (Object.keys(wanted).length > 0) checkedParams(pg, id, a.fields, a.action.name, wanted);
+  }
+}
+
 /**
  * One scenario's section, following the page contract (run/stop buttons, inputs named after
  * the parameters, output, status, elapsed), with its timeline, notes, views and code; or the
@@ -620,237 +897,38 @@ export function scenarioSection(
   scenario,
   { initial: given = {}, compact = false, reference = null, predict = false } = {},
 ) {
-  const { id } = scenario;
   // The learner's own program (own-program.js) has no parameters, its source is its
   // parameter, and no Rust program: no Run or Stop of the section's own, the editor's are its.
   const own = scenario.own === true;
   const { initial, ofAction } = splitInitial(scenario, own ? {} : given);
-  const fields = paramFields(scenario, initial);
-  const parts = runParts();
-  const compare = comparison(pg, scenario, reference);
-  const prediction = scenario.predict ? predictionParts(id, { on: predict }) : null;
-  const predictionContext = () => ({ cores: pg.capabilities.hardwareConcurrency });
-  const runButton = own ? null : el('button', { type: 'submit', 'data-action': 'run', class: 'run' }, 'Run');
-  const stopButton = own
-    ? null
-    : el('button', { type: 'button', 'data-action': 'stop', class: 'stop', disabled: true }, 'Stop');
-  const form = el(
-    'form',
-    { class: 'params', novalidate: true },
-    ...fields.nodes,
-    el('div', { class: 'controls' }, runButton, stopButton, prediction?.toggle, parts.status, parts.elapsed),
-    compare.node,
-  );
-  const actionForms = scenario.actions.map((action) => actionForm(id, action, ofAction(action)));
-
-  let shown = null; // the finished or recorded run on show, as a record
-  const tools = runTools(
-    id,
-    () => shown,
-    (file) => recorded.openFile(file),
-  );
-  parts.recorded.tabIndex = -1; // focused when a recorded run is opened
-  const python = scenario.python
-    ? pythonMode(
-        scenario,
-        (source) => start(null, null, false, source),
-        () => current?.cancel(),
-        pg.capabilities.sharedMemory ? null : pg.capabilities.sharedMemoryMissing,
-      )
-    : null;
-  const section = sectionElement(scenario, { form, prediction, actionForms, parts, tools, compact, python });
-  const cannotRun = scenario.needsSharedMemory && !pg.capabilities.sharedMemory;
-  if (cannotRun) section.firstElementChild.after(isolationNotice(id, form, fields.values, pg.capabilities));
-  const startButtons = [runButton, ...actionForms.map((a) => a.button)].filter(Boolean);
-  for (const button of startButtons.filter(() => cannotRun)) {
-    button.disabled = true;
-    button.setAttribute('aria-describedby', `${id}-no-threads`); // the notice says why
-  }
-
-  const setState = (state, text) => {
-    parts.status.dataset.state = state;
-    parts.status.textContent = text;
-    const running = state === 'running';
-    // A focused button that is about to be disabled hands its focus on, so the keyboard stays
-    // in the section (a stepping lesson's keys work at once): Run to Stop, Stop back to Run.
-    const focused = document.activeElement;
-    for (const button of startButtons) button.disabled = running || cannotRun;
-    if (stopButton) stopButton.disabled = !running;
-    if (running && startButtons.includes(focused)) stopButton.focus();
-    else if (!running && focused === stopButton) runButton.focus();
-    section.setAttribute('aria-busy', running ? 'true' : 'false');
-  };
-  const validParams = (of, action = '', extra = {}) => checkedParams(pg, id, of, action, extra);
-
-  // A view may offer to run again with some parameters changed (e.g. more rounds): the fields
-  // show the new values, and the run goes through the same checks as a typed one.
-  // `action`: the fields and button are that action's (a run of it offers its own rerun).
-  let unasked = false; // the next submit runs at once, even with "Predict first" on
-  const formOf = (action) => actionForms.find((a) => a.action === action) ?? { node: form, button: runButton };
-  // An action's fields carry its name (`step-schedule`: see paramFields).
-  const inputOf = (name, action) =>
-    formOf(action).node.querySelector(`input[name="${CSS.escape(action ? `${action.name}-${name}` : name)}"]`);
-  const setParams = (changed, action = null) => {
-    for (const [name, value] of Object.entries(changed)) {
-      const input = inputOf(name, action);
-      if (input) input.value = value;
-    }
-  };
-  const rerun = (changed, action = null) => {
-    setParams(changed, action);
-    unasked = true;
-    formOf(action).node.requestSubmit(formOf(action).button);
-  };
-  // ... or to stop the run on show and start another (e.g. undo a step: replay all but it).
-  // What the view changed is put back once the new run has read it: a later Run by hand
-  // starts from what the learner typed, not from the view's replay.
-  const restart = async (changed, action = null) => {
-    current?.cancel();
-    await settled;
-    const inputs = Object.keys(changed).map((name) => inputOf(name, action));
-    const typed = inputs.map((input) => input?.value);
-    rerun(changed, action);
-    inputs.forEach((input, i) => {
-      if (input) input.value = typed[i];
-    });
-  };
-  let current = null;
-  let settled = Promise.resolve(); // once the run on show has ended and been drawn
-  let redrawTimeline = () => {}; // the last run's drawing, redone when the width changes
-  new ResizeObserver(() => redrawTimeline()).observe(parts.timeline);
-  /**
-   * Runs the program (or `action`) with the parameters of `of`, if they are valid; `predicted`:
-   * a prediction was just made, to be graded once the run ends.
-   */
-  /** `source`: the Python mode's program, run instead (it has no parameters). */
-  const start = (of, action = null, predicted = false, source = null) => {
-    if (current) return;
-    const params = source === null ? validParams(of, action?.name) : {};
-    if (!params) return;
-    if (!predicted) {
-      prediction?.dismiss();
-      prediction?.clear();
-    }
-    compare.clear();
-    shown = null;
-    tools.offer(false);
-    tools.say('');
-    // rerun: the program, with some parameters changed; restart: again what runs now.
-    current = showRun(
-      pg,
-      scenario,
-      params,
-      parts,
-      setState,
-      {
-        rerun: (changed) => rerun(changed),
-        restart: (changed) => restart(changed, action),
-      },
-      action,
-      source === null ? null : python.runOptions(source),
-    );
-    redrawTimeline = current.redraw;
-    settled = current.done
-      .then(async ({ result, error, events, t0, endT }) => {
-        if (result?.status === 'done' && !action && source === null) await compare.show(result.elapsedMs, params);
-        const outcome = result ?? error;
-        const { recordOf } = await loadShare();
-        shown = {
-          ...recordOf({
-            scenario: id,
-            params,
-            events,
-            t0,
-            endT,
-            status: result?.status ?? 'error',
-            elapsedMs: outcome?.elapsedMs ?? 0,
-            message: error?.message,
-          }),
-          title: scenario.title,
-        };
-        tools.offer(true);
-        if (predicted) {
-          const typed = pg.validate(id, params).params;
-          const grade = prediction.graded(
-            {
-              params: typed,
-              status: result?.status ?? 'error',
-              lines: outcome?.lines ?? [],
-              value: result?.value,
-              elapsedMs: outcome?.elapsedMs ?? 0,
-            },
-            predictionContext(),
-          );
-          if (grade) announcePrediction(section, id, grade);
-        }
-      })
-      .finally(() => {
-        current = null;
-      });
-  };
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const ask = prediction?.wanted() && !unasked;
-    unasked = false;
-    if (!ask) {
-      start(fields);
-      return;
-    }
-    if (current) return;
-    if (prediction.isOpen()) {
-      prediction.focusOpen();
-      return;
-    }
-    const params = validParams(fields);
-    if (!params) return;
-    prediction.ask(
-      pg.validate(id, params).params,
-      predictionContext(),
-      () => start(fields, null, true),
-      () => runButton.focus(),
-    );
-  });
-  // The question is about the parameters it was asked with: changing one takes it away.
-  form.addEventListener('input', (e) => {
-    if (!e.target.closest('.predict-toggle')) prediction?.dismiss();
-  });
-  for (const a of actionForms) {
-    a.node.addEventListener('submit', (e) => {
-      e.preventDefault();
-      start(a.fields, a.action);
-    });
-  }
-
-  const recorded = recordedRuns({
+  // The section: its controls and parts, and the state of its runs, which the functions above
+  // share. Its tools, Python mode, element, setState and recorded runs need it: added below.
+  const section = {
     pg,
     scenario,
-    section,
-    form,
-    fields,
-    parts,
-    compare,
-    tools,
-    setState,
-    busy: () => current !== null,
-    shown: (record, redraw) => {
-      shown = { ...record, title: scenario.title };
-      redrawTimeline = redraw;
-    },
-  });
-  stopButton?.addEventListener('click', () => current?.cancel());
-  // A link's program (`#py=`), or the editor asked open (`edit=1`): see offerPython.
-  if (python) {
-    document.addEventListener('playground:python', ({ detail }) => {
-      if (detail.opened || detail.scenario !== id) return;
-      python.say(detail.error ?? '');
-      detail.opened = python.show({ source: detail.source ?? null, focus: detail.focus });
-    });
-  }
-  // Parameters from a URL are checked at once, like typed ones; nothing runs until Run.
-  if (Object.keys(initial).length > 0) validParams(fields, '', initial);
-  for (const a of actionForms) {
-    const wanted = ofAction(a.action);
-    if (Object.keys(wanted).length > 0) validParams(a.fields, a.action.name, wanted);
-  }
-  return section;
+    id: scenario.id,
+    ...sectionControls(pg, scenario, { initial, ofAction, own, reference, predict }),
+    cannotRun: scenario.needsSharedMemory && !pg.capabilities.sharedMemory,
+    current: null, // the run going on (showRun's), or null
+    settled: Promise.resolve(), // once the run on show has ended and been drawn
+    shown: null, // the finished or recorded run on show, as a record
+    redrawTimeline: () => {}, // the last run's drawing, redone when the width changes
+    unasked: false, // the next submit runs at once, even with "Predict first" on
+  };
+  section.tools = runTools(
+    section.id,
+    () => section.shown,
+    (file) => section.recorded.openFile(file),
+  );
+  section.parts.recorded.tabIndex = -1; // focused when a recorded run is opened
+  section.python = sectionPython(section);
+  section.node = sectionElement(scenario, { ...section, compact });
+  section.setState = (state, text) => setState(section, state, text);
+  if (section.cannotRun) explainCannotRun(section);
+  new ResizeObserver(() => section.redrawTimeline()).observe(section.parts.timeline);
+  listenToForms(section);
+  section.recorded = sectionRecordedRuns(section);
+  if (section.python) listenForPython(section);
+  checkGivenParams(section, initial, ofAction);
+  return section.node;
 }
