@@ -189,6 +189,92 @@ async function loadToReady(browser, url) {
   }
 }
 
+/**
+ * Page loads to ready, REPS of the hosted site (`site`) and of the dev server (`server`):
+ * `{ loads: { site: [ms], dev: [ms] }, firstLoad: { site, dev } }`, `firstLoad` the files
+ * each page's last load asked for before ready.
+ */
+async function pageLoads(browser, site, server) {
+  const loads = { site: [], dev: [] };
+  const firstLoad = {};
+  for (let i = 0; i < REPS; i++) {
+    // The two pages in turn, the first of a pair alternating: on this machine the second load
+    // of a pair is slower, and each page should be second as often as first.
+    const pair =
+      i % 2 === 0
+        ? [
+            ['site', site],
+            ['dev', server],
+          ]
+        : [
+            ['dev', server],
+            ['site', site],
+          ];
+    for (const [name, { url }] of pair) {
+      const { ms, files } = await loadToReady(browser, url);
+      loads[name].push(ms);
+      firstLoad[name] = files;
+    }
+  }
+  return { loads, firstLoad };
+}
+
+/** The drills (`playground.bench`), REPS runs each: the sums, the lock variants, gather. `{ key: [ms] }`. */
+async function drillSamples(page) {
+  const bench = (name, args) => page.evaluate(([n, a]) => window.playground.bench(n, a), [name, args]);
+  const samples = {};
+  const measure = async (key, name, args) => {
+    samples[key] = [];
+    for (let i = 0; i < REPS; i++) samples[key].push(await bench(name, args));
+  };
+  await measure('sum', 'sum', { n: N });
+  for (let k = 1; k <= CORES; k++) await measure(`split:${k}`, 'split', { n: N, workers: k });
+  for (const [variant, threads] of [
+    ['no-lock', 2],
+    ['plain-store', 2],
+    ['mutex', 2],
+    ['mutex', 4],
+    ['atomic', 2],
+  ]) {
+    await measure(`lock:${variant}:${threads}`, `lock-${variant}`, { threads, iterations: ITERATIONS });
+  }
+  await measure('gather', 'gather', { tasks: TASKS });
+  await measure('rayon-sum', 'rayon-sum', { n: N });
+  return samples;
+}
+
+/** The rayon lesson in the page, beside the seed's process pool it answers: its three times, per run. */
+async function rayonLessonTimes(page) {
+  const times = [];
+  for (let i = 0; i < (quick ? 1 : 3); i++) {
+    times.push(
+      await page.evaluate(async () => {
+        const { value } = await window.playground.run('rayon-pool', {}).done;
+        return { pool: value.process_pool_ms, parIter: value.par_iter_ms, intoParIter: value.into_par_iter_ms };
+      }),
+    );
+  }
+  return times;
+}
+
+/** Timer accuracy: how late each 1 s sleep of asyncio-gather ends, ms. */
+function timerLateness(page) {
+  return page.evaluate(async () => {
+    const { events } = await window.playground.run('asyncio-gather', {}).done;
+    return events.filter((e) => e.kind === 'span' && e.state === 'await').map((e) => e.t - e.start - 1000);
+  });
+}
+
+/** Each seed scenario run once in the page with the seed's parameters: `{ id: elapsed ms }`. */
+async function seedTimes(page) {
+  const seed = {};
+  const seedIds = await page.evaluate(() => window.playground.scenarios.filter((s) => s.fromSeed).map((s) => s.id));
+  for (const id of seedIds) {
+    seed[id] = await page.evaluate((sid) => window.playground.run(sid, {}).done.then((r) => r.elapsedMs), id);
+  }
+  return seed;
+}
+
 async function browserFigures() {
   log('headless Chromium');
   const server = await startServer();
@@ -196,72 +282,14 @@ async function browserFigures() {
   const site = await startServer({ root: join(ROOT, 'dist') });
   const browser = await launchBrowser();
   try {
-    const loads = { site: [], dev: [] };
-    const firstLoad = {};
-    for (let i = 0; i < REPS; i++) {
-      // The two pages in turn, the first of a pair alternating: on this machine the second load
-      // of a pair is slower, and each page should be second as often as first.
-      const pair =
-        i % 2 === 0
-          ? [
-              ['site', site],
-              ['dev', server],
-            ]
-          : [
-              ['dev', server],
-              ['site', site],
-            ];
-      for (const [name, { url }] of pair) {
-        const { ms, files } = await loadToReady(browser, url);
-        loads[name].push(ms);
-        firstLoad[name] = files;
-      }
-    }
+    const { loads, firstLoad } = await pageLoads(browser, site, server);
     const { page } = await openPage(browser, server.url);
-    const bench = (name, args) => page.evaluate(([n, a]) => window.playground.bench(n, a), [name, args]);
-    const samples = {};
-    const measure = async (key, name, args) => {
-      samples[key] = [];
-      for (let i = 0; i < REPS; i++) samples[key].push(await bench(name, args));
-    };
-    await measure('sum', 'sum', { n: N });
-    for (let k = 1; k <= CORES; k++) await measure(`split:${k}`, 'split', { n: N, workers: k });
-    for (const [variant, threads] of [
-      ['no-lock', 2],
-      ['plain-store', 2],
-      ['mutex', 2],
-      ['mutex', 4],
-      ['atomic', 2],
-    ]) {
-      await measure(`lock:${variant}:${threads}`, `lock-${variant}`, { threads, iterations: ITERATIONS });
-    }
-    await measure('gather', 'gather', { tasks: TASKS });
-    await measure('rayon-sum', 'rayon-sum', { n: N });
-    // The rayon lesson in the page, beside the seed's process pool it answers.
-    const rayonLesson = [];
-    for (let i = 0; i < (quick ? 1 : 3); i++) {
-      rayonLesson.push(
-        await page.evaluate(async () => {
-          const { value } = await window.playground.run('rayon-pool', {}).done;
-          return { pool: value.process_pool_ms, parIter: value.par_iter_ms, intoParIter: value.into_par_iter_ms };
-        }),
-      );
-    }
-
+    const samples = await drillSamples(page);
+    const rayonLesson = await rayonLessonTimes(page);
     const startup = [];
     for (let i = 0; i < REPS; i++) startup.push(await page.evaluate(() => window.playground.startupFigures()));
-
-    // Timer accuracy: how late each 1 s sleep of asyncio-gather ends.
-    const lateness = await page.evaluate(async () => {
-      const { events } = await window.playground.run('asyncio-gather', {}).done;
-      return events.filter((e) => e.kind === 'span' && e.state === 'await').map((e) => e.t - e.start - 1000);
-    });
-
-    const seed = {};
-    const seedIds = await page.evaluate(() => window.playground.scenarios.filter((s) => s.fromSeed).map((s) => s.id));
-    for (const id of seedIds) {
-      seed[id] = await page.evaluate((sid) => window.playground.run(sid, {}).done.then((r) => r.elapsedMs), id);
-    }
+    const lateness = await timerLateness(page);
+    const seed = await seedTimes(page);
     const race = await raceFigures(page);
     const replay = await replayStepTimes(page);
     const interleave = await interleaveFigures(page);
@@ -383,13 +411,14 @@ async function pyodideFigures(browser) {
 }
 
 // --- report ----------------------------------------------------------------------------------
-function report(nat, py, web) {
-  const med = (xs) => (xs ? median(xs) : null);
-  const ratio = (a, b) => (a && b ? a / b : null);
-  const rows = [];
-  const row = (figure, browser, nativeRust, cpython, pyodide, ratioText, goal) =>
-    rows.push({ figure, browser, nativeRust, cpython, pyodide, ratio: ratioText, goal });
+// The report is a table, one row per figure, in the order of the performance issue's goals;
+// each function below adds the rows of one goal (or part of one) with `row(...)`, from the
+// native (`nat`), CPython (`py`) and browser (`web`) figures.
+const med = (xs) => (xs ? median(xs) : null);
+const ratio = (a, b) => (a && b ? a / b : null);
 
+/** 1 and 2: the single-threaded sum, and the speed-up of the split sum on 1..CORES workers. */
+function computeRows(row, nat, py, web) {
   const sumWeb = med(web.samples.sum);
   const sumNat = med(nat.samples.sum);
   row(
@@ -415,6 +444,10 @@ function report(nat, py, web) {
       '≥ 0.9',
     );
   }
+}
+
+/** 3: the ledger's cost, and each lock variant's cost per increment. */
+function lockRows(row, nat, py, web) {
   // The ledger's cost: the no-lock race with its swap against the same race with a plain store.
   const ledgerCost = ratio(med(web.samples['lock:no-lock:2']), med(web.samples['lock:plain-store:2']));
   row(
@@ -438,8 +471,14 @@ function report(nat, py, web) {
       variant === 'no-lock' ? '–' : '≤ 2',
     );
   }
-  // rayon: the same sum with into_par_iter, wasm against native, and its efficiency at the
-  // core count (single-threaded time / (rayon time x cores)) for each repetition.
+}
+
+/**
+ * 2, rayon: the same sum with into_par_iter, wasm against native, and its efficiency at the
+ * core count (single-threaded time / (rayon time x cores)) for each repetition; the rayon
+ * lesson in the page.
+ */
+function rayonRows(row, nat, web) {
   const rWeb = med(web.samples['rayon-sum']);
   const rNat = med(nat.samples['rayon-sum']);
   const effs = web.samples['rayon-sum'].map((ms, i) => web.samples.sum[i] / (ms * CORES)).sort((a, b) => a - b);
@@ -471,6 +510,10 @@ function report(nat, py, web) {
     `pool / into_par_iter ${fmt(lesson('pool') / lesson('intoParIter'), 1)}×`,
     '–',
   );
+}
+
+/** 4: gather's cost per task, and how late the timers end. */
+function asyncRows(row, nat, py, web) {
   const gWeb = med(web.samples.gather);
   const gNat = med(nat.samples.gather);
   row(
@@ -492,7 +535,10 @@ function report(nat, py, web) {
     `max ${fmt(Math.max(...late))} ms`,
     '≤ 20 ms',
   );
-  const { race } = web;
+}
+
+/** 3, the race lesson: many runs, and how often the seed's parameters lose updates. */
+function raceRows(row, { race }) {
   row(
     `3. run many times: ${race.manyRuns} no-lock runs of 2 threads x 1000 increments`,
     `${fmt(race.fast.ms, 0)} ms (${fmt(race.fast.runs / (race.fast.ms / 1000), 0)} runs/s)`,
@@ -511,16 +557,19 @@ function report(nat, py, web) {
     '',
     'quiet ≥ 95 %',
   );
+}
+
+/** 3, stepping: a step of the replay's slider, a granted step of interleave, exploring every order. */
+function stepRows(row, { replay, interleave }) {
   row(
-    `3. replay: one step of the slider over a ${web.replay.n}-event run, ms (p50 / p95 / max)`,
-    `${fmt(web.replay.work.p50, 2)} / ${fmt(web.replay.work.p95, 2)} / ${fmt(web.replay.work.max, 1)}`,
+    `3. replay: one step of the slider over a ${replay.n}-event run, ms (p50 / p95 / max)`,
+    `${fmt(replay.work.p50, 2)} / ${fmt(replay.work.p95, 2)} / ${fmt(replay.work.max, 1)}`,
     '–',
     '–',
     '–',
-    `frame interval p95 ${fmt(web.replay.frame.p95, 1)} ms`,
+    `frame interval p95 ${fmt(replay.frame.p95, 1)} ms`,
     '≤ 16 ms',
   );
-  const { interleave } = web;
   row(
     `3. interleave: one granted step, click to shared panel, ms (p50 / p95 / max of ${interleave.latency.n})`,
     `${fmt(interleave.latency.p50, 1)} / ${fmt(interleave.latency.p95, 1)} / ${fmt(interleave.latency.max, 1)}`,
@@ -540,6 +589,10 @@ function report(nat, py, web) {
     `fastest ${fmt(Math.min(...interleave.explore), 0)} ms`,
     '≤ 2000 ms',
   );
+}
+
+/** 5: the page's load to ready (hosted site and dev server), and starting a worker and a process. */
+function startupRows(row, web) {
   const st = (key) => stats(web.startup.map((s) => s[key]));
   row(
     '5. page load to ready: the hosted site (dist/: production module, JS bundled), ms',
@@ -569,11 +622,17 @@ function report(nat, py, web) {
     'warm',
     '≤ 30',
   );
-  const size = (file, root = 'www') => {
-    const bytes = readFileSync(join(ROOT, root, file));
-    return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
-  };
-  const { raw, gzip: gz } = size('pkg/concurrency_playground_bg.wasm');
+}
+
+/** A file of the site (`root`: www or dist), raw and gzipped bytes. */
+const sizeOf = (file, root = 'www') => {
+  const bytes = readFileSync(join(ROOT, root, file));
+  return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+};
+
+/** 5: the wasm modules' sizes, and the whole first load of each page. Returns the main module's size. */
+function sizeRows(row, web) {
+  const { raw, gzip: gz } = sizeOf('pkg/concurrency_playground_bg.wasm');
   row(
     '5. wasm size (after wasm-opt; the module the tests and bench load, with drills), KB raw / gzip',
     `${fmt(raw / 1024)} / ${fmt(gz / 1024)}`,
@@ -583,7 +642,7 @@ function report(nat, py, web) {
     '',
     '≤ 150 raw',
   );
-  const rayonWasm = size('pkg-rayon/concurrency_playground_bg.wasm');
+  const rayonWasm = sizeOf('pkg-rayon/concurrency_playground_bg.wasm');
   row(
     '5. the rayon module (loaded when a rayon lesson first runs), KB raw / gzip',
     `${fmt(rayonWasm.raw / 1024)} / ${fmt(rayonWasm.gzip / 1024)}`,
@@ -600,7 +659,7 @@ function report(nat, py, web) {
     const files = [
       ...new Set(web.firstLoad[name].map((p) => (p === '/' ? 'index.html' : p.replace(/^\//, '')))),
     ].filter((p) => !p.endsWith('.json'));
-    const firstLoad = files.reduce((n, f) => n + size(f, root).gzip, 0);
+    const firstLoad = files.reduce((n, f) => n + sizeOf(f, root).gzip, 0);
     row(
       `5. the whole first load, ${label} (${files.length} files: HTML, JS, CSS, wasm), KB gzip`,
       fmt(firstLoad / 1024),
@@ -611,6 +670,11 @@ function report(nat, py, web) {
       '≤ 125',
     );
   }
+  return { raw, gzip: gz };
+}
+
+/** 6: each seed scenario with the seed's parameters, in the page, natively and in CPython. */
+function seedRows(row, nat, py, web) {
   for (const [id, ms] of Object.entries(web.seed)) {
     row(
       `6. ${id}, the seed's parameters, ms`,
@@ -622,8 +686,23 @@ function report(nat, py, web) {
       '–',
     );
   }
+}
+
+function report(nat, py, web) {
+  const rows = [];
+  const row = (figure, browser, nativeRust, cpython, pyodide, ratioText, goal) =>
+    rows.push({ figure, browser, nativeRust, cpython, pyodide, ratio: ratioText, goal });
+  computeRows(row, nat, py, web);
+  lockRows(row, nat, py, web);
+  rayonRows(row, nat, web);
+  asyncRows(row, nat, py, web);
+  raceRows(row, web);
+  stepRows(row, web);
+  startupRows(row, web);
+  const wasm = sizeRows(row, web);
+  seedRows(row, nat, py, web);
   pythonRows(row, web.python, web.seed, { median, fmt });
-  return { rows, wasm: { raw, gzip: gz } };
+  return { rows, wasm };
 }
 
 function markdown(rows, meta) {
