@@ -130,11 +130,27 @@ export class ParamError extends Error {
 export class RunError extends Error {
   /**
    * @param {string} message
-   * @param {{ lines?: string[], events?: PlaygroundEvent[], elapsedMs?: number, [field: string]: unknown }} record
+   * @param {{ lines: string[], events: PlaygroundEvent[], elapsedMs: number, [field: string]: unknown }} record
    */
   constructor(message, record) {
     super(message);
     this.name = 'RunError';
+    // What the run printed until it failed, and its time: every RunError has them.
+    /** @type {string[]} */
+    this.lines = record.lines;
+    /** @type {PlaygroundEvent[]} */
+    this.events = record.events;
+    /** @type {number} */
+    this.elapsedMs = record.elapsedMs;
+    // The rest of the record's fields, where it has them (a failed run's `t0` and `learnerMs`,
+    // a Python run's `exitStatus`): declared here for the type checker only, as an expression
+    // statement sets nothing, and set by Object.assign.
+    /** @type {number | null | undefined} */
+    this.t0;
+    /** @type {number | undefined} */
+    this.learnerMs;
+    /** @type {number | undefined} */
+    this.exitStatus;
     Object.assign(this, record);
   }
 }
@@ -359,13 +375,15 @@ class Playground {
 
   /**
    * What is alive now: the world's workers (main + threads), process workers (running and
-   * spare), and the size of the world's shared wasm memory.
+   * spare), the size of the world's shared wasm memory, and the Python mode's workers (running
+   * a program's processes and threads, and spare), once it has been loaded.
    */
   liveWorkers() {
     return {
       world: 1 + this.world.threads.length,
       ...this.#processes.counts(),
       memoryBytes: this.world.memory?.buffer.byteLength ?? null,
+      python: this.#pythonRuntime?.workerCounts() ?? { running: 0, spares: 0 },
     };
   }
 
@@ -489,6 +507,8 @@ class Playground {
    * @type {Promise<PythonRuntime> | null}
    */
   #pythonLoading = null;
+  /** @type {typeof import('./python/run.js') | null} the Python runtime, once loaded */
+  #pythonRuntime = null;
   /**
    * The Python runtime and the compiled interpreter, loaded once (again after a failure). By
    * URL, not by a path a bundler follows: the site serves them, the npm package has neither
@@ -505,10 +525,11 @@ class Playground {
           `The Python mode is not part of this build of the playground (${error.message}); the hosted site has it.`,
         );
       })
-      .then(async (python) => ({
-        ...python,
-        module: await python.loadInterpreter(new URL('./pkg-python/python.json', import.meta.url), onLoading),
-      }));
+      .then(async (python) => {
+        this.#pythonRuntime = python;
+        const module = await python.loadInterpreter(new URL('./pkg-python/python.json', import.meta.url), onLoading);
+        return { ...python, module };
+      });
     this.#pythonLoading.catch(() => {
       this.#pythonLoading = null;
     });
