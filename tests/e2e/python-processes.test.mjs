@@ -146,14 +146,24 @@ test('Stop ends while True: pass in three threads and two processes within 1 s, 
         resolve();
       }, 10_000);
     });
+    const during = window.playground.liveWorkers().python.running;
     const asked = performance.now();
     run.cancel();
     const r = await run.done;
-    return { status: r.status, ms: performance.now() - asked, busy };
+    return {
+      status: r.status,
+      ms: performance.now() - asked,
+      busy,
+      during,
+      after: window.playground.liveWorkers().python,
+    };
   }, BUSY);
   assert.equal(stopped.busy, 6, 'the main thread, two processes and three threads started');
   assert.equal(stopped.status, 'cancelled');
   assert.ok(stopped.ms < 1000, `${stopped.ms} ms`);
+  // Every worker the run took (a worker per thread, of the parent and of each process) ended.
+  assert.ok(stopped.during >= 6, `${stopped.during} workers ran Python`);
+  assert.equal(stopped.after.running, 0, 'no worker is left running Python');
   const next = await runPython('print("after")');
   assert.deepEqual(next.lines, ['after']);
 });

@@ -53,6 +53,8 @@ export function runPythonIn(page, source, { cancelAfterMs = null } = {}) {
           exitStatus: r.exitStatus,
           kinds: r.events.map((e) => (e.kind === 'span' ? `span:${e.state}:${e.lane}` : `${e.kind}:${e.lane}`)),
           stderr: r.events.filter((e) => e.kind === 'line' && e.stream === 'stderr').map((e) => e.text),
+          // The workers still running Python once the run has ended: none, however it ended.
+          workersLeft: window.playground.liveWorkers().python.running,
         };
       } catch (error) {
         return { error: error.message };

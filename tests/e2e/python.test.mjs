@@ -128,8 +128,10 @@ spin()
   );
   assert.equal(stopped.status, 'cancelled');
   assert.ok(Date.now() - started < 1500 + 1000 + 2000, 'cancelled promptly');
+  assert.equal(stopped.workersLeft, 0, 'Stop ended the four workers of its threads');
   const next = await runPython('print("next")');
   assert.deepEqual(next.lines, ['next']);
+  assert.equal(next.workersLeft, 0, 'a run that ends ends its workers');
 });
 
 test('the page: "Edit and run this Python" opens the seed\'s race in an editor; Run shows its lines and a lane per thread', async () => {

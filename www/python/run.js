@@ -124,6 +124,16 @@ function newWorker() {
   return worker;
 }
 
+/**
+ * Every worker a Python process has taken and not ended: what `pg.liveWorkers().python` counts,
+ * so a test can see that a Stop (or a process's end) really ended its workers.
+ * @type {Set<PythonWorker>}
+ */
+const takenWorkers = new Set();
+
+/** How many workers run Python now, and how many wait as spares. */
+export const workerCounts = () => ({ running: takenWorkers.size, spares: spareWorkers.length });
+
 function takeWorker() {
   const worker = spareWorkers.shift() ?? newWorker();
   setTimeout(prepareWorkers, REFILL_AFTER_MS);
@@ -435,7 +445,10 @@ class PythonProcess {
 
   terminate() {
     this.#ended = true;
-    for (const worker of this.#workers) worker.terminate();
+    for (const worker of this.#workers) {
+      worker.terminate();
+      takenWorkers.delete(worker);
+    }
   }
 
   /** @param {number} code */
@@ -472,6 +485,7 @@ class PythonProcess {
     if (worker.loadFailure) queueMicrotask(() => failed(/** @type {string} */ (worker.loadFailure)));
     worker.postMessage({ ...message, module: this.#module, memory: this.#memory, ctl: this.#ctl, reply: worker.reply });
     this.#workers.push(worker);
+    takenWorkers.add(worker);
   }
 
   #addThreadWorker() {

@@ -191,7 +191,8 @@ export function live(slot, { send, normalised, restart }) {
   );
   steps.focusFirst();
 
-  const said = []; // what the current step did: a step that frees a lock reports twice
+  /** @type {string[]} what the current step did: a step that frees a lock reports twice */
+  const said = [];
   /** @param {string} lane @param {LockStep} step */
   function onStep(lane, step) {
     const sameStep = panel.node.dataset.steps === String(step.step);
