@@ -1,3 +1,4 @@
+// @ts-check
 // "Predict, then run", once a learner is asked: the question form (`[data-role=predict]`, one
 // <fieldset> per question) shown when Run is pressed, and the grade once the run has ended.
 // predict.js (the toggle) loads this module, and with it predictions.js, at the first
@@ -6,13 +7,30 @@
 import { el } from './dom.js';
 import { gradePrediction, predictionFor } from './predictions.js';
 
+/**
+ * @typedef {import('./predictions.js').Question} Question
+ * @typedef {import('./predictions.js').NumberQuestion} NumberQuestion
+ * @typedef {import('./predictions.js').ChoiceQuestion} ChoiceQuestion
+ * @typedef {import('./predictions.js').Answers} Answers
+ * @typedef {import('./predictions.js').Params} Params
+ * @typedef {import('./predictions.js').PredictionContext} PredictionContext
+ * @typedef {import('./predictions.js').FinishedRun} FinishedRun
+ * @typedef {import('./predictions.js').GradedAnswer} GradedAnswer
+ * @typedef {import('./predictions.js').GradedPrediction} GradedPrediction
+ */
+
 const VERDICT = {
   right: { mark: '✓', text: 'Right' },
   possible: { mark: '≈', text: 'Possible, but not what usually happens' },
   wrong: { mark: '✗', text: 'Wrong' },
 };
 
-/** A number question's input, labelled. */
+/**
+ * A number question's input, labelled.
+ * @param {string} id
+ * @param {NumberQuestion} q
+ * @param {string} errorId
+ */
 function numberInput(id, q, errorId) {
   const input = el('input', {
     type: 'number',
@@ -26,7 +44,11 @@ function numberInput(id, q, errorId) {
   return el('p', { class: 'predict-number' }, el('label', { for: input.id, text: q.label }), input);
 }
 
-/** A choice question's radios, each labelled. */
+/**
+ * A choice question's radios, each labelled.
+ * @param {string} id
+ * @param {ChoiceQuestion} q
+ */
 function choiceInputs(id, q) {
   return el(
     'div',
@@ -38,7 +60,12 @@ function choiceInputs(id, q) {
   );
 }
 
-/** Question `i` as a fieldset: its legend, radios or a number, and a slot for what is missing. The first takes the focus. */
+/**
+ * Question `i` as a fieldset: its legend, radios or a number, and a slot for what is missing. The first takes the focus.
+ * @param {string} id
+ * @param {Question} q
+ * @param {number} i
+ */
 function questionFieldset(id, q, i) {
   const errorId = `${id}-predict-${q.name}-error`;
   return el(
@@ -55,7 +82,11 @@ function questionFieldset(id, q, i) {
   );
 }
 
-/** Why an answer `value` to `q` cannot be taken ('' if it can): a number question wants a whole number, a choice one a choice. */
+/**
+ * Why an answer `value` to `q` cannot be taken ('' if it can): a number question wants a whole number, a choice one a choice.
+ * @param {Question} q
+ * @param {string} value
+ */
 function missingAnswer(q, value) {
   if (q.kind === 'number') return /^\d{1,15}$/.test(value) ? '' : 'Type a whole number first.';
   return value !== '' ? '' : 'Choose an answer first.';
@@ -65,22 +96,37 @@ function missingAnswer(q, value) {
  * The answers in `form`: `{ answers, missing }`, `missing` the first question's fieldset left
  * unanswered (or null). Each question says under it what it still wants, or nothing.
  */
+/**
+ * @param {HTMLFormElement} form
+ * @param {Question[]} questions
+ * @returns {{ answers: Answers, missing: HTMLFieldSetElement | null }}
+ */
 function readAnswers(form, questions) {
+  /** @type {Answers} */
   const answers = {};
+  /** @type {HTMLFieldSetElement | null} */
   let missing = null;
   for (const q of questions) {
-    const set = form.querySelector(`fieldset[data-question="${CSS.escape(q.name)}"]`);
+    // questionForm made a fieldset per question, each with its input(s) and error slot.
+    const set = /** @type {HTMLFieldSetElement} */ (
+      form.querySelector(`fieldset[data-question="${CSS.escape(q.name)}"]`)
+    );
+    const chosen = () => /** @type {HTMLInputElement | null} */ (set.querySelector('input:checked'))?.value ?? '';
     const value =
-      q.kind === 'number' ? set.querySelector('input').value.trim() : (set.querySelector('input:checked')?.value ?? '');
+      q.kind === 'number' ? /** @type {HTMLInputElement} */ (set.querySelector('input')).value.trim() : chosen();
     const wanted = missingAnswer(q, value);
-    set.querySelector('.predict-error').textContent = wanted;
+    /** @type {HTMLElement} */ (set.querySelector('.predict-error')).textContent = wanted;
     if (!wanted) answers[q.name] = value;
     else missing ??= set;
   }
   return { answers, missing };
 }
 
-/** The question form: an introduction, the questions, and its Run (submit) and Cancel buttons. */
+/**
+ * The question form: an introduction, the questions, and its Run (submit) and Cancel buttons.
+ * @param {string} id
+ * @param {Question[]} questions
+ */
 function questionForm(id, questions) {
   const confirm = el('button', { type: 'submit', class: 'run', 'data-action': 'predict-run' }, 'Run');
   const cancel = el('button', { type: 'button', class: 'secondary', 'data-action': 'predict-cancel' }, 'Cancel');
@@ -100,6 +146,10 @@ function questionForm(id, questions) {
 /**
  * The question form's events: Escape or Cancel calls `cancelled()`; Run calls `answered(answers)`
  * once every question has an answer, else focuses the first that has none.
+ * @param {HTMLFormElement} form
+ * @param {HTMLButtonElement} cancel
+ * @param {Question[]} questions
+ * @param {{ cancelled: () => void, answered: (answers: Answers) => void }} handlers
  */
 function onAnswers(form, cancel, questions, { cancelled, answered }) {
   form.addEventListener('keydown', (e) => {
@@ -117,7 +167,10 @@ function onAnswers(form, cancel, questions, { cancelled, answered }) {
   });
 }
 
-/** One question's grade: the verdict, what the learner said against what happened, and why. */
+/**
+ * One question's grade: the verdict, what the learner said against what happened, and why.
+ * @param {GradedAnswer} r
+ */
 function gradeResult(r) {
   return el(
     'div',
@@ -140,7 +193,12 @@ function gradeResult(r) {
   );
 }
 
-/** Shows a prediction that cannot be graded: the run did not finish. */
+/**
+ * Shows a prediction that cannot be graded: the run did not finish.
+ * @param {HTMLElement} gradeHost
+ * @param {string} said
+ * @param {string} status
+ */
 function showUngraded(gradeHost, said, status) {
   gradeHost.dataset.state = 'ungraded';
   gradeHost.replaceChildren(
@@ -151,7 +209,11 @@ function showUngraded(gradeHost, said, status) {
   );
 }
 
-/** Shows `grade`, question by question. */
+/**
+ * Shows `grade`, question by question.
+ * @param {HTMLElement} gradeHost
+ * @param {GradedPrediction} grade
+ */
 function showGraded(gradeHost, grade) {
   gradeHost.dataset.state = 'graded';
   gradeHost.dataset.correct = String(grade.correct);
@@ -165,9 +227,13 @@ function showGraded(gradeHost, grade) {
  * The questions and grades of scenario `id`'s section, shown in `questionHost` and `gradeHost`
  * (predict.js made them). Returns `{ isOpen(), focusOpen(), ask(params, ctx, onAnswer,
  * onCancel), dismiss(), clear(), graded(run, ctx) }`.
+ * @param {string} id
+ * @param {{ questionHost: HTMLElement, gradeHost: HTMLElement }} hosts
  */
 export function questionsAndGrades(id, { questionHost, gradeHost }) {
+  /** @type {{ form: HTMLFormElement } | null} */
   let open = null; // { form } while a question is shown
+  /** @type {{ questions: Question[], answers: Answers } | null} */
   let pending = null; // { questions, answers } from confirm until graded
 
   const dismiss = () => {
@@ -175,7 +241,11 @@ export function questionsAndGrades(id, { questionHost, gradeHost }) {
     open = null;
   };
 
-  /** The learner answered every question: the questions go, the prediction waits for the run. */
+  /**
+   * The learner answered every question: the questions go, the prediction waits for the run.
+   * @param {Question[]} questions
+   * @param {Answers} answers
+   */
   const waitForRun = (questions, answers) => {
     dismiss();
     pending = { questions, answers };
@@ -191,11 +261,17 @@ export function questionsAndGrades(id, { questionHost, gradeHost }) {
    * Asks the questions for a run with the validated `params` (`ctx`: `{ cores }`);
    * `onAnswer(answers)` is called when the learner confirms with every question answered,
    * `onCancel()` when they cancel (or press Escape).
+   * @param {Params} params
+   * @param {PredictionContext} ctx
+   * @param {(answers: Answers) => void} onAnswer
+   * @param {() => void} onCancel
    */
   const ask = (params, ctx, onAnswer, onCancel) => {
     dismiss();
     gradeHost.hidden = true;
-    const questions = predictionFor(id).questions(params, ctx);
+    // predict.js loaded the questions (loadPrediction) before it asks.
+    const prediction = /** @type {import('./predictions.js').Prediction} */ (predictionFor(id));
+    const questions = prediction.questions(params, ctx);
     const { form, cancel } = questionForm(id, questions);
     onAnswers(form, cancel, questions, {
       cancelled: () => {
@@ -209,13 +285,13 @@ export function questionsAndGrades(id, { questionHost, gradeHost }) {
     });
     questionHost.append(form);
     open = { form };
-    form.querySelector('fieldset').focus();
+    /** @type {HTMLFieldSetElement} */ (form.querySelector('fieldset')).focus(); // the first question's
   };
 
   return {
     /** Whether a question is on show (Run then brings the learner back to it). */
     isOpen: () => open !== null,
-    focusOpen: () => open?.form.querySelector('fieldset').focus(),
+    focusOpen: () => open?.form.querySelector('fieldset')?.focus(),
     ask,
     dismiss,
     /** A run without a prediction starts: the last grade goes. */
@@ -227,6 +303,9 @@ export function questionsAndGrades(id, { questionHost, gradeHost }) {
     /**
      * Grades the pending prediction against `run` (`{ params, lines, value, elapsedMs, status }`)
      * and shows it; returns the grade (null if nothing was pending, or the run did not finish).
+     * @param {FinishedRun} run
+     * @param {PredictionContext} ctx
+     * @returns {GradedPrediction | null}
      */
     graded(run, ctx) {
       if (!pending) return null;
@@ -243,7 +322,11 @@ export function questionsAndGrades(id, { questionHost, gradeHost }) {
   };
 }
 
-/** "less than 200,000; about 2 s" */
+/**
+ * "less than 200,000; about 2 s"
+ * @param {Question[]} questions
+ * @param {Answers} answers
+ */
 function describe(questions, answers) {
   return questions
     .map((q) => (q.kind === 'choice' ? q.choices.find((c) => c.value === answers[q.name])?.label : answers[q.name]))

@@ -1,7 +1,20 @@
+// @ts-check
 // asyncio-gather's prediction questions and their grades (see predictions.js for the shapes).
 // How long main() takes, and which task prints "finished" first.
 import { duration } from '../words.js';
 
+/**
+ * @typedef {import('../../predictions.js').Question} Question
+ * @typedef {import('../../predictions.js').Answers} Answers
+ * @typedef {import('../../predictions.js').Grade} Grade
+ * @typedef {{ delay_ms: number }} Params asyncio-gather's validated parameters
+ * @typedef {import('../../predictions.js').FinishedRun & { params: Params }} FinishedRun
+ */
+
+/**
+ * @param {Params} params
+ * @returns {Question[]}
+ */
 export const questions = ({ delay_ms: delay }) => [
   {
     name: 'duration',
@@ -23,10 +36,16 @@ export const questions = ({ delay_ms: delay }) => [
   },
 ];
 
+/**
+ * @param {Answers} answers
+ * @param {FinishedRun} run
+ * @returns {Record<'duration' | 'first', Grade>}
+ */
 export const grade = ({ duration: predictedDuration, first: predictedFirst }, { params, lines, elapsedMs }) => {
   const delay = params.delay_ms;
   const took = `main() took ${duration(elapsedMs)}`; // shown beside the reason
   const overlap = `task1 and task2 wait in asyncio.sleep at the same time (one wait of ${duration(delay)}), then gather's two tasks wait at the same time (another ${duration(delay)}): two waits, not four.`;
+  /** @type {Grade} */
   const durationGrade =
     predictedDuration === '2x'
       ? { verdict: 'right', outcome: took, reason: overlap }
@@ -40,6 +59,7 @@ export const grade = ({ duration: predictedDuration, first: predictedFirst }, { 
   const firstOutcome = actual ? `"Task ${actual} finished." was printed first` : 'no task printed "finished"';
   const why =
     'Both sleep the same delay, and task1 was created first, so its sleep started first and ends first: the event loop wakes sleeping tasks in the order their timers are due.';
+  /** @type {Grade} */
   let firstGrade;
   if (!actual)
     firstGrade = {

@@ -1,8 +1,22 @@
+// @ts-check
 // threading-lock's prediction questions and their grades (see predictions.js for the shapes).
 // What will the no-lock final counter be? Graded against what can happen: fewer is what
 // usually happens, exactly the total is luck, more can never happen.
 import { n, plural } from '../words.js';
 
+/**
+ * @typedef {import('../../predictions.js').Question} Question
+ * @typedef {import('../../predictions.js').Answers} Answers
+ * @typedef {import('../../predictions.js').Grade} Grade
+ * @typedef {import('./race-ledger.js').Ledger} Ledger
+ * @typedef {{ threads: number, iterations: number }} Params threading-lock's validated parameters
+ * @typedef {import('../../predictions.js').FinishedRun & { params: Params, value: { ledger?: Ledger | null } | null | undefined }} FinishedRun
+ */
+
+/**
+ * @param {Params} params
+ * @returns {Question[]}
+ */
 export const questions = ({ threads, iterations }) => [
   {
     name: 'final',
@@ -16,13 +30,17 @@ export const questions = ({ threads, iterations }) => [
   },
 ];
 
+/**
+ * @param {Answers} answers
+ * @param {FinishedRun} run
+ * @returns {{ final: Grade }}
+ */
 export const grade = ({ final: predicted }, { params, value }) => {
   const expected = params.threads * params.iterations;
   const ledger = value?.ledger;
   const lost = ledger ? Number(ledger.lost) : null;
-  const finalCounter = ledger ? Number(ledger.final) : null;
   const outcome = ledger
-    ? `final counter ${n(finalCounter)} of ${n(expected)}: ${plural(lost, 'update')} lost`
+    ? `final counter ${n(ledger.final)} of ${n(expected)}: ${plural(Number(ledger.lost), 'update')} lost`
     : 'no ledger was recorded';
   // What happened is shown beside the reason; the reason says why, and why a lucky run was lucky.
   const thisTime =

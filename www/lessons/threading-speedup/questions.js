@@ -1,7 +1,19 @@
+// @ts-check
 // threading-speedup's prediction questions and their grades (see predictions.js for the shapes).
 // What speed-up two workers get over one, graded against the cores this browser offers.
 import { duration, plural, times } from '../words.js';
 
+/**
+ * @typedef {import('../../predictions.js').Question} Question
+ * @typedef {import('../../predictions.js').Answers} Answers
+ * @typedef {import('../../predictions.js').Grade} Grade
+ * @typedef {import('../../predictions.js').FinishedRun} FinishedRun
+ * @typedef {import('../../predictions.js').PredictionContext} PredictionContext
+ * @typedef {{ workers: number | bigint, ms: number | bigint, speedup_x100: number | bigint }} Row
+ *   one of the program's rows (its value, when it is a list; BigInts from the module)
+ */
+
+/** @returns {Question[]} */
 export const questions = () => [
   {
     name: 'speedup',
@@ -15,9 +27,19 @@ export const questions = () => [
   },
 ];
 
+/**
+ * @param {Answers} answers
+ * @param {FinishedRun} run
+ * @param {PredictionContext} ctx
+ * @returns {{ speedup: Grade }}
+ */
 export const grade = ({ speedup: predicted }, { value }, { cores }) => {
   const rows = Array.isArray(value)
-    ? value.map((r) => ({ workers: Number(r.workers), ms: Number(r.ms), speedup: Number(r.speedup_x100) / 100 }))
+    ? value.map((/** @type {Row} */ r) => ({
+        workers: Number(r.workers),
+        ms: Number(r.ms),
+        speedup: Number(r.speedup_x100) / 100,
+      }))
     : [];
   const one = rows.find((r) => r.workers === 1);
   const two = rows.find((r) => r.workers === 2);
