@@ -1,3 +1,4 @@
+// @ts-check
 // The full page's navigation: the scenarios grouped as the seed groups them (Threading,
 // Multiprocessing, Asyncio, Concurrent Futures), then a section that names its own group (the
 // learner's own program), then the lessons beyond the seed; deep links by `#id` (alone or
@@ -9,25 +10,53 @@ import { el } from './dom.js';
 export const BEYOND_SEED = 'Lessons beyond the seed';
 const WIDE = '(min-width: 1100px)';
 
-/** A section's group: the seed's, its own (`group`), or the lessons beyond the seed. */
-const groupOf = (s) => (s.fromSeed ? s.seedSection.split(': ')[0] : (s.group ?? BEYOND_SEED));
-/** Where a group goes: the seed's groups first, then groups of their own, the lessons last. */
+/**
+ * What the navigation reads of a section's description (a PageScenario: a scenario's, which
+ * has `seedSection`, or the learner's own program's, which has `group`).
+ * @typedef {{ id: string, title: string, fromSeed: boolean, seedSection?: string, group?: string }} NavScenario
+ */
+
+/**
+ * A section's group: the seed's, its own (`group`), or the lessons beyond the seed.
+ * @param {NavScenario} s
+ */
+const groupOf = (s) => (s.fromSeed ? /** @type {string} */ (s.seedSection).split(': ')[0] : (s.group ?? BEYOND_SEED));
+/**
+ * Where a group goes: the seed's groups first, then groups of their own, the lessons last.
+ * @param {NavScenario} s
+ */
 const rankOf = (s) => (s.fromSeed ? 0 : s.group ? 1 : 2);
 
-/** `[{ name, scenarios }]`: the groups in rank order, each rank's in order of first appearance. */
+/**
+ * `[{ name, scenarios }]`: the groups in rank order, each rank's in order of first appearance.
+ * @template {NavScenario} S
+ * @param {S[]} scenarios
+ * @returns {{ name: string, scenarios: S[] }[]}
+ */
 export function groupsOf(scenarios) {
+  /** @type {Map<string, { name: string, rank: number, scenarios: S[] }>} */
   const groups = new Map();
   for (const s of scenarios) {
     const name = groupOf(s);
-    if (!groups.has(name)) groups.set(name, { name, rank: rankOf(s), scenarios: [] });
-    groups.get(name).scenarios.push(s);
+    let group = groups.get(name);
+    if (!group) {
+      group = { name, rank: rankOf(s), scenarios: [] };
+      groups.set(name, group);
+    }
+    group.scenarios.push(s);
   }
   return [...groups.values()]
     .sort((a, b) => a.rank - b.rank)
     .map(({ name, scenarios: members }) => ({ name, scenarios: members }));
 }
 
-/** The scenario id a URL points at: its `#id` if that is a scenario, else `?scenario=`. */
+/**
+ * The scenario id a URL points at: its `#id` if that is a scenario, else `?scenario=`.
+ * @param {NavScenario[]} scenarios
+ * @param {string | null} queryId
+ * @param {string} [hash]
+ * @returns {string | null}
+ */
 export function deepLinkTarget(scenarios, queryId, hash = location.hash) {
   let fromHash = '';
   try {
@@ -35,7 +64,7 @@ export function deepLinkTarget(scenarios, queryId, hash = location.hash) {
   } catch {
     /* a malformed hash */
   }
-  const known = (id) => scenarios.some((s) => s.id === id);
+  const known = (/** @type {string | null} */ id) => scenarios.some((s) => s.id === id);
   if (known(fromHash)) return fromHash;
   return known(queryId) ? queryId : null;
 }
@@ -43,8 +72,10 @@ export function deepLinkTarget(scenarios, queryId, hash = location.hash) {
 /**
  * The links, grouped: `{ groups, links }`, `groups` the elements of the groups in order and
  * `links` a Map from each scenario id to its link.
+ * @param {NavScenario[]} scenarios
  */
 function groupedLinks(scenarios) {
+  /** @type {Map<string, HTMLAnchorElement>} */
   const links = new Map();
   const groups = groupsOf(scenarios).map((group, i) => {
     const label = el('p', { class: 'nav-group-name', id: `nav-group-${i}`, text: group.name });
@@ -65,6 +96,8 @@ function groupedLinks(scenarios) {
 /**
  * Wide screens: the disclosure always open (its summary is hidden); narrow ones: closed until
  * asked for, and closed again by following a link or by Escape.
+ * @param {HTMLElement} nav
+ * @param {HTMLDetailsElement} details
  */
 function fitToScreen(nav, details) {
   const wide = matchMedia(WIDE);
@@ -74,12 +107,12 @@ function fitToScreen(nav, details) {
   wide.addEventListener('change', fit);
   fit();
   nav.addEventListener('click', (e) => {
-    if (e.target.closest('a') && !wide.matches) details.open = false;
+    if (/** @type {Element} */ (e.target).closest('a') && !wide.matches) details.open = false;
   });
   details.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && details.open && !wide.matches) {
       details.open = false;
-      details.querySelector('summary').focus();
+      /** @type {HTMLElement} */ (details.querySelector('summary')).focus();
     }
   });
 }
@@ -88,13 +121,17 @@ function fitToScreen(nav, details) {
  * Calls `mark(id)` with the section being read: the first, in page order (`order`, the ids),
  * that crosses a thin band a third of the way down the viewport. Between sections (the band
  * in a gap) nothing is called: the last one stays marked.
+ * @param {string[]} order
+ * @param {(id: string) => HTMLElement | null} sectionOf
+ * @param {(id: string) => void} mark
  */
 function followScrolling(order, sectionOf, mark) {
+  /** @type {Set<string | undefined>} */
   const crossing = new Set();
   const observer = new IntersectionObserver(
     (entries) => {
       for (const entry of entries) {
-        const id = entry.target.dataset.scenario;
+        const id = /** @type {HTMLElement} */ (entry.target).dataset.scenario;
         if (entry.isIntersecting) crossing.add(id);
         else crossing.delete(id);
       }
@@ -112,6 +149,9 @@ function followScrolling(order, sectionOf, mark) {
 /**
  * Fills `nav` (a `<nav aria-label="Scenarios">`) with links to the sections in `main`, and
  * keeps them in step with the URL and the scrolling. Returns `{ select(id, { focus }) }`.
+ * @param {HTMLElement} nav
+ * @param {HTMLElement} main
+ * @param {NavScenario[]} scenarios
  */
 export function scenarioNav(nav, main, scenarios) {
   const { groups, links } = groupedLinks(scenarios);
@@ -125,7 +165,10 @@ export function scenarioNav(nav, main, scenarios) {
   nav.replaceChildren(details);
   fitToScreen(nav, details);
 
-  const sectionOf = (id) => main.querySelector(`section[data-scenario="${CSS.escape(id)}"]`);
+  /** @param {string} id */
+  const sectionOf = (id) =>
+    /** @type {HTMLElement | null} */ (main.querySelector(`section[data-scenario="${CSS.escape(id)}"]`));
+  /** @param {string} id */
   const mark = (id) => {
     for (const [sid, link] of links) {
       if (sid === id) link.setAttribute('aria-current', 'true');
@@ -143,6 +186,8 @@ export function scenarioNav(nav, main, scenarios) {
   /**
    * Marks section `id` selected, scrolls to it and (optionally) focuses its Run button (the
    * learner's own program has none: its button that opens the editor).
+   * @param {string | null} id
+   * @param {{ focus?: boolean, scroll?: boolean }} [options]
    */
   const select = (id, { focus = true, scroll = true } = {}) => {
     const target = id && sectionOf(id);
@@ -151,7 +196,12 @@ export function scenarioNav(nav, main, scenarios) {
     target.classList.add('selected');
     mark(id);
     if (scroll) target.scrollIntoView({ block: 'start' });
-    if (focus) target.querySelector('[data-action="run"], [data-action="edit-python"]')?.focus({ preventScroll: true });
+    if (focus) {
+      const button = /** @type {HTMLButtonElement | null} */ (
+        target.querySelector('[data-action="run"], [data-action="edit-python"]')
+      );
+      button?.focus({ preventScroll: true });
+    }
     return true;
   };
   // A nav link or a typed `#id`: the browser scrolls there; the section is selected too.
