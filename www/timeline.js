@@ -1,3 +1,4 @@
+// @ts-check
 // What ran when: one lane per thread, process or task, drawn in SVG from the run's events.
 //
 // Events come from the runtime layer as data (never parsed from printed text), all stamped
@@ -10,7 +11,30 @@
 import { svg } from './dom.js';
 import { clockOf, waitWords } from './learner-time.js';
 
-/** `{ labels: Map(name -> words), overlays: Set(name) }` from `pg.spanStates`. */
+/**
+ * @typedef {import('./protocol.js').PlaygroundEvent} PlaygroundEvent
+ * @typedef {import('./playground.js').SpanState} SpanState
+ * @typedef {import('./learner-time.js').LearnerWait} LearnerWait
+ * @typedef {ReturnType<typeof clockOf>} Clock
+ * @typedef {PlaygroundEvent & { start: number, state: string, label: string }} SpanEvent a `span` event
+ * @typedef {PlaygroundEvent & { start: number, count: number }} MarksEvent a `marks` event
+ * @typedef {{ labels: Map<string, string>, overlays: Set<string> }} StateTable
+ * @typedef {{
+ *   name: string, what: string, start: number, end: number, spans: SpanEvent[], ticks: PlaygroundEvent[],
+ *   marks: MarksEvent[],
+ * }} Lane one lane of the timeline
+ * @typedef {(t: number) => number} XOf where a time of the shared clock goes across the timeline
+ * @typedef {(from: number, to: number) => number} MsBetween the program's ms between two times
+ * @typedef {{ x: XOf, ms: MsBetween, t0: number, states: StateTable, width: number }} Drawing
+ * @typedef {Drawing & { lane: Lane, laneNote: string }} LaneDrawing
+ * @typedef {ReturnType<typeof drawTimeline>} DrawnTimeline
+ */
+
+/**
+ * `{ labels: Map(name -> words), overlays: Set(name) }` from `pg.spanStates`.
+ * @param {SpanState[]} spanStates
+ * @returns {StateTable}
+ */
 export function stateTable(spanStates) {
   return {
     labels: new Map(spanStates.map((s) => [s.name, s.label])),
@@ -24,41 +48,54 @@ const PAD_X = 8;
 const LABEL_CHAR = 6.8; // px per character of a lane label (11 px monospace), a little over
 const GAP_PX = 14; // the width of a wait for the learner, however long it was
 
-const fmt = (ms) => (ms < 10 ? ms.toFixed(2) : ms < 1000 ? ms.toFixed(1) : ms.toFixed(0));
+const fmt = (/** @type {number} */ ms) => (ms < 10 ? ms.toFixed(2) : ms < 1000 ? ms.toFixed(1) : ms.toFixed(0));
 
 /**
  * The run's lanes, `{ name, what, start, end, spans, ticks }`. A lane starts at its earliest
  * event: events reach the page from several workers, not in time order (a process's first
  * line can arrive before the main thread reports having started it).
+ * @param {PlaygroundEvent[]} events
+ * @param {number} t0
+ * @param {number} endT
+ * @param {Set<string>} [overlays]
+ * @returns {Lane[]}
  */
 export function lanesOf(events, t0, endT, overlays = new Set()) {
+  /** @type {Map<string, Omit<Lane, 'end'> & { end: number | null }>} */
   const lanes = new Map();
-  const lane = (name, t) => {
-    if (!lanes.has(name)) lanes.set(name, { name, what: '', start: t, end: null, spans: [], ticks: [], marks: [] });
-    return lanes.get(name);
+  const lane = (/** @type {string} */ name, /** @type {number} */ t) => {
+    let l = lanes.get(name);
+    if (!l) {
+      l = { name, what: '', start: t, end: null, spans: [], ticks: [], marks: [] };
+      lanes.set(name, l);
+    }
+    return l;
   };
   for (const ev of events) {
-    const l = lane(ev.lane, ev.kind === 'span' ? ev.start : ev.t);
+    const l = lane(ev.lane, ev.kind === 'span' ? /** @type {SpanEvent} */ (ev).start : ev.t);
     if (ev.kind === 'lane-start') {
       l.start = Math.min(l.start, ev.t);
-      l.what = ev.what;
+      l.what = /** @type {string} */ (ev.what);
     } else if (ev.kind === 'lane-end') l.end = ev.t;
     else if (ev.kind === 'span') {
-      l.spans.push(ev);
-      l.start = Math.min(l.start, ev.start);
+      const span = /** @type {SpanEvent} */ (ev);
+      l.spans.push(span);
+      l.start = Math.min(l.start, span.start);
     } else if (ev.kind === 'line') l.ticks.push(ev);
-    else if (ev.kind === 'marks') l.marks.push(ev);
+    else if (ev.kind === 'marks') l.marks.push(/** @type {MarksEvent} */ (ev));
   }
   for (const l of lanes.values()) {
     l.start = Math.max(l.start, t0);
     if (l.end === null) l.end = endT;
     // Waits drawn over a running bar must come after it to stay visible.
-    l.spans.sort((a, b) => overlays.has(a.state) - overlays.has(b.state) || a.start - b.start);
+    l.spans.sort((a, b) => Number(overlays.has(a.state)) - Number(overlays.has(b.state)) || a.start - b.start);
   }
+  // Every lane has its end now (above).
+  const all = /** @type {Lane[]} */ ([...lanes.values()]);
   // The main thread first, then lanes in the order they started; lanes started together (a
   // pool's workers, asked for at once) in the order of their names, PoolWorker-1 first.
-  const byStart = [...lanes.values()].filter((l) => l.name !== 'MainThread').sort((a, b) => a.start - b.start);
-  const ordered = lanes.has('MainThread') ? [lanes.get('MainThread')] : [];
+  const byStart = all.filter((l) => l.name !== 'MainThread').sort((a, b) => a.start - b.start);
+  const ordered = all.filter((l) => l.name === 'MainThread');
   for (let i = 0; i < byStart.length; ) {
     let j = i + 1;
     while (j < byStart.length && byStart[j].start - byStart[i].start < TOGETHER_MS) j++;
@@ -72,9 +109,16 @@ const TOGETHER_MS = 2;
 const NAMES = new Intl.Collator('en', { numeric: true });
 
 /** `text`, cut to `room` characters, the last an ellipsis, if it is longer. */
-const fitted = (text, room) => (text.length > room ? `${text.slice(0, room - 1)}…` : text);
+const fitted = (/** @type {string} */ text, /** @type {number} */ room) =>
+  text.length > room ? `${text.slice(0, room - 1)}…` : text;
 
-/** Gives `node` its details: a tooltip, and the words shown under the timeline when it is pointed at or focused. */
+/**
+ * Gives `node` its details: a tooltip, and the words shown under the timeline when it is pointed at or focused.
+ * @template {SVGElement} E
+ * @param {E} node
+ * @param {string} detail
+ * @returns {E}
+ */
 function withDetail(node, detail) {
   node.append(svg('title', {}, detail));
   node.dataset.detail = detail;
@@ -86,20 +130,24 @@ function withDetail(node, detail) {
  * the learner a gap of GAP_PX, not its seconds. Returns `{ clock, span, scale, x(t), ms(from,
  * to) }`: `span` is the program's ms shown, `x(t)` places a time of the shared clock, `ms`
  * measures between two in the program's time.
+ * @param {PlaygroundEvent[]} events
+ * @param {number} t0
+ * @param {number} endT
+ * @param {number} width
  */
 function timeScale(events, t0, endT, width) {
   let last = endT; // a loop: spreading tens of thousands of events into Math.max can throw
   for (const e of events) if (e.t > last) last = e.t;
   const clock = clockOf(events, endT);
-  const programMs = (t) => clock.at(t) - clock.at(t0);
+  const programMs = (/** @type {number} */ t) => clock.at(t) - clock.at(t0);
   const span = Math.max(1, programMs(last));
   const scale = (width - 2 * PAD_X - clock.waits.length * GAP_PX) / span;
   return {
     clock,
     span,
     scale,
-    x: (t) => PAD_X + programMs(t) * scale + clock.gapsBefore(t) * GAP_PX,
-    ms: (from, to) => programMs(to) - programMs(from),
+    x: (/** @type {number} */ t) => PAD_X + programMs(t) * scale + clock.gapsBefore(t) * GAP_PX,
+    ms: (/** @type {number} */ from, /** @type {number} */ to) => programMs(to) - programMs(from),
   };
 }
 
@@ -107,6 +155,8 @@ function timeScale(events, t0, endT, width) {
  * A lane's label: its name and what it is, ending in "…" if longer than the timeline is wide
  * (it would widen the page on a phone). Returns `{ label, laneNote }`: `laneNote` is what ends
  * each of the lane's details then, its full text (also the label's tooltip).
+ * @param {Lane} lane
+ * @param {number} width
  */
 function laneLabel(lane, width) {
   const full = lane.what ? `${lane.name} · ${lane.what}` : lane.name;
@@ -122,6 +172,9 @@ const BAR_Y = 15;
 /**
  * A stretch in one state: a bar (thinner and lower for a wait drawn over a running bar) and,
  * if the bar is wide, as much of what it was as fits in it.
+ * @param {SVGGElement} g
+ * @param {SpanEvent} s
+ * @param {LaneDrawing} drawing
  */
 function spanBar(g, s, { lane, laneNote, x, ms, t0, states }) {
   const from = x(s.start);
@@ -154,6 +207,7 @@ function spanBar(g, s, { lane, laneNote, x, ms, t0, states }) {
 /**
  * Marks (e.g. the no-lock race's lost updates): a strip under the bar, darker where more fell
  * in the same block of time, so where along the run they happened is seen.
+ * @param {LaneDrawing} drawing
  */
 function marksStrip({ lane, laneNote, x }) {
   const most = lane.marks.reduce((m, k) => Math.max(m, k.count), 1);
@@ -179,7 +233,11 @@ function marksStrip({ lane, laneNote, x }) {
   return strip;
 }
 
-/** A printed line: a tick across the bar at its time. */
+/**
+ * A printed line: a tick across the bar at its time.
+ * @param {PlaygroundEvent} t
+ * @param {LaneDrawing} drawing
+ */
 function printTick(t, { lane, laneNote, x, ms, t0 }) {
   const tick = svg('line', {
     x1: x(t.t),
@@ -196,6 +254,9 @@ function printTick(t, { lane, laneNote, x, ms, t0 }) {
 /**
  * Lane number `i`: its label, a line for its life, its spans, marks and printed lines.
  * `drawing` is `{ x, ms, t0, states, width }`.
+ * @param {Lane} lane
+ * @param {number} i
+ * @param {Drawing} drawing
  */
 function laneGroup(lane, i, drawing) {
   const g = svg('g', { class: 'lane', 'data-lane': lane.name, transform: `translate(0 ${i * LANE_HEIGHT})` });
@@ -222,6 +283,9 @@ function laneGroup(lane, i, drawing) {
  * Draws the timeline of `events` into `host` (replacing what was there). `t0` is the run's
  * start, `endT` its end (or now, while it runs), `states` the `stateTable`. `onDetail(text)`
  * gets the description of the bar or tick under the pointer or keyboard focus.
+ * @param {HTMLElement} host
+ * @param {PlaygroundEvent[]} events
+ * @param {{ t0: number, endT: number, states: StateTable, onDetail?: (text: string) => void }} options
  */
 export function drawTimeline(host, events, { t0, endT, states, onDetail = () => {} }) {
   const width = Math.max(160, host.clientWidth || 600); // never wider than its host (a 320 px phone too)
@@ -247,11 +311,13 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
   });
   // Under the lanes, so their labels stay readable across a gap.
   root.prepend(learnerGaps(clock.waits, x, lanesHeight));
-  const axisX = (p) => PAD_X + p * scale + gapsBeforeProgram(clock, t0, p) * GAP_PX;
+  const axisX = (/** @type {number} */ p) => PAD_X + p * scale + gapsBeforeProgram(clock, t0, p) * GAP_PX;
   root.append(timeAxis(lanesHeight + 4, width, span, axisX));
 
-  const show = (e) => {
-    if (e.target.dataset?.detail) onDetail(e.target.dataset.detail);
+  const show = (/** @type {Event} */ e) => {
+    // The bars, ticks and bands have a detail; other parts of the drawing (and text) none.
+    const target = /** @type {Partial<HTMLOrSVGElement>} */ (e.target);
+    if (target.dataset?.detail) onDetail(target.dataset.detail);
   };
   root.addEventListener('pointerover', show);
   root.addEventListener('focusin', show);
@@ -260,7 +326,13 @@ export function drawTimeline(host, events, { t0, endT, states, onDetail = () => 
   return { lanes: lanes.length, ticks: lanes.reduce((n, l) => n + l.ticks.length, 0), svg: root, x, lanesHeight };
 }
 
-/** The time axis: about one label per 90 px, at round numbers of the program's ms; `xOf(ms)` places one. */
+/**
+ * The time axis: about one label per 90 px, at round numbers of the program's ms; `xOf(ms)` places one.
+ * @param {number} y
+ * @param {number} width
+ * @param {number} span
+ * @param {(ms: number) => number} xOf
+ */
 function timeAxis(y, width, span, xOf) {
   const axis = svg('g', { class: 'axis', transform: `translate(0 ${y})` });
   axis.append(svg('line', { x1: PAD_X, x2: width - PAD_X, y1: 0, y2: 0 }));
@@ -276,7 +348,12 @@ function timeAxis(y, width, span, xOf) {
   return axis;
 }
 
-/** How many of the learner's waits lie before the program's time `p` (ms from `t0`). */
+/**
+ * How many of the learner's waits lie before the program's time `p` (ms from `t0`).
+ * @param {Clock} clock
+ * @param {number} t0
+ * @param {number} p
+ */
 function gapsBeforeProgram(clock, t0, p) {
   const from = clock.at(t0);
   return clock.waits.filter((w) => clock.at(w.start) - from < p).length;
@@ -285,6 +362,9 @@ function gapsBeforeProgram(clock, t0, p) {
 /**
  * Each wait for the learner as a dashed band across every lane, focusable, with its words:
  * the time the learner took is shown, not drawn to scale.
+ * @param {LearnerWait[]} waits
+ * @param {XOf} x
+ * @param {number} height
  */
 function learnerGaps(waits, x, height) {
   const g = svg('g', { class: 'learner-gaps' });
@@ -304,7 +384,11 @@ function learnerGaps(waits, x, height) {
   return g;
 }
 
-/** The legend: a swatch per state that occurs in `events`, plus the tick. */
+/**
+ * The legend: a swatch per state that occurs in `events`, plus the tick.
+ * @param {PlaygroundEvent[]} events
+ * @param {StateTable} states
+ */
 export function legend(events, states) {
   const seen = new Set(events.filter((e) => e.kind === 'span').map((e) => e.state));
   const items = [...states.labels].filter(([state]) => seen.has(state));
