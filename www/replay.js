@@ -1,3 +1,4 @@
+// @ts-check
 // Replay a finished run from its recorded events, without running anything again: a slider
 // whose steps are the run's events in time order, a cursor across the timeline, the printed
 // lines after the cursor dimmed, one sentence per lane saying what it was doing, and Play.
@@ -10,9 +11,30 @@ import { el, formatMs, svg } from './dom.js';
 import { clockOf } from './learner-time.js';
 import { lanesOf } from './timeline.js';
 
+/**
+ * @typedef {import('./protocol.js').PlaygroundEvent} PlaygroundEvent
+ * @typedef {import('./timeline.js').SpanEvent} SpanEvent
+ * @typedef {import('./timeline.js').StateTable} StateTable
+ * @typedef {import('./timeline.js').DrawnTimeline} DrawnTimeline
+ * @typedef {[event: PlaygroundEvent, element: HTMLElement]} PrintedLine a printed line's or note's event and its element
+ * @typedef {{ events: PlaygroundEvent[], t0: number, endT: number | null, states: StateTable, lines?: PrintedLine[] }} FinishedRun
+ * @typedef {{ from: Float64Array, after: Uint8Array, span: (SpanEvent | null)[] }} Segments
+ * @typedef {{ t: Float64Array, isEnd: boolean[] }} Lives
+ * @typedef {{ name: string, lives: Lives, segments: Segments }} LaneIndex
+ * @typedef {ReturnType<typeof indexRun>} IndexedRun
+ * @typedef {IndexedRun & { sentences: string[] }} ShownRun an indexed run with its lanes' sentences as shown
+ * @typedef {ReturnType<typeof replayControls>} Controls
+ * @typedef {ReturnType<typeof timelineCursor>} Cursor
+ * @typedef {{ run: ShownRun | null, position: number, time: number, futureFrom: number, dirty: boolean }} ReplayState
+ */
+
 const SPEEDS = [1, 0.5, 0.1];
 
-/** Index of the first element of the sorted `arr` greater than `x` (so: how many are <= x). */
+/**
+ * Index of the first element of the sorted `arr` greater than `x` (so: how many are <= x).
+ * @param {ArrayLike<number>} arr
+ * @param {number} x
+ */
 function upperBound(arr, x) {
   let lo = 0;
   let hi = arr.length;
@@ -31,14 +53,20 @@ function upperBound(arr, x) {
  * covers [start, t] with both ends: the cursor sits on event times, and a sleep is reported
  * only as it ends, so at that event the lane was still asleep. A segment with `after` set
  * begins just after `from` (where spans closed).
+ * @param {SpanEvent[]} spans
+ * @param {Set<string>} overlays
+ * @returns {Segments}
  */
 function segmentsOf(spans, overlays) {
   const opens = spans.filter((s) => s.t > s.start).sort((a, b) => a.start - b.start);
   const closes = [...opens].sort((a, b) => a.t - b.t);
-  const rank = (x) => (overlays.has(x.state) ? 1 : 0);
+  const rank = (/** @type {SpanEvent} */ x) => (overlays.has(x.state) ? 1 : 0);
+  /** @type {Set<SpanEvent>} */
   const active = new Set();
+  /** @type {{ from: number[], after: boolean[], span: (SpanEvent | null)[] }} */
   const seg = { from: [], after: [], span: [] };
-  const push = (at, after) => {
+  const push = (/** @type {number} */ at, /** @type {boolean} */ after) => {
+    /** @type {SpanEvent | null} */
     let best = null;
     for (const s of active) {
       if (!best || rank(s) > rank(best) || (rank(s) === rank(best) && s.start >= best.start)) best = s;
@@ -62,10 +90,14 @@ function segmentsOf(spans, overlays) {
       push(at, true);
     }
   }
-  return { from: Float64Array.from(seg.from), after: Uint8Array.from(seg.after), span: seg.span };
+  return { from: Float64Array.from(seg.from), after: Uint8Array.from(seg.after, Number), span: seg.span };
 }
 
-/** The segment in force at time `t`: the last one that began at or (unless `after`) before it. */
+/**
+ * The segment in force at time `t`: the last one that began at or (unless `after`) before it.
+ * @param {Segments} seg
+ * @param {number} t
+ */
 function segmentAt(seg, t) {
   let lo = 0;
   let hi = seg.from.length;
@@ -81,23 +113,31 @@ function segmentAt(seg, t) {
  * A lane's lives: lanes can start and end more than once (threading-lock runs its threads
  * three times under the same names). `marks` are sorted times; `isEnd[i]` says whether mark i
  * is an end. A lane that never reports its start starts at its earliest event.
+ * @param {PlaygroundEvent[]} laneEvents
+ * @returns {Lives}
  */
 function livesOf(laneEvents) {
   let earliest = Infinity;
+  /** @type {{ t: number, end: boolean }[]} */
   const marks = [];
   for (const ev of laneEvents) {
-    earliest = Math.min(earliest, ev.kind === 'span' ? ev.start : ev.t);
+    earliest = Math.min(earliest, ev.kind === 'span' ? /** @type {SpanEvent} */ (ev).start : ev.t);
     if (ev.kind === 'lane-start') marks.push({ t: ev.t, end: false });
     else if (ev.kind === 'lane-end') marks.push({ t: ev.t, end: true });
   }
   const firstStart = marks.filter((m) => !m.end).reduce((a, m) => Math.min(a, m.t), Infinity);
   if (earliest < firstStart) marks.push({ t: earliest, end: false });
   // An end and a new start at the same instant: the lane is alive again.
-  marks.sort((a, b) => a.t - b.t || b.end - a.end);
+  marks.sort((a, b) => a.t - b.t || Number(b.end) - Number(a.end));
   return { t: Float64Array.from(marks.map((m) => m.t)), isEnd: marks.map((m) => m.end) };
 }
 
-/** What the slider says to a screen reader and shows beside it. */
+/**
+ * What the slider says to a screen reader and shows beside it.
+ * @param {PlaygroundEvent} ev
+ * @param {Map<string, string>} labels
+ * @returns {string | undefined}
+ */
 function describeEvent(ev, labels) {
   switch (ev.kind) {
     case 'line':
@@ -109,7 +149,7 @@ function describeEvent(ev, labels) {
     case 'lane-end':
       return `${ev.lane} finished`;
     case 'span':
-      return `${ev.lane} stopped ${labels.get(ev.state) ?? ev.state} (${ev.label})`;
+      return `${ev.lane} stopped ${labels.get(/** @type {string} */ (ev.state)) ?? ev.state} (${ev.label})`;
     case 'view':
       return ev.text; // the lesson's own words (a View event's text)
     case 'refused':
@@ -126,6 +166,7 @@ function describeEvent(ev, labels) {
  * order and their times, each lane's lives and span segments, the printed lines' positions
  * (`lines` pairs each printed line's or note's event with its element), and the run's clock
  * without the learner's waits. `states` is the timeline's state table.
+ * @param {FinishedRun} finished
  */
 export function indexRun({ events, t0, endT, states, lines = [] }) {
   // Time order, stable: events reach the page from several workers out of order.
@@ -137,7 +178,7 @@ export function indexRun({ events, t0, endT, states, lines = [] }) {
   const rank = new Map(order.map((ev, i) => [ev, i]));
   const marks = lines
     .filter(([ev]) => rank.has(ev))
-    .map(([ev, element]) => ({ pos: rank.get(ev), el: element }))
+    .map(([ev, element]) => ({ pos: /** @type {number} */ (rank.get(ev)), el: element }))
     .sort((a, b) => a.pos - b.pos);
   const last = times.length ? times[times.length - 1] : t0;
   const end = Math.max(last, endT ?? last);
@@ -156,35 +197,56 @@ export function indexRun({ events, t0, endT, states, lines = [] }) {
   };
 }
 
-/** Each timeline lane's lives and span segments, from the events in time order. */
+/**
+ * Each timeline lane's lives and span segments, from the events in time order.
+ * @param {PlaygroundEvent[]} order
+ * @param {import('./timeline.js').Lane[]} timelineLanes
+ * @param {Set<string>} overlays
+ * @returns {LaneIndex[]}
+ */
 function laneIndex(order, timelineLanes, overlays) {
+  /** @type {Map<string, PlaygroundEvent[]>} */
   const byLane = new Map();
   for (const ev of order) {
-    if (!byLane.has(ev.lane)) byLane.set(ev.lane, []);
-    byLane.get(ev.lane).push(ev);
+    let lane = byLane.get(ev.lane);
+    if (!lane) {
+      lane = [];
+      byLane.set(ev.lane, lane);
+    }
+    lane.push(ev);
   }
+  // Every timeline lane has events: lanesOf made it from them.
+  const eventsOf = (/** @type {string} */ name) => /** @type {PlaygroundEvent[]} */ (byLane.get(name));
   return timelineLanes.map(({ name }) => ({
     name,
-    lives: livesOf(byLane.get(name)),
-    segments: segmentsOf(
-      byLane.get(name).filter((ev) => ev.kind === 'span'),
-      overlays,
-    ),
+    lives: livesOf(eventsOf(name)),
+    segments: segmentsOf(/** @type {SpanEvent[]} */ (eventsOf(name).filter((ev) => ev.kind === 'span')), overlays),
   }));
 }
 
-/** The time of position `pos` (how many events have happened) in an indexed run. */
+/**
+ * The time of position `pos` (how many events have happened) in an indexed run.
+ * @param {IndexedRun} run
+ * @param {number} pos
+ */
 const timeAt = (run, pos) => (pos === 0 ? run.t0 : run.times[pos - 1]);
 
 /**
  * "+1.2 ms": a time as the program saw it, from the run's start. The learner's waits between
  * steps are cut out (learner-time.js).
+ * @param {IndexedRun} run
+ * @param {number} t
  */
 const sinceStart = (run, t) => `+${formatMs(Math.max(0, run.clock.at(t) - run.clock.at(run.t0)))}`;
 
-/** One sentence saying what `lane` was doing at `time`. */
+/**
+ * One sentence saying what `lane` was doing at `time`.
+ * @param {IndexedRun} run
+ * @param {LaneIndex} lane
+ * @param {number} time
+ */
 export function laneSentence(run, lane, time) {
-  const at = (t) => sinceStart(run, t);
+  const at = (/** @type {number} */ t) => sinceStart(run, t);
   const life = upperBound(lane.lives.t, time) - 1;
   if (life < 0) return `${lane.name}: not started yet`;
   if (lane.lives.isEnd[life]) return `${lane.name}: finished at ${at(lane.lives.t[life])}`;
@@ -195,7 +257,12 @@ export function laneSentence(run, lane, time) {
   return `${lane.name}: running since ${at(Math.max(lifeStart, i < 0 ? lifeStart : lane.segments.from[i]))}`;
 }
 
-/** What the readout says at `position` and `time`. */
+/**
+ * What the readout says at `position` and `time`.
+ * @param {IndexedRun} run
+ * @param {number} position
+ * @param {number} time
+ */
 function readoutText(run, position, time) {
   const text = `${sinceStart(run, time)} of ${formatMs(run.total)}, event ${position} of ${run.order.length}`;
   const what = position === 0 ? 'before anything happened' : describeEvent(run.order[position - 1], run.labels);
@@ -252,11 +319,13 @@ function replayControls() {
  * `remove()`: `place(time)` moves it, `attach(drawing)` follows a new drawing.
  */
 function timelineCursor() {
+  /** @type {DrawnTimeline | null} */
   let drawing = null;
+  /** @type {SVGGElement | null} */
   let group = null;
   let shown = false;
   let time = 0;
-  const place = (t) => {
+  const place = (/** @type {number} */ t) => {
     time = t;
     if (!group || !drawing) return;
     const x = drawing.x(time).toFixed(1);
@@ -265,7 +334,7 @@ function timelineCursor() {
       line.setAttribute('x2', x);
     }
   };
-  const attach = (newDrawing = drawing) => {
+  const attach = (/** @type {DrawnTimeline | null} */ newDrawing = drawing) => {
     drawing = newDrawing;
     group?.remove();
     group = null;
@@ -294,12 +363,13 @@ function timelineCursor() {
 /**
  * Plays time forward once per animation frame at `speed()` times real time; `advance(now,
  * elapsedMs)` moves the replay and says whether to go on. At most one frame is queued.
+ * @param {(playing: boolean, elapsedMs: number) => boolean} advance
  */
 function framePlayer(advance) {
   let playing = false;
   let lastFrame = 0;
   let queued = false;
-  const frame = (now) => {
+  const frame = (/** @type {number} */ now) => {
     queued = false;
     const elapsed = playing ? Math.max(0, now - lastFrame) : 0;
     lastFrame = now;
@@ -315,6 +385,7 @@ function framePlayer(advance) {
     get playing() {
       return playing;
     },
+    /** @param {boolean} on */
     set(on) {
       playing = on;
       if (on) {
@@ -330,12 +401,19 @@ function framePlayer(advance) {
  * Where the replay is: `position` events (in time order) have happened, the cursor is at
  * `time` (between events while playing), and `futureFrom` is the first printed line (in
  * `run.marks`) after the cursor. `run` is indexRun's result with the lane sentences shown.
+ * @returns {ReplayState}
  */
 function replayState() {
   return { run: null, position: 0, time: 0, futureFrom: 0, dirty: false };
 }
 
-/** Lines `[from, to)` of `run.marks` change side of the cursor; only those elements are touched. */
+/**
+ * Lines `[from, to)` of `run.marks` change side of the cursor; only those elements are touched.
+ * @param {IndexedRun} run
+ * @param {number} from
+ * @param {number} to
+ * @param {boolean} future
+ */
 function markFuture(run, from, to, future) {
   for (let i = from; i < to; i++) {
     if (future) run.marks[i].el.dataset.replay = 'future';
@@ -343,9 +421,15 @@ function markFuture(run, from, to, future) {
   }
 }
 
-/** Shows the replay at its state: the dimmed lines, the slider, the readout, the sentences. */
+/**
+ * Shows the replay at its state (which has a run): the dimmed lines, the slider, the readout, the sentences.
+ * @param {ReplayState} state
+ * @param {Controls} controls
+ * @param {Cursor} cursor
+ */
 function render(state, { slider, readout, stateList }, cursor) {
-  const { run, position, time } = state;
+  const { position, time } = state;
+  const run = /** @type {ShownRun} */ (state.run);
   const next = upperBound(run.markPos, position - 1);
   if (next > state.futureFrom) markFuture(run, state.futureFrom, next, false);
   else if (next < state.futureFrom) markFuture(run, next, state.futureFrom, true);
@@ -376,6 +460,7 @@ export function replayBar() {
   const state = replayState();
 
   /** One frame: time moves on while playing; the bar is drawn if anything changed. */
+  /** @type {(playing: boolean, elapsedMs: number) => boolean} */
   const advance = (playing, elapsedMs) => {
     const { run } = state;
     if (!run) return false;
@@ -393,23 +478,25 @@ export function replayBar() {
     return state.time < run.end;
   };
   const player = framePlayer(advance);
-  const setPlaying = (on) => {
+  const setPlaying = (/** @type {boolean} */ on) => {
     player.set(on);
     play.textContent = on ? 'Pause' : 'Play';
     // While playing the sentences change many times a second: let screen readers wait for the
     // pause instead of reading every one.
     stateList.setAttribute('aria-busy', on ? 'true' : 'false');
   };
-  const seek = (pos) => {
-    state.position = Math.max(0, Math.min(state.run.order.length, pos));
-    state.time = timeAt(state.run, state.position);
+  // Seeking needs a run: wireControls seeks only once one is ready.
+  const loaded = () => /** @type {ShownRun} */ (state.run);
+  const seek = (/** @type {number} */ pos) => {
+    state.position = Math.max(0, Math.min(loaded().order.length, pos));
+    state.time = timeAt(loaded(), state.position);
     state.dirty = true;
     player.request();
   };
   wireControls(controls, {
     ready: () => state.run !== null,
     playing: () => player.playing,
-    atEnd: () => state.position >= state.run.order.length,
+    atEnd: () => state.position >= loaded().order.length,
     setPlaying,
     seek,
   });
@@ -425,7 +512,10 @@ export function replayBar() {
     stateList.replaceChildren();
   }
 
-  /** Prepares the finished run (see indexRun); it opens at the end: the whole run, nothing dimmed. */
+  /**
+   * Prepares the finished run (see indexRun); it opens at the end: the whole run, nothing dimmed.
+   * @param {FinishedRun} finished
+   */
   function load(finished) {
     const indexed = indexRun(finished);
     reset();
@@ -449,11 +539,18 @@ export function replayBar() {
     /** A new run starts: nothing to replay until it ends (the bar stays, disabled, once shown). */
     reset,
     /** The timeline was drawn again (`drawTimeline`'s result): put the cursor back on it. */
-    drawn: (drawing) => cursor.attach(drawing),
+    drawn: (/** @type {DrawnTimeline} */ drawing) => cursor.attach(drawing),
   };
 }
 
-/** The slider seeks (a hand on it stops playing); Play plays or pauses, from the start once at the end. */
+/**
+ * The slider seeks (a hand on it stops playing); Play plays or pauses, from the start once at the end.
+ * @param {Controls} controls
+ * @param {{
+ *   ready: () => boolean, playing: () => boolean, atEnd: () => boolean, setPlaying: (on: boolean) => void,
+ *   seek: (pos: number) => void,
+ * }} replay
+ */
 function wireControls({ slider, play }, { ready, playing, atEnd, setPlaying, seek }) {
   slider.addEventListener('input', () => {
     if (!ready()) return;
