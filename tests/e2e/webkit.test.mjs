@@ -230,50 +230,73 @@ async function runSection(d, id) {
   await pause(300);
 }
 
-test("WebKit at 390 px (an iPhone's width), light: no sideways scrolling before and after a run; screenshots", async () => {
-  // MiniBrowser's toolbar keeps its window at least 447 px wide; a window the page opens
-  // without a toolbar can be 390 px.
-  await openReady(driver, server.url);
-  const main = await driver.getWindowHandle();
-  const opened = await driver.executeScript(
-    'return window.open(location.href, "iphone", "width=390,height=844") !== null;',
+/**
+ * Opens `url` in a window of its own in session `d`, `width` x `height` (MiniBrowser's toolbar
+ * keeps its windows at least 447 px wide; a window the page opens has none), runs `body()`
+ * there, then closes it and goes back to the window it came from.
+ */
+async function inWindow(d, url, width, height, body) {
+  const main = await d.getWindowHandle();
+  const before = await d.getAllWindowHandles();
+  const opened = await d.executeScript(
+    'return window.open(arguments[0], "_blank", arguments[1]) !== null;',
+    url,
+    `width=${width},height=${height}`,
   );
-  assert.equal(opened, true, 'the 390 px window opened');
-  const narrow = (await driver.getAllWindowHandles()).find((h) => h !== main);
-  await driver.switchTo().window(narrow);
+  assert.equal(opened, true, `the ${width} px window opened`);
+  const handle = (await d.getAllWindowHandles()).find((h) => !before.includes(h));
+  await d.switchTo().window(handle);
   try {
-    await until(driver, 'return document.body && document.body.dataset.ready === "true";', 'the 390 px window ready');
-    const [width] = await setViewport(driver, 390, 844);
-    assert.equal(width, 390);
-    const [dark, before] = await driver.executeScript(
-      'return [matchMedia("(prefers-color-scheme: dark)").matches, document.documentElement.scrollWidth];',
-    );
-    console.log(`390 px light: ${await screenshot(driver, 'webkit-390-light.png')}`);
-    await runSection(driver, 'threading-lock');
-    const after = await driver.executeScript('return document.documentElement.scrollWidth;');
-    console.log(
-      `390 px light, after a run of threading-lock: ${await screenshot(driver, 'webkit-390-light-race.png')}`,
-    );
-    assert.equal(dark, false, 'light');
-    assert.equal(before, 390, 'no sideways scrolling at 390 px');
-    assert.equal(after, 390, 'no sideways scrolling at 390 px after a run');
+    const [w, h] = await setViewport(d, width, height);
+    assert.deepEqual([w, h], [width, height], 'the viewport');
+    return await body();
   } finally {
-    await driver.close();
-    await driver.switchTo().window(main);
+    await d.close();
+    await d.switchTo().window(main);
   }
+}
+
+/**
+ * The page, ready in the current window of `d`, at `width` x `height`: its color scheme is
+ * `scheme`, and it does not scroll sideways before or after a run of threading-lock.
+ * Screenshots `webkit-<width>-<scheme>.png` and `webkit-<width>-<scheme>-race.png`.
+ */
+async function layoutChecked(d, width, height, scheme) {
+  await until(d, 'return document.body && document.body.dataset.ready === "true";', `ready at ${width} px`);
+  const [w] = await setViewport(d, width, height);
+  assert.equal(w, width, 'the viewport');
+  const [dark, before] = await d.executeScript(
+    'return [matchMedia("(prefers-color-scheme: dark)").matches, document.documentElement.scrollWidth];',
+  );
+  assert.equal(dark ? 'dark' : 'light', scheme);
+  console.log(`${width} px ${scheme}: ${await screenshot(d, `webkit-${width}-${scheme}.png`)}`);
+  await runSection(d, 'threading-lock');
+  const after = await d.executeScript('return document.documentElement.scrollWidth;');
+  console.log(
+    `${width} px ${scheme}, after a run of threading-lock: ${await screenshot(d, `webkit-${width}-${scheme}-race.png`)}`,
+  );
+  assert.equal(before, width, `no sideways scrolling at ${width} px`);
+  assert.equal(after, width, `no sideways scrolling at ${width} px after a run`);
+}
+
+test("WebKit at 390 px (an iPhone's width), light: no sideways scrolling before and after a run; screenshots", async () => {
+  await openReady(driver, server.url);
+  await inWindow(driver, server.url, 390, 844, () => layoutChecked(driver, 390, 844, 'light'));
 });
 
-test("WebKit at 1280 px, dark (a second browser in GTK's dark variant): screenshots", async () => {
+test("WebKit at 820 px (an iPad's width, portrait 820x1180), light: no sideways scrolling before and after a run; screenshots", async () => {
+  await openReady(driver, server.url);
+  await inWindow(driver, server.url, 820, 1180, () => layoutChecked(driver, 820, 1180, 'light'));
+});
+
+test("WebKit dark (a second browser in GTK's dark variant), at 1280 px and at 820 px (an iPad's): no sideways scrolling before and after a run; screenshots", async () => {
   const dark = await startWebKit({ dark: true });
   try {
     const d = dark.driver;
     await openReady(d, server.url);
-    const [width] = await setViewport(d, 1280, 900);
-    assert.equal(width, 1280);
-    assert.equal(await d.executeScript('return matchMedia("(prefers-color-scheme: dark)").matches;'), true, 'dark');
-    console.log(`1280 px dark: ${await screenshot(d, 'webkit-1280-dark.png')}`);
-    await runSection(d, 'threading-lock');
-    console.log(`1280 px dark, after a run of threading-lock: ${await screenshot(d, 'webkit-1280-dark-race.png')}`);
+    await layoutChecked(d, 1280, 900, 'dark');
+    await openReady(d, server.url);
+    await inWindow(d, server.url, 820, 1180, () => layoutChecked(d, 820, 1180, 'dark'));
   } finally {
     await dark.stop();
   }
