@@ -139,6 +139,8 @@ const stamp = (iso) => iso.slice(0, 19).replace('T', '-').replace(/:/g, '');
 /**
  * What a recorded run may name (share.js checks it): a section of the page, the learner's own
  * program among them.
+ * @param {import('./playground.js').PlaygroundApi} pg
+ * @returns {import('./share.js').Known}
  */
 export const knownToRecords = (pg) => ({
   scenarios: pageScenarios(pg.scenarios),
@@ -891,6 +893,9 @@ function checkGivenParams(section, initial, ofAction) {
  * on, in a scenario that has prediction questions (its `predict` flag): Run then asks first, and
  * the section dispatches `playground:prediction` (bubbling; `detail`: `{ scenario, predicted,
  * outcome, correct }`) once the prediction is graded.
+ * @param {import('./playground.js').PlaygroundApi} pg
+ * @param {import('./own-program.js').PageScenario} scenario
+ * @param {{ initial?: Record<string, string>, compact?: boolean, reference?: Promise<unknown> | null, predict?: boolean }} [options]
  */
 export function scenarioSection(
   pg,
