@@ -1,3 +1,4 @@
+// @ts-check
 // A recorded run, to share or keep: `{ v: 2, scenario, params, events, t0, endT, status,
 // elapsedMs, recordedAt, browser, cores }` as JSON, gzip-compressed and base64url-encoded into
 // a link's fragment (`index.html?scenario=ID#run=...`), or saved as a `.run.json` file. A
@@ -10,6 +11,23 @@
 // failure is a ShareError whose message says what was wrong.
 import { MAX_SOURCE_BYTES, sourceTooLarge } from './python/limits.js';
 import { upgradeV1Event } from './share-v1.js';
+
+/**
+ * @typedef {import('./protocol.js').PlaygroundEvent} PlaygroundEvent
+ * @typedef {'done' | 'error' | 'cancelled'} RecordStatus
+ * @typedef {{
+ *   scenario: string, params: Record<string, string | number>, t0: number | null, endT: number | null,
+ *   status: RecordStatus, elapsedMs: number, recordedAt: string, browser: string, cores: number | null,
+ *   message?: string,
+ * }} RecordHeader everything of a record but its format and events
+ * @typedef {RecordHeader & { v: number, events: PlaygroundEvent[] }} RunRecord a recorded run, as this page writes
+ *   it and as checkRun rebuilds one
+ * @typedef {{ scenarios: { id: string }[], spanStates: { name: string }[], maxParams: number }} Known what a
+ *   recorded run may name (the playground's; section.js's knownToRecords)
+ * @typedef {Record<string, any>} Raw an object as a link or file has it, not yet checked
+ * @typedef {{ key: string, what: string, limit: number, tooLarge: (limit: number) => string }} Payload
+ * @typedef {{ wrong: (what: string) => never, states: Set<string>, isStart: (ev: Raw) => boolean }} KindCheck
+ */
 
 /** The format this page writes, and the ones it reads (share-v1.js: what changed). */
 export const VERSION = 2;
@@ -40,15 +58,20 @@ const MAX_VIEW_FIELDS = 16;
 const STATUSES = new Set(['done', 'error', 'cancelled']);
 
 export class ShareError extends Error {
+  /** @param {string} message */
   constructor(message) {
     super(message);
     this.name = 'ShareError';
   }
 }
 
-const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const mb = (/** @type {number} */ bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-/** A short name of this browser, e.g. "Chromium 156" or "Firefox 128". */
+/**
+ * A short name of this browser, e.g. "Chromium 156" or "Firefox 128". `userAgentData`: the
+ * User-Agent Client Hints (Chromium's; not in TypeScript's DOM types).
+ * @param {(Navigator & { userAgentData?: { brands?: { brand: string, version: string }[] } }) | undefined} [nav]
+ */
 export function browserName(nav = globalThis.navigator) {
   const brands = nav?.userAgentData?.brands ?? [];
   const brand =
@@ -56,19 +79,26 @@ export function browserName(nav = globalThis.navigator) {
     brands.find((b) => b.brand === 'Chromium');
   if (brand) return `${brand.brand} ${brand.version}`;
   const ua = nav?.userAgent ?? '';
-  for (const [re, name] of [
+  for (const [re, name] of /** @type {[RegExp, string][]} */ ([
     [/Firefox\/(\d+)/, 'Firefox'],
     [/Edg\/(\d+)/, 'Edge'],
     [/Chrom(?:e|ium)\/(\d+)/, 'Chromium'],
     [/Version\/(\d+).*Safari/, 'Safari'],
-  ]) {
+  ])) {
     const m = re.exec(ua);
     if (m) return `${name} ${m[1]}`;
   }
   return 'an unknown browser';
 }
 
-/** The record of a finished run, stamped with now, this browser and its cores. */
+/**
+ * The record of a finished run, stamped with now, this browser and its cores.
+ * @param {{
+ *   scenario: string, params?: Record<string, string | number>, events: PlaygroundEvent[], t0: number | null,
+ *   endT?: number | null, status: RecordStatus, elapsedMs?: number, message?: unknown,
+ * }} run
+ * @returns {RunRecord}
+ */
 export function recordOf({
   scenario,
   params = {},
@@ -95,7 +125,10 @@ export function recordOf({
   };
 }
 
-// base64url without padding, in chunks (String.fromCharCode(...bytes) overflows the stack).
+/**
+ * base64url without padding, in chunks (String.fromCharCode(...bytes) overflows the stack).
+ * @param {Uint8Array} bytes
+ */
 export function toBase64Url(bytes) {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -106,12 +139,14 @@ export function toBase64Url(bytes) {
  * What a link carries in its fragment after `#<key>=`, named in what is said of it: a recorded
  * run (JSON) or a Python program (its text), each unpacked to at most `limit` bytes.
  */
+/** @type {Payload} */
 const RUN_PAYLOAD = {
   key: 'run',
   what: 'run',
   limit: MAX_UNPACKED_BYTES,
   tooLarge: (limit) => `This run is too large: it unpacks to more than ${mb(limit)}, the most this page reads.`,
 };
+/** @type {Payload} */
 const PYTHON_PAYLOAD = {
   key: 'py',
   what: 'Python program',
@@ -120,7 +155,11 @@ const PYTHON_PAYLOAD = {
     `The Python program in this link unpacks to more than ${limit / 1024} KB; the most this page runs is ${limit / 1024} KB.`,
 };
 
-/** `what`: what the text carries, for the message if it is not base64url. */
+/**
+ * `what`: what the text carries, for the message if it is not base64url.
+ * @param {string} text
+ * @param {string} [what]
+ */
 export function fromBase64Url(text, what = RUN_PAYLOAD.what) {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) {
     throw new ShareError(`The link is damaged: its ${what} is not valid base64url text (was it cut short or edited?).`);
@@ -131,6 +170,7 @@ export function fromBase64Url(text, what = RUN_PAYLOAD.what) {
   return bytes;
 }
 
+/** @param {string} text */
 async function gzip(text) {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
@@ -139,12 +179,15 @@ async function gzip(text) {
 /**
  * Decompresses `bytes`, reading the stream chunk by chunk and giving up as soon as the
  * output passes the payload's `limit` (a small link can unpack to gigabytes).
+ * @param {Uint8Array<ArrayBuffer>} bytes
+ * @param {Payload} [payload]
  */
 export async function gunzipLimited(bytes, { what, limit, tooLarge } = RUN_PAYLOAD) {
   if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
     throw new ShareError(`The link is damaged: its ${what} is not gzip-compressed data.`);
   }
   const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  /** @type {Uint8Array[]} */
   const chunks = [];
   let size = 0;
   try {
@@ -171,7 +214,10 @@ export async function gunzipLimited(bytes, { what, limit, tooLarge } = RUN_PAYLO
   return out;
 }
 
-/** The text that goes after `#run=`. */
+/**
+ * The text that goes after `#run=`.
+ * @param {RunRecord} record
+ */
 export async function encodeRun(record) {
   return toBase64Url(await gzip(JSON.stringify(record)));
 }
@@ -179,6 +225,8 @@ export async function encodeRun(record) {
 /**
  * The bytes a fragment carries after `#<key>=` (or the text after it), unpacked within the
  * payload's limit; throws a ShareError.
+ * @param {string} fragment
+ * @param {Payload} payload
  */
 async function unpackFragment(fragment, payload) {
   const text = fragment.replace(new RegExp(`^#?(${payload.key}=)?`), '');
@@ -191,7 +239,11 @@ async function unpackFragment(fragment, payload) {
   return gunzipLimited(fromBase64Url(text, payload.what), payload);
 }
 
-/** The link to the page of the record's scenario with the run in its fragment. */
+/**
+ * The link to the page of the record's scenario with the run in its fragment.
+ * @param {RunRecord} record
+ * @param {URL | string} base
+ */
 export async function runLink(record, base) {
   const url = new URL('index.html', base);
   url.searchParams.set('scenario', record.scenario);
@@ -200,7 +252,11 @@ export async function runLink(record, base) {
   return url.href;
 }
 
-/** The run in a fragment (`#run=...`, or the text after `run=`), checked; throws a ShareError. */
+/**
+ * The run in a fragment (`#run=...`, or the text after `run=`), checked; throws a ShareError.
+ * @param {string} fragment
+ * @param {Known} known
+ */
 export async function decodeRun(fragment, known) {
   return parseRun(new TextDecoder().decode(await unpackFragment(fragment, RUN_PAYLOAD)), known);
 }
@@ -208,6 +264,9 @@ export async function decodeRun(fragment, known) {
 /**
  * The link to the page's section `scenario` with the Python program `source` in its fragment
  * (`#py=`); a program the page would refuse to run is refused here (a ShareError).
+ * @param {string} source
+ * @param {string} scenario
+ * @param {URL | string} base
  */
 export async function pythonLink(source, scenario, base) {
   const refused = sourceTooLarge(source);
@@ -218,7 +277,10 @@ export async function pythonLink(source, scenario, base) {
   return url.href;
 }
 
-/** The Python program in a fragment (`#py=...`, or the text after `py=`); throws a ShareError. */
+/**
+ * The Python program in a fragment (`#py=...`, or the text after `py=`); throws a ShareError.
+ * @param {string} fragment
+ */
 export async function decodePython(fragment) {
   const bytes = await unpackFragment(fragment, PYTHON_PAYLOAD);
   try {
@@ -228,7 +290,11 @@ export async function decodePython(fragment) {
   }
 }
 
-/** A saved `.run.json` file's text, checked; throws a ShareError. */
+/**
+ * A saved `.run.json` file's text, checked; throws a ShareError.
+ * @param {string} json
+ * @param {Known} known
+ */
 export function parseRun(json, known) {
   if (json.length > MAX_UNPACKED_BYTES)
     throw new ShareError(
@@ -243,8 +309,11 @@ export function parseRun(json, known) {
   return checkRun(data, known);
 }
 
+/** @type {(x: unknown) => x is Raw} */
 const isObject = (x) => typeof x === 'object' && x !== null && !Array.isArray(x);
+/** @type {(x: unknown) => x is number} */
 const isTime = (x) => typeof x === 'number' && Number.isFinite(x);
+/** @type {(x: unknown, max: number) => x is string} */
 const str = (x, max) => typeof x === 'string' && x.length <= max;
 
 /**
@@ -252,6 +321,9 @@ const str = (x, max) => typeof x === 'string' && x.length <= max;
  * spanStates: [{ name }], maxParams }` (the playground's): a run of an unknown scenario, or
  * with a span state this page does not know, is refused. A record of format 1 is read too: its
  * lessons' events are rewritten as the view events of format 2 on the way in.
+ * @param {unknown} data
+ * @param {Known} known
+ * @returns {RunRecord}
  */
 export function checkRun(data, known) {
   if (!isObject(data)) bad('it is not a JSON object');
@@ -272,12 +344,21 @@ export function checkRun(data, known) {
   return { v: VERSION, ...header, events: events.map(check) };
 }
 
-/** Throws the ShareError of a record that is not valid, saying `what` is wrong with it. */
+/**
+ * Throws the ShareError of a record that is not valid, saying `what` is wrong with it.
+ * @param {string} what
+ * @returns {never}
+ */
 function bad(what) {
   throw new ShareError(`This recorded run is not valid: ${what}.`);
 }
 
-/** Everything of a record but its events, checked. */
+/**
+ * Everything of a record but its events, checked.
+ * @param {Raw} data
+ * @param {Known} known
+ * @returns {RecordHeader}
+ */
 function checkHeader(data, { scenarios, maxParams }) {
   if (typeof data.scenario !== 'string') bad('it names no scenario');
   if (!scenarios.some((s) => s.id === data.scenario)) {
@@ -308,7 +389,12 @@ function checkHeader(data, { scenarios, maxParams }) {
   };
 }
 
-/** A record's parameters: at most `maxParams` names, each with a short text or a number. */
+/**
+ * A record's parameters: at most `maxParams` names, each with a short text or a number.
+ * @param {unknown} given
+ * @param {number} maxParams
+ * @returns {Record<string, string | number>}
+ */
 function checkParams(given, maxParams) {
   if (!isObject(given)) bad('its parameters are not an object');
   const params = Object.create(null);
@@ -323,12 +409,18 @@ function checkParams(given, maxParams) {
   return params;
 }
 
-/** A function that checks the `i`th event and rebuilds it from its checked fields. */
+/**
+ * A function that checks the `i`th event and rebuilds it from its checked fields.
+ * @param {Known} known
+ * @param {number | null} t0 the record's start (checked)
+ * @returns {(ev: unknown, i: number) => PlaygroundEvent}
+ */
 function eventChecker({ spanStates }, t0) {
   const states = new Set(spanStates.map((s) => s.name));
-  const near = (t) => t0 === null || Math.abs(t - t0) <= DAY_MS;
-  const isStart = (ev) => isTime(ev.start) && ev.start <= ev.t && near(ev.start);
+  const near = (/** @type {number} */ t) => t0 === null || Math.abs(t - t0) <= DAY_MS;
+  const isStart = (/** @type {Raw} */ ev) => isTime(ev.start) && ev.start <= ev.t && near(ev.start);
   return (ev, i) => {
+    /** @type {(what: string) => never} */
     const wrong = (what) => bad(`event ${i} ${what}`);
     if (!isObject(ev)) wrong('is not an object');
     if (!isTime(ev.t) || !near(ev.t)) wrong('has no time t within a day of the start');
@@ -342,6 +434,9 @@ function eventChecker({ spanStates }, t0) {
 /**
  * The fields of an event's kind, checked: `wrong(what)` throws, `states` are the span states
  * known, `isStart(ev)` says whether its start is a time before its end.
+ * @param {Raw} ev
+ * @param {KindCheck} check
+ * @returns {Partial<PlaygroundEvent>}
  */
 function kindFields(ev, { wrong, states, isStart }) {
   const start = () => {
@@ -381,6 +476,8 @@ function kindFields(ev, { wrong, states, isStart }) {
  * A lesson's view event: its view's name, a one-line text, and flat data (names to short texts,
  * numbers or yes/no). Which fields a view reads is the lesson's business; any view shows them
  * only as text, so this shape is all the page needs to trust.
+ * @param {Raw} ev
+ * @param {(what: string) => never} wrong
  */
 function viewFields(ev, wrong) {
   if (!str(ev.view, MAX_NAME) || !/^[a-z][a-z0-9-]*$/.test(ev.view)) wrong('names no view');
@@ -399,7 +496,10 @@ function viewFields(ev, wrong) {
   return { view: ev.view, data, text: ev.text };
 }
 
-/** "Recorded run of 2026-11-28 in Chromium 156 on 2 cores; nothing was run now." */
+/**
+ * "Recorded run of 2026-11-28 in Chromium 156 on 2 cores; nothing was run now."
+ * @param {RunRecord} record
+ */
 export function describeRecorded(record) {
   const day = new Date(record.recordedAt).toISOString().slice(0, 10);
   const cores = record.cores ? ` on ${record.cores} core${record.cores === 1 ? '' : 's'}` : '';
