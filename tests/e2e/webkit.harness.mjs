@@ -6,9 +6,12 @@
 // a test file, even one that failed.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
-import { Builder } from 'selenium-webdriver';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Builder, By } from 'selenium-webdriver';
 
 /** A free loopback port. */
 export const freePort = () =>
@@ -251,4 +254,61 @@ export async function setViewport(driver, width, height) {
   if (w !== width || h !== height) await window.setRect({ width: width + (width - w), height: height + (height - h) });
   await new Promise((r) => setTimeout(r, 200));
   return inner();
+}
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+/**
+ * A course page of another origin, as an instructor would have it: node's http server on a
+ * free port of 127.0.0.1 serving fixtures/course.html and course.js (no isolation headers),
+ * as embed.test.mjs does for Chromium. Resolves to `{ url, frameEmbed(src), stop }`:
+ * frameEmbed gives the course page's URL that frames `src`.
+ */
+export function serveCoursePage() {
+  const types = { 'course.html': 'text/html; charset=utf-8', 'course.js': 'text/javascript; charset=utf-8' };
+  const server = createHttpServer(async (request, response) => {
+    const name = new URL(request.url, 'http://x').pathname.slice(1);
+    if (!Object.hasOwn(types, name)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': types[name] }).end(await readFile(join(FIXTURES, name)));
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const url = `http://127.0.0.1:${server.address().port}/`;
+      resolve({
+        url,
+        frameEmbed: (src) => `${url}course.html?src=${encodeURIComponent(src)}`,
+        stop: () => new Promise((r) => server.close(r)),
+      });
+    }),
+  );
+}
+
+/**
+ * Runs `body()` with WebDriver switched into the course page's `<iframe>` (WebDriver's
+ * switchTo().frame), once the embed in it is ready and has stayed loaded for `quietMs` (an
+ * embed that is not isolated registers coi-serviceworker, which may reload it once); then
+ * switches back to the top-level page, whatever happened.
+ */
+export async function inEmbedFrame(driver, body, { quietMs = 1500 } = {}) {
+  const frame = await driver.wait(async () => (await driver.findElements(By.css('iframe')))[0], 30_000, 'the frame');
+  await driver.switchTo().frame(frame);
+  try {
+    const ready = 'return document.body && document.body.dataset.ready === "true";';
+    await until(driver, ready, 'the embed ready');
+    let origin = await driver.executeScript('return performance.timeOrigin;');
+    for (let reloads = 0; ; reloads++) {
+      if (reloads > 3) throw new Error('the embed keeps reloading');
+      await new Promise((r) => setTimeout(r, quietMs));
+      await until(driver, ready, 'the embed ready again');
+      const now = await driver.executeScript('return performance.timeOrigin;');
+      if (now === origin) break;
+      origin = now; // it reloaded: wait until it stays
+    }
+    return await body();
+  } finally {
+    await driver.switchTo().defaultContent();
+  }
 }

@@ -3,14 +3,25 @@
 // server; scenarios run through the page's JS API, as firefox.test.mjs does in Firefox.
 // WebKitGTK exposes SharedArrayBuffer on a cross-origin isolated page only with
 // JSC_useSharedArrayBuffer=1 in the browser's environment (Safari does by default): the
-// harness sets it. Figures (the race's share of lost runs, timings) are printed, not asserted.
+// harness sets it. The embed is also framed by a course page of another origin (node's http
+// server on another port, fixtures/course.html), where WebKit, without Document-Isolation-Policy,
+// does not isolate it. Figures (the race's share of lost runs, timings) are printed, not asserted.
 // Screenshots go to test-output/ (or $WEBKIT_SCREENSHOTS).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { By } from 'selenium-webdriver';
 import { join } from 'node:path';
 import { OUTPUT, startServer } from './harness.mjs';
-import { inPage, openReady, setViewport, startWebKit, until } from './webkit.harness.mjs';
+import {
+  inEmbedFrame,
+  inPage,
+  openReady,
+  serveCoursePage,
+  setViewport,
+  startWebKit,
+  until,
+} from './webkit.harness.mjs';
 
 const SHOTS = process.env.WEBKIT_SCREENSHOTS ?? OUTPUT;
 mkdirSync(SHOTS, { recursive: true });
@@ -299,6 +310,173 @@ test("WebKit dark (a second browser in GTK's dark variant), at 1280 px and at 82
     await inWindow(d, server.url, 820, 1180, () => layoutChecked(d, 820, 1180, 'dark'));
   } finally {
     await dark.stop();
+  }
+});
+
+// WebKit has no Document-Isolation-Policy (nor has Firefox): an embed in a course page of
+// another origin that is not isolated itself is not isolated either, whatever headers the
+// embed sends. The embed says why the thread lessons cannot run there, with Run disabled, and
+// links to the full page in a new tab, which is isolated at top level; asyncio needs no
+// shared memory and runs in the frame.
+
+/** What the framed embed of threading-lock shows, read in its frame (after a click on Run). */
+const FRAMED_LOCK = `
+  const section = document.querySelector('section[data-scenario="threading-lock"]');
+  const notice = section.querySelector('[data-role="isolation-notice"]');
+  const link = notice?.querySelector('[data-role="new-tab"]');
+  const run = section.querySelector('[data-action="run"]');
+  run.click(); // disabled: nothing starts
+  await new Promise((r) => setTimeout(r, 300));
+  const box = notice?.getBoundingClientRect();
+  return { isolated: self.crossOriginIsolated, framed: window.top !== window, sab: typeof SharedArrayBuffer,
+    navigation: performance.getEntriesByType('navigation')[0]?.type,
+    wide: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+    sharedMemory: pg.capabilities.sharedMemory, line: document.querySelector('[data-role="capabilities"]').textContent,
+    notice: notice?.textContent ?? null, noticeId: notice?.id, noticeShown: !!box && box.width > 0 && box.height > 0,
+    href: link?.href ?? null, target: link?.getAttribute('target'), rel: link?.getAttribute('rel'),
+    runDisabled: run.disabled, describedBy: run.getAttribute('aria-describedby'),
+    starts: [...section.querySelectorAll('button.run')].map((b) => ({ action: b.dataset.action, disabled: b.disabled,
+      describedBy: b.getAttribute('aria-describedby') })),
+    state: section.querySelector('[data-role="status"]').dataset.state,
+    output: section.querySelectorAll('[data-role="output"] .text').length,
+    threads: section.querySelector('input[name="threads"]').value,
+    refused: await pg.run('threading-lock', { threads: 4 }).done.then(() => 'ran', (e) => e.message) };`;
+
+/** Checks the framed threading-lock embed's facts (FRAMED_LOCK's); returns its new-tab link. */
+function checkFramedLock(lock) {
+  assert.ok(!lock.error, lock.error);
+  assert.equal(lock.framed, true, 'in a frame');
+  assert.equal(lock.isolated, false, 'not isolated: WebKit has no Document-Isolation-Policy');
+  assert.equal(lock.sharedMemory, false);
+  assert.match(lock.line, /^Thread scenarios cannot run here: this page is not cross-origin isolated/);
+  assert.match(
+    lock.notice ?? '',
+    /^This scenario needs threads that share memory, and this page is not cross-origin isolated, .*a page in a frame needs Document-Isolation-Policy, which only Chromium supports\)\. Open it in a new tab to run it there\.$/,
+  );
+  assert.equal(lock.noticeShown, true, 'the notice is shown');
+  assert.equal(lock.wide, false, 'no sideways scrolling in the frame');
+  assert.equal(lock.runDisabled, true, 'Run is disabled');
+  assert.equal(lock.describedBy, lock.noticeId, 'Run is described by the notice');
+  assert.ok(lock.starts.length >= 2, `Run and "Run many times": ${JSON.stringify(lock.starts)}`);
+  for (const start of lock.starts) {
+    assert.deepEqual(start, { action: start.action, disabled: true, describedBy: lock.noticeId }, 'every start button');
+  }
+  assert.equal(lock.state, 'idle', 'a click on Run started nothing');
+  assert.equal(lock.output, 0);
+  assert.equal(lock.threads, '4', 'the field shows the parameter');
+  assert.match(
+    lock.refused,
+    /threading-lock needs threads on shared memory, and this page is not cross-origin isolated/,
+  );
+  const link = new URL(lock.href);
+  assert.equal(link.origin, new URL(server.url).origin, "the playground's own site");
+  assert.equal(link.pathname, '/index.html', 'the full page');
+  assert.equal(link.searchParams.get('scenario'), 'threading-lock');
+  assert.equal(link.searchParams.get('threads'), '4', 'the link keeps the parameters');
+  assert.equal(lock.target, '_blank');
+  assert.equal(lock.rel, 'noopener');
+  return link.href;
+}
+
+/** In the course page's frame: clicks the embed's Run and waits until it ends; what it printed. */
+const RUN_FRAMED = `
+  document.querySelector('[data-action="run"]').click();
+  const status = document.querySelector('[data-role="status"]');
+  for (let i = 0; i < 600 && !['done', 'error', 'cancelled'].includes(status.dataset.state); i++)
+    await new Promise((r) => setTimeout(r, 100));
+  return { isolated: self.crossOriginIsolated, framed: window.top !== window, state: status.dataset.state,
+    lines: [...document.querySelectorAll('[data-role="output"] .text')].map((e) => e.textContent) };`;
+
+/**
+ * In the course page: waits until the embed's height has stayed put for a second, and checks
+ * the frame fits it.
+ */
+async function framedHeightSettled(d) {
+  const posted = () => d.executeScript('return Number(document.body.dataset.embedHeight);');
+  await until(d, 'return Number(document.body.dataset.embedHeight) > 200;', 'the frame fitted');
+  for (let last = -1, now = await posted(); now !== last; now = await posted()) {
+    last = now;
+    await pause(1000);
+  }
+  const [fitted, height] = await d.executeScript(
+    `return [document.querySelector('iframe').getBoundingClientRect().height, Number(document.body.dataset.embedHeight)];`,
+  );
+  assert.equal(fitted, height, 'the frame fits the height the embed reported');
+  const [frame] = await d.findElements(By.css('iframe'));
+  await d.switchTo().frame(frame);
+  const [scrollHeight, clientHeight] = await d
+    .executeScript('return [document.documentElement.scrollHeight, document.documentElement.clientHeight];')
+    .finally(() => d.switchTo().defaultContent());
+  assert.ok(
+    scrollHeight <= clientHeight,
+    `the embed (${scrollHeight} px) does not scroll in its frame (${clientHeight} px)`,
+  );
+}
+
+/** In the course page: scrolls the embed's Run button to the middle of the viewport, and screenshots it. */
+async function screenshotAtRun(d, name) {
+  const [frame] = await d.findElements(By.css('iframe'));
+  await d.switchTo().frame(frame);
+  const runTop = await d.executeScript(
+    'return document.querySelector(\'[data-action="run"]\').getBoundingClientRect().top;',
+  );
+  await d.switchTo().defaultContent();
+  await d.executeScript(
+    'scrollTo(0, document.querySelector("iframe").getBoundingClientRect().top + scrollY + arguments[0] - innerHeight / 2);',
+    runTop,
+  );
+  await pause(300);
+  const path = await screenshot(d, name);
+  await d.executeScript('scrollTo(0, 0);');
+  return path;
+}
+
+test('WebKit, embedded in a course page of another origin (390 px, light): not isolated, a notice says why, Run disabled, a new-tab link that keeps the parameters and runs isolated at top level; asyncio runs in the frame', async () => {
+  const course = await serveCoursePage();
+  try {
+    await openReady(driver, server.url);
+    const lockSrc = new URL('embed.html?scenario=threading-lock&threads=4', server.url).href;
+    await inWindow(driver, course.frameEmbed(lockSrc), 390, 844, async () => {
+      const lock = await inEmbedFrame(driver, () => inPage(driver, FRAMED_LOCK));
+      console.log(
+        `WebKit, framed threading-lock (navigation: ${lock.navigation}): typeof SharedArrayBuffer ${lock.sab}; ${lock.notice}`,
+      );
+      const href = checkFramedLock(lock);
+      // The course page fitted its frame to the height the embed reported.
+      await framedHeightSettled(driver);
+      console.log(`framed embed, 390 px light: ${await screenshot(driver, 'webkit-embed-390-light.png')}`);
+      console.log(
+        `framed embed, 390 px light, at Run: ${await screenshotAtRun(driver, 'webkit-embed-390-light-run.png')}`,
+      );
+
+      // asyncio needs no shared memory: in the same kind of frame, it runs.
+      const asyncioSrc = new URL('embed.html?scenario=asyncio-gather&delay_ms=50', server.url).href;
+      await driver.get(course.frameEmbed(asyncioSrc));
+      const gather = await inEmbedFrame(driver, () => inPage(driver, RUN_FRAMED));
+      assert.ok(!gather.error, gather.error);
+      assert.deepEqual([gather.framed, gather.isolated, gather.state], [true, false, 'done']);
+      assert.equal(gather.lines.length, 9);
+      assert.equal(gather.lines.at(-1), "[{'id': 3, 'data': 'success'}, {'id': 4, 'data': 'success'}]");
+      await framedHeightSettled(driver);
+      console.log(`framed asyncio, 390 px light: ${await screenshot(driver, 'webkit-embed-390-light-asyncio.png')}`);
+
+      // The new-tab link, opened at top level: isolated, with shared memory, and the lesson runs
+      // with the embed's parameters.
+      await openReady(driver, href);
+      const top = await inPage(
+        driver,
+        `return { isolated: self.crossOriginIsolated, sharedMemory: pg.capabilities.sharedMemory,
+          threads: document.querySelector('section[data-scenario="threading-lock"] input[name="threads"]').value };`,
+      );
+      assert.deepEqual(top, { isolated: true, sharedMemory: true, threads: '4' });
+      await runSection(driver, 'threading-lock');
+      const lines = await driver.executeScript(
+        `return [...document.querySelectorAll('section[data-scenario="threading-lock"] [data-role="output"] .text')].map((e) => e.textContent);`,
+      );
+      assert.deepEqual(lines, ['Final counter: 400000']);
+    });
+  } finally {
+    await course.stop();
   }
 });
 
