@@ -1,3 +1,4 @@
+// @ts-check
 // threading-interleave's "Explore every order": each possible final counter, how many orders
 // end there, and one example order per outcome that opens in step mode. A live view (see
 // run-view.js): it counts the `explored` view events as the real threads run each order, so a
@@ -5,9 +6,19 @@
 import { el } from '../../dom.js';
 import { pageUrl } from '../../url.js';
 
-const n = (x) => Number(x).toLocaleString('en-US');
+/**
+ * @typedef {import('../../protocol.js').PlaygroundEvent} PlaygroundEvent
+ * @typedef {{ orders: number, example: string }} Outcome the orders explored that end at one final counter
+ * @typedef {{ counter: number, schedule: string }} Explored an `explored` view event's data: one order and its end
+ */
 
-/** Orders of `threads` threads with `steps` shared-memory steps each: (threads·steps)! / (steps!)^threads. */
+const n = (/** @type {number | bigint} */ x) => Number(x).toLocaleString('en-US');
+
+/**
+ * Orders of `threads` threads with `steps` shared-memory steps each: (threads·steps)! / (steps!)^threads.
+ * @param {number} threads
+ * @param {number} steps
+ */
 function orderCount(threads, steps) {
   let total = 1;
   let placed = 0;
@@ -56,7 +67,12 @@ function exampleLink(params, rerun) {
   return link;
 }
 
-/** One outcome's row: its final counter, how many orders end there and their share, an example. */
+/**
+ * One outcome's row: its final counter, how many orders end there and their share, an example.
+ * @param {number} counter
+ * @param {Outcome} c
+ * @param {{ expected: number, explored: number, example: (schedule: string) => HTMLAnchorElement }} run
+ */
 function outcomeRow(counter, c, { expected, explored, example }) {
   return el(
     'tr',
@@ -71,11 +87,16 @@ function outcomeRow(counter, c, { expected, explored, example }) {
   );
 }
 
+/**
+ * @param {HTMLElement} slot
+ * @param {{ normalised: Record<string, unknown>, rerun?: (params: object) => void }} context
+ */
 export function live(slot, { normalised, rerun }) {
   const threads = Number(normalised.threads);
   const k = Number(normalised.k);
   const expected = threads * k;
   const total = orderCount(threads, 2 * k);
+  /** @type {Map<number, Outcome>} */
   const classes = new Map(); // final counter -> { orders, example }
   let explored = 0;
   let drawQueued = false;
@@ -101,7 +122,7 @@ export function live(slot, { normalised, rerun }) {
       table.node,
     ),
   );
-  const example = (schedule) => exampleLink({ threads, k, schedule }, rerun);
+  const example = (/** @type {string} */ schedule) => exampleLink({ threads, k, schedule }, rerun);
 
   function draw() {
     drawQueued = false;
@@ -112,9 +133,10 @@ export function live(slot, { normalised, rerun }) {
   }
 
   return {
+    /** @param {PlaygroundEvent} ev */
     event(ev) {
       if (ev.kind !== 'view' || ev.view !== 'explored') return;
-      const { counter, schedule } = ev.data;
+      const { counter, schedule } = /** @type {Explored} */ (ev.data);
       explored += 1;
       const c = classes.get(counter);
       if (c) c.orders += 1;
@@ -124,6 +146,7 @@ export function live(slot, { normalised, rerun }) {
         requestAnimationFrame(draw);
       }
     },
+    /** @param {{ ms?: number } | undefined} value the run's value (undefined after a Stop or an error) */
     finish(value) {
       draw();
       const lost = [...classes].filter(([counter]) => counter < expected).reduce((sum, [, c]) => sum + c.orders, 0);

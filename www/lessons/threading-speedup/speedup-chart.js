@@ -1,13 +1,26 @@
+// @ts-check
 // threading-speedup's chart: measured speed-ups against the ideal, drawn from the run's value
 // (`[{ workers, ms, speedup_x100, rayon_ms?, rayon_speedup_x100? }]`). The ideal is k up to the
 // cores the browser offers and flat after: more workers than cores only take turns. A
 // scenario names the views it has in its Rust metadata (`views: &["speedup-chart"]`).
 import { el, svg } from '../../dom.js';
 
+/**
+ * @typedef {{ workers: Num, ms: Num, speedup_x100: Num, rayon_ms?: Num, rayon_speedup_x100?: Num }} ValueRow
+ *   one row of the run's value (BigInts from the module; a recorded run's may be numbers)
+ * @typedef {number | bigint} Num
+ * @typedef {{ workers: number, threads: number, threadsMs: number, rayon: number | null, rayonMs: number | null }} Row
+ * @typedef {ReturnType<typeof chartScale>} Scale
+ */
+
 const HEIGHT = 230;
 const PAD = { l: 40, r: 12, t: 12, b: 34 };
 
-/** The run's value as numbers: speed-ups as factors, rayon's null where it did not run. */
+/**
+ * The run's value as numbers: speed-ups as factors, rayon's null where it did not run.
+ * @param {ValueRow[]} value
+ * @returns {Row[]}
+ */
 const rowsOf = (value) =>
   value.map((r) => ({
     workers: Number(r.workers),
@@ -20,6 +33,9 @@ const rowsOf = (value) =>
 /**
  * Where things go: `x(workers)` and `y(speed-up)` in a chart `width` wide, the speed-up axis
  * a tenth above the highest of the ideal and the measured ones.
+ * @param {Row[]} rows
+ * @param {number} cores
+ * @param {number} width
  */
 function chartScale(rows, cores, width) {
   const maxWorkers = Math.max(...rows.map((r) => r.workers));
@@ -28,12 +44,18 @@ function chartScale(rows, cores, width) {
     width,
     maxWorkers,
     maxY,
-    x: (w) => PAD.l + ((w - 1) / Math.max(1, maxWorkers - 1)) * (width - PAD.l - PAD.r),
-    y: (s) => HEIGHT - PAD.b - (s / maxY) * (HEIGHT - PAD.t - PAD.b),
+    x: (/** @type {number} */ w) => PAD.l + ((w - 1) / Math.max(1, maxWorkers - 1)) * (width - PAD.l - PAD.r),
+    y: (/** @type {number} */ s) => HEIGHT - PAD.b - (s / maxY) * (HEIGHT - PAD.t - PAD.b),
   };
 }
 
-/** The ideal: k up to the cores, then flat; a line marks the cores if there are more workers. */
+/**
+ * The ideal: k up to the cores, then flat; a line marks the cores if there are more workers.
+ * @param {SVGSVGElement} root
+ * @param {Row[]} rows
+ * @param {number} cores
+ * @param {Scale} scale
+ */
 function drawIdeal(root, rows, cores, { x, y, maxWorkers }) {
   const ideal = rows.map((r) => `${x(r.workers)},${y(Math.min(r.workers, cores))}`).join(' ');
   root.append(svg('polyline', { points: ideal, class: 'ideal' }));
@@ -43,8 +65,14 @@ function drawIdeal(root, rows, cores, { x, y, maxWorkers }) {
   }
 }
 
-/** The measured speed-ups, threads and (if it ran) rayon: a line each, a focusable point per run. */
+/**
+ * The measured speed-ups, threads and (if it ran) rayon: a line each, a focusable point per run.
+ * @param {SVGSVGElement} root
+ * @param {Row[]} rows
+ * @param {Scale} scale
+ */
 function drawMeasured(root, rows, { x, y }) {
+  /** @type {['threads' | 'rayon', string, string, 'threadsMs' | 'rayonMs'][]} */
   const series = [
     ['threads', 'measured', 'point', 'threadsMs'],
     ['rayon', 'measured rayon', 'point rayon', 'rayonMs'],
@@ -52,14 +80,17 @@ function drawMeasured(root, rows, { x, y }) {
   for (const [key, line, dot, ms] of series) {
     const points = rows.filter((r) => r[key] !== null);
     if (points.length === 0) continue;
-    root.append(svg('polyline', { points: points.map((r) => `${x(r.workers)},${y(r[key])}`).join(' '), class: line }));
+    const speedup = (/** @type {Row} */ r) => /** @type {number} */ (r[key]); // not null: filtered above
+    root.append(
+      svg('polyline', { points: points.map((r) => `${x(r.workers)},${y(speedup(r))}`).join(' '), class: line }),
+    );
     for (const r of points) {
-      const mark = svg('circle', { cx: x(r.workers), cy: y(r[key]), r: 4, class: dot, tabindex: 0 });
+      const mark = svg('circle', { cx: x(r.workers), cy: y(speedup(r)), r: 4, class: dot, tabindex: 0 });
       mark.append(
         svg(
           'title',
           {},
-          `${key === 'threads' ? 'threads' : 'rayon'}, ${r.workers} workers: ${r[ms]} ms, speed-up ${r[key].toFixed(2)}×`,
+          `${key === 'threads' ? 'threads' : 'rayon'}, ${r.workers} workers: ${r[ms]} ms, speed-up ${speedup(r).toFixed(2)}×`,
         ),
       );
       root.append(mark);
@@ -67,7 +98,12 @@ function drawMeasured(root, rows, { x, y }) {
   }
 }
 
-/** The workers under the chart, about four speed-ups beside it, and what the axis is. */
+/**
+ * The workers under the chart, about four speed-ups beside it, and what the axis is.
+ * @param {SVGSVGElement} root
+ * @param {Row[]} rows
+ * @param {Scale} scale
+ */
 function drawAxes(root, rows, { x, y, maxY, width }) {
   for (const r of rows)
     root.append(
@@ -89,7 +125,10 @@ function drawAxes(root, rows, { x, y, maxY, width }) {
   );
 }
 
-/** Which colour is which; rayon's only if it ran. */
+/**
+ * Which colour is which; rayon's only if it ran.
+ * @param {Row[]} rows
+ */
 const chartKey = (rows) =>
   el(
     'ul',
@@ -100,13 +139,17 @@ const chartKey = (rows) =>
       : null,
   );
 
+/**
+ * @param {HTMLElement} host
+ * @param {unknown} value the run's value: its rows, a list
+ */
 export default function draw(host, value) {
   if (!Array.isArray(value)) return;
   const rows = rowsOf(value);
   const cores = navigator.hardwareConcurrency || 1;
   const width = Math.max(280, Math.min(host.clientWidth || 480, 560));
   const scale = chartScale(rows, cores, width);
-  const says = (r) =>
+  const says = (/** @type {Row} */ r) =>
     `${r.workers} workers: threads ${r.threads.toFixed(2)}×${r.rayon === null ? '' : `, rayon ${r.rayon.toFixed(2)}×`}`;
   const root = svg('svg', {
     width,
