@@ -75,6 +75,21 @@ document.addEventListener('playground:prediction', (event) => {
   window.parent?.postMessage({ type: 'concurrency-playground:prediction', scenario, predicted, outcome, correct }, '*');
 });
 
+/**
+ * The capabilities line, for the one lesson shown: where shared memory is missing, a lesson
+ * that needs it says why in its own notice (with a link to a new tab), so the line would only
+ * repeat it; a lesson that does not need it runs, and the line says so instead of listing what
+ * other lessons cannot do.
+ * @param {{ needsSharedMemory: boolean }} scenario
+ * @param {import('./playground.js').Capabilities} caps
+ */
+function sayWhatThisLessonCan(scenario, caps) {
+  if (caps.sharedMemory) return;
+  const line = /** @type {HTMLElement} */ (document.querySelector('[data-role="capabilities"]'));
+  if (scenario.needsSharedMemory) line.hidden = true;
+  else line.textContent = 'This lesson needs no shared memory, so it runs in this frame.';
+}
+
 async function start() {
   const [
     { boot },
@@ -110,6 +125,7 @@ async function start() {
       }),
     );
   } else {
+    sayWhatThisLessonCan(scenario, pg.capabilities);
     main.append(scenarioSection(pg, scenario, { initial: wanted.params, compact: true, predict: wanted.predict }));
     const full = new URL(pageUrl(scenario.id, wanted.params));
     if (wanted.predict) full.searchParams.set('predict', '1');

@@ -396,11 +396,13 @@ impl Ledger {
         let single = self.wipes - self.lowered;
         let mut parts = Vec::new();
         if single > 0 {
-            parts.push(format!("{} stores each wiped out 1 update of another thread", group(single)));
+            let each = if single == 1 { "store wiped" } else { "stores each wiped" };
+            parts.push(format!("{} {each} out 1 update of another thread", group(single)));
         }
         if let Some((lane, w)) = self.largest.as_ref().filter(|_| self.lowered > 0) {
+            let stores = if self.lowered == 1 { "store" } else { "stores" };
             parts.push(format!(
-                "{} stores wiped out more and set the counter back, the largest {} at once ({lane} wrote {} over {})",
+                "{} {stores} wiped out more and set the counter back, the largest {} at once ({lane} wrote {} over {})",
                 group(self.lowered),
                 group(w.overwrote - w.read),
                 group(w.read + 1),

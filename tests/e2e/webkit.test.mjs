@@ -332,6 +332,7 @@ const FRAMED_LOCK = `
     navigation: performance.getEntriesByType('navigation')[0]?.type,
     wide: document.documentElement.scrollWidth > document.documentElement.clientWidth,
     sharedMemory: pg.capabilities.sharedMemory, line: document.querySelector('[data-role="capabilities"]').textContent,
+    lineHidden: document.querySelector('[data-role="capabilities"]').hidden,
     notice: notice?.textContent ?? null, noticeId: notice?.id, noticeShown: !!box && box.width > 0 && box.height > 0,
     href: link?.href ?? null, target: link?.getAttribute('target'), rel: link?.getAttribute('rel'),
     runDisabled: run.disabled, describedBy: run.getAttribute('aria-describedby'),
@@ -349,6 +350,7 @@ function checkFramedLock(lock) {
   assert.equal(lock.isolated, false, 'not isolated: WebKit has no Document-Isolation-Policy');
   assert.equal(lock.sharedMemory, false);
   assert.match(lock.line, /^Thread scenarios cannot run here: this page is not cross-origin isolated/);
+  assert.equal(lock.lineHidden, true, "the lesson's notice says why; the line would only repeat it");
   assert.match(
     lock.notice ?? '',
     /^This scenario needs threads that share memory, and this page is not cross-origin isolated, .*a page in a frame needs Document-Isolation-Policy, which only Chromium supports\)\. Open it in a new tab to run it there\.$/,
