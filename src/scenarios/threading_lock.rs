@@ -658,9 +658,16 @@ fn race_explained(exact: bool, threads: usize, overlap_ms: f64) -> String {
     let overlap = decimal(overlap_ms, 1);
     match (exact, threads) {
         (_, 1) => "; one thread alone has no one to race with".to_string(),
+        // Seen in WebKit on 2 cores, whose page kept one core busy: one thread ran its whole
+        // loop before the other was scheduled at all.
+        (true, _) if overlap_ms < 0.05 => "; the threads never incremented at the same time: one finished \
+             before the other began (another program, or the browser's own work, had the other core), \
+             so nothing could be lost: run it again"
+            .to_string(),
         (true, _) => format!(
             "; the threads incremented at the same time for only {overlap} ms, and no update \
-             happened to be lost this time (another program may have had a core): run it again"
+             happened to be lost this time (they may have taken turns on one core while another \
+             program, or the browser's own work, had the other): run it again"
         ),
         (false, _) => format!("; the threads incremented at the same time for {overlap} ms"),
     }
@@ -669,6 +676,13 @@ fn race_explained(exact: bool, threads: usize, overlap_ms: f64) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_exact_count_says_whether_the_threads_ran_at_the_same_time_at_all() {
+        assert!(race_explained(true, 2, 0.0).contains("never incremented at the same time"));
+        assert!(race_explained(true, 2, 6.2).contains("for only 6.2 ms"));
+        assert!(race_explained(false, 2, 0.0).ends_with("for 0.0 ms"));
+    }
 
     #[test]
     fn the_mutex_and_the_atomic_are_exact() {
