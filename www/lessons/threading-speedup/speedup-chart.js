@@ -162,5 +162,20 @@ export default function draw(host, value) {
   drawIdeal(root, rows, cores, scale);
   drawMeasured(root, rows, scale);
   drawAxes(root, rows, scale);
-  host.replaceChildren(root, chartKey(rows));
+  host.replaceChildren(root, chartKey(rows), coresNote(cores));
 }
+
+/**
+ * Where the ideal bends, and why a curve may flatten before it: browsers may round the count
+ * they report (WebKit says 4 or 8 whatever the machine has, against fingerprinting).
+ * @param {number} cores
+ */
+const coresNote = (cores) =>
+  el('p', {
+    class: 'chart-note',
+    'data-role': 'cores-note',
+    text:
+      `The ideal bends at ${cores} hardware thread${cores === 1 ? '' : 's'}, the number this browser reports ` +
+      '(navigator.hardwareConcurrency). Some browsers round it: Safari and other WebKit browsers say 4 or 8 whatever ' +
+      "the machine has. Measured speed-ups that flatten earlier show the machine's real number of cores.",
+  });
