@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { before, after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -59,9 +60,16 @@ export function launchBrowser({ scrollbars = false } = {}) {
  * none, for suites whose every test wants its own. `serve({ root, flags })` starts another
  * server (resolves to it), which stopSuite() stops too. `scrollbars` is launchBrowser()'s.
  * With `open` (a path or query after the server's URL, '' for the page itself), also that
- * page, ready, as openPage() gives it (`page`, `errors`, `context`).
+ * page, ready, as openPage() gives it (`page`, `errors`, `context`); `clipboard` is openPage()'s.
  */
-export async function startSuite({ open, root, flags, server: withServer = true, scrollbars = false } = {}) {
+export async function startSuite({
+  open,
+  root,
+  flags,
+  server: withServer = true,
+  scrollbars = false,
+  clipboard = false,
+} = {}) {
   const servers = [];
   const serve = async (options) => {
     const started = await startServer(options);
@@ -72,7 +80,7 @@ export async function startSuite({ open, root, flags, server: withServer = true,
   try {
     const server = withServer ? await serve({ root, flags }) : undefined;
     browser = await launchBrowser({ scrollbars });
-    const opened = open === undefined ? {} : await openPage(browser, `${server.url}${open}`);
+    const opened = open === undefined ? {} : await openPage(browser, `${server.url}${open}`, { clipboard });
     return { server, browser, serve, servers, ...opened };
   } catch (error) {
     await stopSuite({ browser, servers });
@@ -86,13 +94,37 @@ export async function stopSuite({ server, browser, servers = [] }) {
   for (const started of new Set([server, ...servers])) started?.stop();
 }
 
-/** A page that records console errors and uncaught exceptions into `errors`. */
+/**
+ * The suite of a test file, as startSuite() gives it (`options` are its), started before the
+ * file's tests and stopped after them: an object filled in by then, so use its fields
+ * (`suite.page`, `suite.server.url`, ...) inside the tests and hooks, not at the top level.
+ */
+export function useSuite(options) {
+  const suite = {};
+  before(async () => Object.assign(suite, await startSuite(options)));
+  after(() => stopSuite(suite));
+  return suite;
+}
+
+/**
+ * A page that records console errors and uncaught exceptions into `errors`. With `clipboard`,
+ * the page may read and write the clipboard (its context is granted both for `url`'s origin).
+ */
 export async function openPage(
   browser,
   url,
-  { viewport = { width: 1280, height: 800 }, colorScheme = 'light', ready = true, waitUntil = 'load' } = {},
+  {
+    viewport = { width: 1280, height: 800 },
+    colorScheme = 'light',
+    ready = true,
+    waitUntil = 'load',
+    clipboard = false,
+  } = {},
 ) {
   const context = await browser.newContext({ viewport, colorScheme });
+  if (clipboard) {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
+  }
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));

@@ -1,16 +1,12 @@
 // The npm package's type declarations (npm/playground.d.ts) against the API as it runs: every
 // member declared on Playground, Scenario, ParamSpec, Capabilities and RunResult exists in
 // the page, and the page has no public member the declarations leave out.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startSuite, stopSuite } from './harness.mjs';
+import { useSuite } from './harness.mjs';
 
-let suite;
-before(async () => {
-  suite = await startSuite({ open: '' });
-});
-after(() => stopSuite(suite));
+const suite = useSuite({ open: '' });
 
 const DECLARATIONS = readFileSync(new URL('../../npm/playground.d.ts', import.meta.url), 'utf8');
 

@@ -2,18 +2,14 @@
 // each is run here and by the machine's python3 in the same test, pids aside. Where the seed
 // as written prints nothing (asyncio's entry point is commented out; the executors keep their
 // results), it is run as written and once more with its results shown.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { startSuite, stopSuite } from './harness.mjs';
+import { useSuite } from './harness.mjs';
 import { runPythonIn } from './python-run.mjs';
 
-let suite;
-before(async () => {
-  suite = await startSuite({ open: '' });
-});
-after(() => stopSuite(suite));
+const suite = useSuite({ open: '' });
 
 const seed = (name) => readFileSync(new URL(`../../src/scenarios/${name}.py`, import.meta.url), 'utf8');
 /** Pids differ from run to run and machine to machine. */

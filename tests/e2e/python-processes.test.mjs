@@ -1,17 +1,13 @@
 // Processes in the Python mode: multiprocessing and ProcessPoolExecutor start each process as
 // CPython's spawn does, a fresh interpreter (its own wasm instance and memory, on workers of
 // its own) that imports main.py's definitions; arguments, results and queued items pickled.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startSuite, stopSuite } from './harness.mjs';
+import { useSuite } from './harness.mjs';
 import { BUSY, runPythonIn } from './python-run.mjs';
 
-let suite;
-before(async () => {
-  suite = await startSuite({ open: '' });
-});
-after(() => stopSuite(suite));
+const suite = useSuite({ open: '' });
 const runPython = (source, options) => runPythonIn(suite.page, source, options);
 const seed = (name) => readFileSync(new URL(`../../src/scenarios/${name}.py`, import.meta.url), 'utf8');
 

@@ -2,18 +2,14 @@
 // Web Workers. The race loses updates on parallel threads and the lock is exact; a thread's
 // exception prints CPython's traceback and the others go on; sleeps in threads overlap; each
 // thread is a lane of its own; Stop ends busy threads; bad source is refused.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, section, startSuite, stopSuite } from './harness.mjs';
+import { OUTPUT, section, useSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 import { RACE, runPythonIn } from './python-run.mjs';
 
-let suite;
-before(async () => {
-  suite = await startSuite({ open: '' });
-});
-after(() => stopSuite(suite));
+const suite = useSuite({ open: '' });
 const runPython = (source, options) => runPythonIn(suite.page, source, options);
 
 test('4 threads x 100,000 counter += 1: updates lost without a lock (in at least 1 of 5 runs), exactly 400000 with one', async () => {
