@@ -1,3 +1,4 @@
+// @ts-check
 // One scenario's section of the page: parameters, Run and Stop, the Python mode's editor, the
 // printed lines, what the playground adds, the timeline, the scenario's own views and the code.
 // The full page and the embed both build it from the same parts: fields.js (parameters),
@@ -16,8 +17,52 @@ import { pageUrl } from './url.js';
 // a click away, and the first load is what every learner waits for.
 const loadShare = () => import('./share.js');
 
-/** The Python a scenario ports: the ```python block in the `//!` lines that open its file. */
+/**
+ * @typedef {import('./playground.js').PlaygroundApi} PlaygroundApi
+ * @typedef {import('./playground.js').ScenarioAction} ScenarioAction
+ * @typedef {import('./playground.js').ParamSpec} ParamSpec
+ * @typedef {import('./playground.js').ParamProblem} ParamProblem
+ * @typedef {import('./playground.js').RunResult} RunResult
+ * @typedef {import('./playground.js').RunError} RunError
+ * @typedef {import('./share.js').RunRecord} RunRecord
+ * @typedef {import('./fields.js').ParamFields} ParamFields
+ * @typedef {import('./run-view.js').RunParts} RunParts
+ * @typedef {import('./run-view.js').Ended} Ended
+ * @typedef {import('./predictions.js').GradedPrediction} GradedPrediction
+ * @typedef {ReturnType<typeof import('./python/panel.js').pythonPanel>} PanelPromise
+ * @typedef {{ edit: string, restore: string, restored: string }} PythonLabels
+ * @typedef {{
+ *   id: string, title: string, params: Record<string, ParamSpec>, actions: ScenarioAction[], views: string[],
+ *   python: string, notice: string, needsSharedMemory: boolean, fromSeed: boolean, seedSection?: string,
+ *   predict?: boolean, rustFile?: string, moreRustFiles?: string[], own?: boolean, origin?: string,
+ *   pythonLabels?: PythonLabels,
+ * }} SectionScenario what a section reads of its description (a PageScenario: a scenario's, or the
+ *   learner's own program's, which has `own`, `origin` and `pythonLabels`)
+ * @typedef {RunRecord & { title: string }} ShownRun the run on show, as a record, with its section's title
+ * @typedef {{ fields: ParamFields, button: HTMLButtonElement, node: HTMLFormElement }} ActionForm
+ * @typedef {ActionForm & { action: ScenarioAction }} ScenarioActionForm
+ * @typedef {ReturnType<typeof sectionControls>} SectionControls
+ * @typedef {ReturnType<typeof runTools>} RunTools
+ * @typedef {ReturnType<typeof pythonMode>} PythonMode
+ * @typedef {ReturnType<typeof import('./run-view.js').showRun>} ShownRunView
+ * @typedef {SectionControls & {
+ *   pg: PlaygroundApi, scenario: SectionScenario, id: string, cannotRun: boolean,
+ *   current: ShownRunView | null, settled: Promise<unknown>, shown: ShownRun | null,
+ *   redrawTimeline: () => void, unasked: boolean, tools: RunTools, python: PythonMode | null,
+ *   node: HTMLElement, setState: (state: string, text: string) => void, recorded: { openFile: (file: File) => Promise<void> },
+ * }} Section one section and the state of its runs, which the functions below share
+ * @typedef {{ record?: RunRecord, error?: string, scenario?: string | null, shown: Promise<void> | null }} RecordedOffer
+ *   the detail of `playground:recorded`
+ * @typedef {{ scenario: string, source?: string, error?: string, focus: boolean, opened: Promise<void> | null }} PythonOffer
+ *   the detail of `playground:python`
+ */
+
+/**
+ * The Python a scenario ports: the ```python block in the `//!` lines that open its file.
+ * @param {string} rust
+ */
 export function pythonOf(rust) {
+  /** @type {string[]} */
   const doc = [];
   for (const line of rust.split('\n')) {
     if (!line.startsWith('//!')) break;
@@ -28,14 +73,20 @@ export function pythonOf(rust) {
   return start < 0 ? '' : `${doc.slice(start + 1, end < 0 ? undefined : end).join('\n')}\n`;
 }
 
-/** Fetches a scenario source file that build.sh copied beside the wasm it was built into. */
+/**
+ * Fetches a scenario source file that build.sh copied beside the wasm it was built into.
+ * @param {string} name
+ */
 async function sourceFile(name) {
   const response = await fetch(new URL(`./pkg/src/${name}`, import.meta.url));
   if (!response.ok) throw new Error(`cannot load ${name}: HTTP ${response.status}`);
   return response.text();
 }
 
-/** The Python and the Rust, side by side; loaded and highlighted when first opened. */
+/**
+ * The Python and the Rust, side by side; loaded and highlighted when first opened.
+ * @param {SectionScenario & { rustFile: string }} scenario
+ */
 function codeDetails(scenario) {
   const pair = el('div', { class: 'code-pair' });
   const details = el(
@@ -48,7 +99,7 @@ function codeDetails(scenario) {
     if (!details.open || pair.dataset.state) return;
     pair.dataset.state = 'loading';
     try {
-      const [rust, ...more] = await Promise.all([scenario.rustFile, ...scenario.moreRustFiles].map(sourceFile));
+      const [rust, ...more] = await Promise.all([scenario.rustFile, ...(scenario.moreRustFiles ?? [])].map(sourceFile));
       const { codePair } = await import('./code.js');
       const code = codePair(pythonOf(rust), rust, more);
       pair.dataset.pairs = String(code.pairs);
@@ -64,7 +115,8 @@ function codeDetails(scenario) {
       );
       pair.dataset.state = 'ready';
     } catch (error) {
-      pair.append(el('p', { class: 'notice', role: 'alert', text: `The source could not be shown: ${error.message}` }));
+      const { message } = /** @type {Error} */ (error);
+      pair.append(el('p', { class: 'notice', role: 'alert', text: `The source could not be shown: ${message}` }));
       pair.dataset.state = 'error';
     }
   });
@@ -75,15 +127,23 @@ function codeDetails(scenario) {
  * After a run with the seed's parameters: its time beside the figures the last
  * `./build.sh bench` recorded for those same parameters (www/reference.json). `figures`: those
  * figures, or a promise of them (the page does not wait for them before it is ready).
+ * @typedef {{ nativeMs: number, cpythonMs: number }} ReferenceFigures one scenario's
+ * @typedef {{ date: string, machine: string, scenarios?: Record<string, ReferenceFigures> }} Reference
+ *   www/reference.json
+ * @param {PlaygroundApi} pg
+ * @param {SectionScenario} scenario
+ * @param {Promise<unknown> | null} figures
  */
 function comparison(pg, scenario, figures) {
   const node = el('p', { class: 'compare', 'data-role': 'compare' });
+  /** @type {(ms: number, params: Record<string, string>) => Promise<void>} */
   const show = async (ms, params) => {
-    const reference = await figures;
+    const reference = /** @type {Reference | null} */ (await figures);
     const ref = reference?.scenarios?.[scenario.id];
-    const normal = (p) => JSON.stringify(pg.validate(scenario.id, p).params);
+    const normal = (/** @type {Record<string, string>} */ p) => JSON.stringify(pg.validate(scenario.id, p).params);
     if (!ref || normal(params) !== normal({})) return;
     node.textContent = `this browser: ${formatMs(ms)} · native Rust: ${formatMs(ref.nativeMs)} · CPython: ${formatMs(ref.cpythonMs)}`;
+    if (!reference) return; // (there are figures for it: it is there)
     node.title = `Recorded ${reference.date} on ${reference.machine}`;
     node.append(
       el('small', { text: ` (recorded ${reference.date}, ${reference.machine.split(',').slice(0, 2).join(',')})` }),
@@ -103,6 +163,10 @@ function comparison(pg, scenario, figures) {
  * and offers what helps where something does: when the page is not isolated, a top-level tab
  * of the playground's own site, which is (by headers or its service worker). The link follows
  * the fields. Run is disabled, described by this notice.
+ * @param {string} id
+ * @param {HTMLFormElement} form
+ * @param {() => Record<string, string>} values
+ * @param {import('./playground.js').Capabilities} capabilities
  */
 function isolationNotice(id, form, values, capabilities) {
   const notice = el(
@@ -123,7 +187,12 @@ function isolationNotice(id, form, values, capabilities) {
   return notice;
 }
 
-/** Saves `text` as a file named `name` (a Blob and a click on an `<a download>`). */
+/**
+ * Saves `text` as a file named `name` (a Blob and a click on an `<a download>`).
+ * @param {string} name
+ * @param {string} text
+ * @param {string} type
+ */
 function download(name, text, type) {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = el('a', { href: url, download: name, hidden: true });
@@ -134,7 +203,7 @@ function download(name, text, type) {
 }
 
 /** 2026-11-28-103105, for file names. */
-const stamp = (iso) => iso.slice(0, 19).replace('T', '-').replace(/:/g, '');
+const stamp = (/** @type {string} */ iso) => iso.slice(0, 19).replace('T', '-').replace(/:/g, '');
 
 /**
  * What a recorded run may name (share.js checks it): a section of the page, the learner's own
@@ -152,8 +221,11 @@ export const knownToRecords = (pg) => ({
  * Shows a recorded run in the section of its scenario (or, with `error`, says what was wrong
  * with one that was meant for `scenario`). Returns a promise that resolves once the section
  * shows it, or null if no section took it.
+ * @param {{ record: RunRecord } | { error: string, scenario: string | null }} detail
+ * @returns {Promise<void> | null}
  */
 export function offerRecorded(detail) {
+  /** @type {RecordedOffer} */
   const message = { ...detail, shown: null };
   document.dispatchEvent(new CustomEvent('playground:recorded', { detail: message }));
   return message.shown;
@@ -164,8 +236,11 @@ export function offerRecorded(detail) {
  * link's program), or says `detail.error` there (what was wrong with one); `detail.focus`
  * (default true): the editor takes the focus. Returns a promise that resolves once the editor
  * is open, or null if no section took it.
+ * @param {{ scenario: string, source?: string, error?: string, focus?: boolean }} detail
+ * @returns {Promise<void> | null}
  */
 export function offerPython(detail) {
+  /** @type {PythonOffer} */
   const message = { focus: true, ...detail, opened: null };
   document.dispatchEvent(new CustomEvent('playground:python', { detail: message }));
   return message.opened;
@@ -177,11 +252,16 @@ export function offerPython(detail) {
  * own program's if that section has none; `edit` (`edit=1`), or the own program as the target,
  * opens that section's editor as it is. Nothing runs: the learner presses Run. Resolves, once
  * the editor is open, to the id of its section, or null.
+ * @param {{ id: string, python?: string }[]} scenarios
+ * @param {string | null} target
+ * @param {{ edit?: boolean, focus?: boolean }} [options]
  */
 export async function openPythonFromUrl(scenarios, target, { edit = false, focus = true } = {}) {
+  /** @type {{ scenario: string, source?: string, error?: string }} */
   let offer;
   if (location.hash.startsWith('#py=')) {
-    const home = scenarios.find((s) => s.id === target)?.python ? target : OWN_PROGRAM.id;
+    // A section with Python is one of the scenarios: `target` is its id.
+    const home = scenarios.find((s) => s.id === target)?.python ? /** @type {string} */ (target) : OWN_PROGRAM.id;
     offer = { scenario: home, ...(await programInLink()) };
   } else if (target && (edit || target === OWN_PROGRAM.id)) {
     offer = { scenario: target };
@@ -202,13 +282,19 @@ async function programInLink() {
   } catch (error) {
     return {
       error:
-        error instanceof ShareError ? error.message : `The program in this link could not be read: ${error.message}`,
+        error instanceof ShareError
+          ? error.message
+          : `The program in this link could not be read: ${/** @type {Error} */ (error).message}`,
     };
   }
 }
 
-/** The buttons of the row under the timeline (hidden until a run is shown), its file input, message and link field. */
+/**
+ * The buttons of the row under the timeline (hidden until a run is shown), its file input, message and link field.
+ * @param {string} id
+ */
 function runToolsParts(id) {
+  /** @type {(action: string, text: string, title?: string) => HTMLButtonElement} */
   const button = (action, text, title) =>
     el('button', { type: 'button', class: 'secondary', 'data-action': action, hidden: true, title }, text);
   return {
@@ -231,7 +317,11 @@ function runToolsParts(id) {
   };
 }
 
-/** Saves the run of scenario `id` on show as a Chrome trace file (trace.js, loaded then). */
+/**
+ * Saves the run of scenario `id` on show as a Chrome trace file (trace.js, loaded then).
+ * @param {string} id
+ * @param {ShownRun} run
+ */
 async function downloadTrace(id, run) {
   const { toChromeTrace } = await import('./trace.js');
   const file = toChromeTrace(run.events, {
@@ -253,17 +343,23 @@ async function downloadTrace(id, run) {
 /**
  * "Copy link to this run": offers a link that shows `run` (a record) recorded, if it is short
  * enough for a link; otherwise says to save it instead, and focuses Save run (`save`).
+ * @param {RunRecord} run
+ * @param {import('./python/panel.js').LinkField} link
+ * @param {HTMLButtonElement} save
+ * @param {(text: string, kind?: string) => void} say
  */
 async function shareRun(run, link, save, say) {
   link.hide();
+  /** @type {string} */
   let href;
+  /** @type {number} */
   let MAX_LINK_CHARS;
   try {
     const share = await loadShare();
     MAX_LINK_CHARS = share.MAX_LINK_CHARS;
     href = await share.runLink(run, new URL('./', import.meta.url));
   } catch (error) {
-    say(`The link could not be made: ${error.message}`, 'error');
+    say(`The link could not be made: ${/** @type {Error} */ (error).message}`, 'error');
     return;
   }
   if (href.length > MAX_LINK_CHARS) {
@@ -283,8 +379,13 @@ async function shareRun(run, link, save, say) {
  * The row under the timeline that takes a finished run elsewhere: its trace for Perfetto, a
  * link to it, a file of it; and opens a saved one. `last()` is the run shown (a record), or
  * null; `open(file)` is called with a chosen file.
+ * @param {string} id
+ * @param {() => ShownRun | null} last
+ * @param {(file: File) => void} open
  */
 function runTools(id, last, open) {
+  // The buttons that read `last()` are shown only while a run is on show.
+  const onShow = () => /** @type {ShownRun} */ (last());
   const { trace, share, save, file, message, link } = runToolsParts(id);
   const node = el(
     'div',
@@ -301,17 +402,17 @@ function runTools(id, last, open) {
     message,
     link.node,
   );
-  const say = (text, kind = 'ok') => {
+  const say = (/** @type {string} */ text, kind = 'ok') => {
     message.textContent = text;
     message.dataset.kind = kind;
   };
   trace.addEventListener('click', async () => {
-    await downloadTrace(id, last());
+    await downloadTrace(id, onShow());
     say('Trace saved: open it in ui.perfetto.dev or chrome://tracing.');
   });
   // The title is the page's, not the run's: a record does not carry it.
   const record = () => {
-    const { title, ...run } = last();
+    const { title, ...run } = onShow();
     return run;
   };
   share.addEventListener('click', () => shareRun(record(), link, save, say));
@@ -328,7 +429,10 @@ function runTools(id, last, open) {
   return {
     node,
     say,
-    /** Whether the buttons for a shown run are offered. */
+    /**
+     * Whether the buttons for a shown run are offered.
+     * @param {boolean} on
+     */
     offer(on) {
       for (const b of [trace, share, save]) b.hidden = !on;
       if (!on) link.hide();
@@ -340,6 +444,10 @@ function runTools(id, last, open) {
  * A form for one of the scenario's actions (e.g. "Run many times"): its own fields, named
  * `<action>-<param>` so they never clash with the scenario's, and its button
  * (`[data-action=<action>]`). The run shows in the section like any other.
+ * @param {string} id
+ * @param {ScenarioAction} action
+ * @param {Record<string, string>} initial
+ * @returns {ScenarioActionForm}
  */
 function actionForm(id, action, initial) {
   const fields = paramFields({ id, params: action.params }, initial, `${action.name}-`);
@@ -360,8 +468,11 @@ function actionForm(id, action, initial) {
 /**
  * Parameters from a URL, split between the scenario and its actions: `repeat-runs=50` is the
  * parameter `runs` of the action `repeat`. Returns `{ initial, ofAction(action) }`.
+ * @param {SectionScenario} scenario
+ * @param {Record<string, string>} given
  */
 function splitInitial(scenario, given) {
+  /** @type {(action: ScenarioAction) => Record<string, string>} */
   const ofAction = (action) =>
     Object.fromEntries(
       Object.entries(given)
@@ -374,7 +485,10 @@ function splitInitial(scenario, given) {
   return { initial, ofAction };
 }
 
-/** The Python mode's buttons in a section of the seed (the learner's own program names its own). */
+/**
+ * The Python mode's buttons in a section of the seed (the learner's own program names its own).
+ * @type {PythonLabels}
+ */
 const SEED_PYTHON_LABELS = {
   edit: 'Edit and run this Python',
   restore: "Back to the cheat sheet's version",
@@ -385,8 +499,12 @@ const SEED_PYTHON_LABELS = {
  * Loads the editor panel (python/panel.js) into `host` the first time it is wanted, with
  * `options` (pythonPanel's). Returns `load()`, resolving to the panel; or to null if it could
  * not be loaded, said in `host`, and the next call tries again.
+ * @param {HTMLElement} host
+ * @param {Parameters<typeof import('./python/panel.js').pythonPanel>[1]} options
+ * @returns {() => Promise<Awaited<PanelPromise> | null>}
  */
 function panelLoader(host, options) {
+  /** @type {Promise<Awaited<PanelPromise> | null> | null} */
   let loading = null;
   return () =>
     (loading ??= import('./python/panel.js')
@@ -394,7 +512,11 @@ function panelLoader(host, options) {
       .catch((error) => {
         loading = null; // the next press tries again
         host.replaceChildren(
-          el('p', { class: 'notice', role: 'alert', text: `The editor could not be loaded: ${error.message}` }),
+          el('p', {
+            class: 'notice',
+            role: 'alert',
+            text: `The editor could not be loaded: ${/** @type {Error} */ (error).message}`,
+          }),
         );
         return null;
       }));
@@ -407,6 +529,10 @@ function panelLoader(host, options) {
  * cannot run in this browser (a clause), or null. Returns `{ node, show, say(text),
  * runOptions(source) }`: `show({ source, focus })` opens the editor (with `source` in it, if
  * given), runOptions is what showRun needs of a Python run.
+ * @param {SectionScenario} scenario
+ * @param {(source: string) => void} run
+ * @param {() => void} stop
+ * @param {string | null} cannotRun
  */
 function pythonMode(scenario, run, stop, cannotRun) {
   const { id } = scenario;
@@ -424,7 +550,7 @@ function pythonMode(scenario, run, stop, cannotRun) {
   );
   const message = el('p', { class: 'python-message', 'data-role': 'python-message', role: 'alert', hidden: true });
   const host = el('div', { class: 'python-panel', id: `${id}-python`, hidden: true });
-  const say = (text) => {
+  const say = (/** @type {string} */ text) => {
     message.textContent = text;
     message.hidden = !text;
   };
@@ -433,22 +559,25 @@ function pythonMode(scenario, run, stop, cannotRun) {
     source: scenario.python,
     original: scenario.python,
     labels,
-    run: (source) => {
+    run: (/** @type {string} */ source) => {
       say('');
       run(source);
     },
     stop,
-    linkTo: async (source) => (await loadShare()).pythonLink(source, id, new URL('./', import.meta.url)),
+    linkTo: async (/** @type {string} */ source) =>
+      (await loadShare()).pythonLink(source, id, new URL('./', import.meta.url)),
     // Named from here, not by the panel: the hosted site bundles the panel's code into a file
     // beside the page (tools/bundle.mjs), where `./editor.css` is not.
     stylesheet: new URL('./python/editor.css', import.meta.url).href,
     cannotRun,
   });
+  /** @type {Awaited<PanelPromise> | null} */
   let panel = null; // once loaded
-  const expand = (open) => {
+  const expand = (/** @type {boolean} */ open) => {
     host.hidden = !open;
     toggle.setAttribute('aria-expanded', String(open));
   };
+  /** @type {(options?: { source?: string | null, focus?: boolean }) => Promise<void>} */
   const show = async ({ source = null, focus = true } = {}) => {
     expand(true);
     const made = await load();
@@ -461,7 +590,8 @@ function pythonMode(scenario, run, stop, cannotRun) {
     node: el('div', { class: 'python-mode' }, toggle, message, host),
     show,
     say,
-    runOptions: (source) => ({
+    /** @returns {import('./run-view.js').PythonRunOptions} */
+    runOptions: (/** @type {string} */ source) => ({
       source,
       onLoading: (...a) => panel?.onLoading(...a),
       onEvent: (ev) => panel?.onEvent(ev),
@@ -469,7 +599,12 @@ function pythonMode(scenario, run, stop, cannotRun) {
   };
 }
 
-/** A graded prediction, told to whoever listens (the embed passes it to its course page). */
+/**
+ * A graded prediction, told to whoever listens (the embed passes it to its course page).
+ * @param {HTMLElement} section
+ * @param {string} id
+ * @param {GradedPrediction} grade
+ */
 function announcePrediction(section, id, grade) {
   section.dispatchEvent(
     new CustomEvent('playground:prediction', {
@@ -488,17 +623,22 @@ function announcePrediction(section, id, grade) {
  * Recorded runs in a section: a saved file opened here, or a run handed over by the page (a
  * link) or by another section (a file of this scenario opened there). `show(record)` puts its
  * parameters in the fields and draws it, nothing run. Returns `{ openFile }`.
+ * @param {{
+ *   pg: PlaygroundApi, scenario: SectionScenario, section: HTMLElement, form: HTMLFormElement, fields: ParamFields,
+ *   parts: RunParts, compare: ReturnType<typeof comparison>, tools: RunTools, busy: () => boolean,
+ *   shown: (record: RunRecord, redraw: () => void) => void, setState: (state: string, text: string) => void,
+ * }} of
  */
 function recordedRuns({ pg, scenario, section, form, fields, parts, compare, tools, busy, shown, setState }) {
   const { id } = scenario;
-  const show = async (record) => {
+  const show = async (/** @type {RunRecord} */ record) => {
     if (busy()) {
       tools.say('A run is in progress: stop it before opening a recorded one.', 'error');
       return;
     }
     const { describeRecorded } = await loadShare();
     for (const [name, value] of Object.entries(record.params)) {
-      const input = form.querySelector(`input[name="${CSS.escape(name)}"]`);
+      const input = /** @type {HTMLInputElement | null} */ (form.querySelector(`input[name="${CSS.escape(name)}"]`));
       if (input) input.value = String(value);
     }
     fields.showErrors([]);
@@ -508,7 +648,7 @@ function recordedRuns({ pg, scenario, section, form, fields, parts, compare, too
     shown(record, redraw);
     tools.offer(true);
   };
-  const openFile = async (file) => {
+  const openFile = async (/** @type {File} */ file) => {
     const { MAX_UNPACKED_BYTES, ShareError, parseRun } = await loadShare();
     try {
       if (file.size > MAX_UNPACKED_BYTES)
@@ -524,10 +664,12 @@ function recordedRuns({ pg, scenario, section, form, fields, parts, compare, too
         parts.recorded.focus();
       }
     } catch (error) {
-      tools.say(error instanceof ShareError ? error.message : `This file could not be read: ${error.message}`, 'error');
+      const { message } = /** @type {Error} */ (error);
+      tools.say(error instanceof ShareError ? message : `This file could not be read: ${message}`, 'error');
     }
   };
-  document.addEventListener('playground:recorded', ({ detail }) => {
+  document.addEventListener('playground:recorded', (event) => {
+    const { detail } = /** @type {CustomEvent<RecordedOffer>} */ (event);
     if (detail.shown) return;
     if (detail.record?.scenario === id) {
       detail.shown = show(detail.record).then(() => {
@@ -543,12 +685,19 @@ function recordedRuns({ pg, scenario, section, form, fields, parts, compare, too
   return { openFile };
 }
 
-/** The line under a section's title: the seed's section it ports, or what else it is. */
+/**
+ * The line under a section's title: the seed's section it ports, or what else it is.
+ * @param {SectionScenario} scenario
+ */
 const originOf = (scenario) =>
   scenario.origin ??
   `${scenario.fromSeed ? 'From the cheat sheet' : 'Beyond the cheat sheet, from'}: ${scenario.seedSection}`;
 
-/** The section's DOM: its header, the forms, the run's parts, what to notice and the code. */
+/**
+ * The section's DOM: its header, the forms, the run's parts, what to notice and the code.
+ * @param {SectionScenario} scenario
+ * @param {Pick<Section, 'form' | 'prediction' | 'actionForms' | 'parts' | 'tools' | 'python'> & { compact: boolean }} of
+ */
 function sectionElement(scenario, { form, prediction, actionForms, parts, tools, compact, python }) {
   const { id } = scenario;
   return el(
@@ -561,7 +710,8 @@ function sectionElement(scenario, { form, prediction, actionForms, parts, tools,
       el('p', { class: 'seed-section', text: originOf(scenario), title: `Scenario id ${id} (for links and embeds)` }),
     ),
     // The own program's Run is its editor's: the status and time follow the editor.
-    ...(scenario.own ? [python.node, form] : [form, python?.node]),
+    // (the own program has Python: its Python mode is there)
+    ...(scenario.own ? [/** @type {PythonMode} */ (python).node, form] : [form, python?.node]),
     prediction?.slot,
     ...actionForms.map((a) => a.node),
     parts.recorded,
@@ -590,13 +740,21 @@ function sectionElement(scenario, { form, prediction, actionForms, parts, tools,
           el('h3', { text: 'What to notice' }),
           el('p', { text: scenario.notice }),
         ),
-    compact || !scenario.rustFile ? null : codeDetails(scenario),
+    compact || !scenario.rustFile
+      ? null
+      : codeDetails(/** @type {SectionScenario & { rustFile: string }} */ (scenario)),
   );
 }
 
 /**
  * The parameters typed in `of` (the scenario's fields or an action's), with `extra` ones (e.g.
  * unknown names from a URL), if the validator takes them; otherwise shows why and returns null.
+ * @param {PlaygroundApi} pg
+ * @param {string} id
+ * @param {ParamFields} of
+ * @param {string} [action]
+ * @param {Record<string, string>} [extra]
+ * @returns {Record<string, string> | null}
  */
 function checkedParams(pg, id, of, action = '', extra = {}) {
   const params = { ...of.values(), ...extra };
@@ -614,13 +772,19 @@ function checkedParams(pg, id, of, action = '', extra = {}) {
 }
 
 /** What a prediction's questions and grade may depend on besides the parameters. */
-const predictionContext = (pg) => ({ cores: pg.capabilities.hardwareConcurrency });
+const predictionContext = (/** @type {PlaygroundApi} */ pg) => ({ cores: pg.capabilities.hardwareConcurrency });
 
 /**
  * The section's own controls: the parameters' fields, Run and Stop (none for the learner's own
  * program), "Predict first" where the scenario has questions, the parts a run writes into,
  * its time beside the recorded figures, and the forms of the scenario's actions;
  * `startButtons`: Run and the actions' buttons.
+ * @param {PlaygroundApi} pg
+ * @param {SectionScenario} scenario
+ * @param {{
+ *   initial: Record<string, string>, ofAction: (action: ScenarioAction) => Record<string, string>, own: boolean,
+ *   reference: Promise<unknown> | null, predict: boolean,
+ * }} options
  */
 function sectionControls(pg, scenario, { initial, ofAction, own, reference, predict }) {
   const { id } = scenario;
@@ -640,13 +804,18 @@ function sectionControls(pg, scenario, { initial, ofAction, own, reference, pred
     compare.node,
   );
   const actionForms = scenario.actions.map((action) => actionForm(id, action, ofAction(action)));
-  const startButtons = [runButton, ...actionForms.map((a) => a.button)].filter(Boolean);
+  const startButtons = /** @type {HTMLButtonElement[]} */ (
+    [runButton, ...actionForms.map((a) => a.button)].filter(Boolean)
+  );
   return { fields, parts, compare, prediction, runButton, stopButton, form, actionForms, startButtons };
 }
 
 /**
  * Shows the state of the section's run in its status (`text`), and what can be pressed: while
  * a run goes on, Stop and no start button; where threads cannot run, no start button ever.
+ * @param {Section} section
+ * @param {string} state
+ * @param {string} text
  */
 function setState(section, state, text) {
   const { parts, startButtons, runButton, stopButton } = section;
@@ -655,29 +824,46 @@ function setState(section, state, text) {
   const running = state === 'running';
   // A focused button that is about to be disabled hands its focus on, so the keyboard stays
   // in the section (a stepping lesson's keys work at once): Run to Stop, Stop back to Run.
-  const focused = document.activeElement;
+  const focused = /** @type {HTMLButtonElement | null} */ (document.activeElement);
   for (const button of startButtons) button.disabled = running || section.cannotRun;
   if (stopButton) stopButton.disabled = !running;
-  if (running && startButtons.includes(focused)) stopButton.focus();
-  else if (!running && focused === stopButton) runButton.focus();
+  // A start button is focused: the section has Stop, and Run once Stop is (neither is the own program's).
+  if (running && focused && startButtons.includes(focused)) /** @type {HTMLButtonElement} */ (stopButton).focus();
+  else if (!running && focused === stopButton) /** @type {HTMLButtonElement} */ (runButton).focus();
   section.node.setAttribute('aria-busy', running ? 'true' : 'false');
 }
 
-/** Where threads cannot run: a notice under the header says why, and describes the start buttons, disabled. */
+/**
+ * Where threads cannot run: a notice under the header says why, and describes the start buttons, disabled.
+ * @param {Section} section
+ */
 function explainCannotRun(section) {
   const { id, form, fields, pg } = section;
-  section.node.firstElementChild.after(isolationNotice(id, form, fields.values, pg.capabilities));
+  /** @type {Element} */ (section.node.firstElementChild).after(
+    isolationNotice(id, form, fields.values, pg.capabilities),
+  );
   for (const button of section.startButtons) {
     button.disabled = true;
     button.setAttribute('aria-describedby', `${id}-no-threads`); // the notice says why
   }
 }
 
-/** The form and button of `action` (null: the scenario's own). */
+/**
+ * The form and button of `action` (null: the scenario's own).
+ * @param {Section} section
+ * @param {ScenarioAction | null} action
+ * @returns {{ node: HTMLFormElement, button: HTMLButtonElement | null }}
+ */
 const formOf = (section, action) =>
   section.actionForms.find((a) => a.action === action) ?? { node: section.form, button: section.runButton };
 
-/** The input of parameter `name` of `action` (an action's fields carry its name, `step-schedule`: see paramFields). */
+/**
+ * The input of parameter `name` of `action` (an action's fields carry its name, `step-schedule`: see paramFields).
+ * @param {Section} section
+ * @param {string} name
+ * @param {ScenarioAction | null} action
+ * @returns {HTMLInputElement | null}
+ */
 const inputOf = (section, name, action) =>
   formOf(section, action).node.querySelector(`input[name="${CSS.escape(action ? `${action.name}-${name}` : name)}"]`);
 
@@ -685,6 +871,9 @@ const inputOf = (section, name, action) =>
  * A view may offer to run again with some parameters changed (e.g. more rounds): the fields
  * show the new values, and the run goes through the same checks as a typed one, unasked.
  * `action`: the fields and button are that action's (a run of it offers its own rerun).
+ * @param {Section} section
+ * @param {Record<string, string>} changed
+ * @param {ScenarioAction | null} [action]
  */
 function rerun(section, changed, action = null) {
   for (const [name, value] of Object.entries(changed)) {
@@ -699,6 +888,9 @@ function rerun(section, changed, action = null) {
  * ... or to stop the run on show and start another (e.g. undo a step: replay all but it).
  * What the view changed is put back once the new run has read it: a later Run by hand
  * starts from what the learner typed, not from the view's replay.
+ * @param {Section} section
+ * @param {Record<string, string>} changed
+ * @param {ScenarioAction | null} [action]
  */
 async function restart(section, changed, action = null) {
   section.current?.cancel();
@@ -707,7 +899,7 @@ async function restart(section, changed, action = null) {
   const typed = inputs.map((input) => input?.value);
   rerun(section, changed, action);
   inputs.forEach((input, i) => {
-    if (input) input.value = typed[i];
+    if (input) input.value = /** @type {string} */ (typed[i]);
   });
 }
 
@@ -715,11 +907,16 @@ async function restart(section, changed, action = null) {
  * Runs the program (or `action`) with the parameters of `of`, if they are valid; `predicted`:
  * a prediction was just made, to be graded once the run ends; `source`: the Python mode's
  * program, run instead (it has no parameters).
+ * @param {Section} section
+ * @param {ParamFields | null} of null for a Python run
+ * @param {ScenarioAction | null} [action]
+ * @param {boolean} [predicted]
+ * @param {string | null} [source]
  */
 function startRun(section, of, action = null, predicted = false, source = null) {
   const { pg, scenario, prediction, tools } = section;
   if (section.current) return;
-  const params = source === null ? checkedParams(pg, scenario.id, of, action?.name) : {};
+  const params = source === null ? checkedParams(pg, scenario.id, /** @type {ParamFields} */ (of), action?.name) : {};
   if (!params) return;
   if (!predicted) {
     prediction?.dismiss();
@@ -731,10 +928,11 @@ function startRun(section, of, action = null, predicted = false, source = null) 
   tools.say('');
   // rerun: the program, with some parameters changed; restart: again what runs now.
   const viewActions = {
-    rerun: (changed) => rerun(section, changed),
-    restart: (changed) => restart(section, changed, action),
+    rerun: (/** @type {Record<string, string>} */ changed) => rerun(section, changed),
+    restart: (/** @type {Record<string, string>} */ changed) => restart(section, changed, action),
   };
-  const python = source === null ? null : section.python.runOptions(source);
+  // A Python run comes from the section's Python mode.
+  const python = source === null ? null : /** @type {PythonMode} */ (section.python).runOptions(source);
   const run = showRun(pg, scenario, params, section.parts, section.setState, viewActions, action, python);
   section.current = run;
   section.redrawTimeline = run.redraw;
@@ -749,6 +947,9 @@ function startRun(section, of, action = null, predicted = false, source = null) 
  * A run has ended and been drawn (`ended`: showRun's outcome): a run of the program with the
  * seed's parameters is compared with the recorded figures, the run is offered to take
  * elsewhere (as a record), and a prediction made for it is graded.
+ * @param {Section} section
+ * @param {{ params: Record<string, string>, action: ScenarioAction | null, source: string | null, predicted: boolean }} run
+ * @param {Ended} ended
  */
 async function runEnded(section, { params, action, source, predicted }, { result, error, events, t0, endT }) {
   const { id, scenario } = section;
@@ -772,10 +973,18 @@ async function runEnded(section, { params, action, source, predicted }, { result
   if (predicted) gradePrediction(section, params, result, outcome);
 }
 
-/** Grades the prediction made for a run that has ended, and tells whoever listens. */
+/**
+ * Grades the prediction made for a run that has ended, and tells whoever listens.
+ * @param {Section} section
+ * @param {Record<string, string>} params
+ * @param {RunResult | undefined} result
+ * @param {RunResult | RunError | undefined} outcome
+ */
 function gradePrediction(section, params, result, outcome) {
   const { pg, id } = section;
-  const grade = section.prediction.graded(
+  // A prediction was made: the section has its parts.
+  const prediction = /** @type {NonNullable<Section['prediction']>} */ (section.prediction);
+  const grade = prediction.graded(
     {
       params: pg.validate(id, params).params,
       status: result?.status ?? 'error',
@@ -788,12 +997,15 @@ function gradePrediction(section, params, result, outcome) {
   if (grade) announcePrediction(section.node, id, grade);
 }
 
-/** Run pressed: the program runs, or with "Predict first" on, the questions come first and it runs once they are answered. */
+/**
+ * Run pressed: the program runs, or with "Predict first" on, the questions come first and it runs once they are answered.
+ * @param {Section} section
+ */
 function runPressed(section) {
   const { pg, id, fields, prediction } = section;
   const ask = prediction?.wanted() && !section.unasked;
   section.unasked = false;
-  if (!ask) {
+  if (!ask || !prediction) {
     startRun(section, fields);
     return;
   }
@@ -808,11 +1020,14 @@ function runPressed(section) {
     pg.validate(id, params).params,
     predictionContext(pg),
     () => startRun(section, fields, null, true),
-    () => section.runButton.focus(),
+    () => /** @type {HTMLButtonElement} */ (section.runButton).focus(), // a section that predicts has Run
   );
 }
 
-/** The section's forms and Stop: Run, an action's button, an edited parameter. */
+/**
+ * The section's forms and Stop: Run, an action's button, an edited parameter.
+ * @param {Section} section
+ */
 function listenToForms(section) {
   section.form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -820,7 +1035,7 @@ function listenToForms(section) {
   });
   // The question is about the parameters it was asked with: changing one takes it away.
   section.form.addEventListener('input', (e) => {
-    if (!e.target.closest('.predict-toggle')) section.prediction?.dismiss();
+    if (!(/** @type {Element} */ (e.target).closest('.predict-toggle'))) section.prediction?.dismiss();
   });
   for (const a of section.actionForms) {
     a.node.addEventListener('submit', (e) => {
@@ -831,28 +1046,38 @@ function listenToForms(section) {
   section.stopButton?.addEventListener('click', () => section.current?.cancel());
 }
 
-/** A link's program (`#py=`), or the editor asked open (`edit=1`): see offerPython. */
+/**
+ * A link's program (`#py=`), or the editor asked open (`edit=1`): see offerPython.
+ * @param {Section & { python: PythonMode }} section
+ */
 function listenForPython(section) {
-  document.addEventListener('playground:python', ({ detail }) => {
+  document.addEventListener('playground:python', (event) => {
+    const { detail } = /** @type {CustomEvent<PythonOffer>} */ (event);
     if (detail.opened || detail.scenario !== section.id) return;
     section.python.say(detail.error ?? '');
     detail.opened = section.python.show({ source: detail.source ?? null, focus: detail.focus });
   });
 }
 
-/** The section's Python mode, if the scenario has Python: its runs are the section's. */
+/**
+ * The section's Python mode, if the scenario has Python: its runs are the section's.
+ * @param {Section} section
+ */
 function sectionPython(section) {
   const { scenario, pg } = section;
   if (!scenario.python) return null;
   return pythonMode(
     scenario,
-    (source) => startRun(section, null, null, false, source),
+    (/** @type {string} */ source) => startRun(section, null, null, false, source),
     () => section.current?.cancel(),
     pg.capabilities.sharedMemory ? null : pg.capabilities.sharedMemoryMissing,
   );
 }
 
-/** Recorded runs in the section (see recordedRuns): one shown is the run on show. */
+/**
+ * Recorded runs in the section (see recordedRuns): one shown is the run on show.
+ * @param {Section} section
+ */
 function sectionRecordedRuns(section) {
   const { pg, scenario, node, form, fields, parts, compare, tools } = section;
   return recordedRuns({
@@ -873,7 +1098,12 @@ function sectionRecordedRuns(section) {
   });
 }
 
-/** Parameters from a URL are checked at once, like typed ones; nothing runs until Run. */
+/**
+ * Parameters from a URL are checked at once, like typed ones; nothing runs until Run.
+ * @param {Section} section
+ * @param {Record<string, string>} initial
+ * @param {(action: ScenarioAction) => Record<string, string>} ofAction
+ */
 function checkGivenParams(section, initial, ofAction) {
   const { pg, id } = section;
   if (Object.keys(initial).length > 0) checkedParams(pg, id, section.fields, '', initial);
@@ -894,7 +1124,7 @@ function checkGivenParams(section, initial, ofAction) {
  * the section dispatches `playground:prediction` (bubbling; `detail`: `{ scenario, predicted,
  * outcome, correct }`) once the prediction is graded.
  * @param {import('./playground.js').PlaygroundApi} pg
- * @param {import('./own-program.js').PageScenario} scenario
+ * @param {SectionScenario} scenario a PageScenario
  * @param {{ initial?: Record<string, string>, compact?: boolean, reference?: Promise<unknown> | null, predict?: boolean }} [options]
  */
 export function scenarioSection(
@@ -908,7 +1138,8 @@ export function scenarioSection(
   const { initial, ofAction } = splitInitial(scenario, own ? {} : given);
   // The section: its controls and parts, and the state of its runs, which the functions above
   // share. Its tools, Python mode, element, setState and recorded runs need it: added below.
-  const section = {
+  // Its tools, Python mode, element, setState and recorded runs are added below, before any use.
+  const section = /** @type {Section} */ ({
     pg,
     scenario,
     id: scenario.id,
@@ -919,11 +1150,11 @@ export function scenarioSection(
     shown: null, // the finished or recorded run on show, as a record
     redrawTimeline: () => {}, // the last run's drawing, redone when the width changes
     unasked: false, // the next submit runs at once, even with "Predict first" on
-  };
+  });
   section.tools = runTools(
     section.id,
     () => section.shown,
-    (file) => section.recorded.openFile(file),
+    (/** @type {File} */ file) => section.recorded.openFile(file),
   );
   section.parts.recorded.tabIndex = -1; // focused when a recorded run is opened
   section.python = sectionPython(section);
@@ -933,7 +1164,7 @@ export function scenarioSection(
   new ResizeObserver(() => section.redrawTimeline()).observe(section.parts.timeline);
   listenToForms(section);
   section.recorded = sectionRecordedRuns(section);
-  if (section.python) listenForPython(section);
+  if (section.python) listenForPython(/** @type {Section & { python: PythonMode }} */ (section));
   checkGivenParams(section, initial, ofAction);
   return section.node;
 }
