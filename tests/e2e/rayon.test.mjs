@@ -1,26 +1,19 @@
 // What Rust writes instead of a process pool (rayon-pool): the seed's pool and two rayon
 // versions in the page, exact sums, a lane per rayon pool thread; a rayon panic ends the run
 // with its message and location, and the next run works.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, printedLines, runInPage, section, startSuite, stopSuite } from './harness.mjs';
+import { OUTPUT, printedLines, runInPage, section, useSuite } from './harness.mjs';
 
-let server;
-let browser;
-let page;
-let errors;
-before(async () => {
-  ({ server, browser, page, errors } = await startSuite({ open: '?scenario=rayon-pool' }));
-});
-after(() => stopSuite({ server, browser }));
+const suite = useSuite({ open: '?scenario=rayon-pool' });
 
 const ID = 'rayon-pool';
-const lesson = () => section(page, ID);
+const lesson = () => section(suite.page, ID);
 
 test("rayon-pool computes the seed pool's exact sums three ways and draws a lane per pool thread", async () => {
-  assert.equal(await runInPage(page, ID, { timeout: 120_000 }), 'done');
-  const lines = await printedLines(page, ID);
+  assert.equal(await runInPage(suite.page, ID, { timeout: 120_000 }), 'done');
+  const lines = await printedLines(suite.page, ID);
   assert.equal(lines.at(-1), '[333332833333500000, 333333283333335000000, 333333328333333350000000]');
   assert.equal(
     lines.filter((l) => /^Process \d+ calculating\.\.\.$/.test(l)).length,
@@ -36,7 +29,7 @@ test("rayon-pool computes the seed pool's exact sums three ways and draws a lane
     .locator('g.lane[data-lane^="rayon-worker-"]')
     .evaluateAll((gs) => gs.map((g) => g.dataset.lane));
   assert.ok(lanes.length >= 1, `rayon lanes: ${lanes}`);
-  const value = await page.evaluate(async () => {
+  const value = await suite.page.evaluate(async () => {
     const r = await window.playground.run('rayon-pool', { inputs: '10**5, 10**6' }).done;
     return {
       results: r.value.results.map(String),
@@ -45,32 +38,32 @@ test("rayon-pool computes the seed pool's exact sums three ways and draws a lane
     };
   });
   assert.deepEqual(value.results, ['333328333350000', '333332833333500000']);
-  assert.equal(value.threads, await page.evaluate(() => navigator.hardwareConcurrency));
+  assert.equal(value.threads, await suite.page.evaluate(() => navigator.hardwareConcurrency));
   assert.deepEqual(value.times, ['number', 'number', 'number']);
   await lesson().locator('figure.timeline').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: join(OUTPUT, 'rayon-pool-1280.png') });
+  await suite.page.screenshot({ path: join(OUTPUT, 'rayon-pool-1280.png') });
   assert.deepEqual(
-    errors.filter((e) => !/deprecated parameters/.test(e)),
+    suite.errors.filter((e) => !/deprecated parameters/.test(e)),
     [],
   );
 });
 
 test('a panic in a rayon task ends the run with its message and location; the next run works', async () => {
-  const message = await page.evaluate(() =>
+  const message = await suite.page.evaluate(() =>
     window.playground.bench('panic-rayon', { threads: 0 }).then(
       () => 'no error',
       (e) => `${e.name}: ${e.message}`,
     ),
   );
   assert.match(message, /^RunError: .*a deliberate panic in a rayon task at src\/web\.rs:\d+/);
-  const again = await page.evaluate(() =>
+  const again = await suite.page.evaluate(() =>
     window.playground.run('rayon-pool', { inputs: '10**5' }).done.then((r) => r.value.results.map(String)),
   );
   assert.deepEqual(again, ['333328333350000']);
 });
 
 test('bad input to rayon-pool is refused with the parameter and its range', async () => {
-  const refused = await page.evaluate(() => {
+  const refused = await suite.page.evaluate(() => {
     try {
       window.playground.validate('rayon-pool', { inputs: '1, 2, 10**10' });
       return 'accepted';

@@ -2,26 +2,19 @@
 // lines after the cursor are marked future, each lane's state is told, Play re-enacts the run;
 // with 10 000 synthetic events a step stays well within a frame. Screenshots of a section
 // with the cursor mid-run go to test-output/ to be looked at.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { openPage, OUTPUT, runInPage, section, startSuite, stopSuite } from './harness.mjs';
+import { openPage, OUTPUT, runInPage, section, useSuite } from './harness.mjs';
 import { replayStepTimes } from './replay-steps.mjs';
 
-let server;
-let browser;
-let page;
-let errors;
-before(async () => {
-  ({ server, browser, page, errors } = await startSuite({ open: '' }));
-});
-after(() => stopSuite({ server, browser }));
+const suite = useSuite({ open: '' });
 
 const ID = 'threading-basic';
-const lesson = () => section(page, ID);
+const lesson = () => section(suite.page, ID);
 const slider = () => lesson().locator('input[type=range][data-role=replay]');
 /** Two animation frames: the replay applies a move in the next one. */
-const frames = (p = page) =>
+const frames = (p = suite.page) =>
   p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 const futureLines = () => lesson().locator('[data-role=output] li[data-replay=future]').count();
 const cursorX = () => lesson().locator('.replay-cursor .mark').getAttribute('x1').then(Number);
@@ -29,7 +22,7 @@ const states = () => lesson().locator('[data-role=replay-state] li').allTextCont
 
 test('before a run there is no replay; after it the slider steps through the events', async () => {
   assert.equal(await slider().count(), 0);
-  assert.equal(await runInPage(page, ID), 'done');
+  assert.equal(await runInPage(suite.page, ID), 'done');
   await frames();
   assert.equal(await slider().isVisible(), true);
   assert.equal(await slider().isEnabled(), true);
@@ -50,7 +43,7 @@ test('before a run there is no replay; after it the slider steps through the eve
 
 test('Home marks every printed line future, End none; ArrowRight steps one event at a time', async () => {
   await slider().focus();
-  await page.keyboard.press('Home');
+  await suite.page.keyboard.press('Home');
   await frames();
   assert.equal(await slider().inputValue(), '0');
   assert.equal(await futureLines(), 5, 'all five lines are after the start');
@@ -62,17 +55,17 @@ test('Home marks every printed line future, End none; ArrowRight steps one event
   );
   const startX = await cursorX();
 
-  await page.keyboard.press('End');
+  await suite.page.keyboard.press('End');
   await frames();
   assert.equal(await futureLines(), 0);
   assert.ok((await cursorX()) > startX, 'the cursor moved right');
 
-  await page.keyboard.press('Home');
+  await suite.page.keyboard.press('Home');
   const max = Number(await slider().getAttribute('max'));
   const counts = [];
   const seen = new Set();
   for (let i = 1; i <= max; i++) {
-    await page.keyboard.press('ArrowRight');
+    await suite.page.keyboard.press('ArrowRight');
     await frames();
     assert.equal(Number(await slider().inputValue()), i, 'one event per key');
     counts.push(await futureLines());
@@ -93,29 +86,29 @@ test('Play re-enacts the run at the chosen speed; a hand on the slider pauses it
   const play = lesson().locator('[data-action=replay-play]');
   assert.equal(await lesson().locator('[data-role=replay-speed]').inputValue(), '0.1', 'a run under 1 s plays at 0.1×');
   await slider().focus();
-  await page.keyboard.press('Home');
+  await suite.page.keyboard.press('Home');
   await frames();
   const startX = await cursorX();
   await play.click();
   assert.equal(await play.textContent(), 'Pause');
-  await page.waitForTimeout(700);
+  await suite.page.waitForTimeout(700);
   // 700 ms at 0.1× is 70 ms of the run: past the threads' start, before the first line.
   const value = Number(await slider().inputValue());
   assert.ok(value >= 2, `the cursor advanced to event ${value}`);
   assert.ok(value < Number(await slider().getAttribute('max')), 'not yet at the end');
   assert.ok((await cursorX()) > startX, 'the timeline cursor moves with it');
   await slider().focus();
-  await page.keyboard.press('ArrowRight');
+  await suite.page.keyboard.press('ArrowRight');
   await frames();
   assert.equal(await play.textContent(), 'Play', 'paused by the key');
   const paused = Number(await slider().inputValue());
-  await page.waitForTimeout(300);
+  await suite.page.waitForTimeout(300);
   assert.equal(Number(await slider().inputValue()), paused);
 
   // At 1× the half-second run plays to its end and stops there.
   await lesson().locator('[data-role=replay-speed]').selectOption('1');
   await play.click();
-  await page.waitForFunction(
+  await suite.page.waitForFunction(
     (id) => document.querySelector(`section[data-scenario="${id}"] [data-action=replay-play]`).textContent === 'Play',
     ID,
     { timeout: 5000 },
@@ -126,30 +119,30 @@ test('Play re-enacts the run at the chosen speed; a hand on the slider pauses it
 
 test('the cursor follows a redraw of the timeline; a new run resets the replay', async () => {
   await slider().focus();
-  await page.keyboard.press('Home');
+  await suite.page.keyboard.press('Home');
   await frames();
-  await page.setViewportSize({ width: 900, height: 800 });
-  await page.waitForTimeout(300);
+  await suite.page.setViewportSize({ width: 900, height: 800 });
+  await suite.page.waitForTimeout(300);
   assert.equal(await lesson().locator('[data-role=timeline] svg .replay-cursor').count(), 1);
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await suite.page.setViewportSize({ width: 1280, height: 800 });
   await lesson().locator('[data-action=run]').click();
-  await page.waitForFunction(
+  await suite.page.waitForFunction(
     (id) => document.querySelector(`section[data-scenario="${id}"] [data-role=replay]`).disabled,
     ID,
   );
   assert.equal(await lesson().locator('[data-replay]').count(), 0);
-  await page.waitForFunction(
+  await suite.page.waitForFunction(
     (id) => document.querySelector(`section[data-scenario="${id}"] [data-role=status]`).dataset.state === 'done',
     ID,
   );
   await frames();
   assert.equal(await slider().isEnabled(), true);
   assert.equal(await slider().inputValue(), await slider().getAttribute('max'));
-  assert.deepEqual(errors, []);
+  assert.deepEqual(suite.errors, []);
 });
 
 test('10 000 events: a step of the slider stays far within a frame', async () => {
-  const result = await replayStepTimes(page);
+  const result = await replayStepTimes(suite.page);
   const f = (x) => x.toFixed(2);
   const { work, frame } = result;
   console.log(`replay of ${result.n} events (${result.lines} printed lines), load ${result.loadMs.toFixed(1)} ms`);
@@ -179,7 +172,7 @@ for (const [name, options] of [
   ['390-dark', { viewport: { width: 390, height: 844 }, colorScheme: 'dark' }],
 ]) {
   test(`screenshot of a section with the cursor mid-run, ${name}`, async () => {
-    const { page: shot, errors: shotErrors, context } = await openPage(browser, server.url, options);
+    const { page: shot, errors: shotErrors, context } = await openPage(suite.browser, suite.server.url, options);
     for (const id of ['threading-lock', 'threading-basic']) {
       assert.equal(await runInPage(shot, id), 'done');
       const s = section(shot, id);

@@ -1,24 +1,18 @@
 // Nothing hangs, nothing leaks: cancels at random points, panics everywhere, the run watchdog,
 // repeated runs (workers, memory, times: written to test-output/repeated-runs.json), and bad
 // input of every kind, including random strings, through the JS API.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openPage, OUTPUT, printedLines, runInPage, section, startSuite, stopSuite } from './harness.mjs';
+import { openPage, OUTPUT, printedLines, runInPage, section, useSuite } from './harness.mjs';
 import { paramsOf } from './light.mjs';
 
-let server;
-let browser;
-let page;
-before(async () => {
-  ({ server, browser, page } = await startSuite({ open: '' }));
-});
-after(() => stopSuite({ server, browser }));
+const suite = useSuite({ open: '' });
 
 test('Stop cancels a run of every scenario at any moment; lines so far are kept; the next run is clean', async () => {
-  const [light, busy] = [await paramsOf(page, 'light'), await paramsOf(page, 'busy')];
-  const outcomes = await page.evaluate(
+  const [light, busy] = [await paramsOf(suite.page, 'light'), await paramsOf(suite.page, 'busy')];
+  const outcomes = await suite.page.evaluate(
     async ([light, heavy]) => {
       const pg = window.playground;
       const out = [];
@@ -57,7 +51,7 @@ test('Stop cancels a run of every scenario at any moment; lines so far are kept;
 });
 
 test('cancelling the mutex variant mid-run never leaves the next run deadlocked', async () => {
-  const totals = await page.evaluate(async () => {
+  const totals = await suite.page.evaluate(async () => {
     const pg = window.playground;
     const out = [];
     for (let i = 0; i < 6; i++) {
@@ -74,21 +68,21 @@ test('cancelling the mutex variant mid-run never leaves the next run deadlocked'
 });
 
 test('the Stop button: status cancelled, lines kept, the page usable', async () => {
-  const lesson = section(page, 'threading-basic');
+  const lesson = section(suite.page, 'threading-basic');
   await lesson.locator('input[name="count"]').fill('20');
   await lesson.locator('[data-action="run"]').click();
   await lesson.locator('[data-role="output"] li').nth(1).waitFor();
   await lesson.locator('[data-action="stop"]').click();
   await lesson.locator('[data-role="status"][data-state="cancelled"]').waitFor();
-  const kept = (await printedLines(page, 'threading-basic')).length;
+  const kept = (await printedLines(suite.page, 'threading-basic')).length;
   assert.ok(kept >= 2 && kept < 20, `${kept} lines kept`);
   await lesson.locator('input[name="count"]').fill('5');
-  assert.equal(await runInPage(page, 'threading-basic'), 'done');
-  assert.equal((await printedLines(page, 'threading-basic')).length, 5);
+  assert.equal(await runInPage(suite.page, 'threading-basic'), 'done');
+  assert.equal((await printedLines(suite.page, 'threading-basic')).length, 5);
 });
 
 test("a panic anywhere ends the run with its message, join returns a thread's panic, and the next runs work", async () => {
-  const results = await page.evaluate(async () => {
+  const results = await suite.page.evaluate(async () => {
     const pg = window.playground;
     const out = {};
     for (const where of ['panic-main', 'panic-thread', 'panic-task', 'panic-process']) {
@@ -126,7 +120,7 @@ test("a panic anywhere ends the run with its message, join returns a thread's pa
 });
 
 test('the watchdog stops a run past its limit with a clear message', async () => {
-  const outcome = await page.evaluate(async () => {
+  const outcome = await suite.page.evaluate(async () => {
     const started = performance.now();
     const message = await window.playground.run('asyncio-gather', { delay_ms: 10000 }, { timeoutMs: 400 }).done.then(
       () => 'finished',
@@ -141,8 +135,8 @@ test('the watchdog stops a run past its limit with a clear message', async () =>
 });
 
 test('50 runs of every scenario: workers return to the pool, memory stays bounded, later runs no slower than earlier ones', async () => {
-  const light = await paramsOf(page, 'light');
-  const figures = await page.evaluate(async (light) => {
+  const light = await paramsOf(suite.page, 'light');
+  const figures = await suite.page.evaluate(async (light) => {
     const pg = window.playground;
     const out = {};
     for (const [id, params] of Object.entries(light)) {
@@ -198,7 +192,7 @@ const BAD_VALUES = [
 ];
 
 test('every kind of bad value is refused with a message naming the parameter and its range', async () => {
-  const results = await page.evaluate((bad) => {
+  const results = await suite.page.evaluate((bad) => {
     const pg = window.playground;
     const out = [];
     const values = [
@@ -279,7 +273,7 @@ test('every kind of bad value is refused with a message naming the parameter and
 });
 
 test('fuzz: 2000 random strings through the API never run, hang, or throw anything but a ParamError', async () => {
-  const report = await page.evaluate(() => {
+  const report = await suite.page.evaluate(() => {
     const pg = window.playground;
     let seed = 12345;
     const random = () => {
@@ -311,7 +305,7 @@ test('fuzz: 2000 random strings through the API never run, hang, or throw anythi
 });
 
 test('a recycled process worker starts each process fresh: its global starts at 0 every time', async () => {
-  const seen = await page.evaluate(async () => {
+  const seen = await suite.page.evaluate(async () => {
     const out = [];
     for (let i = 0; i < 6; i++) {
       const { events, lines } = await window.playground.run('multiprocessing-process', { n: 1000 }).done;
@@ -325,12 +319,12 @@ test('a recycled process worker starts each process fresh: its global starts at 
 });
 
 test('a main worker that cannot start at all: the page says so instead of waiting', async () => {
-  const context = await browser.newContext();
+  const context = await suite.browser.newContext();
   await context.route('**/worker.js', (route) =>
     route.fulfill({ contentType: 'text/javascript', body: 'this is not javascript(' }),
   );
   const broken = await context.newPage();
-  await broken.goto(server.url);
+  await broken.goto(suite.server.url);
   const line = broken.locator('[data-role="capabilities"][data-state="error"]');
   await line.waitFor({ timeout: 10_000 });
   assert.match(await line.textContent(), /The playground could not start: .*main worker/);
@@ -338,7 +332,7 @@ test('a main worker that cannot start at all: the page says so instead of waitin
 });
 
 test('a worker that fails to start is reported, not waited for, and the next run starts afresh', async () => {
-  const { page: broken, context } = await openPage(browser, server.url);
+  const { page: broken, context } = await openPage(suite.browser, suite.server.url);
   // From now on the worker script is broken: the next thread worker cannot start.
   await context.route('**/worker.js', (route) =>
     route.fulfill({ contentType: 'text/javascript', body: 'this is not javascript(' }),

@@ -1,26 +1,19 @@
 // What ran when: each scenario's timeline has the lanes it should and one tick per printed
 // line; the deadlock is caught and named, and ordered locks complete; and screenshots of the
 // page at phone and desktop widths, light and dark, go to test-output/ to be looked at.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { openPage, OUTPUT, printedLines, runInPage, section, startSuite, stopSuite } from './harness.mjs';
+import { openPage, OUTPUT, printedLines, runInPage, section, useSuite } from './harness.mjs';
 
-let server;
-let browser;
-let page;
-let errors;
-before(async () => {
-  ({ server, browser, page, errors } = await startSuite({ open: '' }));
-});
-after(() => stopSuite({ server, browser }));
+const suite = useSuite({ open: '' });
 
 const lanes = (id) =>
-  section(page, id)
+  section(suite.page, id)
     .locator('[data-role="timeline"] g.lane')
     .evaluateAll((gs) => gs.map((g) => g.dataset.lane));
-const ticks = (id) => section(page, id).locator('[data-role="timeline"] [data-kind="tick"]').count();
-const bars = (id, state) => section(page, id).locator(`[data-role="timeline"] [data-state="${state}"]`).count();
+const ticks = (id) => section(suite.page, id).locator('[data-role="timeline"] [data-kind="tick"]').count();
+const bars = (id, state) => section(suite.page, id).locator(`[data-role="timeline"] [data-state="${state}"]`).count();
 
 const EXPECTED = {
   'threading-basic': ['MainThread', 'Thread-1 (print_numbers)'],
@@ -38,9 +31,9 @@ const EXPECTED = {
 
 for (const [id, expected] of Object.entries(EXPECTED)) {
   test(`${id}: the timeline has its lanes and a tick per printed line`, async () => {
-    assert.equal(await runInPage(page, id), 'done');
+    assert.equal(await runInPage(suite.page, id), 'done');
     assert.deepEqual((await lanes(id)).sort(), [...expected].sort());
-    assert.equal(await ticks(id), (await printedLines(page, id)).length);
+    assert.equal(await ticks(id), (await printedLines(suite.page, id)).length);
   });
 }
 
@@ -52,7 +45,7 @@ test('the timeline shows measured states: sleeps, lock waits, awaits, process ru
   assert.equal(await bars('multiprocessing-pool', 'start'), 4, "each of the pool's processes shows its start");
   assert.equal(await bars('multiprocessing-pool', 'map-wait'), 1, 'the main thread waits in map()');
   assert.equal(await bars('asyncio-gather', 'await-task'), 3, 'main() awaits task1, task2 and gather');
-  const poolLanes = await section(page, 'multiprocessing-pool')
+  const poolLanes = await section(suite.page, 'multiprocessing-pool')
     .locator('[data-role="timeline"] [data-lane]')
     .evaluateAll((ls) => ls.map((l) => l.dataset.lane));
   assert.deepEqual(
@@ -61,7 +54,9 @@ test('the timeline shows measured states: sleeps, lock waits, awaits, process ru
     'lanes started together, in name order',
   );
   // The no-lock round runs again while one loses nothing (`rounds`); its note says how often.
-  const noLock = (await section(page, 'threading-lock').locator('[data-role="notes"] .text').allTextContents())[0];
+  const noLock = (
+    await section(suite.page, 'threading-lock').locator('[data-role="notes"] .text').allTextContents()
+  )[0];
   const noLockRounds = Number(/it took (\d+) rounds/.exec(noLock)?.[1] ?? 1);
   assert.equal(
     await bars('threading-lock', 'run'),
@@ -71,47 +66,50 @@ test('the timeline shows measured states: sleeps, lock waits, awaits, process ru
 });
 
 test('hovering a bar tells what it was', async () => {
-  const bar = section(page, 'threading-basic').locator('[data-state="sleep"]').first();
+  const bar = section(suite.page, 'threading-basic').locator('[data-state="sleep"]').first();
   await bar.hover();
-  const detail = await section(page, 'threading-basic').locator('.timeline-detail').textContent();
+  const detail = await section(suite.page, 'threading-basic').locator('.timeline-detail').textContent();
   assert.match(detail, /Thread-1 \(print_numbers\): sleeping \(time\.sleep\), sleep\(100ms\), \d+\.\d+ ms/);
 });
 
 test('opposite lock order deadlocks; the watchdog names the cycle in time; ordered locks complete', async () => {
-  const lesson = section(page, 'threading-deadlock');
+  const lesson = section(suite.page, 'threading-deadlock');
   const started = Date.now();
-  assert.equal(await runInPage(page, 'threading-deadlock'), 'error');
+  assert.equal(await runInPage(suite.page, 'threading-deadlock'), 'error');
   const tookMs = Date.now() - started;
   const status = await lesson.locator('[data-role="status"]').textContent();
   assert.match(status, /deadlock/);
   assert.match(status, /Thread-A holds lock1 and waits for lock2/);
   assert.match(status, /Thread-B holds lock2 and waits for lock1/);
   assert.ok(tookMs < 5000, `the 500 ms watchdog ended the run after ${tookMs} ms`);
-  assert.deepEqual(await printedLines(page, 'threading-deadlock'), [], 'nobody got both locks');
+  assert.deepEqual(await printedLines(suite.page, 'threading-deadlock'), [], 'nobody got both locks');
 
   await lesson.locator('input[name="ordered"]').check();
-  assert.equal(await runInPage(page, 'threading-deadlock'), 'done');
-  assert.deepEqual((await printedLines(page, 'threading-deadlock')).sort(), ['A has both locks', 'B has both locks']);
+  assert.equal(await runInPage(suite.page, 'threading-deadlock'), 'done');
+  assert.deepEqual((await printedLines(suite.page, 'threading-deadlock')).sort(), [
+    'A has both locks',
+    'B has both locks',
+  ]);
   // The page is still usable: another scenario runs after the deadlock.
-  assert.equal(await runInPage(page, 'threading-basic'), 'done');
+  assert.equal(await runInPage(suite.page, 'threading-basic'), 'done');
 });
 
 test('the GIL and speed-up lessons run and draw', async () => {
-  assert.equal(await runInPage(page, 'threading-gil'), 'done');
+  assert.equal(await runInPage(suite.page, 'threading-gil'), 'done');
   assert.ok((await bars('threading-gil', 'gil-wait')) > 0, 'threads waited for the GIL');
-  assert.equal(await runInPage(page, 'threading-speedup'), 'done');
+  assert.equal(await runInPage(suite.page, 'threading-speedup'), 'done');
   // The sweep goes past the cores, to twice their number (at most 16): a point per worker count
   // for the hand-split threads and one for rayon.
-  const sweep = await page.evaluate(() => Math.min(16, 2 * navigator.hardwareConcurrency));
-  const chart = section(page, 'threading-speedup').locator('.speedup-svg');
+  const sweep = await suite.page.evaluate(() => Math.min(16, 2 * navigator.hardwareConcurrency));
+  const chart = section(suite.page, 'threading-speedup').locator('.speedup-svg');
   await chart.waitFor();
   assert.equal(await chart.locator('.point:not(.rayon)').count(), sweep);
   assert.equal(await chart.locator('.point.rayon').count(), sweep);
-  assert.deepEqual(errors, []);
+  assert.deepEqual(suite.errors, []);
 });
 
 test('code beside the run: Python and Rust, highlighted, with paired lines', async () => {
-  const lesson = section(page, 'asyncio-gather');
+  const lesson = section(suite.page, 'asyncio-gather');
   await lesson.locator('details.code summary').click();
   await lesson.locator('.code-pair[data-state="ready"]').waitFor();
   const paired = await lesson.locator('.lang-python .code-line.paired').count();
@@ -131,7 +129,7 @@ for (const [width, height] of [
         page: shot,
         errors: shotErrors,
         context,
-      } = await openPage(browser, server.url, { viewport: { width, height }, colorScheme: scheme });
+      } = await openPage(suite.browser, suite.server.url, { viewport: { width, height }, colorScheme: scheme });
       for (const id of ['threading-lock', 'asyncio-gather']) assert.equal(await runInPage(shot, id), 'done');
       await section(shot, 'threading-lock').screenshot({ path: join(OUTPUT, `lock-${width}-${scheme}.png`) });
       await section(shot, 'asyncio-gather').screenshot({ path: join(OUTPUT, `asyncio-${width}-${scheme}.png`) });

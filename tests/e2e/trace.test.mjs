@@ -1,11 +1,11 @@
 // Trace export: every scenario's run, converted by www/trace.js, obeys the Chrome Trace Event
 // Format's rules (the JSON Perfetto UI and chrome://tracing open); spans that would cross go
 // to a sub-track; the Download trace button saves a file that parses.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { toChromeTrace } from '../../www/trace.js';
-import { runInPage, section, startSuite, stopSuite } from './harness.mjs';
+import { runInPage, section, useSuite } from './harness.mjs';
 import { traceProblems } from './trace-check.mjs';
 import { paramsOf } from './light.mjs';
 
@@ -55,18 +55,11 @@ test('synthetic: nested spans share a track, a span that crosses another goes to
   assert.match(traceProblems(broken).join('\n'), /"late lock" .* crosses "run 2"/);
 });
 
-let server;
-let browser;
-let page;
-let errors;
-before(async () => {
-  ({ server, browser, page, errors } = await startSuite({ open: '' }));
-});
-after(() => stopSuite({ server, browser }));
+const suite = useSuite({ open: '' });
 
 test("every scenario's run converts to a trace that obeys the format", async () => {
-  const light = await paramsOf(page, 'light');
-  const results = await page.evaluate(async (light) => {
+  const light = await paramsOf(suite.page, 'light');
+  const results = await suite.page.evaluate(async (light) => {
     const { toChromeTrace: convert } = await import('./trace.js');
     const pg = window.playground;
     const out = [];
@@ -89,7 +82,7 @@ test("every scenario's run converts to a trace that obeys the format", async () 
     }
     return out;
   }, light);
-  const ids = await page.evaluate(() => window.playground.scenarios.map((s) => s.id));
+  const ids = await suite.page.evaluate(() => window.playground.scenarios.map((s) => s.id));
   assert.deepEqual(
     results.map((r) => r.id),
     ids,
@@ -130,15 +123,15 @@ test("every scenario's run converts to a trace that obeys the format", async () 
       `${r.id}: ${r.status}, ${r.events.length} events -> ${trace.traceEvents.length} trace events, ${threads.length} tracks`,
     );
   }
-  assert.deepEqual(errors, []);
+  assert.deepEqual(suite.errors, []);
 });
 
 test('Download trace saves <scenario>-<date>.trace.json that parses', async () => {
-  assert.equal(await runInPage(page, 'threading-lock'), 'done');
-  const button = section(page, 'threading-lock').locator('[data-action=download-trace]');
+  assert.equal(await runInPage(suite.page, 'threading-lock'), 'done');
+  const button = section(suite.page, 'threading-lock').locator('[data-action=download-trace]');
   // Offered once the run's views are drawn, a moment after its status says done.
   await button.waitFor({ state: 'visible', timeout: 10_000 });
-  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  const [download] = await Promise.all([suite.page.waitForEvent('download'), button.click()]);
   assert.match(download.suggestedFilename(), /^threading-lock-\d{4}-\d{2}-\d{2}-\d{6}\.trace\.json$/);
   const trace = JSON.parse(await readFile(await download.path(), 'utf8'));
   assert.deepEqual(traceProblems(trace), []);
@@ -151,8 +144,8 @@ test('Download trace saves <scenario>-<date>.trace.json that parses', async () =
   ); // lock waits come only when a try_lock fails
   // Keyboard: the button is reachable and shows its focus.
   await button.focus();
-  await page.keyboard.press('Shift+Tab');
-  await page.keyboard.press('Tab');
+  await suite.page.keyboard.press('Shift+Tab');
+  await suite.page.keyboard.press('Tab');
   assert.equal(await button.evaluate((b) => b.matches(':focus-visible') && getComputedStyle(b).outlineStyle), 'solid');
-  assert.deepEqual(errors, []);
+  assert.deepEqual(suite.errors, []);
 });
