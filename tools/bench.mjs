@@ -2,7 +2,10 @@
 // machine: the playground in headless Chromium, the same Rust core natively, CPython running
 // the seed's own code, and Pyodide where it can run at all. Writes bench-output/bench.md and
 // bench-output/bench.json (git-ignored); a full run also records www/reference.json, the
-// figures the page shows next to each run.
+// figures the page shows next to each run. The hosted site's load to ready and first load are
+// also measured in Chromium, Firefox and WebKit side by side (bench-engines.mjs); `--only
+// engines` measures only that (no cargo, no native or CPython runs) and writes
+// bench-output/engines/. `--rounds N` sets its rounds, `--seed N` its shuffle.
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -14,8 +17,18 @@ import { ROOT, launchBrowser, openPage, startServer } from '../tests/e2e/harness
 import { replayStepTimes } from '../tests/e2e/replay-steps.mjs';
 import { exploreFigures, stepLatencies } from '../tests/e2e/interleave-steps.mjs';
 import { pythonFigures, pythonRows } from './bench-python.mjs';
+import { engineFigures, engineRows, loadToReady } from './bench-engines.mjs';
 
+/** The value after `--name` on the command line, or undefined. */
+const option = (name) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
 const quick = process.argv.includes('--quick');
+const onlyEngines = option('only') === 'engines';
+// The engines' rounds (one load in each engine per round) and the seed of their shuffled order.
+const ROUNDS = Number(option('rounds') ?? (quick ? 2 : 5));
+const ORDER_SEED = Number(option('seed') ?? Math.floor(Math.random() * 2 ** 31));
 const REPS = quick ? 3 : 7;
 const N = quick ? 10 ** 7 : 10 ** 8; // compute_heavy_task(N)
 const N_PY = quick ? 10 ** 6 : 10 ** 7; // CPython is ~100x slower: same code, smaller n, ratio per element
@@ -23,7 +36,7 @@ const ITERATIONS = quick ? 100_000 : 1_000_000;
 const TASKS = 10_000;
 const CORES = cpus().length;
 // A quick run (the one `./build.sh test` makes) writes apart from the full run's report.
-const OUT = join(ROOT, 'bench-output', quick ? 'quick' : '');
+const OUT = join(ROOT, 'bench-output', onlyEngines ? 'engines' : quick ? 'quick' : '');
 mkdirSync(OUT, { recursive: true });
 const run = promisify(execFile);
 
@@ -157,38 +170,6 @@ if __name__ == "__main__":
 }
 
 // --- the playground in Chromium (and Pyodide in the same browser) ------------------------------
-/**
- * One load of the page at `url` to ready, in a fresh context: its time, and every file it asked
- * for before ready (the page loads the timeline's modules right after).
- */
-async function loadToReady(browser, url) {
-  // Waited for by a promise in the page: Playwright's own wait (waitForSelector) first
-  // evaluates its injected script on the page's main thread, which would be timed too.
-  const { page, context } = await openPage(browser, url, { ready: false, waitUntil: 'commit' });
-  try {
-    const ms = Number(
-      await page.evaluate(
-        () =>
-          new Promise((resolve) => {
-            const check = () =>
-              document.body?.dataset.readyMs ? resolve(document.body.dataset.readyMs) : setTimeout(check, 5);
-            check();
-          }),
-      ),
-    );
-    const files = await page.evaluate(() => [
-      location.pathname,
-      ...performance
-        .getEntriesByType('resource')
-        .filter((e) => e.startTime <= Number(document.body.dataset.readyMs))
-        .map((e) => new URL(e.name).pathname),
-    ]);
-    return { ms, files };
-  } finally {
-    await context.close();
-  }
-}
-
 /**
  * Page loads to ready, REPS of the hosted site (`site`) and of the dev server (`server`):
  * `{ loads: { site: [ms], dev: [ms] }, firstLoad: { site, dev } }`, `firstLoad` the files
@@ -688,10 +669,16 @@ function seedRows(row, nat, py, web) {
   }
 }
 
-function report(nat, py, web) {
+/** The report's rows, and `row(...)` that adds one. */
+function tableRows() {
   const rows = [];
   const row = (figure, browser, nativeRust, cpython, pyodide, ratioText, goal) =>
     rows.push({ figure, browser, nativeRust, cpython, pyodide, ratio: ratioText, goal });
+  return { rows, row };
+}
+
+function report(nat, py, web) {
+  const { rows, row } = tableRows();
   computeRows(row, nat, py, web);
   lockRows(row, nat, py, web);
   rayonRows(row, nat, web);
@@ -700,6 +687,7 @@ function report(nat, py, web) {
   stepRows(row, web);
   startupRows(row, web);
   const wasm = sizeRows(row, web);
+  engineRows(row, web.engines, { median, fmt });
   seedRows(row, nat, py, web);
   pythonRows(row, web.python, web.seed, { median, fmt });
   return { rows, wasm };
@@ -720,50 +708,77 @@ function markdown(rows, meta) {
   );
 }
 
-const started = Date.now();
-execFileSync(
-  'cargo',
-  [
-    'build',
-    '--release',
-    '--quiet',
-    '--features',
-    'drills,rayon',
-    '--example',
-    'bench_native',
-    '--example',
-    'native_run',
-  ],
-  { cwd: ROOT, stdio: 'inherit' },
-);
-const nat = await native();
-const py = await cpython();
-const web = await browserFigures();
-const meta = {
-  date: new Date().toISOString().slice(0, 10),
-  machine: `${cpus()[0].model.trim()}, ${CORES} cores, headless ${execFileSync('/usr/bin/chromium', ['--version'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  })
-    .toString()
-    .trim()}, ${execFileSync('python3', ['--version']).toString().trim()}`,
-  mode: quick ? 'quick' : 'full',
-  reps: REPS,
-};
-const { rows, wasm } = report(nat, py, web);
-writeFileSync(
-  join(OUT, 'bench.json'),
-  `${JSON.stringify({ meta, rows, wasm, native: nat, cpython: py, browser: web }, null, 1)}\n`,
-);
-writeFileSync(join(OUT, 'bench.md'), markdown(rows, meta));
-if (!quick) {
-  // The reference figures the page shows beside each run: native Rust and CPython, per scenario.
-  const scenarios = Object.fromEntries(
-    Object.keys(web.seed).map((id) => [id, { nativeMs: nat.scenarios[id], cpythonMs: py.seed[id] }]),
-  );
-  writeFileSync(
-    join(ROOT, 'www', 'reference.json'),
-    `${JSON.stringify({ date: meta.date, machine: meta.machine, scenarios }, null, 1)}\n`,
-  );
+/** This machine, its Chromium and Python, and how the bench was run: the report's first line. */
+function runMeta() {
+  const chromium = execFileSync('/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  return {
+    date: new Date().toISOString().slice(0, 10),
+    machine: `${cpus()[0].model.trim()}, ${CORES} cores, headless ${chromium.toString().trim()}, ${execFileSync('python3', ['--version']).toString().trim()}`,
+    mode: onlyEngines ? `engines only, ${ROUNDS} rounds` : quick ? 'quick' : 'full',
+    reps: onlyEngines ? ROUNDS : REPS,
+  };
 }
-console.log(markdown(rows, meta));
-log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote bench-output/bench.md and bench.json`);
+
+/** The hosted site in Chromium, Firefox and WebKit, ROUNDS shuffled rounds. */
+function engines() {
+  log(`Chromium, Firefox and WebKit: ${ROUNDS} rounds of the hosted site, shuffled with seed ${ORDER_SEED}`);
+  return engineFigures({ rounds: ROUNDS, seed: ORDER_SEED, log: (...a) => log(...a) });
+}
+
+/** `--only engines`: the engines' rows alone, in bench-output/engines/. */
+async function enginesOnly() {
+  const figures = await engines();
+  const { rows, row } = tableRows();
+  engineRows(row, figures, { median, fmt });
+  const meta = runMeta();
+  writeFileSync(join(OUT, 'bench.json'), `${JSON.stringify({ meta, rows, engines: figures }, null, 1)}\n`);
+  writeFileSync(join(OUT, 'bench.md'), markdown(rows, meta));
+  console.log(markdown(rows, meta));
+}
+
+/** Everything: native Rust, CPython, the browser, the engines; the report, and a full run's reference.json. */
+async function everything() {
+  execFileSync(
+    'cargo',
+    [
+      'build',
+      '--release',
+      '--quiet',
+      '--features',
+      'drills,rayon',
+      '--example',
+      'bench_native',
+      '--example',
+      'native_run',
+    ],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+  const nat = await native();
+  const py = await cpython();
+  const web = await browserFigures();
+  web.engines = await engines();
+  const meta = runMeta();
+  const { rows, wasm } = report(nat, py, web);
+  writeFileSync(
+    join(OUT, 'bench.json'),
+    `${JSON.stringify({ meta, rows, wasm, native: nat, cpython: py, browser: web }, null, 1)}\n`,
+  );
+  writeFileSync(join(OUT, 'bench.md'), markdown(rows, meta));
+  if (!quick) {
+    // The reference figures the page shows beside each run: native Rust and CPython, per scenario.
+    const scenarios = Object.fromEntries(
+      Object.keys(web.seed).map((id) => [id, { nativeMs: nat.scenarios[id], cpythonMs: py.seed[id] }]),
+    );
+    writeFileSync(
+      join(ROOT, 'www', 'reference.json'),
+      `${JSON.stringify({ date: meta.date, machine: meta.machine, scenarios }, null, 1)}\n`,
+    );
+  }
+  console.log(markdown(rows, meta));
+}
+
+const started = Date.now();
+await (onlyEngines ? enginesOnly() : everything());
+log(
+  `done in ${((Date.now() - started) / 1000).toFixed(0)} s; wrote ${join('bench-output', onlyEngines ? 'engines' : quick ? 'quick' : '')}/bench.md and bench.json`,
+);
