@@ -5,18 +5,13 @@
 //
 // axe is evaluated as a string through page.evaluate: the page's CSP allows no inline script
 // and no script of another origin, so it cannot be added as a <script>.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, section, startSuite, stopSuite } from './harness.mjs';
+import { openPage, section, useSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 import { runLight, scenarioIds } from './light.mjs';
 
-let server;
-let browser;
-before(async () => {
-  ({ server, browser } = await startSuite());
-});
-after(() => stopSuite({ server, browser }));
+const suite = useSuite();
 
 async function openAllCode(page) {
   for (const details of await page.locator('details.code').all()) {
@@ -41,7 +36,7 @@ for (const [width, height, scheme] of [
   [390, 844, 'dark'],
 ]) {
   test(`axe: the full page at ${width} px ${scheme}, before and after every scenario runs, with every editor open`, async () => {
-    const { page, errors, context } = await openPage(browser, server.url, {
+    const { page, errors, context } = await openPage(suite.browser, suite.server.url, {
       viewport: { width, height },
       colorScheme: scheme,
     });
@@ -76,8 +71,8 @@ for (const [width, height, scheme] of [
 
 test('axe: the embed (threading-lock), before and after a run', async () => {
   const { page, errors, context } = await openPage(
-    browser,
-    `${server.url}embed.html?scenario=threading-lock&threads=4`,
+    suite.browser,
+    `${suite.server.url}embed.html?scenario=threading-lock&threads=4`,
     { viewport: { width: 700, height: 900 } },
   );
   assert.deepEqual(await axeViolations(page), [], 'before the run');
@@ -95,7 +90,7 @@ test('axe: the embed (threading-lock), before and after a run', async () => {
 });
 
 test('keyboard: every control and every timeline bar can take focus; Tab goes from Run past the Python mode into the timeline', async () => {
-  const { page, errors, context } = await openPage(browser, server.url);
+  const { page, errors, context } = await openPage(suite.browser, suite.server.url);
   for (const id of ['threading-basic', 'threading-lock', 'asyncio-gather'])
     assert.equal(await runLight(page, id), 'done');
   await openAllCode(page);

@@ -2,21 +2,15 @@
 // asks for one script before it is ready, and everything it loads later still works from the
 // bundle: the timeline and replay, a scenario's views (imported by name), the code view, the
 // prediction form, sharing, the rayon module's world. `./build.sh test` builds dist/ first.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { staticPreloads, withoutPreloads } from '../../tools/bundle.mjs';
-import { ROOT, openPage, printedLines, runInPage, section, startSuite, stopSuite } from './harness.mjs';
+import { ROOT, openPage, printedLines, runInPage, section, useSuite } from './harness.mjs';
 
 const DIST = join(ROOT, 'dist');
-let server;
-let browser;
-
-before(async () => {
-  ({ server, browser } = await startSuite({ root: DIST }));
-});
-after(() => stopSuite({ server, browser }));
+const suite = useSuite({ root: DIST });
 
 test("only the import() of a preloaded module becomes static, imported after the entry's own imports", () => {
   const code =
@@ -61,7 +55,7 @@ const scriptsBeforeReady = (page) =>
   );
 
 test('the bundled page: one script before ready, then every later part loads and works', async () => {
-  const { page, errors, context } = await openPage(browser, server.url);
+  const { page, errors, context } = await openPage(suite.browser, suite.server.url);
   assert.deepEqual(await scriptsBeforeReady(page), ['/coi-serviceworker.js', '/page.js', '/worker.js']);
   // A run: the timeline and replay (a chunk), the race's views (imported by name), sharing.
   assert.equal(await runInPage(page, 'threading-lock'), 'done');
@@ -83,8 +77,8 @@ test('the bundled page: one script before ready, then every later part loads and
 
 test('the bundled embed: one script before ready; Predict first loads its form', async () => {
   const { page, errors, context } = await openPage(
-    browser,
-    `${server.url}embed.html?scenario=asyncio-gather&predict=1`,
+    suite.browser,
+    `${suite.server.url}embed.html?scenario=asyncio-gather&predict=1`,
   );
   assert.deepEqual(await scriptsBeforeReady(page), ['/coi-serviceworker.js', '/embed.js', '/worker.js']);
   await page.locator('[data-action="run"]').click();

@@ -1,18 +1,13 @@
 // The page shell and threading-basic, end to end through the real dev server.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, openPage, printedLines, runInPage, section, startSuite, stopSuite } from './harness.mjs';
+import { OUTPUT, openPage, printedLines, runInPage, section, useSuite } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  ({ server, browser } = await startSuite());
-});
-after(() => stopSuite({ server, browser }));
+const suite = useSuite();
 
 test('the page is cross-origin isolated and says so', async () => {
-  const { page, errors, context } = await openPage(browser, server.url);
+  const { page, errors, context } = await openPage(suite.browser, suite.server.url);
   assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
   const line = await page.locator('[data-role="capabilities"]').textContent();
   assert.match(line, /is cross-origin isolated/);
@@ -27,7 +22,7 @@ test('the page is cross-origin isolated and says so', async () => {
 });
 
 test('threading-basic prints five lines as they happen, from a worker thread', async () => {
-  const { page, errors, context } = await openPage(browser, server.url);
+  const { page, errors, context } = await openPage(suite.browser, suite.server.url);
   // Record when each line reaches the page, to show they stream rather than arrive at the end.
   await page.evaluate(() => {
     window.lineArrivals = [];

@@ -1,17 +1,12 @@
 // What a learner tripped over (issue 19): time spent thinking is not the program's time, the
 // keyboard after Run, a replay left in a field, and the seed's race seen on the first press.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { openPage, OUTPUT, section, settled, sharedPanelSteps, startSuite, stopSuite } from './harness.mjs';
+import { openPage, OUTPUT, section, settled, sharedPanelSteps, useSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 
-let server;
-let browser;
-before(async () => {
-  ({ server, browser } = await startSuite());
-});
-after(() => stopSuite({ server, browser }));
+const suite = useSuite();
 
 const INTERLEAVE = 'threading-interleave';
 const statusOf = (page, id) =>
@@ -22,7 +17,10 @@ const statusOf = (page, id) =>
 const elapsedText = (page, id) => section(page, id).locator('[data-role="elapsed"]').textContent();
 
 test('while the threads wait for the learner the clock stops and says so; the timeline cuts the wait out', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${INTERLEAVE}&k=1#${INTERLEAVE}`);
+  const { page, errors, context } = await openPage(
+    suite.browser,
+    `${suite.server.url}?scenario=${INTERLEAVE}&k=1#${INTERLEAVE}`,
+  );
   const lesson = section(page, INTERLEAVE);
   await lesson.locator('[data-action="run"]').click();
   await lesson.locator('[data-action="step"][data-lane="Thread-1"]').waitFor();
@@ -78,7 +76,10 @@ test('while the threads wait for the learner the clock stops and says so; the ti
 });
 
 test('Enter on Run leaves focus on the first step button, whose name is "Step Thread-1"; 1 then grants a step', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${INTERLEAVE}#${INTERLEAVE}`);
+  const { page, errors, context } = await openPage(
+    suite.browser,
+    `${suite.server.url}?scenario=${INTERLEAVE}#${INTERLEAVE}`,
+  );
   const lesson = section(page, INTERLEAVE);
   await lesson.locator('[data-action="run"]').focus();
   await page.keyboard.press('Enter');
@@ -114,7 +115,7 @@ test("the seed's race loses updates on the first press, on 20 fresh page loads",
   const ID = 'threading-lock';
   const lost = [];
   for (let i = 0; i < 20; i++) {
-    const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}`);
+    const { page, errors, context } = await openPage(suite.browser, `${suite.server.url}?scenario=${ID}`);
     await section(page, ID).locator('[data-action="run"]').click();
     await settled(page, ID);
     const noLock = (await section(page, ID).locator('[data-role="notes"] .text').allTextContents())[0];
