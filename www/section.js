@@ -846,6 +846,7 @@ function explainCannotRun(section) {
     button.disabled = true;
     button.setAttribute('aria-describedby', `${id}-no-threads`); // the notice says why
   }
+  section.parts.status.textContent = 'Cannot run here'; // not "Ready" beside a Run that is off
 }
 
 /**
