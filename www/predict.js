@@ -15,10 +15,10 @@ const loadQuestions = (/** @type {string} */ id) =>
  * The prediction parts of scenario `id`'s section. `on` is the toggle's first state (e.g.
  * `predict=1` in the URL). Returns `{ toggle, slot, wanted(), isOpen(), focusOpen(),
  * ask(params, ctx, onAnswer, onCancel), dismiss(), clear(), graded(run, ctx) }`.
- * @typedef {import('./playground.js').Checked['params']} Params
- * @typedef {{ cores: number }} PredictionContext
- * @typedef {Record<string, string>} Answers the learner's answer to each question, by its name
- * @typedef {{ params: Params, status: string, lines: string[], value: unknown, elapsedMs: number }} FinishedRun
+ * @typedef {import('./predictions.js').Params} Params
+ * @typedef {import('./predictions.js').PredictionContext} PredictionContext
+ * @typedef {import('./predictions.js').Answers} Answers
+ * @typedef {import('./predictions.js').FinishedRun} FinishedRun
  * @param {string} id
  * @param {{ on?: boolean }} [options]
  */
