@@ -2,34 +2,18 @@
 // Clicking both threads into the cycle (the cycle named in the notes, the run done: the goal),
 // a refused step for a waiting thread, ordered locks that let both threads finish, the panel
 // (aria-live) after each step, axe mid-schedule, and screenshots at 1280 light and 390 dark.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import {
-  openPage,
-  OUTPUT,
-  section,
-  settled as settledIn,
-  sharedPanelSteps,
-  startSuite,
-  stopSuite,
-} from './harness.mjs';
+import { openPage, OUTPUT, steppingLesson, useSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 
-let server;
-let browser;
-before(async () => {
-  ({ server, browser } = await startSuite());
-});
-after(() => stopSuite({ server, browser }));
+const suite = useSuite();
 
 const ID = 'threading-deadlock';
 const CYCLE = /Thread-A holds lock1 and waits for lock2; Thread-B holds lock2 and waits for lock1/;
 
-const sectionOf = (page) => section(page, ID);
-const state = (page) => sectionOf(page).locator('[data-role="status"]').getAttribute('data-state');
-const settled = (page) => settledIn(page, ID, { timeout: 60_000 });
-const stepsShown = (page, steps) => sharedPanelSteps(page, ID, steps);
+const { sectionOf, state, settled, stepsShown } = steppingLesson(ID);
 /** The panel as text: each lock's holder and waiter, each thread's holds / waits for / next. */
 const panel = (page) =>
   page.evaluate((id) => {
@@ -163,7 +147,7 @@ async function startOverThenRunTheWatchdog(page) {
 }
 
 test('clicking both threads into the cycle: each step in the panel, a waiting thread refused, the cycle named, the goal reached; Undo and Start over', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}#${ID}`);
+  const { page, errors, context } = await openPage(suite.browser, `${suite.server.url}?scenario=${ID}#${ID}`);
   const step = await startStepping(page, false);
   await stepUntilThreadAWaits(page, step);
   await waitingThreadIsRefused(page);
@@ -175,7 +159,7 @@ test('clicking both threads into the cycle: each step in the panel, a waiting th
 });
 
 test('with ordered locks both threads finish, whatever the order; the waiter takes the lock when it is freed', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}#${ID}`);
+  const { page, errors, context } = await openPage(suite.browser, `${suite.server.url}?scenario=${ID}#${ID}`);
   const lesson = sectionOf(page);
   const step = await startStepping(page, true);
   // A takes lock1; B asks for lock1 and waits; A finishes (its last release hands lock1 to B); B finishes.
@@ -217,7 +201,7 @@ test('with ordered locks both threads finish, whatever the order; the waiter tak
 });
 
 test('390 px dark: the cycle named, no sideways scroll (screenshot)', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}#${ID}`, {
+  const { page, errors, context } = await openPage(suite.browser, `${suite.server.url}?scenario=${ID}#${ID}`, {
     viewport: { width: 390, height: 844 },
     colorScheme: 'dark',
   });

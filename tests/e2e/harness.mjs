@@ -161,6 +161,42 @@ export function sharedPanelSteps(page, id, steps) {
   );
 }
 
+/**
+ * The helpers of a test file about one stepping lesson, section `id`, each taking the page:
+ * `sectionOf(page)`, its status's `state(page)`, `settled(page)` (its run ended) and
+ * `stepsShown(page, steps)` (its shared panel shows that many steps taken).
+ */
+export function steppingLesson(id) {
+  const sectionOf = (page) => section(page, id);
+  return {
+    sectionOf,
+    state: (page) => sectionOf(page).locator('[data-role="status"]').getAttribute('data-state'),
+    settled: (page) => settled(page, id),
+    stepsShown: (page, steps) => sharedPanelSteps(page, id, steps),
+  };
+}
+
+/**
+ * Calls the page's API (window.playground) one after another: `calls` maps a name to
+ * `[method, ...args]` (a `run` is awaited to its end, `.done`). Resolves to the same names,
+ * each 'accepted' or the refusal as `${name}: ${message}` (e.g. "ParamError: ...").
+ */
+export function apiRefusals(page, calls) {
+  return page.evaluate(async (calls) => {
+    const pg = window.playground;
+    const out = {};
+    for (const [name, [method, ...args]] of Object.entries(calls)) {
+      out[name] = await Promise.resolve()
+        .then(() => (method === 'run' ? pg.run(...args).done : pg[method](...args)))
+        .then(
+          () => 'accepted',
+          (e) => `${e.name}: ${e.message}`,
+        );
+    }
+    return out;
+  }, calls);
+}
+
 /** Clicks Run in a section and waits until its status leaves `running`; returns the state. */
 export async function runInPage(page, id, { timeout = 60_000 } = {}) {
   const where = section(page, id);

@@ -2,34 +2,18 @@
 // buttons and keys, the shared panel after each step, undo, a schedule in the URL, a bad
 // schedule refused from the page, the URL and the API, the explorer's totals, and the figures
 // (step latency from the click to the updated panel; explorer orders per second).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import {
-  openPage,
-  OUTPUT,
-  section,
-  settled as settledIn,
-  sharedPanelSteps,
-  startSuite,
-  stopSuite,
-} from './harness.mjs';
+import { apiRefusals, openPage, OUTPUT, steppingLesson, useSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 import { exploreFigures, stepLatencies } from './interleave-steps.mjs';
 
-let server;
-let browser;
-before(async () => {
-  ({ server, browser } = await startSuite());
-});
-after(() => stopSuite({ server, browser }));
+const suite = useSuite();
 
 const ID = 'threading-interleave';
 
-const sectionOf = (page) => section(page, ID);
-const state = (page) => sectionOf(page).locator('[data-role="status"]').getAttribute('data-state');
-const settled = (page) => settledIn(page, ID, { timeout: 60_000 });
-const stepsShown = (page, steps) => sharedPanelSteps(page, ID, steps);
+const { sectionOf, state, settled, stepsShown } = steppingLesson(ID);
 /** The shared panel as numbers: the counter, and each thread's register and next step. */
 const panel = (page) =>
   page.evaluate((id) => {
@@ -46,7 +30,7 @@ const panel = (page) =>
   }, ID);
 
 test('stepping a lost update: the shared panel after every step, refusals, undo, the URL, the challenges', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}&k=1#${ID}`);
+  const { page, errors, context } = await openPage(suite.browser, `${suite.server.url}?scenario=${ID}&k=1#${ID}`);
   const lesson = sectionOf(page);
   await lesson.locator('[data-action="run"]').click();
   await lesson.locator('[data-action="step"][data-lane="Thread-1"]').waitFor();
@@ -122,8 +106,8 @@ test('stepping a lost update: the shared panel after every step, refusals, undo,
 
 test('a schedule in the URL replays on Run; the smallest value with k=2; a bad schedule names its step', async () => {
   const { page, errors, context } = await openPage(
-    browser,
-    `${server.url}?scenario=${ID}&schedule=1,2,2,2,2,2,1,1,2,2,1,1,1,2,2,2`,
+    suite.browser,
+    `${suite.server.url}?scenario=${ID}&schedule=1,2,2,2,2,2,1,1,2,2,1,1,1,2,2,2`,
   );
   const lesson = sectionOf(page);
   // 16 steps for 2 threads x 2 increments (12 steps): refused before anything runs.
@@ -142,20 +126,10 @@ test('a schedule in the URL replays on Run; the smallest value with k=2; a bad s
   assert.equal(await lesson.locator('[data-challenge="smallest"]').getAttribute('data-met'), 'true');
   assert.match(await lesson.locator('.challenges .why').textContent(), /^2 is the least: /);
   // The API refuses the same way, naming the step.
-  const refused = await page.evaluate(async () => {
-    const why = (attempt) =>
-      Promise.resolve()
-        .then(attempt)
-        .then(
-          () => 'accepted',
-          (e) => `${e.name}: ${e.message}`,
-        );
-    const pg = window.playground;
-    return {
-      missing: await why(() => pg.run('threading-interleave', { schedule: '1,1,2,1,3' }).done),
-      three: await why(() => pg.validate('threading-interleave', { threads: 3, schedule: '3' })),
-      explore: await why(() => pg.run('threading-interleave', { threads: 3, k: 2 }, { action: 'explore' }).done),
-    };
+  const refused = await apiRefusals(page, {
+    missing: ['run', 'threading-interleave', { schedule: '1,1,2,1,3' }],
+    three: ['validate', 'threading-interleave', { threads: 3, schedule: '3' }],
+    explore: ['run', 'threading-interleave', { threads: 3, k: 2 }, { action: 'explore' }],
   });
   assert.equal(
     refused.missing,
@@ -164,7 +138,7 @@ test('a schedule in the URL replays on Run; the smallest value with k=2; a bad s
   assert.equal(refused.three, 'accepted');
   assert.match(refused.explore, /^ParamError: k must be 1 with 3 threads/);
   // From the URL: the message under the field, nothing run.
-  const bad = await openPage(browser, `${server.url}?scenario=${ID}&schedule=1,1,2,1,3`);
+  const bad = await openPage(suite.browser, `${suite.server.url}?scenario=${ID}&schedule=1,1,2,1,3`);
   assert.equal(
     await sectionOf(bad.page).locator('[data-error-for="schedule"]').textContent(),
     'schedule must grant each step to a thread that has one left; step 5 grants Thread-3, but there are 2 threads',
@@ -175,7 +149,7 @@ test('a schedule in the URL replays on Run; the smallest value with k=2; a bad s
 });
 
 test('the API: run.send grants steps; free lets the browser schedule; Stop ends a waiting run', async () => {
-  const { page, errors, context } = await openPage(browser, server.url);
+  const { page, errors, context } = await openPage(suite.browser, suite.server.url);
   const result = await page.evaluate(async () => {
     const pg = window.playground;
     const run = pg.run('threading-interleave', { k: 1 });
@@ -201,7 +175,7 @@ test('the API: run.send grants steps; free lets the browser schedule; Stop ends 
 });
 
 test('explore every order: 2 x 1 has 6 orders, 4 lose; 2 x 3 has 924; an example opens in step mode', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}`);
+  const { page, errors, context } = await openPage(suite.browser, `${suite.server.url}?scenario=${ID}`);
   const lesson = sectionOf(page);
   const explore = async (threads, k) => {
     await lesson.locator('input[name="explore-threads"]').fill(String(threads));
@@ -259,10 +233,14 @@ test('explore every order: 2 x 1 has 6 orders, 4 lose; 2 x 3 has 924; an example
 });
 
 test('390 px dark: no sideways scroll mid-schedule and after explore (screenshots)', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}&schedule=1,1,2#${ID}`, {
-    viewport: { width: 390, height: 844 },
-    colorScheme: 'dark',
-  });
+  const { page, errors, context } = await openPage(
+    suite.browser,
+    `${suite.server.url}?scenario=${ID}&schedule=1,1,2#${ID}`,
+    {
+      viewport: { width: 390, height: 844 },
+      colorScheme: 'dark',
+    },
+  );
   const lesson = sectionOf(page);
   await lesson.locator('[data-action="run"]').click();
   await stepsShown(page, 3);
@@ -286,7 +264,7 @@ test('390 px dark: no sideways scroll mid-schedule and after explore (screenshot
 });
 
 test('figure: step latency from the click to the updated shared panel, p50 and p95 over 40 steps', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}`);
+  const { page, errors, context } = await openPage(suite.browser, `${suite.server.url}?scenario=${ID}`);
   const latency = await stepLatencies(page, 40);
   console.log(
     `# step latency over ${latency.n} steps: p50 ${latency.p50.toFixed(2)} ms, p95 ${latency.p95.toFixed(2)} ms, max ${latency.max.toFixed(2)} ms`,

@@ -2,18 +2,13 @@
 // programs), deep links by #id alone or with ?scenario=, the current section marked while
 // scrolling; no sideways scrolling at 390 px after any scenario runs; the Rust column's quoted
 // Python folded. Screenshots at 1280 light and 390 dark go to test-output/ to be looked at.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { openPage, OUTPUT, section, startSuite, stopSuite } from './harness.mjs';
+import { openPage, OUTPUT, section, useSuite } from './harness.mjs';
 import { runLight, scenarioIds } from './light.mjs';
 
-let server;
-let browser;
-before(async () => {
-  ({ server, browser } = await startSuite());
-});
-after(() => stopSuite({ server, browser }));
+const suite = useSuite();
 
 const WIDE = { viewport: { width: 1280, height: 800 }, colorScheme: 'light' };
 const PHONE = { viewport: { width: 390, height: 844 }, colorScheme: 'dark' };
@@ -24,7 +19,7 @@ const currentLinks = (page) =>
 const topOf = (page, id) => section(page, id).evaluate((s) => s.getBoundingClientRect().top);
 
 test("the nav lists every scenario, grouped as the seed groups them, then the learner's own program, then the lessons beyond the seed", async () => {
-  const { page, errors, context } = await openPage(browser, server.url, WIDE);
+  const { page, errors, context } = await openPage(suite.browser, suite.server.url, WIDE);
   const scenarios = await page.evaluate(() =>
     window.playground.scenarios.map(({ id, seedSection, fromSeed }) => ({ id, seedSection, fromSeed })),
   );
@@ -62,7 +57,7 @@ test("the nav lists every scenario, grouped as the seed groups them, then the le
 });
 
 test('#id alone scrolls to, selects and marks its section, and focuses its Run', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}index.html#threading-lock`, WIDE);
+  const { page, errors, context } = await openPage(suite.browser, `${suite.server.url}index.html#threading-lock`, WIDE);
   const top = await topOf(page, 'threading-lock');
   assert.ok(top >= 0 && top < 40, `the section is at the top (${top} px)`);
   assert.equal(await page.locator('section.selected').getAttribute('data-scenario'), 'threading-lock');
@@ -78,8 +73,8 @@ test('#id alone scrolls to, selects and marks its section, and focuses its Run',
 
 test('#id works with ?scenario=ID&param=…: the parameters stay in the query and fill the fields', async () => {
   const { page, errors, context } = await openPage(
-    browser,
-    `${server.url}index.html?scenario=threading-lock&threads=4#threading-lock`,
+    suite.browser,
+    `${suite.server.url}index.html?scenario=threading-lock&threads=4#threading-lock`,
     WIDE,
   );
   const lesson = section(page, 'threading-lock');
@@ -90,7 +85,11 @@ test('#id works with ?scenario=ID&param=…: the parameters stay in the query an
   await context.close();
 
   // ?scenario= alone: as before, selected, scrolled to, fields filled, Run focused.
-  const alone = await openPage(browser, `${server.url}index.html?scenario=threading-deadlock&ordered=1`, WIDE);
+  const alone = await openPage(
+    suite.browser,
+    `${suite.server.url}index.html?scenario=threading-deadlock&ordered=1`,
+    WIDE,
+  );
   const deadlock = section(alone.page, 'threading-deadlock');
   assert.equal(await deadlock.locator('input[name="ordered"]').isChecked(), true);
   assert.equal(await alone.page.locator('section.selected').getAttribute('data-scenario'), 'threading-deadlock');
@@ -100,7 +99,7 @@ test('#id works with ?scenario=ID&param=…: the parameters stay in the query an
   );
   assert.ok(await deadlock.evaluate((s) => s.getBoundingClientRect().top < innerHeight), 'in view');
   // A hash naming no scenario changes nothing.
-  const unknown = await openPage(browser, `${server.url}index.html#no-such-scenario`, WIDE);
+  const unknown = await openPage(suite.browser, `${suite.server.url}index.html#no-such-scenario`, WIDE);
   assert.equal(await unknown.page.locator('section.selected').count(), 0);
   assert.deepEqual([...errors, ...alone.errors, ...unknown.errors], []);
   await alone.context.close();
@@ -109,7 +108,7 @@ test('#id works with ?scenario=ID&param=…: the parameters stay in the query an
 
 test("?scenario=python and #python: the learner's own program is selected, marked, and its editor opens with the focus", async () => {
   for (const path of ['index.html?scenario=python', 'index.html#python']) {
-    const { page, errors, context } = await openPage(browser, `${server.url}${path}`, WIDE);
+    const { page, errors, context } = await openPage(suite.browser, `${suite.server.url}${path}`, WIDE);
     assert.equal(await page.locator('section.selected').getAttribute('data-scenario'), 'python', path);
     assert.deepEqual(await currentLinks(page), ['python'], path);
     const top = await topOf(page, 'python');
@@ -126,7 +125,7 @@ test("?scenario=python and #python: the learner's own program is selected, marke
 });
 
 test('a nav link goes to its section and selects it; scrolling marks the current section', async () => {
-  const { page, errors, context } = await openPage(browser, server.url, WIDE);
+  const { page, errors, context } = await openPage(suite.browser, suite.server.url, WIDE);
   await page.locator(`${nav} a[href="#asyncio-gather"]`).click();
   await page.waitForFunction(() => document.querySelector('section.selected')?.dataset.scenario === 'asyncio-gather');
   assert.equal(new URL(page.url()).hash, '#asyncio-gather');
@@ -152,7 +151,7 @@ test('a nav link goes to its section and selects it; scrolling marks the current
 });
 
 test('390 px: the nav is a one-line disclosure naming the current section; a link closes it', async () => {
-  const { page, errors, context } = await openPage(browser, server.url, PHONE);
+  const { page, errors, context } = await openPage(suite.browser, suite.server.url, PHONE);
   const bar = await page.locator(nav).boundingBox();
   assert.ok(bar.height <= 60, `the closed nav is ${bar.height} px tall`);
   assert.equal(await page.locator(`${nav} a[href="#threading-basic"]`).isVisible(), false, 'closed at first');
@@ -191,7 +190,7 @@ test('390 px: the nav is a one-line disclosure naming the current section; a lin
 });
 
 test('390 px: no sideways scrolling after any scenario runs; lane labels stay inside the timeline', async () => {
-  const { page, errors, context } = await openPage(browser, server.url, PHONE);
+  const { page, errors, context } = await openPage(suite.browser, suite.server.url, PHONE);
   for (const id of await scenarioIds(page)) {
     assert.equal(await runLight(page, id), 'done', `${id}: a light run ends done`);
     const [scroll, client] = await page.evaluate(() => [
@@ -232,7 +231,7 @@ test('the Rust column folds the Python it quotes into one line; click or Enter s
     [WIDE, 'code-fold-1280-light.png'],
     [PHONE, 'code-fold-390-dark.png'],
   ]) {
-    const { page, errors, context } = await openPage(browser, server.url, options);
+    const { page, errors, context } = await openPage(suite.browser, suite.server.url, options);
     const lesson = section(page, 'threading-lock');
     await lesson.locator('details.code summary').click();
     await lesson.locator('.code-pair[data-state="ready"]').waitFor();

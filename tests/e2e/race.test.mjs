@@ -1,22 +1,17 @@
 // Inside the race (threading-lock): the race run many times, its sweep and histogram, a Stop
 // in the middle of a sweep, and bad counts from the page, the URL and the JS API.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { openPage, OUTPUT, section, settled as settledIn, startSuite, stopSuite } from './harness.mjs';
+import { apiRefusals, openPage, OUTPUT, section, settled as settledIn, useSuite } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  ({ server, browser } = await startSuite());
-});
-after(() => stopSuite({ server, browser }));
+const suite = useSuite();
 
 const ID = 'threading-lock';
 const settled = (page) => settledIn(page, ID, { timeout: 120_000 });
 
 test("run many times: a note per loop length, the sweep, and a histogram of every run's final counter", async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=${ID}`);
+  const { page, errors, context } = await openPage(suite.browser, `${suite.server.url}?scenario=${ID}`);
   const lesson = section(page, ID);
   await lesson.locator('input[name="repeat-runs"]').fill('40');
   await lesson.locator('input[name="repeat-sweep"]').fill('1, 100, 2000');
@@ -56,7 +51,7 @@ test("run many times: a note per loop length, the sweep, and a histogram of ever
 });
 
 test('Stop in the middle of a sweep keeps what was measured, and the next run works', async () => {
-  const { page, context } = await openPage(browser, `${server.url}?scenario=${ID}`);
+  const { page, context } = await openPage(suite.browser, `${suite.server.url}?scenario=${ID}`);
   const lesson = section(page, ID);
   await lesson.locator('input[name="repeat-runs"]').fill('5000');
   await lesson.locator('input[name="repeat-sweep"]').fill('1, 100000');
@@ -76,8 +71,8 @@ test('Stop in the middle of a sweep keeps what was measured, and the next run wo
 });
 
 test('bad counts and sweeps are refused with the parameter and its range: page, URL and API', async () => {
-  const url = `${server.url}?scenario=${ID}&repeat-runs=0&repeat-sweep=${encodeURIComponent('1, 10, 1000000')}&rounds=5000`;
-  const { page, context } = await openPage(browser, url);
+  const url = `${suite.server.url}?scenario=${ID}&repeat-runs=0&repeat-sweep=${encodeURIComponent('1, 10, 1000000')}&rounds=5000`;
+  const { page, context } = await openPage(suite.browser, url);
   const lesson = section(page, ID);
   assert.match(
     await lesson.locator('[data-error-for="repeat-runs"]').textContent(),
@@ -93,22 +88,12 @@ test('bad counts and sweeps are refused with the parameter and its range: page, 
   );
   await lesson.locator('[data-action="repeat"]').click();
   assert.equal(await lesson.locator('[data-role="status"]').getAttribute('data-state'), 'idle', 'nothing ran');
-  const refused = await page.evaluate(async () => {
-    const why = (attempt) =>
-      Promise.resolve()
-        .then(attempt)
-        .then(
-          () => 'accepted',
-          (e) => `${e.name}: ${e.message}`,
-        );
-    const pg = window.playground;
-    return {
-      runs: await why(() => pg.run('threading-lock', { runs: 1e9 }, { action: 'repeat' }).done),
-      threads: await why(() => pg.run('threading-lock', { threads: 1 }, { action: 'repeat' }).done),
-      sweep: await why(() => pg.run('threading-lock', { sweep: Array(9).fill(1) }, { action: 'repeat' }).done),
-      action: await why(() => pg.run('threading-lock', {}, { action: 'explode' }).done),
-      other: await why(() => pg.run('asyncio-gather', {}, { action: 'repeat' }).done),
-    };
+  const refused = await apiRefusals(page, {
+    runs: ['run', 'threading-lock', { runs: 1e9 }, { action: 'repeat' }],
+    threads: ['run', 'threading-lock', { threads: 1 }, { action: 'repeat' }],
+    sweep: ['run', 'threading-lock', { sweep: Array(9).fill(1) }, { action: 'repeat' }],
+    action: ['run', 'threading-lock', {}, { action: 'explode' }],
+    other: ['run', 'asyncio-gather', {}, { action: 'repeat' }],
   });
   assert.match(refused.runs, /^ParamError: runs must be a whole number from 1 to 5_000; got "1000000000"$/);
   assert.match(refused.threads, /^ParamError: threads must be a whole number from 2 to 16; got "1"$/);
@@ -124,7 +109,7 @@ test('bad counts and sweeps are refused with the parameter and its range: page, 
 test('when a no-lock round loses nothing, the page offers to run until the race shows', async () => {
   // Two threads of one increment each seldom overlap (a few runs in a hundred lose), so the
   // offer usually appears; when the first round happens to lose, the caught stores show instead.
-  const { page, context } = await openPage(browser, `${server.url}?scenario=${ID}&iterations=1`);
+  const { page, context } = await openPage(suite.browser, `${suite.server.url}?scenario=${ID}&iterations=1`);
   const lesson = section(page, ID);
   await lesson.locator('[data-action="run"]').click();
   await settled(page);
@@ -146,7 +131,10 @@ test('when a no-lock round loses nothing, the page offers to run until the race 
 });
 
 test('one thread alone is told it has no one to race with', async () => {
-  const { page, context } = await openPage(browser, `${server.url}?scenario=${ID}&threads=1&iterations=1000`);
+  const { page, context } = await openPage(
+    suite.browser,
+    `${suite.server.url}?scenario=${ID}&threads=1&iterations=1000`,
+  );
   const lesson = section(page, ID);
   await lesson.locator('[data-action="run"]').click();
   await settled(page);
