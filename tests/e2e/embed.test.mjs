@@ -8,13 +8,11 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, openPage, startSuite, stopSuite } from './harness.mjs';
+import { ROOT, openPage, useSuite } from './harness.mjs';
 
 const FIXTURES = join(ROOT, 'tests', 'e2e', 'fixtures');
-let browser;
 let course; // the course page's own little server (node's http), as an instructor would have
 let coursePort;
-let suite; // the playground's servers and Chromium
 
 /** Serves course.html and course.js on a free port of 127.0.0.1; resolves to its port. */
 function serveCoursePage() {
@@ -33,19 +31,25 @@ function serveCoursePage() {
 // Scrollbars that take room, as on the desktops of Linux and Windows: a frame's scrollbar coming
 // and going is one way its height jumps. No playground server of its own: each test starts one
 // with the flags it is about.
+const suite = useSuite({ server: false, scrollbars: true }); // the playground's servers and Chromium
 before(async () => {
-  suite = await startSuite({ server: false, scrollbars: true });
-  browser = suite.browser;
   coursePort = await serveCoursePage();
 });
-after(async () => {
-  course?.close();
-  await stopSuite(suite ?? {});
-});
+after(() => course?.close());
+
+/** The heights posted only settle: none past the last one (beyond a rounding), no post repeating the one before. */
+function assertOnlySettle(heights) {
+  const final = heights.at(-1);
+  const TOLERANCE = 4; // px: a rounding's worth, far from a scrollbar's width or a jump
+  const over = heights.filter((h) => h > final + TOLERANCE);
+  assert.deepEqual(over, [], `heights ${heights.join(' → ')} overshoot the final ${final}`);
+  const repeats = heights.filter((h, i) => i > 0 && h === heights[i - 1]);
+  assert.deepEqual(repeats, [], `heights ${heights.join(' → ')} repeat a post`);
+}
 
 /** The course page at `origin` framing `src`, loaded (the frame may still be loading). */
 async function coursePageFraming(origin, src, options = {}) {
-  const opened = await openPage(browser, `${origin}/course.html?src=${encodeURIComponent(src)}`, {
+  const opened = await openPage(suite.browser, `${origin}/course.html?src=${encodeURIComponent(src)}`, {
     ready: false,
     ...options,
   });
@@ -113,11 +117,7 @@ for (const [width, height, colorScheme] of [
     const final = heights.at(-1);
     const frameHeight = await page.locator('iframe').evaluate((f) => f.getBoundingClientRect().height);
     assert.equal(frameHeight, final, 'the frame fits the last height');
-    const TOLERANCE = 4; // px: a rounding's worth, far from a scrollbar's width or a jump
-    const over = heights.filter((h) => h > final + TOLERANCE);
-    assert.deepEqual(over, [], `heights ${heights.join(' → ')} overshoot the final ${final}`);
-    const repeats = heights.filter((h, i) => i > 0 && h === heights[i - 1]);
-    assert.deepEqual(repeats, [], `heights ${heights.join(' → ')} repeat a post`);
+    assertOnlySettle(heights);
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -158,11 +158,7 @@ test('edit=1 at 390 px: the Python editor is open before the first height is pos
   const final = heights.at(-1);
   assert.equal(final, now.height, "the last height posted is the embed's");
   assert.equal(await frameHeight(), final, 'the frame fits it');
-  const TOLERANCE = 4; // px, as above
-  const over = heights.filter((h) => h > final + TOLERANCE);
-  assert.deepEqual(over, [], `heights ${heights.join(' → ')} overshoot the final ${final}`);
-  const repeats = heights.filter((h, i) => i > 0 && h === heights[i - 1]);
-  assert.deepEqual(repeats, [], `heights ${heights.join(' → ')} repeat a post`);
+  assertOnlySettle(heights);
   assert.deepEqual(errors, []);
   await context.close();
 });

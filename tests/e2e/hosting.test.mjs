@@ -1,27 +1,20 @@
 // The static site (dist/) on three kinds of host, and embedded in a course page of another
 // origin, with and without Document-Isolation-Policy. `./build.sh test` builds dist/ first.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { openPage, OUTPUT, printedLines, ROOT, runInPage, section, startSuite, stopSuite } from './harness.mjs';
+import { openPage, OUTPUT, printedLines, ROOT, runInPage, section, useSuite } from './harness.mjs';
 
 const DIST = join(ROOT, 'dist');
 const FIXTURES = join(ROOT, 'tests', 'e2e', 'fixtures');
-let suite; // no server of its own: each test serves with the host's flags it is about
-let browser;
+const suite = useSuite({ server: false }); // no server of its own: each test serves with the host's flags it is about
 const serve = async (root, flags) => (await suite.serve({ root, flags })).url;
-
-before(async () => {
-  suite = await startSuite({ server: false });
-  browser = suite.browser;
-});
-after(() => stopSuite(suite ?? {}));
 
 const isolated = (page) => page.evaluate(() => self.crossOriginIsolated);
 
 test('dist with headers: isolated at once, threads run', async () => {
   const url = await serve(DIST, ['--frame-ancestors', '*']);
-  const { page, errors, context } = await openPage(browser, url);
+  const { page, errors, context } = await openPage(suite.browser, url);
   assert.equal(await isolated(page), true);
   assert.equal(await runInPage(page, 'threading-lock'), 'done');
   assert.deepEqual(await printedLines(page, 'threading-lock'), ['Final counter: 200000']);
@@ -31,7 +24,7 @@ test('dist with headers: isolated at once, threads run', async () => {
 
 test('dist on a host with no headers: the service worker isolates the page after one reload', async () => {
   const url = await serve(DIST, ['--no-isolation-headers']);
-  const { page, context } = await openPage(browser, url, { ready: false });
+  const { page, context } = await openPage(suite.browser, url, { ready: false });
   await page.waitForFunction(() => self.crossOriginIsolated === true && document.body.dataset.ready === 'true', null, {
     timeout: 30_000,
   });
@@ -44,7 +37,7 @@ test('dist on a host with no headers: the service worker isolates the page after
 
 test('dist with no headers and no service worker: not isolated, says so, runs what it can', async () => {
   const url = await serve(DIST, ['--no-isolation-headers', '--no-service-worker']);
-  const { page, context } = await openPage(browser, url);
+  const { page, context } = await openPage(suite.browser, url);
   await page.waitForTimeout(500); // a reload, if one were coming, would have started by now
   assert.equal(
     await page.evaluate(() => performance.getEntriesByType('navigation')[0].type),
@@ -92,9 +85,13 @@ async function embedIn(playgroundFlags, scenarioQuery) {
   const playground = await serve(DIST, playgroundFlags);
   const course = await serve(FIXTURES, ['--no-isolation-headers']); // another origin: another port
   const src = new URL(`embed.html?${scenarioQuery}`, playground).href;
-  const { page, errors, context } = await openPage(browser, `${course}course.html?src=${encodeURIComponent(src)}`, {
-    ready: false,
-  });
+  const { page, errors, context } = await openPage(
+    suite.browser,
+    `${course}course.html?src=${encodeURIComponent(src)}`,
+    {
+      ready: false,
+    },
+  );
   const frame = page.frameLocator('iframe');
   await frame.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
   const inner = page.frames().find((f) => f.url().startsWith(playground));
@@ -181,7 +178,7 @@ test('hostile URL parameters are shown as text, with the field messages, and run
     iterations: '1e300',
     bogus: '<img src=x onerror="window.pwned=2">',
   });
-  const { page, errors, context } = await openPage(browser, `${url}embed.html?${hostile}`);
+  const { page, errors, context } = await openPage(suite.browser, `${url}embed.html?${hostile}`);
   const lesson = section(page, 'threading-lock');
   assert.equal(await lesson.locator('input[name="threads"]').inputValue(), '<script>window.pwned=1</script>');
   assert.match(
@@ -197,7 +194,7 @@ test('hostile URL parameters are shown as text, with the field messages, and run
   assert.equal(await lesson.locator('[data-role="status"]').getAttribute('data-state'), 'idle', 'nothing ran');
   assert.equal(await page.evaluate(() => window.pwned), undefined);
   assert.equal(await page.locator('main script, main img').count(), 0);
-  const huge = await openPage(browser, `${url}embed.html?scenario=${'9'.repeat(5000)}`);
+  const huge = await openPage(suite.browser, `${url}embed.html?scenario=${'9'.repeat(5000)}`);
   assert.match(await huge.page.locator('[data-role="embed-error"]').textContent(), /Unknown scenario "9{40}"/);
   await huge.context.close();
   assert.deepEqual(errors, []);
@@ -206,7 +203,7 @@ test('hostile URL parameters are shown as text, with the field messages, and run
 
 test("the npm package works from a course site's own bundle (examples/course-site, built by Vite)", async () => {
   const url = await serve(join(ROOT, 'examples', 'course-site', 'dist'), []);
-  const { page, errors, context } = await openPage(browser, url, { ready: false });
+  const { page, errors, context } = await openPage(suite.browser, url, { ready: false });
   await page.locator('#run:not([disabled])').click({ timeout: 30_000 });
   await page.waitForSelector('body[data-done="true"]', { timeout: 30_000 });
   const lines = await page.locator('#lines li').allTextContents();

@@ -3,22 +3,13 @@
 // (against what can happen), asyncio-gather and threading-speedup (against the measured run
 // and the cores); the embed's message to a course page of another origin; axe and the layout
 // with the question shown and after grading, 1280 px light and 390 px dark (screenshots).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { OUTPUT, ROOT, openPage, section, startServer, startSuite, stopSuite } from './harness.mjs';
+import { OUTPUT, ROOT, openPage, section, useSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 
-let server;
-let browser;
-const more = []; // servers of the embed test
-before(async () => {
-  ({ server, browser } = await startSuite());
-});
-after(async () => {
-  await stopSuite({ server, browser });
-  for (const s of more) s.stop();
-});
+const suite = useSuite();
 
 const graded = (scope) => scope.locator('[data-role="prediction"][data-state="graded"]').waitFor({ timeout: 120_000 });
 const status = (scope) => scope.locator('[data-role="status"]').getAttribute('data-state');
@@ -36,7 +27,7 @@ async function answer(scope, choices) {
 }
 
 test('the scenarios that say they have questions (Rust `predict`) are exactly those with a questions module in their lesson folder; the others have no toggle', async () => {
-  const { page, errors, context } = await openPage(browser, server.url);
+  const { page, errors, context } = await openPage(suite.browser, suite.server.url);
   const { all, flagged, asked, toggles } = await page.evaluate(async () => {
     const { loadPrediction } = await import('./predictions.js');
     const ids = window.playground.scenarios.map((s) => s.id);
@@ -74,7 +65,10 @@ test('the scenarios that say they have questions (Rust `predict`) are exactly th
 });
 
 test('predict=1: Run on threading-lock asks first (focused, keyboard), and "more" is graded wrong with the reason', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=threading-lock&predict=1`);
+  const { page, errors, context } = await openPage(
+    suite.browser,
+    `${suite.server.url}?scenario=threading-lock&predict=1`,
+  );
   const lock = section(page, 'threading-lock');
   assert.equal(await lock.locator('[data-action="predict-first"]').isChecked(), true, 'the toggle is on');
   await lock.locator('[data-action="run"]').click();
@@ -130,8 +124,8 @@ test('predict=1: Run on threading-lock asks first (focused, keyboard), and "more
 
 test('"less" is graded right, with what this run lost (the same number as its ledger)', async () => {
   const { page, errors, context } = await openPage(
-    browser,
-    `${server.url}?scenario=threading-lock&predict=1&threads=4`,
+    suite.browser,
+    `${suite.server.url}?scenario=threading-lock&predict=1&threads=4`,
   );
   const lock = section(page, 'threading-lock');
   await lock.locator('[data-action="run"]').click();
@@ -160,8 +154,8 @@ test('"less" is graded right, with what this run lost (the same number as its le
 
 test('asyncio-gather: how long main() takes and which task finishes first, graded from the run', async () => {
   const { page, errors, context } = await openPage(
-    browser,
-    `${server.url}?scenario=asyncio-gather&predict=1&delay_ms=200`,
+    suite.browser,
+    `${suite.server.url}?scenario=asyncio-gather&predict=1&delay_ms=200`,
   );
   const gather = section(page, 'asyncio-gather');
   await gather.locator('[data-action="run"]').click();
@@ -214,8 +208,8 @@ test('asyncio-gather: how long main() takes and which task finishes first, grade
 
 test('threading-speedup: "about 2×" is graded against the measured speed-up and the cores', async () => {
   const { page, errors, context } = await openPage(
-    browser,
-    `${server.url}?scenario=threading-speedup&predict=1&n=10**6`,
+    suite.browser,
+    `${suite.server.url}?scenario=threading-speedup&predict=1&n=10**6`,
   );
   const speedup = section(page, 'threading-speedup');
   await speedup.locator('[data-action="run"]').click();
@@ -249,7 +243,10 @@ test('threading-speedup: "about 2×" is graded against the measured speed-up and
 });
 
 test('without predict=1 Run runs at once; the toggle (keyboard) turns the question on', async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=asyncio-gather&delay_ms=50`);
+  const { page, errors, context } = await openPage(
+    suite.browser,
+    `${suite.server.url}?scenario=asyncio-gather&delay_ms=50`,
+  );
   const gather = section(page, 'asyncio-gather');
   const toggle = gather.locator('[data-action="predict-first"]');
   assert.equal(await toggle.isChecked(), false);
@@ -272,7 +269,10 @@ test('without predict=1 Run runs at once; the toggle (keyboard) turns the questi
 });
 
 test("threading-interleave: the smallest final counter, graded with the answer and the why from the run's value", async () => {
-  const { page, errors, context } = await openPage(browser, `${server.url}?scenario=threading-interleave&predict=1`);
+  const { page, errors, context } = await openPage(
+    suite.browser,
+    `${suite.server.url}?scenario=threading-interleave&predict=1`,
+  );
   const interleave = section(page, 'threading-interleave');
   await interleave.locator('[data-action="run"]').click();
   const question = interleave.locator('[data-role="predict"]');
@@ -306,13 +306,16 @@ test("threading-interleave: the smallest final counter, graded with the answer a
 });
 
 test('embedded with predict=1 in a course page of another origin: the embed posts the graded prediction', async () => {
-  const playground = await startServer({ flags: ['--frame-ancestors', '*'] });
-  const course = await startServer({ root: join(ROOT, 'tests', 'e2e', 'fixtures'), flags: ['--no-isolation-headers'] });
-  more.push(playground, course);
+  const playground = await suite.serve({ flags: ['--frame-ancestors', '*'] });
+  const course = await suite.serve({ root: join(ROOT, 'tests', 'e2e', 'fixtures'), flags: ['--no-isolation-headers'] });
   const src = new URL('embed.html?scenario=asyncio-gather&delay_ms=100&predict=1', playground.url).href;
-  const { page, errors, context } = await openPage(browser, `${course.url}course.html?src=${encodeURIComponent(src)}`, {
-    ready: false,
-  });
+  const { page, errors, context } = await openPage(
+    suite.browser,
+    `${course.url}course.html?src=${encodeURIComponent(src)}`,
+    {
+      ready: false,
+    },
+  );
   const frame = page.frameLocator('iframe');
   await frame.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
   assert.match(
@@ -342,8 +345,8 @@ for (const [width, height, scheme] of [
 ]) {
   test(`axe and layout at ${width} px ${scheme}: the question shown, then the grade (screenshots)`, async () => {
     const { page, errors, context } = await openPage(
-      browser,
-      `${server.url}?scenario=threading-lock&predict=1&iterations=20000`,
+      suite.browser,
+      `${suite.server.url}?scenario=threading-lock&predict=1&iterations=20000`,
       { viewport: { width, height }, colorScheme: scheme },
     );
     const lock = section(page, 'threading-lock');

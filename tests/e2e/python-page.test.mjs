@@ -2,12 +2,12 @@
 // (section `python`, a starter of two threads and a lock), links that carry a program (`#py=`:
 // copied from the editor, opened in a new page, damaged ones refused with what was wrong), and
 // the embed's `edit=1` and `?scenario=python`. axe-core checks each with its editor open.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { OUTPUT, openPage, printedLines, settled, startSuite, stopSuite } from './harness.mjs';
+import { OUTPUT, openPage, printedLines, settled, useSuite } from './harness.mjs';
 import { axeViolations } from './axe.mjs';
 
 const sel = (id) => `section[data-scenario="${id}"]`;
@@ -21,22 +21,11 @@ const editorText = (section) =>
 const editorFocused = (page) =>
   page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.classList.contains('cm-content') === true);
 
-let suite;
-before(async () => {
-  suite = await startSuite({ open: 'index.html?scenario=python' });
-  await suite.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-    origin: new URL(suite.server.url).origin,
-  });
-});
-after(() => stopSuite(suite));
+const suite = useSuite({ open: 'index.html?scenario=python', clipboard: true });
 
 /** A page of the suite's browser at `path`, ready, with the clipboard allowed. */
 async function fresh(path, options) {
-  const opened = await openPage(suite.browser, `${suite.server.url}${path}`, options);
-  await opened.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-    origin: new URL(suite.server.url).origin,
-  });
-  return opened;
+  return openPage(suite.browser, `${suite.server.url}${path}`, { clipboard: true, ...options });
 }
 
 /**

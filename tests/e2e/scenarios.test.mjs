@@ -1,41 +1,35 @@
 // Every seed scenario through the page, compared line by line with CPython running the seed;
 // the exact results; and bad input through the page and the JS API.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, printedLines, runInPage, section, startSuite, stopSuite } from './harness.mjs';
+import { apiRefusals, openPage, printedLines, runInPage, section, useSuite } from './harness.mjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { SEED, SHARED_SEED, cpythonLines, normalisePids } from './seed.mjs';
 
-let server;
-let browser;
-let page;
-let errors;
-let reference;
-before(async () => {
-  const python = cpythonLines(); // about 15 s (the 10**8 pool); runs while the browser starts
-  ({ server, browser } = await startSuite());
-  ({ page, errors } = await openPage(browser, server.url));
-  reference = await python;
+let cpython; // CPython's lines of the seed's programs, to come: about 15 s (the 10**8 pool), run while the browser starts
+before(() => {
+  cpython = cpythonLines();
 });
-after(() => stopSuite({ server, browser }));
+const suite = useSuite({ open: '' });
 
-const lesson = (id) => section(page, id);
+const lesson = (id) => section(suite.page, id);
 const notes = (id) => lesson(id).locator('[data-role="notes"] .text').allTextContents();
-const api = (fn, ...args) => page.evaluate(fn, ...args);
+const api = (fn, ...args) => suite.page.evaluate(fn, ...args);
 
 // The seed's programs are the registry's scenarios marked `fromSeed`; each must have CPython's
 // lines to be compared with, so a new one cannot slip through untested.
 test('every program of the seed prints what CPython prints', async (t) => {
   const ids = await api(() => window.playground.scenarios.filter((s) => s.fromSeed).map((s) => s.id));
+  const reference = await cpython;
   assert.deepEqual(ids.toSorted(), Object.keys(reference).toSorted(), 'the seed scenarios and the CPython reference');
   for (const id of ids) {
     await t.test(id, async () => {
-      assert.equal(await runInPage(page, id, { timeout: 120_000 }), 'done');
-      const lines = (await printedLines(page, id)).map(normalisePids);
+      assert.equal(await runInPage(suite.page, id, { timeout: 120_000 }), 'done');
+      const lines = (await printedLines(suite.page, id)).map(normalisePids);
       assert.deepEqual(lines, reference[id]);
       const elapsed = Number(await lesson(id).locator('[data-role="elapsed"]').getAttribute('data-ms'));
       assert.ok(elapsed > 0, `${id} shows its wall time`);
-      assert.deepEqual(errors, []);
+      assert.deepEqual(suite.errors, []);
     });
   }
 });
@@ -169,22 +163,12 @@ test("the seed in the repo is the team's cheat sheet, word for word (where share
 });
 
 test('bench and validate refuse what they cannot do, naming the argument and its range', async () => {
-  const out = await api(async () => {
-    const pg = window.playground;
-    const why = (attempt) =>
-      Promise.resolve()
-        .then(attempt)
-        .then(
-          () => 'accepted',
-          (e) => `${e.name}: ${e.message}`,
-        );
-    const many = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`p${i}`, '1']));
-    return {
-      million: await why(() => pg.bench('lock-mutex', { threads: 1e6 })),
-      infinite: await why(() => pg.bench('split', { workers: Infinity })),
-      unknown: await why(() => pg.bench('rm -rf', {})),
-      manyPairs: await why(() => pg.validate('threading-lock', many)),
-    };
+  const many = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`p${i}`, '1']));
+  const out = await apiRefusals(suite.page, {
+    million: ['bench', 'lock-mutex', { threads: 1e6 }],
+    infinite: ['bench', 'split', { workers: Infinity }],
+    unknown: ['bench', 'rm -rf', {}],
+    manyPairs: ['validate', 'threading-lock', many],
   });
   assert.match(out.million, /^ParamError: threads must be a whole number from 1 to 16; got "1000000"$/);
   assert.match(out.infinite, /^ParamError: workers must be a whole number from 1 to 16; got "Infinity"$/);
@@ -233,18 +217,21 @@ test('the no-lock ledger reaches the API as exact integers, for 2 to 8 threads',
     if (BigInt(b.lost) > 0n) assert.ok(BigInt(b.wipes) > 0n && b.caught.length > 0);
   }
   // The page shows the ledger and the caught stores of its own run.
-  assert.equal(await runInPage(page, 'threading-lock'), 'done');
+  assert.equal(await runInPage(suite.page, 'threading-lock'), 'done');
   const ledger = await lesson('threading-lock').locator('[data-role="ledger"]').textContent();
   assert.match(ledger, /updates lost\. Every one of the 200,000 stores reported what it overwrote/);
 });
 
 test('a yes/no parameter is a checkbox, and takes true, false, 1 or 0 from URLs and the API', async () => {
-  const { page: other, context } = await openPage(browser, `${server.url}?scenario=threading-deadlock&ordered=true`);
+  const { page: other, context } = await openPage(
+    suite.browser,
+    `${suite.server.url}?scenario=threading-deadlock&ordered=true`,
+  );
   const box = section(other, 'threading-deadlock').locator('input[name="ordered"]');
   assert.equal(await box.getAttribute('type'), 'checkbox');
   assert.equal(await box.isChecked(), true);
   await context.close();
-  const bad = await openPage(browser, `${server.url}?scenario=threading-deadlock&ordered=yes`);
+  const bad = await openPage(suite.browser, `${suite.server.url}?scenario=threading-deadlock&ordered=yes`);
   assert.match(
     await section(bad.page, 'threading-deadlock').locator('[data-error-for="ordered"]').textContent(),
     /^ordered must be true or false \(or 1 or 0\); got "yes"$/,

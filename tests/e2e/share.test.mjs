@@ -2,13 +2,13 @@
 // link, or a saved .run.json file, shows that run (lines, notes, timeline, replay) labelled as
 // recorded, and runs nothing; damaged links and files are refused with a message that says
 // what was wrong, and the page stays usable. Screenshots go to test-output/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { OUTPUT, ROOT, openPage, printedLines, runInPage, startSuite, stopSuite } from './harness.mjs';
+import { OUTPUT, ROOT, openPage, printedLines, runInPage, useSuite } from './harness.mjs';
 
 const ID = 'threading-basic';
 const sel = (id) => `section[data-scenario="${id}"]`;
@@ -32,21 +32,13 @@ function countRuns() {
   });
 }
 
-let server;
-let browser;
-let page;
-let context;
+const suite = useSuite({ open: '', clipboard: true });
 let link;
 let original;
-before(async () => {
-  ({ server, browser, page, context } = await startSuite({ open: '' }));
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
-});
-after(() => stopSuite({ server, browser }));
 
 /** A fresh page (counting runs) at `url`, ready. */
 async function fresh(url, options) {
-  const opened = await openPage(browser, 'about:blank', { ready: false, ...options });
+  const opened = await openPage(suite.browser, 'about:blank', { ready: false, ...options });
   await opened.page.addInitScript(countRuns);
   await opened.page.goto(url);
   await opened.page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
@@ -54,21 +46,21 @@ async function fresh(url, options) {
 }
 
 test('Copy link to this run: the link shows the run, recorded, and runs nothing', async () => {
-  assert.equal(await runInPage(page, ID), 'done');
-  const section = page.locator(sel(ID));
+  assert.equal(await runInPage(suite.page, ID), 'done');
+  const section = suite.page.locator(sel(ID));
   original = {
-    lines: await printedLines(page, ID),
+    lines: await printedLines(suite.page, ID),
     ms: await section.locator('[data-role=elapsed]').getAttribute('data-ms'),
     notes: await section.locator('[data-role=notes] .text').allTextContents(),
   };
   await section.locator('[data-action=share-run]').click();
-  await page.waitForFunction(
+  await suite.page.waitForFunction(
     (s) => document.querySelector(`${s} [data-role=share-message]`).textContent !== '',
     sel(ID),
   );
   assert.match(await section.locator('[data-role=share-message]').textContent(), /^Link copied \(\d+ KB\)/);
   link = await section.locator('[data-role=share-link]').inputValue();
-  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link, 'the clipboard holds the link');
+  assert.equal(await suite.page.evaluate(() => navigator.clipboard.readText()), link, 'the clipboard holds the link');
   const url = new URL(link);
   assert.equal(url.pathname, '/index.html');
   assert.equal(url.searchParams.get('scenario'), ID);
@@ -105,9 +97,9 @@ test('Copy link to this run: the link shows the run, recorded, and runs nothing'
 });
 
 test('Save run, then Open a saved run (in another section: it goes to its own)', async () => {
-  const section = page.locator(sel(ID));
+  const section = suite.page.locator(sel(ID));
   const [download] = await Promise.all([
-    page.waitForEvent('download'),
+    suite.page.waitForEvent('download'),
     section.locator('[data-action=save-run]').click(),
   ]);
   assert.match(download.suggestedFilename(), /^threading-basic-\d{4}-\d{2}-\d{2}-\d{6}\.run\.json$/);
@@ -119,7 +111,7 @@ test('Save run, then Open a saved run (in another section: it goes to its own)',
   assert.equal(typeof record.cores, 'number');
   assert.ok(!Number.isNaN(Date.parse(record.recordedAt)));
 
-  const { page: other, errors: otherErrors, context: otherContext } = await fresh(server.url);
+  const { page: other, errors: otherErrors, context: otherContext } = await fresh(suite.server.url);
   // A line that looks like markup stays text.
   record.events.find((e) => e.kind === 'line').text = '<img src=x data-evil onerror="window.__evil=1">';
   await other.locator(`${sel('asyncio-gather')} [data-action=open-run]`).setInputFiles({
@@ -204,10 +196,10 @@ test('damaged links are refused with a clear message; the page stays usable', as
       /too large: it unpacks to more than 20\.0 MB/,
     ],
   ];
-  const { page: other, errors: otherErrors, context: otherContext } = await fresh(server.url);
+  const { page: other, errors: otherErrors, context: otherContext } = await fresh(suite.server.url);
   for (const [what, fragment, message] of cases) {
     await other.goto('about:blank');
-    await other.goto(`${server.url}index.html?scenario=${ID}#run=${fragment}`);
+    await other.goto(`${suite.server.url}index.html?scenario=${ID}#run=${fragment}`);
     await other.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
     const s = other.locator(sel(ID));
     const said = await s.locator('[data-role=share-message]').textContent();
@@ -219,7 +211,7 @@ test('damaged links are refused with a clear message; the page stays usable', as
   }
   // Without a scenario in the link, the message is at the top of the page.
   await other.goto('about:blank');
-  await other.goto(`${server.url}index.html#run=AAAA`);
+  await other.goto(`${suite.server.url}index.html#run=AAAA`);
   await other.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
   assert.equal(await other.locator('[data-role=page-message]').isVisible(), true);
   assert.match(await other.locator('[data-role=page-message]').textContent(), /not gzip-compressed/);
@@ -235,13 +227,13 @@ test('damaged links are refused with a clear message; the page stays usable', as
 const gunzip = (fragment) => String(gunzipSync(Buffer.from(fragment, 'base64url')));
 
 test('keyboard: the new controls are reached by Tab and show their focus', async () => {
-  const section = page.locator(sel(ID));
+  const section = suite.page.locator(sel(ID));
   await section.locator('[data-action=download-trace]').focus();
   const seen = [];
   for (let i = 0; i < 4; i++) {
-    await page.keyboard.press('Tab');
+    await suite.page.keyboard.press('Tab');
     seen.push(
-      await page.evaluate(() => {
+      await suite.page.evaluate(() => {
         const a = document.activeElement;
         const shown = a.matches('.file-input') ? a.nextElementSibling : a;
         return `${a.dataset.action}:${getComputedStyle(shown).outlineStyle}`;
@@ -256,7 +248,7 @@ for (const [name, options] of [
   ['390-dark', { viewport: { width: 390, height: 844 }, colorScheme: 'dark' }],
 ]) {
   test(`screenshots after a run and of a recorded run, ${name}`, async () => {
-    const { page: shot, errors: shotErrors, context: shotContext } = await fresh(server.url, options);
+    const { page: shot, errors: shotErrors, context: shotContext } = await fresh(suite.server.url, options);
     assert.equal(await runInPage(shot, 'threading-lock'), 'done');
     const s = shot.locator(sel('threading-lock'));
     await s.locator('[data-action=share-run]').click();
@@ -290,7 +282,7 @@ const v1File = (name) => readFile(join(ROOT, 'tests', 'e2e', 'fixtures', `${name
 
 test("runs recorded in format 1 still open: their lessons' events read as view events", async () => {
   const texts = await Promise.all(V1_FILES.map(v1File));
-  const read = await page.evaluate(async (texts) => {
+  const read = await suite.page.evaluate(async (texts) => {
     const { parseRun } = await import('./share.js');
     const pg = window.playground;
     const known = { scenarios: pg.scenarios, spanStates: pg.spanStates, maxParams: pg.limits.maxParams };
@@ -315,7 +307,7 @@ test("runs recorded in format 1 still open: their lessons' events read as view e
   assert.match(explore.first.text, /^order [12](,[12]){5} ended at [12]$/);
 
   // Opened as a file, a format 1 run shows as recorded, with the lesson's steps in the replay.
-  const { page: other, errors, context: otherContext } = await fresh(server.url);
+  const { page: other, errors, context: otherContext } = await fresh(suite.server.url);
   const lesson = other.locator(sel('threading-interleave'));
   await lesson.locator('[data-action=open-run]').setInputFiles({
     name: 'old.run.json',
@@ -331,7 +323,7 @@ test("runs recorded in format 1 still open: their lessons' events read as view e
 
 test('a view event must be a named view with flat, simple data: anything else is refused and named', async () => {
   const text = await v1File('interleave');
-  const refusals = await page.evaluate(async (text) => {
+  const refusals = await suite.page.evaluate(async (text) => {
     const { parseRun } = await import('./share.js');
     const pg = window.playground;
     const known = { scenarios: pg.scenarios, spanStates: pg.spanStates, maxParams: pg.limits.maxParams };
