@@ -182,6 +182,7 @@ async fn a_rayon_pool_on_web_workers_sums_exactly() {
 /// reports the register and the shared counter it left.
 #[wasm_bindgen_test]
 async fn stepping_two_thread_workers_through_a_lost_update() {
+    use concurrency_playground::json::Json;
     use concurrency_playground::rt::{EventKind, input};
     use concurrency_playground::scenarios::threading_interleave::{SCENARIO, interleave};
     with_thread_workers(2).await;
@@ -198,8 +199,9 @@ async fn stepping_two_thread_workers_through_a_lost_update() {
         .events()
         .into_iter()
         .filter_map(|e| match e.kind {
-            EventKind::Step { op, register, counter, .. } => {
-                Some(format!("{} {} r={register} c={counter}", e.lane, op.name()))
+            EventKind::View { view: "interleave-step", data, .. } => {
+                let field = |name| data.field(name).and_then(Json::as_text).unwrap();
+                Some(format!("{} {} r={} c={}", e.lane, field("op"), field("register"), field("counter")))
             }
             _ => None,
         })
