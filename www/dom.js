@@ -113,3 +113,28 @@ export function linkField(id, label, role) {
     },
   };
 }
+
+/** @type {Map<string, Promise<void>>} the stylesheets added, by URL */
+const stylesheets = new Map();
+
+/**
+ * Adds the stylesheet at `url` to the page, once: a lesson's styles live in its folder and come
+ * with its views. Resolves when it has loaded, or failed to (the view is then drawn unstyled
+ * rather than not at all).
+ * @param {URL} url
+ * @returns {Promise<void>}
+ */
+export function stylesheet(url) {
+  const key = url.href;
+  let loaded = stylesheets.get(key);
+  if (!loaded) {
+    const link = el('link', { rel: 'stylesheet', href: key });
+    loaded = new Promise((resolve) => {
+      link.addEventListener('load', () => resolve(), { once: true });
+      link.addEventListener('error', () => resolve(), { once: true });
+    });
+    document.head.append(link);
+    stylesheets.set(key, loaded);
+  }
+  return loaded;
+}

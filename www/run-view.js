@@ -31,7 +31,9 @@ import { clockOf, liveClock } from './learner-time.js';
  * @typedef {{
  *   default?: (slot: HTMLElement, value: unknown, actions: ViewActions) => void,
  *   live?: (slot: HTMLElement, context: ViewActions) => LiveView,
- * }} ViewModule a lesson's view (lessons/<id>/<name>.js)
+ *   styled?: Promise<unknown>,
+ * }} ViewModule a lesson's view (lessons/<id>/<name>.js); `styled` settles once its lesson's
+ *   stylesheet has loaded
  * @typedef {{ source: string, onLoading: (loaded: number, total: number) => void, onEvent: OnEvent }} PythonRunOptions
  * @typedef {{ result: RunResult, error?: undefined, events: PlaygroundEvent[], t0: number | null, endT: number | null }
  *   | { result?: undefined, error: RunError, events: PlaygroundEvent[], t0: number | null, endT: number | null }} Ended
@@ -205,7 +207,8 @@ function showPrinted(parts, lines, ev, at) {
  * `live(slot, context)`) is started with the run and follows it: `context` is `{ send, params,
  * normalised, ...actions }` (`send(value)`: an input for the running program), and `live`
  * returns `{ event(ev), finish(value, actions) }`, told of every event (those before it loaded
- * too) and of the end (`value` undefined after a Stop or an error).
+ * too) and of the end (`value` undefined after a Stop or an error). A view is drawn once its
+ * lesson's stylesheet has loaded (`styled`), so it never shows unstyled and then jumps.
  * @param {HTMLElement} host
  * @param {string} lesson
  * @param {string[]} names
@@ -219,6 +222,7 @@ function startViews(host, lesson, names, context, events) {
   const loaded = names.map(async (name) => {
     /** @type {ViewModule} */
     const view = await import(`./lessons/${lesson}/${name}.js`);
+    await view.styled;
     if (!view.live) return { name, view };
     const slot = el('div', { class: 'view', 'data-view': name });
     host.append(slot);

@@ -4,7 +4,10 @@
 // keys, while focus is in the lesson's section); the running program refuses a step it cannot
 // take and says why; Undo and Start over run again on fresh threads, replaying the schedule
 // minus its last step, or nothing. The lesson's own view draws what the steps did.
-import { el } from '../dom.js';
+import { el, stylesheet } from '../dom.js';
+
+/** The stepping lessons' shared styles (stepper.css), loaded with the first of their views. */
+export const stepperStyled = stylesheet(new URL('./stepper.css', import.meta.url));
 
 /**
  * @typedef {object} StepperOptions

@@ -6,8 +6,11 @@
 // waits for which. The moment the waits form a cycle, the run ends (done: the deadlock is the
 // exercise's goal) with the cycle in its value, which the panel shows. Undo and Start over run
 // again on fresh threads, replaying the schedule.
-import { el } from '../../dom.js';
-import { slotId, stepper } from '../stepper.js';
+import { el, stylesheet } from '../../dom.js';
+import { slotId, stepper, stepperStyled } from '../stepper.js';
+
+/** The stepper's and this lesson's styles: the view is drawn once they have loaded (run-view.js). */
+export const styled = Promise.all([stepperStyled, stylesheet(new URL('./lesson.css', import.meta.url))]);
 
 /**
  * A `lock-step` event's data (threading_deadlock.rs, `lock_step_event`).

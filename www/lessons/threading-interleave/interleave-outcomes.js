@@ -3,8 +3,11 @@
 // end there, and one example order per outcome that opens in step mode. A live view (see
 // run-view.js): it counts the `explored` view events as the real threads run each order, so a
 // Stop keeps what was explored so far.
-import { el } from '../../dom.js';
+import { el, stylesheet } from '../../dom.js';
 import { pageUrl } from '../../url.js';
+
+/** This lesson's styles (lesson.css): the view is drawn once they have loaded (run-view.js). */
+export const styled = stylesheet(new URL('./lesson.css', import.meta.url));
 
 /**
  * @typedef {import('../../protocol.js').PlaygroundEvent} PlaygroundEvent

@@ -5,8 +5,11 @@
 // and the shared panel is redrawn from each `interleave-step` view event, which the program
 // emits once the real thread has taken the step. Undo replays the schedule minus its last
 // step on fresh memory (a new run).
-import { el } from '../../dom.js';
-import { slotId, stepper } from '../stepper.js';
+import { el, stylesheet } from '../../dom.js';
+import { slotId, stepper, stepperStyled } from '../stepper.js';
+
+/** The stepper's and this lesson's styles: the view is drawn once they have loaded (run-view.js). */
+export const styled = Promise.all([stepperStyled, stylesheet(new URL('./lesson.css', import.meta.url))]);
 
 /**
  * An `interleave-step` event's data (threading_interleave.rs, `show_step`).

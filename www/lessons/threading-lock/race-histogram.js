@@ -4,7 +4,10 @@
 // run ends; so a stopped sweep still shows what it measured).
 //   - the sweep: the share of runs that lost an update, against increments per thread;
 //   - the histogram: the final counters of the runs of one loop length.
-import { el, svg } from '../../dom.js';
+import { el, stylesheet, svg } from '../../dom.js';
+
+/** This lesson's styles (lesson.css): the view is drawn once they have loaded (run-view.js). */
+export const styled = stylesheet(new URL('./lesson.css', import.meta.url));
 
 /** @typedef {import('../../protocol.js').PlaygroundEvent} PlaygroundEvent */
 

@@ -3,7 +3,10 @@
 // how each was lost, from the run's own stores. Every store was a swap that said what it
 // replaced, so the numbers are the run's books, not an estimate. The first wipes are shown as
 // the bytecode steps a learner knows: LOAD counter, other threads' STOREs, then the late STORE.
-import { el } from '../../dom.js';
+import { el, stylesheet } from '../../dom.js';
+
+/** This lesson's styles (lesson.css): the view is drawn once they have loaded (run-view.js). */
+export const styled = stylesheet(new URL('./lesson.css', import.meta.url));
 
 /**
  * A count of the run's (a BigInt from the module; a recorded run's may be a number or text).

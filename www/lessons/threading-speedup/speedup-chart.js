@@ -3,7 +3,10 @@
 // (`[{ workers, ms, speedup_x100, rayon_ms?, rayon_speedup_x100? }]`). The ideal is k up to the
 // cores the browser offers and flat after: more workers than cores only take turns. A
 // scenario names the views it has in its Rust metadata (`views: &["speedup-chart"]`).
-import { el, svg } from '../../dom.js';
+import { el, stylesheet, svg } from '../../dom.js';
+
+/** This lesson's styles (lesson.css): the view is drawn once they have loaded (run-view.js). */
+export const styled = stylesheet(new URL('./lesson.css', import.meta.url));
 
 /**
  * @typedef {{ workers: Num, ms: Num, speedup_x100: Num, rayon_ms?: Num, rayon_speedup_x100?: Num }} ValueRow
