@@ -58,6 +58,7 @@ test('WebKit: the page is ready, cross-origin isolated, with SharedArrayBuffer a
     `
     return { isolated: self.crossOriginIsolated, sab: typeof SharedArrayBuffer, capabilities: pg.capabilities,
       readyMs: Number(document.body.dataset.readyMs), userAgent: navigator.userAgent,
+      wasmFetches: performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/pkg/concurrency_playground_bg.wasm')).length,
       shared: new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer };`,
   );
   console.log(
@@ -68,6 +69,7 @@ test('WebKit: the page is ready, cross-origin isolated, with SharedArrayBuffer a
   assert.equal(result.sab, 'function');
   assert.equal(result.shared, true);
   assert.equal(result.capabilities.sharedMemory, true, JSON.stringify(result.capabilities));
+  assert.equal(result.wasmFetches, 1, 'the main module is downloaded once');
 });
 
 // The deadlock lesson with opposite lock orders ends by its watchdog, which names the cycle (as
