@@ -573,6 +573,7 @@ function pythonMode(scenario, run, stop, cannotRun) {
   });
   /** @type {Awaited<PanelPromise> | null} */
   let panel = null; // once loaded
+  let running = false; // whether a run of the section goes on, for a panel loaded meanwhile
   const expand = (/** @type {boolean} */ open) => {
     host.hidden = !open;
     toggle.setAttribute('aria-expanded', String(open));
@@ -582,6 +583,7 @@ function pythonMode(scenario, run, stop, cannotRun) {
     expand(true);
     const made = await load();
     panel ??= made;
+    panel?.running(running);
     if (source !== null) made?.replace(source);
     if (focus) made?.focus();
   };
@@ -590,6 +592,11 @@ function pythonMode(scenario, run, stop, cannotRun) {
     node: el('div', { class: 'python-mode' }, toggle, message, host),
     show,
     say,
+    /** @param {boolean} on whether a run of the section goes on (the panel's Run and Stop follow) */
+    running(on) {
+      running = on;
+      panel?.running(on);
+    },
     /** @returns {import('./run-view.js').PythonRunOptions} */
     runOptions: (/** @type {string} */ source) => ({
       source,
@@ -830,6 +837,7 @@ function setState(section, state, text) {
   // A start button is focused: the section has Stop, and Run once Stop is (neither is the own program's).
   if (running && focused && startButtons.includes(focused)) /** @type {HTMLButtonElement} */ (stopButton).focus();
   else if (!running && focused === stopButton) /** @type {HTMLButtonElement} */ (runButton).focus();
+  section.python?.running(running);
   section.node.setAttribute('aria-busy', running ? 'true' : 'false');
 }
 

@@ -142,8 +142,21 @@ test('the page: "Edit and run this Python" opens the seed\'s race in an editor; 
     true,
     'the editor has focus',
   );
+  const buttons = () =>
+    page.evaluate(() => {
+      const at = (action) =>
+        document.querySelector(`section[data-scenario="threading-lock"] [data-action="${action}"]`);
+      return { run: at('run-python').disabled, stop: at('stop-python').disabled };
+    });
+  assert.deepEqual(await buttons(), { run: false, stop: true }, 'before a run: Run on, Stop off');
   // Keyboard: Ctrl+Enter runs it.
   await page.keyboard.press('Control+Enter');
+  await page.waitForFunction(
+    () =>
+      document.querySelector('section[data-scenario="threading-lock"] [data-role="status"]').dataset.state ===
+      'running',
+  );
+  assert.deepEqual(await buttons(), { run: true, stop: false }, 'while it runs: Run off (no second run), Stop on');
   await page.waitForFunction(
     () =>
       document.querySelector('section[data-scenario="threading-lock"] [data-role="status"]').dataset.state === 'done',
@@ -151,6 +164,7 @@ test('the page: "Edit and run this Python" opens the seed\'s race in an editor; 
     { timeout: 60_000 },
   );
   assert.deepEqual(await lesson.locator('[data-role="output"] .text').allTextContents(), ['Final counter: 200000']);
+  assert.deepEqual(await buttons(), { run: false, stop: true }, 'after it: Run on, Stop off');
   const lanes = await lesson.locator('.timeline-svg .lane').evaluateAll((gs) => gs.map((g) => g.dataset.lane));
   assert.equal(lanes[0], 'MainThread');
   assert.deepEqual(

@@ -48,7 +48,7 @@ const ABOUT =
 function panelControls(id, labels) {
   return {
     runButton: el('button', { type: 'button', class: 'run', 'data-action': 'run-python' }, 'Run this Python'),
-    stopButton: el('button', { type: 'button', class: 'stop', 'data-action': 'stop-python' }, 'Stop'),
+    stopButton: el('button', { type: 'button', class: 'stop', 'data-action': 'stop-python', disabled: true }, 'Stop'),
     back: el('button', { type: 'button', class: 'secondary', 'data-action': 'python-original' }, labels.restore),
     share: el(
       'button',
@@ -199,6 +199,18 @@ export async function pythonPanel(host, { id, source, original, labels, run, sto
 
   return {
     focus: () => view.focus(),
+    /**
+     * A run of the section goes on (or not): Run is off meanwhile (a second press would only
+     * queue another) and Stop on. A button that goes off hands its focus to the other.
+     * @param {boolean} on
+     */
+    running(on) {
+      const focused = document.activeElement;
+      runButton.disabled = on || Boolean(cannotRun);
+      stopButton.disabled = !on;
+      if (on && focused === runButton) stopButton.focus();
+      else if (!on && focused === stopButton && !runButton.disabled) runButton.focus();
+    },
     /** @param {string} text */
     replace(text) {
       replace(text);
