@@ -189,7 +189,12 @@ build_python() {
   say "building the Python interpreter (python/, $PY_TARGET)"
   # No path of this machine in the module: the registry's sources are named from its root (the
   # same value on every clone here, so the target directory's builds stay valid for all).
-  ( cd python && RUSTC_BOOTSTRAP=parking_lot_core CARGO_TARGET_DIR="$PY_TARGET_DIR" \
+  # The harness and the stdlib list by content (build.rs reruns when it changes): the target
+  # directory is shared by every clone, and a file's change in this clone could pass unseen
+  # after a build of another (its build script's inputs were the other clone's files).
+  local harness
+  harness=$(cat python/stdlib.txt python/py/*.py | sha256sum | cut -c1-16)
+  ( cd python && RUSTC_BOOTSTRAP=parking_lot_core CARGO_TARGET_DIR="$PY_TARGET_DIR" PY_HARNESS="$harness" \
       RUSTFLAGS="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src=/cargo-registry" \
       cargo +stable build --release --locked --ignore-rust-version --target "$PY_TARGET" )
   publish_python "$PY_TARGET_DIR/$PY_TARGET/release/playground-python.wasm" www/pkg-python

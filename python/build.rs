@@ -26,4 +26,6 @@ fn main() {
     println!("cargo:rustc-link-arg-bins=--export=free");
     println!("cargo:rerun-if-changed=stdlib.txt");
     println!("cargo:rerun-if-changed=py");
+    // build.sh's hash of py/ and stdlib.txt: the target directory is shared by every clone.
+    println!("cargo:rerun-if-env-changed=PY_HARNESS");
 }

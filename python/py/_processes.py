@@ -64,11 +64,17 @@ class Popen:
         code = _call("process-wait", pid=self.pid, timeout=timeout)
         self.returncode = int(code) if code else None
 
-    def terminate(self):
+    def _signal(self, signal):
         if self.returncode is None:
-            _call("process-kill", pid=self.pid)
+            _call("process-kill", pid=self.pid, signal=signal)
 
-    kill = interrupt = terminate
+    def terminate(self):
+        self._signal(15)  # SIGTERM: Process.exitcode becomes -15, as in CPython
+
+    def kill(self):
+        self._signal(9)  # SIGKILL: -9
+
+    interrupt = terminate
 
     def close(self):
         pass

@@ -38,6 +38,26 @@ if __name__ == "__main__":
   assert.deepEqual(result.lines, ['child 1001 1000 100 Process-1', 'parent 1000 0 3 False']);
 });
 
+test('terminate() and kill() end a process as CPython reports it: exit codes -15 (SIGTERM) and -9 (SIGKILL)', async () => {
+  const result = await runPython(`
+import multiprocessing, time
+def sleeper():
+    time.sleep(60)
+if __name__ == "__main__":
+    terminated = multiprocessing.Process(target=sleeper)
+    killed = multiprocessing.Process(target=sleeper)
+    terminated.start()
+    killed.start()
+    terminated.terminate()
+    killed.kill()
+    terminated.join()
+    killed.join()
+    print(terminated.exitcode, killed.exitcode)
+`);
+  assert.equal(result.status, 'done', JSON.stringify(result));
+  assert.deepEqual(result.lines, ['-15 -9']);
+});
+
 test("the seed's Pool(processes=4).map, with smaller numbers: each task in a worker process, the results in order", async () => {
   const smaller = seed('multiprocessing_pool').replace('[10**6, 10**7, 10**8]', '[10**3, 10**4, 10**5]');
   const source = `${smaller}    print(results)\n`;

@@ -26,7 +26,7 @@ import { ReplyReader } from './channel.js';
  * bytes in base64).
  * @typedef {{
  *   kind: 'call', lane: string, op: string, data: string, pid?: number, qid?: number, timeout?: number | null,
- *   name?: string,
+ *   name?: string, signal?: number,
  * }} HarnessCall
  * @typedef {{ pid: number, ppid: number, cpus: number, child: { name: string, payload: string } | null }} ProcessConfig
  */

@@ -48,8 +48,8 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 const POOL = { main: { atStart: 4, keepIdle: 2 }, child: { atStart: 0, keepIdle: 0 } };
 /** os.getpid() of the main process; its children are numbered on from it. */
 const FIRST_PID = 1000;
-/** A terminated process's exit code, as CPython reports SIGTERM. */
-const TERMINATED = -15;
+/** The signals a process may be ended by (Process.terminate, Process.kill): exit code -signal, as CPython reports it. */
+const SIGNALS = { SIGTERM: 15, SIGKILL: 9 };
 /**
  * Each process's memory (the module's import of env.memory, at least 111 pages): 32 MiB at
  * first, grown by the interpreter as it needs, at most 1 GiB.
@@ -336,9 +336,12 @@ class PythonRun {
         return reply(this.#startChild(call, process));
       case 'process-wait':
         return child.whenExited(call.timeout).then((code) => reply(code === null ? '' : String(code)));
-      case 'process-kill':
-        if (child.exitCode === null) this.#exited(child, TERMINATED);
+      case 'process-kill': {
+        // terminate() sends SIGTERM, kill() SIGKILL (anything else is taken as SIGTERM).
+        const signal = call.signal === SIGNALS.SIGKILL ? SIGNALS.SIGKILL : SIGNALS.SIGTERM;
+        if (child.exitCode === null) this.#exited(child, -signal);
         return reply('');
+      }
       case 'queue-new':
         return reply(String(this.#queues.push(new PageQueue()) - 1));
       case 'queue-put':
