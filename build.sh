@@ -135,8 +135,9 @@ ensure_python_toolchain() {
 
 # --- build --------------------------------------------------------------------------------
 
-# `build_wasm` builds the modules the page ships: `www/pkg/` (every scenario but the rayon
-# lessons) and `www/pkg-rayon/` (the same with rayon, loaded only when a rayon lesson runs).
+# `build_wasm` builds the modules the page ships: `www/pkg/` (the seed's programs, what every
+# page loads first) and `www/pkg-lessons/` (every program, the lessons beyond the seed and rayon
+# with them, loaded when a lesson's section first comes into view or runs).
 # `build_wasm drills` builds the ones the tests and the bench load, which also have the
 # benchmarks and failure drills (cargo feature `drills`). Cargo keeps every build, so
 # switching between them costs a copy, not a compile.
@@ -146,7 +147,7 @@ build_wasm() {
   # Served from the site itself: it makes the page isolated on hosts that send no headers.
   cp -p node_modules/coi-serviceworker/coi-serviceworker.js www/coi-serviceworker.js
   build_module "$variant" "$PKG" page "${drills[@]}"
-  build_module "$variant" "$PKG-rayon" page "${drills[@]}" rayon
+  build_module "$variant" "$PKG-lessons" page "${drills[@]}" lessons
   copy_sources
   build_python
 }
@@ -246,7 +247,7 @@ cmd_dist() {
   rm -rf dist
   mkdir -p dist
   cp -r www/. dist/
-  rm -f dist/pkg/.built-from dist/pkg/*.d.ts dist/pkg-rayon/.built-from dist/pkg-rayon/*.d.ts
+  rm -f dist/pkg/.built-from dist/pkg/*.d.ts dist/pkg-lessons/.built-from dist/pkg-lessons/*.d.ts
   # One script per page before it is ready, instead of a module per file (rolldown, npm).
   node tools/bundle.mjs dist
   node tools/write-host-config.mjs dist
@@ -263,7 +264,9 @@ write_npm_package() {
   cp www/playground.js www/worker.js "$out/"
   cp www/protocol.js www/start.js www/learner-time.js www/shared-memory.js "$out/"
   mkdir -p "$out/python" && cp www/python/limits.js "$out/python/"
-  cp "$PKG/$CRATE.js" "$PKG/${CRATE}_bg.wasm" "$PKG/$CRATE.d.ts" "$out/pkg/"
+  # The lessons module, which carries every program: a course site runs any lesson in one world,
+  # and its bundler has one module to copy.
+  cp -r "$PKG-lessons/$CRATE.js" "$PKG-lessons/${CRATE}_bg.wasm" "$PKG-lessons/$CRATE.d.ts" "$PKG-lessons/snippets" "$out/pkg/"
   cp npm/README.md npm/playground.d.ts LICENSE-MIT LICENSE-APACHE "$out/"
   # No repository, homepage or bugs: the project has no public URL yet, and an invented one
   # would point users elsewhere. The README says where the source is.
@@ -349,7 +352,7 @@ cmd_test() {
   # too_many_lines: over clippy.toml's 80 lines.
   cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings -W clippy::too_many_lines \
     || failed+=("clippy (host)")
-  cargo clippy --lib --target "$WASM_TARGET" "${BUILD_STD[@]}" --features drills,rayon --quiet -- -D warnings \
+  cargo clippy --lib --target "$WASM_TARGET" "${BUILD_STD[@]}" --features drills,lessons --quiet -- -D warnings \
     -W clippy::too_many_lines \
     || failed+=("clippy (wasm)")
   say "JavaScript: Biome's format and lint check (biome.json; npm, pinned)"
@@ -363,7 +366,7 @@ cmd_test() {
   # `wasm-pack test` runs no wasm-opt; the page's module is optimised by build_wasm only,
   # with npm's binaryen, so an old wasm-opt on PATH is never used.
   WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60} \
-    wasm-pack test --headless --chrome -- "${BUILD_STD[@]}" --features drills,rayon || failed+=("wasm-pack test (Chromium)")
+    wasm-pack test --headless --chrome -- "${BUILD_STD[@]}" --features drills,lessons || failed+=("wasm-pack test (Chromium)")
   say "the conventional wasm-pack test, typed without -Z build-std, says which command works"
   # It cannot link (std must be built with atomics); tools/wasm-link names the right command.
   local plain_log=target/plain-wasm-pack-test.log
@@ -375,7 +378,7 @@ cmd_test() {
   fi
   say "wasm tests in headless Firefox ESR (wasm-pack test)"
   WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-60} \
-    wasm-pack test --headless --firefox -- "${BUILD_STD[@]}" --features drills,rayon || failed+=("wasm-pack test (Firefox)")
+    wasm-pack test --headless --firefox -- "${BUILD_STD[@]}" --features drills,lessons || failed+=("wasm-pack test (Firefox)")
 
   say "end-to-end tests (playwright-core + Chromium against the dev server and dist/)"
   cmd_dist # the production module: dist/, the npm package and the hosting tests use it

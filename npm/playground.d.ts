@@ -37,7 +37,8 @@ export interface Scenario {
   views: string[];
   actions: Action[];
   needsSharedMemory: boolean;
-  needsRayon: boolean;
+  /** The wasm module whose program runs it: the seed's (`main`) or every program (`lessons`). */
+  module: 'main' | 'lessons';
   predict: boolean;
   rustFile: string;
   moreRustFiles: string[];
@@ -152,6 +153,8 @@ export interface Playground {
   /** The normalised parameters; throws a ParamError naming every bad one. */
   validate(id: string, params?: Params, action?: string): Checked;
   run(id: string, params?: Params, options?: RunOptions): ScenarioRun;
+  /** Starts the workers scenario `id` runs in, ahead of its first run; resolves once they are up. */
+  warmUp(id: string): Promise<void>;
   /** A learner's own Python on RustPython with real threads (not in this package: the site's). */
   runPython(source: string, options?: PythonRunOptions): Run<PythonResult>;
 }
@@ -159,8 +162,8 @@ export interface Playground {
 export interface LoadOptions {
   /** The wasm module's URL (the package's own by default). */
   wasmUrl?: URL | string;
-  /** The folder of the module built with rayon, loaded when a rayon lesson first runs. */
-  rayonUrl?: URL | string;
+  /** The folder of the lessons module, where the module loaded first has the seed's programs only. */
+  lessonsUrl?: URL | string;
   /** The watchdog's limit for one run, in ms. */
   runTimeoutMs?: number;
 }

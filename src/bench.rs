@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError, clock};
+use crate::scenarios::Module;
 use crate::scenarios::tasks::{sum_of_squares_between, warm_up};
 use crate::scenarios::threading_lock::{Variant, race};
 use crate::scenarios::threading_speedup;
@@ -80,8 +81,8 @@ pub async fn gather_ms(ctx: &Ctx, tasks: usize) -> f64 {
 /// validator), and the thread workers it needs started first.
 pub struct Bench {
     pub name: &'static str,
-    /// Runs in the module built with rayon (see `Scenario::needs_rayon`).
-    pub needs_rayon: bool,
+    /// The module it runs in (see `Scenario::module`): the rayon ones in the lessons module.
+    pub module: Module,
     pub params: &'static [ParamSpec],
     pub threads_needed: fn(&Params) -> usize,
 }
@@ -103,30 +104,30 @@ fn threads(p: &Params) -> usize {
 }
 
 pub static BENCHES: &[Bench] = &[
-    Bench { name: "sum", needs_rayon: false, params: &[N], threads_needed: none },
+    Bench { name: "sum", module: Module::Main, params: &[N], threads_needed: none },
     Bench {
         name: "split",
-        needs_rayon: false,
+        module: Module::Main,
         params: &[N, int("workers", "threads the sum is split over", 1, 16, "2")],
         threads_needed: |p| p.int("workers") as usize,
     },
-    Bench { name: "lock-no-lock", needs_rayon: false, params: &[THREADS, ITERATIONS], threads_needed: threads },
-    Bench { name: "lock-mutex", needs_rayon: false, params: &[THREADS, ITERATIONS], threads_needed: threads },
-    Bench { name: "lock-atomic", needs_rayon: false, params: &[THREADS, ITERATIONS], threads_needed: threads },
-    Bench { name: "lock-plain-store", needs_rayon: false, params: &[THREADS, ITERATIONS], threads_needed: threads },
-    Bench { name: "rayon-sum", needs_rayon: true, params: &[N], threads_needed: none },
+    Bench { name: "lock-no-lock", module: Module::Main, params: &[THREADS, ITERATIONS], threads_needed: threads },
+    Bench { name: "lock-mutex", module: Module::Main, params: &[THREADS, ITERATIONS], threads_needed: threads },
+    Bench { name: "lock-atomic", module: Module::Main, params: &[THREADS, ITERATIONS], threads_needed: threads },
+    Bench { name: "lock-plain-store", module: Module::Main, params: &[THREADS, ITERATIONS], threads_needed: threads },
+    Bench { name: "rayon-sum", module: Module::Lessons, params: &[N], threads_needed: none },
     Bench {
         name: "gather",
-        needs_rayon: false,
+        module: Module::Main,
         params: &[int("tasks", "tasks gathered", 1, 100_000, "10000")],
         threads_needed: none,
     },
     // Failure drills for the robustness tests: a panic where a scenario could panic.
-    Bench { name: "panic-main", needs_rayon: false, params: &[DRILL_THREADS], threads_needed: threads },
-    Bench { name: "panic-thread", needs_rayon: false, params: &[DRILL_THREADS], threads_needed: threads },
-    Bench { name: "panic-task", needs_rayon: false, params: &[DRILL_THREADS], threads_needed: threads },
-    Bench { name: "panic-process", needs_rayon: false, params: &[DRILL_THREADS], threads_needed: threads },
-    Bench { name: "panic-rayon", needs_rayon: true, params: &[DRILL_THREADS], threads_needed: threads },
+    Bench { name: "panic-main", module: Module::Main, params: &[DRILL_THREADS], threads_needed: threads },
+    Bench { name: "panic-thread", module: Module::Main, params: &[DRILL_THREADS], threads_needed: threads },
+    Bench { name: "panic-task", module: Module::Main, params: &[DRILL_THREADS], threads_needed: threads },
+    Bench { name: "panic-process", module: Module::Main, params: &[DRILL_THREADS], threads_needed: threads },
+    Bench { name: "panic-rayon", module: Module::Lessons, params: &[DRILL_THREADS], threads_needed: threads },
 ];
 
 pub fn find(name: &str) -> Option<&'static Bench> {

@@ -105,6 +105,13 @@ pub fn scenarios() -> String {
     scenarios::catalogue::catalogue_json()
 }
 
+/// Whether this module carries the lessons' programs (cargo feature `lessons`): then every
+/// scenario runs in it, and a page that loaded it first needs no second module.
+#[wasm_bindgen]
+pub fn has_lessons() -> bool {
+    cfg!(feature = "lessons")
+}
+
 /// The most parameters the validator reads (`params::MAX_PARAMS`): the page's URLs and recorded
 /// runs keep to the same limit, from here.
 #[wasm_bindgen]
@@ -306,7 +313,7 @@ pub fn validate_bench(name: &str, pairs: &JsValue) -> Result<JsValue, JsValue> {
         let bench = bench_spec(name)?;
         let params = checked_params(bench.params, None, pairs)?;
         let verdict = checked_to_js(&params, (bench.threads_needed)(&params));
-        Reflect::set(&verdict, &"needsRayon".into(), &bench.needs_rayon.into()).unwrap();
+        Reflect::set(&verdict, &"module".into(), &bench.module.name().into()).unwrap();
         Ok(verdict)
     }
     #[cfg(not(feature = "drills"))]

@@ -623,10 +623,10 @@ function sizeRows(row, web) {
     '',
     '≤ 150 raw',
   );
-  const rayonWasm = sizeOf('pkg-rayon/concurrency_playground_bg.wasm');
+  const lessonsWasm = sizeOf('pkg-lessons/concurrency_playground_bg.wasm');
   row(
-    '5. the rayon module (loaded when a rayon lesson first runs), KB raw / gzip',
-    `${fmt(rayonWasm.raw / 1024)} / ${fmt(rayonWasm.gzip / 1024)}`,
+    "5. the lessons module (every program with rayon, loaded when a lesson's section first comes into view or runs), KB raw / gzip",
+    `${fmt(lessonsWasm.raw / 1024)} / ${fmt(lessonsWasm.gzip / 1024)}`,
     '–',
     '–',
     '–',
@@ -647,7 +647,7 @@ function sizeRows(row, web) {
       '–',
       '–',
       '–',
-      files.some((f) => f.includes('pkg-rayon')) ? 'includes the rayon module!' : 'the rayon module is not in it',
+      files.some((f) => f.includes('pkg-lessons')) ? 'includes the lessons module!' : 'the lessons module is not in it',
       '≤ 125',
     );
   }
@@ -745,7 +745,7 @@ async function everything() {
       '--release',
       '--quiet',
       '--features',
-      'drills,rayon',
+      'drills,lessons',
       '--example',
       'bench_native',
       '--example',

@@ -12,7 +12,7 @@
 // worker.js becomes one file too. The modulepreload tags of the modules inside an entry go.
 //
 // Every file is written beside the modules it replaces, so `new URL('./…', import.meta.url)`
-// names the same file as in www/ (pkg/, pkg-rayon/, worker.js, reference.json, pkg/src/). The
+// names the same file as in www/ (pkg/, pkg-lessons/, worker.js, reference.json, pkg/src/). The
 // entries and worker.js are replaced; the other source modules stay in the site: a scenario's
 // views are imported by name at run time (run-view.js), as modules of their own, and they are
 // what a reader of the hosted page's code finds beside the minified files (and their maps).

@@ -3,7 +3,7 @@
 //
 //   import { load } from './playground.js';
 //   const pg = await load();
-//   pg.scenarios;   // [{ id, title, seedSection, notice, needsSharedMemory, needsRayon, predict,
+//   pg.scenarios;   // [{ id, title, seedSection, notice, needsSharedMemory, module, predict,
 //                   //    views, actions, rustFile, params: { name: { kind, default, min, max,
 //                   //    range, label, list, minItems, maxItems } } }]
 //   const run = pg.run('threading-lock', { threads: 2 }, { onLine, onEvent, onStart });
@@ -52,7 +52,7 @@ const { T } = msg;
  * }} ScenarioAction something a section offers beside Run (threading-lock's 'repeat')
  * @typedef {{
  *   id: string, title: string, seedSection: string, fromSeed: boolean, params: Record<string, ParamSpec>,
- *   views: string[], actions: ScenarioAction[], needsSharedMemory: boolean, needsRayon: boolean,
+ *   views: string[], actions: ScenarioAction[], needsSharedMemory: boolean, module: WorldKind,
  *   predict: boolean, rustFile: string, moreRustFiles: string[], notice: string, python: string,
  *   testParams: { light: Record<string, string>, busy: Record<string, string> },
  * }} Scenario one of `pg.scenarios`
@@ -63,7 +63,7 @@ const { T } = msg;
  * What the validator made of a run's parameters: normalised, as text again (`pairs`, what a
  * run is sent), and the thread workers the run needs; a measurement's says which module.
  * @typedef {{
- *   params: Record<string, number | number[] | boolean>, pairs: Pairs, threadsNeeded: number, needsRayon?: boolean,
+ *   params: Record<string, number | number[] | boolean>, pairs: Pairs, threadsNeeded: number, module?: WorldKind,
  * }} Checked
  * @typedef {{ param: string, message: string }} ParamProblem
  */
@@ -98,7 +98,8 @@ const { T } = msg;
  *   watchdog: number | null, lines: string[], events: PlaygroundEvent[], t0: number | null,
  *   state: 'queued' | 'starting' | 'running' | 'settled', settle: (outcome: Outcome) => void, inputs: string[],
  * }} RunRecord
- * @typedef {'main' | 'rayon'} WorldKind the module a world runs
+ * @typedef {'main' | 'lessons'} WorldKind the module a world runs: the seed's programs (`pkg/`) or every
+ *   program (`pkg-lessons/`)
  * @typedef {(worker: PlaygroundWorker, data: msg.Message) => void} OnWorkerMessage
  */
 
@@ -174,15 +175,16 @@ export async function load(options = {}) {
  * `started` is what `startLoading()` (start.js) began earlier, if the page called it first: the
  * main worker and the compilation are then already under way. `runTimeoutMs` is the watchdog's
  * limit for one run (a run can also set its own: `pg.run(id, params, { timeoutMs })`); a run
- * past it is stopped with a message. `rayonUrl` is the folder of the module built with rayon,
- * loaded only when a rayon lesson first runs.
- * @typedef {{ wasmUrl?: URL | string, rayonUrl?: URL | string, runTimeoutMs?: number, started?: Started }} PrepareOptions
+ * past it is stopped with a message. `lessonsUrl` is the folder of the lessons module (every
+ * program, the lessons beyond the seed with rayon), loaded when a lesson is first warmed up or run;
+ * a `wasmUrl` naming that module itself runs everything in one world.
+ * @typedef {{ wasmUrl?: URL | string, lessonsUrl?: URL | string, runTimeoutMs?: number, started?: Started }} PrepareOptions
  * @param {PrepareOptions} [options]
  * @returns {Promise<PlaygroundApi>}
  */
 export async function prepare({
   wasmUrl = mainWasmUrl(),
-  rayonUrl = new URL(/* @vite-ignore */ './pkg-rayon/', import.meta.url), // not bundled: served beside
+  lessonsUrl = new URL(/* @vite-ignore */ './pkg-lessons/', import.meta.url), // not bundled: served beside
   runTimeoutMs = 5 * 60_000,
   started = startLoading({ wasmUrl }),
 } = {}) {
@@ -198,7 +200,7 @@ export async function prepare({
     world.ready.catch(() => {}); // pg.ready reports it; until then it is not an unhandled rejection
     // The page's own instance: it validates and describes, and never shares its memory.
     await initGlue({ module_or_path: module });
-    playground = /** @type {PlaygroundApi} */ (new Playground(glue, module, world, runTimeoutMs, rayonUrl)); // ready: below
+    playground = /** @type {PlaygroundApi} */ (new Playground(glue, module, world, runTimeoutMs, lessonsUrl)); // ready: below
   } catch (error) {
     main.terminate();
     world?.terminate();
@@ -293,12 +295,14 @@ function toPairs(params) {
 class Playground {
   /** @type {typeof glue} */
   #glue;
-  // The worlds runs execute in, by the module they run: 'main' (every scenario but the rayon
-  // lessons, started at load) and 'rayon' (started when a rayon lesson first runs).
-  /** @type {{ main: World, rayon?: World }} */
+  // The worlds runs execute in, by the module they run: 'main' (the seed's programs, started at
+  // load) and 'lessons' (every program; started when a lesson is first warmed up or run).
+  /** @type {{ main: World, lessons?: World }} */
   #worlds = /** @type {{ main: World }} */ ({});
   /** @type {{ url: URL | string, module: Promise<WebAssembly.Module> | null }} */
-  #rayon;
+  #lessons;
+  /** Whether the module loaded first carries every program (then there is one world only). */
+  #mainHasLessons;
   /** @type {Promise<unknown>} */
   #queue = Promise.resolve();
   /** @type {Map<string, RunRecord>} */
@@ -320,11 +324,12 @@ class Playground {
    * @param {WebAssembly.Module} module
    * @param {World} world
    * @param {number} runTimeoutMs
-   * @param {URL | string} rayonUrl
+   * @param {URL | string} lessonsUrl
    */
-  constructor(glue, module, world, runTimeoutMs, rayonUrl) {
+  constructor(glue, module, world, runTimeoutMs, lessonsUrl) {
     this.#glue = glue;
-    this.#rayon = { url: rayonUrl, module: null };
+    this.#lessons = { url: lessonsUrl, module: null };
+    this.#mainHasLessons = glue.has_lessons();
     this.#runTimeoutMs = runTimeoutMs;
     this.capabilities = pageCapabilities();
     /** @type {Scenario[]} */
@@ -344,13 +349,46 @@ class Playground {
     return this.#worlds.main;
   }
 
-  /** The rayon module, compiled once, the first time a rayon lesson runs. */
-  #rayonModule() {
-    this.#rayon.module ??= compile(new URL('concurrency_playground_bg.wasm', this.#rayon.url));
-    this.#rayon.module.catch(() => {
-      this.#rayon.module = null;
+  /** The lessons module, compiled once, the first time a lesson is warmed up or run. */
+  #lessonsModule() {
+    this.#lessons.module ??= compile(new URL('concurrency_playground_bg.wasm', this.#lessons.url));
+    this.#lessons.module.catch(() => {
+      this.#lessons.module = null;
     }); // a later run tries again
-    return this.#rayon.module;
+    return this.#lessons.module;
+  }
+
+  /**
+   * The world `id` runs in: a lesson's is the lessons module's, unless the module loaded first
+   * carries every program.
+   * @param {{ module?: WorldKind } | undefined} described a scenario, or a checked measurement
+   * @returns {WorldKind}
+   */
+  #kindOf(described) {
+    return described?.module === 'lessons' && !this.#mainHasLessons ? 'lessons' : 'main';
+  }
+
+  /**
+   * Starts the world scenario `id` runs in, if it has not started, and resolves once it is up:
+   * the page calls it when a lesson's section comes near the screen, so that lesson's first Run
+   * waits for no download. A scenario that cannot run here starts nothing. A failure is also
+   * the next run's to report (it starts the world again).
+   * @param {string} id
+   * @returns {Promise<void>}
+   */
+  async warmUp(id) {
+    const scenario = this.scenarios.find((s) => s.id === id);
+    if (!scenario) throw new Error(`unknown scenario ${JSON.stringify(id)}`);
+    if (scenario.needsSharedMemory && !this.capabilities.sharedMemory) return;
+    const kind = this.#kindOf(scenario);
+    if (kind === 'lessons') await this.#startLessonsWorld();
+    await this.#world(kind).ready;
+  }
+
+  /** The lessons world, started once whoever asks first (a warm-up or a run). */
+  async #startLessonsWorld() {
+    const module = await this.#lessonsModule();
+    this.#worlds.lessons ??= this.#newWorld('lessons', module);
   }
 
   /**
@@ -571,9 +609,7 @@ class Playground {
    * @returns {Run}
    */
   #enqueue({ id, action = '', checked, onLine, onEvent, onStart, bench, timeoutMs = this.#runTimeoutMs }) {
-    // Which module runs it: the rayon lessons run in a world of the module built with rayon.
-    /** @type {WorldKind} */
-    const kind = (bench ? checked.needsRayon : this.scenarios.find((s) => s.id === id)?.needsRayon) ? 'rayon' : 'main';
+    const kind = this.#kindOf(bench ? checked : this.scenarios.find((s) => s.id === id));
     /** @type {RunRecord} */
     const record = {
       runId: this.#nextRunId++,
@@ -697,8 +733,8 @@ class Playground {
   }
 
   /**
-   * The world of `kind`, where it must exist: the main one always does, the rayon one from its
-   * first run on (#readyWorld starts it).
+   * The world of `kind`, where it must exist: the main one always does, the lessons one from
+   * its first warm-up or run on (#startLessonsWorld starts it).
    * @param {WorldKind} kind
    */
   #world(kind) {
@@ -715,13 +751,13 @@ class Playground {
   }
 
   // The world is started ahead of the run that uses it (at load, or right after a reset; the
-  // rayon world at its first run). If it failed to start back then (a network blip, a script
+  // lessons world at its first warm-up or run). If it failed to start back then (a network blip, a script
   // that was briefly unavailable), this run should not inherit that failure: start one fresh
   // world and report only if that fails too. Nor should it inherit a world that lost a thread
   // worker since its last run ended.
   /** @param {WorldKind} kind */
   async #readyWorld(kind) {
-    if (!this.#worlds[kind]) this.#worlds[kind] = this.#newWorld(kind, await this.#rayonModule());
+    if (!this.#worlds[kind]) await this.#startLessonsWorld();
     if (this.#worlds[kind].lostThreads > 0) this.#resetWorld(kind); // a thread died after its run ended
     try {
       await this.#worlds[kind].ready;
@@ -738,7 +774,7 @@ class Playground {
    * @param {PlaygroundWorker} [main]
    */
   #newWorld(kind, module, main = startWorker(`main worker${kind === 'main' ? '' : ` (${kind})`}`)) {
-    const glue = kind === 'main' ? null : new URL('concurrency_playground.js', this.#rayon.url).href;
+    const glue = kind === 'main' ? null : new URL('concurrency_playground.js', this.#lessons.url).href;
     return new World(module, glue, this.capabilities.sharedMemory, main, (worker, data) =>
       this.#onMessage(worker, data),
     );

@@ -1123,6 +1123,26 @@ function checkGivenParams(section, initial, ofAction) {
 }
 
 /**
+ * A lesson runs in the lessons module, which the page does not download before it is ready: its
+ * section starts that module's world once it comes within a screen's height of the screen
+ * (scrolled to, jumped to from the navigation or a link, or the one section of an embed), so
+ * its first Run waits for no download. A failure is left to that Run, which tries again.
+ * @param {import('./playground.js').PlaygroundApi} pg
+ * @param {Section} section
+ */
+function warmUpWhenNear(pg, section) {
+  const near = new IntersectionObserver(
+    (entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      near.disconnect();
+      pg.warmUp(section.id).catch(() => {});
+    },
+    { rootMargin: '100% 0px' },
+  );
+  near.observe(section.node);
+}
+
+/**
  * One scenario's section, following the page contract (run/stop buttons, inputs named after
  * the parameters, output, status, elapsed), with its timeline, notes, views and code; or the
  * learner's own program's (its Run and Stop its editor's, `[data-action=run-python]`).
@@ -1171,6 +1191,7 @@ export function scenarioSection(
   section.setState = (state, text) => setState(section, state, text);
   if (section.cannotRun) explainCannotRun(section);
   new ResizeObserver(() => section.redrawTimeline()).observe(section.parts.timeline);
+  if (scenario.module === 'lessons' && !section.cannotRun) warmUpWhenNear(pg, section);
   listenToForms(section);
   section.recorded = sectionRecordedRuns(section);
   if (section.python) listenForPython(/** @type {Section & { python: PythonMode }} */ (section));

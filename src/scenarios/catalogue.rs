@@ -7,7 +7,7 @@ use crate::params::{self, ParamKind, ParamSpec};
 use crate::scenarios::{ALL, Action, Scenario, TestParams};
 
 /// `[{ id, title, seedSection, fromSeed, params, views, actions, needsSharedMemory,
-/// needsRayon, predict, rustFile, moreRustFiles, notice, python, testParams }]`, in the
+/// module, predict, rustFile, moreRustFiles, notice, python, testParams }]`, in the
 /// registry's order.
 pub fn catalogue_json() -> String {
     Json::Array(ALL.iter().map(|s| scenario(s)).collect()).text()
@@ -23,7 +23,7 @@ fn scenario(s: &Scenario) -> Json {
         ("views", Some(strings(s.views))),
         ("actions", Some(Json::Array(s.actions.iter().map(action).collect()))),
         ("needsSharedMemory", Some(s.needs_shared_memory.into())),
-        ("needsRayon", Some(s.needs_rayon.into())),
+        ("module", Some(s.module.name().into())),
         ("predict", Some(s.predict.into())),
         ("rustFile", Some(s.source_file.into())),
         ("moreRustFiles", Some(strings(s.more_source_files))),

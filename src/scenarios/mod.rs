@@ -58,9 +58,9 @@ pub struct Scenario {
     pub check: Option<CrossCheck>,
     /// Whether it needs threads on shared memory (so cross-origin isolation).
     pub needs_shared_memory: bool,
-    /// Whether it runs on rayon, which lives in a module of its own (cargo feature `rayon`,
-    /// `www/pkg-rayon/`): the page runs it in a world of that module.
-    pub needs_rayon: bool,
+    /// The wasm module whose program runs it: the seed's programs are in the one every page
+    /// loads first, the lessons beyond the seed in the lessons module.
+    pub module: Module,
     /// How many thread workers a run with these parameters starts at most; the page starts
     /// them before the run (a blocked main thread cannot start workers).
     pub threads_needed: fn(&Params) -> usize,
@@ -90,6 +90,59 @@ pub struct Scenario {
     pub python: &'static str,
     /// "What to notice", for a learner: the point of the run, in two or three sentences.
     pub notice: &'static str,
+}
+
+/// The two wasm modules the page ships (build.sh). Both describe every scenario; they differ in
+/// the programs they carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Module {
+    /// `www/pkg/`: the seed's programs. Every page downloads it before it is ready, so it
+    /// carries nothing else.
+    Main,
+    /// `www/pkg-lessons/` (cargo feature `lessons`): every program, with rayon. The page loads
+    /// it when a lesson's section first comes into view or runs.
+    Lessons,
+}
+
+impl Module {
+    /// Its name in `pg.scenarios` (`module`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Module::Main => "main",
+            Module::Lessons => "lessons",
+        }
+    }
+}
+
+/// A lesson's program (a scenario's `run`, an action's `run`), as built into this module: the
+/// program itself in the lessons module (cargo feature `lessons`), and in the main module a
+/// stand-in that says where it runs, so the download every page waits for carries every
+/// lesson's description but none of its code. Without the feature, the program is still
+/// type-checked (an unnamed constant holds it), but nothing calls it, so none of it is linked.
+#[cfg(feature = "lessons")]
+macro_rules! lesson_program {
+    ($program:expr) => {
+        $program
+    };
+}
+#[cfg(not(feature = "lessons"))]
+macro_rules! lesson_program {
+    ($program:expr) => {{
+        const _: fn(crate::rt::Ctx, crate::params::Params) -> crate::scenarios::RunFuture = $program;
+        crate::scenarios::in_the_lessons_module
+    }};
+}
+pub(crate) use lesson_program;
+
+/// The stand-in for a lesson's program in the main module: the page never calls it (it runs
+/// lessons in the lessons module); a caller that ignores `Scenario::module` learns why.
+#[cfg(not(feature = "lessons"))]
+pub fn in_the_lessons_module(_: Ctx, _: Params) -> RunFuture {
+    Box::pin(async {
+        Err(RtError::Unsupported(
+            "this lesson runs in the lessons module (www/pkg-lessons/, cargo feature `lessons`), not this one".into(),
+        ))
+    })
 }
 
 /// Something a section offers beside Run, with parameters of its own: it runs like the
@@ -201,6 +254,26 @@ mod tests {
                     .unwrap_or_else(|e| panic!("{}: its {which} test parameters are invalid: {e:?}", s.id));
             }
         }
+    }
+
+    /// The main module carries the seed's programs only: there, a lesson's program (its run
+    /// and its actions') is the stand-in, which says where the lesson runs, and a seed program
+    /// is itself. (`cargo test --lib` builds the main module's code; with `--features lessons`
+    /// every program is itself, which the end-to-end tests run.)
+    #[cfg(not(feature = "lessons"))]
+    #[test]
+    fn the_main_module_has_the_seed_programs_and_stand_ins_for_the_lessons() {
+        let stand_in = in_the_lessons_module as fn(Ctx, Params) -> RunFuture as usize;
+        for s in ALL {
+            let programs = std::iter::once(s.run).chain(s.actions.iter().map(|a| a.run));
+            for program in programs {
+                assert_eq!(program as usize == stand_in, s.module == Module::Lessons, "{}", s.id);
+            }
+        }
+        let lesson = ALL.iter().find(|s| s.module == Module::Lessons).unwrap();
+        let params = crate::params::validate(lesson.params, &[]).unwrap();
+        let ran = crate::rt::backend::block_on((lesson.run)(Ctx::collecting().0, params));
+        assert!(matches!(&ran, Err(RtError::Unsupported(why)) if why.contains("lessons module")), "{ran:?}");
     }
 
     #[test]

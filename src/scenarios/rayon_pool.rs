@@ -31,7 +31,7 @@ use rayon::prelude::*;
 
 #[cfg(feature = "rayon")]
 use super::tasks::{Call, sum_of_squares_between, warm_up};
-use super::{Scenario, TestParams};
+use super::{Module, Scenario, TestParams, lesson_program};
 use crate::params::Params;
 #[cfg(feature = "rayon")]
 use crate::rt::process::pool_map;
@@ -50,10 +50,10 @@ pub static SCENARIO: Scenario = Scenario {
     params: super::multiprocessing_pool::POOL_PARAMS, // the seed pool's own
     check: None,
     needs_shared_memory: true,
-    needs_rayon: true,
+    module: Module::Lessons,
     // rayon's own pool threads: started by the pool itself, not from the world's thread workers.
     threads_needed: |_| 0,
-    run: |ctx, params| Box::pin(async move { run(&ctx, &params).await }),
+    run: lesson_program!(|ctx, params| Box::pin(async move { run(&ctx, &params).await })),
     source_file: "rayon_pool.rs",
     more_source_files: &["tasks.rs"],
     views: &[],
@@ -64,13 +64,11 @@ pub static SCENARIO: Scenario = Scenario {
     notice: "Three ways to compute the same sums. Python's pool needs processes (tan: each starts first) and is only as fast as its largest input. rayon's par_iter runs the same tasks on threads that share memory, with nothing to start, but one task per input still waits for the largest. into_par_iter splits each range into chunks that idle threads steal: every rayon-worker lane stays busy until the end. The sums are exact in all three.",
 };
 
-/// This module was built without rayon: the page runs this lesson in the one built with it
-/// (`www/pkg-rayon/`), so only a caller that ignores `needs_rayon` gets here.
+/// Without rayon there is no program here: the main module, built without it, puts
+/// `lesson_program!`'s stand-in in the scenario's place, and this only lets it type-check.
 #[cfg(not(feature = "rayon"))]
 async fn run(_: &Ctx, _: &Params) -> Result<Value, RtError> {
-    Err(RtError::Unsupported(
-        "rayon-pool runs in the module built with rayon (cargo feature `rayon`); this one has none".into(),
-    ))
+    unreachable!("rayon-pool's program is built into the lessons module only")
 }
 
 /// Squares summed per chunk: small enough for many chunks per input, large enough that a

@@ -37,7 +37,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use super::{Action, Scenario, TestParams};
+use super::{Action, Module, Scenario, TestParams, lesson_program};
 use crate::json::Json;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::input::{self, Inputs};
@@ -61,9 +61,9 @@ pub static SCENARIO: Scenario = Scenario {
     ],
     check: None,
     needs_shared_memory: true,
-    needs_rayon: false,
+    module: Module::Lessons,
     threads_needed: |_| 2,
-    run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
+    run: lesson_program!(|ctx, params| Box::pin(async move { run(&ctx, &params) })),
     source_file: "threading_deadlock.rs",
     more_source_files: &[],
     views: &[],
@@ -333,12 +333,12 @@ pub const STEP: Action = Action {
     ],
     check: None,
     threads_needed: |_| 2,
-    run: |ctx, params| {
+    run: lesson_program!(|ctx, params| {
         Box::pin(async move {
             let mut inputs = input::for_this_run();
             step_mode(&ctx, &params, &mut inputs).await
         })
-    },
+    }),
     views: &["deadlock-steps"],
 };
 

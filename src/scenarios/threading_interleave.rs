@@ -31,7 +31,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
-use super::{Action, Scenario, TestParams};
+use super::{Action, Module, Scenario, TestParams, lesson_program};
 use crate::json::Json;
 use crate::params::{ParamError, ParamKind, ParamSpec, Params};
 use crate::rt::input::{self, Inputs};
@@ -72,14 +72,14 @@ pub static SCENARIO: Scenario = Scenario {
     ],
     check: Some(check_schedule),
     needs_shared_memory: true,
-    needs_rayon: false,
+    module: Module::Lessons,
     threads_needed: |p| p.int("threads") as usize,
-    run: |ctx, params| {
+    run: lesson_program!(|ctx, params| {
         Box::pin(async move {
             let mut inputs = input::for_this_run();
             interleave(&ctx, &params, &mut inputs).await
         })
-    },
+    }),
     source_file: "threading_interleave.rs",
     more_source_files: &[],
     views: &["interleave"],
@@ -534,7 +534,7 @@ pub const EXPLORE: Action = Action {
         Ok(())
     }),
     threads_needed: |p| p.int("threads") as usize,
-    run: |ctx, params| Box::pin(async move { explore(&ctx, &params) }),
+    run: lesson_program!(|ctx, params| Box::pin(async move { explore(&ctx, &params) })),
     views: &["interleave-outcomes"],
 };
 

@@ -1,7 +1,7 @@
 // The hosted site's JavaScript is bundled (tools/bundle.mjs, run by ./build.sh dist): each page
 // asks for one script before it is ready, and everything it loads later still works from the
 // bundle: the timeline and replay, a scenario's views (imported by name), the code view, the
-// prediction form, sharing, the rayon module's world. `./build.sh test` builds dist/ first.
+// prediction form, sharing, the lessons module's world. `./build.sh test` builds dist/ first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -64,9 +64,38 @@ test('the bundled page: one script before ready, then every later part loads and
   const code = lock.locator('details.code');
   await code.locator('summary').click();
   await code.locator('.code-pair[data-state="ready"]').waitFor();
-  // The rayon lesson: its module's glue is imported by the worker at run time, not bundled.
+  // A rayon lesson: the lessons module's glue is imported by the worker at run time, not bundled.
   assert.equal(await runInPage(page, 'rayon-pool', { timeout: 120_000 }), 'done');
   assert.ok((await printedLines(page, 'rayon-pool')).length > 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** The paths of the wasm modules the page has fetched so far, each as often as it was fetched. */
+const wasmFetched = (page) =>
+  page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((e) => new URL(e.name).pathname)
+      .filter((path) => path.endsWith('.wasm')),
+  );
+
+test("the lessons module: not in the first load, fetched once when a lesson's section comes near, and it runs the lessons", async () => {
+  const { page, errors, context } = await openPage(suite.browser, suite.server.url);
+  const main = '/pkg/concurrency_playground_bg.wasm';
+  const lessons = '/pkg-lessons/concurrency_playground_bg.wasm';
+  // The seed's sections fill the first screens: a learner who reads them never downloads it.
+  await page.waitForTimeout(500);
+  assert.deepEqual(await wasmFetched(page), [main]);
+  assert.equal(await runInPage(page, 'threading-basic'), 'done');
+  assert.deepEqual(await wasmFetched(page), [main], 'a seed program runs in the main module');
+  // Scrolled to (here as the navigation does it), a lesson's section starts the lessons world.
+  await section(page, 'threading-interleave').scrollIntoViewIfNeeded();
+  await page.waitForFunction((path) => performance.getEntriesByName(new URL(path, location.href).href).length > 0, lessons);
+  // Its program, not the main module's stand-in: the watchdog names the cycle.
+  assert.equal(await runInPage(page, 'threading-deadlock'), 'error');
+  assert.match(await section(page, 'threading-deadlock').textContent(), /Thread-A .*lock2.*Thread-B .*lock1/s);
+  assert.deepEqual(await wasmFetched(page), [main, lessons], 'each module fetched once');
   assert.deepEqual(errors, []);
   await context.close();
 });
