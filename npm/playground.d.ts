@@ -162,6 +162,8 @@ export interface Playground {
 export interface LoadOptions {
   /** The wasm module's URL (the package's own by default). */
   wasmUrl?: URL | string;
+  /** The URL of that module's JS glue, where it is not the package's own module. */
+  glue?: string | null;
   /** The folder of the lessons module, where the module loaded first has the seed's programs only. */
   lessonsUrl?: URL | string;
   /** The watchdog's limit for one run, in ms. */

@@ -8,11 +8,25 @@
 // correct }` to the parent. With `&edit=1` the section's Python editor is open from the start;
 // `?scenario=python` is the learner's own program, its editor open; a program in the fragment
 // (`#py=…`) goes into the editor. Nothing runs until the learner presses Run.
-import { startLoading } from './start.js';
+import { lessonsFirst, startLoading } from './start.js';
+
+// The seed's programs: what the main module runs (Rust's `Module::Main`; a host test checks
+// that the two lists agree). An embed of any other scenario (a lesson beyond the seed) loads
+// the lessons module instead, which runs every program: one download instead of two.
+const SEED_PROGRAMS = [
+  'threading-basic',
+  'threading-lock',
+  'multiprocessing-process',
+  'multiprocessing-pool',
+  'asyncio-gather',
+  'concurrent-futures',
+];
+const shown = new URLSearchParams(location.search).get('scenario');
+const lessonShown = shown !== null && shown !== 'python' && !SEED_PROGRAMS.includes(shown);
 
 // As on the full page: the main worker and the compilation start before the other modules
 // are evaluated.
-const started = startLoading();
+const started = startLoading(lessonShown ? lessonsFirst() : {});
 // Awaited in start(), not at the top level: a module that awaits at its top level would keep a
 // bundler (tools/bundle.mjs) from letting the later-loaded chunks share this file's code.
 const building = Promise.all([

@@ -24,10 +24,10 @@
 // `prepare()` resolves earlier still, once the page can describe and validate, so the page can
 // build itself while the workers start (`pg.ready`).
 
-import initGlue, * as glue from './pkg/concurrency_playground.js';
+import * as glue from './pkg/concurrency_playground.js';
 import { clockOf } from './learner-time.js';
 import * as msg from './protocol.js';
-import { compile, mainWasmUrl, startLoading, startWorker } from './start.js';
+import { compile, lessonsUrl as lessonsFolder, mainWasmUrl, startLoading, startWorker } from './start.js';
 import { sourceTooLarge } from './python/limits.js';
 import { canPostSharedMemory } from './shared-memory.js';
 
@@ -176,17 +176,21 @@ export async function load(options = {}) {
  * main worker and the compilation are then already under way. `runTimeoutMs` is the watchdog's
  * limit for one run (a run can also set its own: `pg.run(id, params, { timeoutMs })`); a run
  * past it is stopped with a message. `lessonsUrl` is the folder of the lessons module (every
- * program, the lessons beyond the seed with rayon), loaded when a lesson is first warmed up or run;
- * a `wasmUrl` naming that module itself runs everything in one world.
- * @typedef {{ wasmUrl?: URL | string, lessonsUrl?: URL | string, runTimeoutMs?: number, started?: Started }} PrepareOptions
+ * program, the lessons beyond the seed with rayon), loaded when a lesson is first warmed up or run.
+ * A page that loads the lessons module first (`started` from `startLoading(lessonsFirst())`, or
+ * `wasmUrl` and `glue` naming it) runs everything in one world of it.
+ * @typedef {{
+ *   wasmUrl?: URL | string, glue?: string | null, lessonsUrl?: URL | string, runTimeoutMs?: number, started?: Started,
+ * }} PrepareOptions
  * @param {PrepareOptions} [options]
  * @returns {Promise<PlaygroundApi>}
  */
 export async function prepare({
   wasmUrl = mainWasmUrl(),
-  lessonsUrl = new URL(/* @vite-ignore */ './pkg-lessons/', import.meta.url), // not bundled: served beside
+  glue: glueUrl = null,
+  lessonsUrl = lessonsFolder(),
   runTimeoutMs = 5 * 60_000,
-  started = startLoading({ wasmUrl }),
+  started = startLoading({ wasmUrl, glue: glueUrl }),
 } = {}) {
   const { main } = started;
   let world;
@@ -196,11 +200,13 @@ export async function prepare({
     const module = await started.module;
     // The main worker instantiates its copy of the module while the page instantiates its own;
     // the playground takes the world's messages once it exists (none before matter to it).
-    world = new World(module, null, pageCapabilities().sharedMemory, main, () => {});
+    world = new World(module, started.glue, pageCapabilities().sharedMemory, main, () => {});
     world.ready.catch(() => {}); // pg.ready reports it; until then it is not an unhandled rejection
     // The page's own instance: it validates and describes, and never shares its memory.
-    await initGlue({ module_or_path: module });
-    playground = /** @type {PlaygroundApi} */ (new Playground(glue, module, world, runTimeoutMs, lessonsUrl)); // ready: below
+    const pageGlue = started.glue ? /** @type {typeof glue} */ (await import(/* @vite-ignore */ started.glue)) : glue;
+    await pageGlue.default({ module_or_path: module });
+    const options = { runTimeoutMs, lessonsUrl, glueUrl: started.glue };
+    playground = /** @type {PlaygroundApi} */ (new Playground(pageGlue, module, world, options)); // ready: below
   } catch (error) {
     main.terminate();
     world?.terminate();
@@ -303,6 +309,8 @@ class Playground {
   #lessons;
   /** Whether the module loaded first carries every program (then there is one world only). */
   #mainHasLessons;
+  /** The glue of the module loaded first, if it is not the main module's. @type {string | null} */
+  #mainGlueUrl;
   /** @type {Promise<unknown>} */
   #queue = Promise.resolve();
   /** @type {Map<string, RunRecord>} */
@@ -323,13 +331,13 @@ class Playground {
    * @param {typeof glue} glue
    * @param {WebAssembly.Module} module
    * @param {World} world
-   * @param {number} runTimeoutMs
-   * @param {URL | string} lessonsUrl
+   * @param {{ runTimeoutMs: number, lessonsUrl: URL | string, glueUrl: string | null }} options
    */
-  constructor(glue, module, world, runTimeoutMs, lessonsUrl) {
+  constructor(glue, module, world, { runTimeoutMs, lessonsUrl, glueUrl }) {
     this.#glue = glue;
     this.#lessons = { url: lessonsUrl, module: null };
     this.#mainHasLessons = glue.has_lessons();
+    this.#mainGlueUrl = glueUrl;
     this.#runTimeoutMs = runTimeoutMs;
     this.capabilities = pageCapabilities();
     /** @type {Scenario[]} */
@@ -339,7 +347,7 @@ class Playground {
     this.spanStates = glue.span_states();
     /** `{ maxParams }`: the validator's limits, for the page's URLs and recorded runs. */
     this.limits = { maxParams: glue.max_params() };
-    this.#processes = new ProcessWorkers(module, (worker, data) => this.#onMessage(worker, data));
+    this.#processes = new ProcessWorkers(module, glueUrl, (worker, data) => this.#onMessage(worker, data));
     world.onMessage = (worker, data) => this.#onMessage(worker, data);
     this.#worlds.main = world;
   }
@@ -774,7 +782,7 @@ class Playground {
    * @param {PlaygroundWorker} [main]
    */
   #newWorld(kind, module, main = startWorker(`main worker${kind === 'main' ? '' : ` (${kind})`}`)) {
-    const glue = kind === 'main' ? null : new URL('concurrency_playground.js', this.#lessons.url).href;
+    const glue = kind === 'main' ? this.#mainGlueUrl : new URL('concurrency_playground.js', this.#lessons.url).href;
     return new World(module, glue, this.capabilities.sharedMemory, main, (worker, data) =>
       this.#onMessage(worker, data),
     );
@@ -1000,6 +1008,8 @@ class ProcessWorkers {
    */
   /** @type {WebAssembly.Module} */
   #module;
+  /** @type {string | null} */
+  #glue; // the module's JS glue, if it is not the main module's
   /** @type {OnWorkerMessage} */
   #onMessage;
   /** @type {ProcessSlot[]} */
@@ -1011,10 +1021,12 @@ class ProcessWorkers {
 
   /**
    * @param {WebAssembly.Module} module
+   * @param {string | null} glue
    * @param {OnWorkerMessage} onMessage
    */
-  constructor(module, onMessage) {
+  constructor(module, glue, onMessage) {
     this.#module = module;
+    this.#glue = glue;
     this.#onMessage = onMessage;
   }
 
@@ -1034,7 +1046,7 @@ class ProcessWorkers {
       this.#onMessage(worker, msg.workerFailed(`process ${spare.pid}`, e.message || 'script error'));
     });
     this.#expectReady(spare);
-    worker.postMessage(msg.startProcess(this.#module, pid));
+    worker.postMessage(msg.startProcess(this.#module, pid, this.#glue));
     return spare;
   }
 

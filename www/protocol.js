@@ -59,7 +59,7 @@ export const T = Object.freeze({
 });
 
 // --- page -> workers ----------------------------------------------------------------------
-// `glue`: the URL of the module's JS glue when it is not the main module's (the rayon module).
+// `glue`: the URL of the module's JS glue when it is not the main module's (the lessons module).
 export const startMain = (/** @type {WebAssembly.Module} */ module, /** @type {string | null} */ glue = null) => ({
   type: T.START_MAIN,
   module,
@@ -78,8 +78,8 @@ export const startThread = (module, memory, index, glue = null) => ({
   index,
   glue,
 });
-/** @param {WebAssembly.Module} module @param {number} pid */
-export const startProcess = (module, pid) => ({ type: T.START_PROCESS, module, pid });
+/** @param {WebAssembly.Module} module @param {number} pid @param {string | null} glue */
+export const startProcess = (module, pid, glue = null) => ({ type: T.START_PROCESS, module, pid, glue });
 /** @param {number} runId @param {string} id @param {Pairs} pairs @param {string} action */
 export const run = (runId, id, pairs, action = '') => ({ type: T.RUN, runId, id, pairs, action });
 /** @param {number} runId @param {string} name @param {Pairs} pairs */

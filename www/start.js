@@ -9,7 +9,9 @@
 /**
  * A worker of the playground; `startFailure` says why its script failed to load, if it did.
  * @typedef {Worker & { startFailure?: string }} PlaygroundWorker
- * @typedef {{ main: PlaygroundWorker, module: Promise<WebAssembly.Module> }} Started what `startLoading()` began
+ * @typedef {{
+ *   main: PlaygroundWorker, module: Promise<WebAssembly.Module>, glue: string | null,
+ * }} Started what `startLoading()` began; `glue` the URL of the module's JS glue if it is not the main module's
  */
 
 /**
@@ -46,17 +48,30 @@ export async function compile(url) {
   return WebAssembly.compile(await response.arrayBuffer());
 }
 
-/** The main module, the one every scenario but the rayon lessons runs. */
+/** The main module, the one the seed's programs run in. */
 export const mainWasmUrl = () => new URL('./pkg/concurrency_playground_bg.wasm', import.meta.url);
 
+/** The folder of the lessons module, which carries every program. */
+export const lessonsUrl = () => new URL(/* @vite-ignore */ './pkg-lessons/', import.meta.url); // served beside
+
 /**
- * Starts the main worker and the main module's compilation now; `load({ started })` takes them
- * over. A failure here is reported by `load()`, not before.
- * @param {{ wasmUrl?: URL | string }} [options]
+ * `startLoading()`'s options for a page that shows one lesson only (an embed of it): the lessons
+ * module, with its glue, instead of the main one, so the page downloads one module, not two.
+ */
+export const lessonsFirst = () => ({
+  wasmUrl: new URL('concurrency_playground_bg.wasm', lessonsUrl()),
+  glue: new URL('concurrency_playground.js', lessonsUrl()).href,
+});
+
+/**
+ * Starts the main worker and the main module's compilation now (or those of the module
+ * `wasmUrl` names, whose glue is at `glue`); `load({ started })` takes them over. A failure here
+ * is reported by `load()`, not before.
+ * @param {{ wasmUrl?: URL | string, glue?: string | null }} [options]
  * @returns {Started}
  */
-export function startLoading({ wasmUrl = mainWasmUrl() } = {}) {
+export function startLoading({ wasmUrl = mainWasmUrl(), glue = null } = {}) {
   const module = compile(wasmUrl);
   module.catch(() => {}); // load() reports it; until then it is not an unhandled rejection
-  return { main: startWorker('main worker'), module };
+  return { main: startWorker('main worker'), module, glue };
 }

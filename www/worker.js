@@ -24,7 +24,7 @@ const scope = /** @type {WorkerScope} */ (/** @type {unknown} */ (self));
 const post = (/** @type {msg.Message} */ message) => scope.postMessage(message);
 
 // The module's JS glue: the main module's, or the one a world of another module names (the
-// rayon lessons run in a module built with rayon).
+// lessons module's).
 let wasm = mainGlue;
 /**
  * @param {{ module_or_path: WebAssembly.Module, memory?: WebAssembly.Memory }} options
@@ -116,12 +116,12 @@ async function startThread({ module, memory, index, glue }) {
 }
 
 /** @param {msg.MessageOf<typeof T.START_PROCESS>} message */
-async function startProcess({ module, pid: firstPid }) {
+async function startProcess({ module, pid: firstPid, glue }) {
   let pid = firstPid;
   /** @type {MessagePort | null} */
   let port = null; // to the main worker whose process this is, while it is one
   // Without `memory` the instance gets a fresh one of its own: nothing is shared.
-  await init({ module_or_path: module });
+  await init({ module_or_path: module }, glue);
   wasm.process_init(pid);
   // Called only while attached, so `port` is its listener's port.
   /** @param {MessageEvent<msg.MessageOf<typeof T.CALL>>} event */

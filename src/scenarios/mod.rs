@@ -276,6 +276,20 @@ mod tests {
         assert!(matches!(&ran, Err(RtError::Unsupported(why)) if why.contains("lessons module")), "{ran:?}");
     }
 
+    /// The embed loads the lessons module first for any scenario but the seed's programs, which
+    /// it lists (it must choose before any module describes the scenarios).
+    #[test]
+    fn the_embed_knows_which_scenarios_the_main_module_runs() {
+        let embed = include_str!("../../www/embed.js");
+        let from = embed.find("const SEED_PROGRAMS = [").expect("www/embed.js lists SEED_PROGRAMS");
+        let list = &embed[from..from + embed[from..].find("];").unwrap()];
+        for s in ALL {
+            let listed = list.contains(&format!("'{}'", s.id));
+            assert_eq!(listed, s.module == Module::Main, "{}: www/embed.js's SEED_PROGRAMS", s.id);
+        }
+        assert_eq!(list.matches('\'').count(), 2 * ALL.iter().filter(|s| s.module == Module::Main).count());
+    }
+
     #[test]
     fn a_seed_program_opens_in_the_python_mode_as_the_seed_writes_it() {
         let seed = include_str!("../../seed/async-and-concurrency.md");

@@ -111,3 +111,17 @@ test('the bundled embed: one script before ready; Predict first loads its form',
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the bundled embed of a lesson downloads the lessons module alone, and runs it with its processes', async () => {
+  const { page, errors, context } = await openPage(suite.browser, `${suite.server.url}embed.html?scenario=rayon-pool`);
+  // rayon-pool runs the seed's Pool(4).map on process workers, then rayon on the pool's threads.
+  assert.equal(await runInPage(page, 'rayon-pool', { timeout: 120_000 }), 'done');
+  assert.ok((await printedLines(page, 'rayon-pool')).length > 0);
+  assert.deepEqual(await wasmFetched(page), ['/pkg-lessons/concurrency_playground_bg.wasm']);
+  const seed = await openPage(suite.browser, `${suite.server.url}embed.html?scenario=multiprocessing-pool`);
+  assert.equal(await runInPage(seed.page, 'multiprocessing-pool'), 'done');
+  assert.deepEqual(await wasmFetched(seed.page), ['/pkg/concurrency_playground_bg.wasm']);
+  assert.deepEqual([...errors, ...seed.errors], []);
+  await seed.context.close();
+  await context.close();
+});
