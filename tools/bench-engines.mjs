@@ -345,7 +345,9 @@ export function engineRows(row, figures, { median, fmt }) {
       '–',
       '–',
       [
-        files.some((p) => p.includes('pkg-lessons')) ? 'includes the lessons module!' : 'the lessons module is not in it',
+        files.some((p) => p.includes('pkg-lessons'))
+          ? 'includes the lessons module!'
+          : 'the lessons module is not in it',
         ...(twice ? [`fetched more than once: ${twice}`] : []),
       ].join('; '),
       '≤ 125',

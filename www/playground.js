@@ -759,20 +759,20 @@ class Playground {
   }
 
   // The world is started ahead of the run that uses it (at load, or right after a reset; the
-  // lessons world at its first warm-up or run). If it failed to start back then (a network blip, a script
-  // that was briefly unavailable), this run should not inherit that failure: start one fresh
-  // world and report only if that fails too. Nor should it inherit a world that lost a thread
-  // worker since its last run ended.
+  // lessons world at its first warm-up or run). If it failed to start back then (a network
+  // blip, a script that was briefly unavailable), this run should not inherit that failure:
+  // start one fresh world and report only if that fails too. Nor should it inherit a world that
+  // lost a thread worker since its last run ended.
   /** @param {WorldKind} kind */
   async #readyWorld(kind) {
     if (!this.#worlds[kind]) await this.#startLessonsWorld();
-    if (this.#worlds[kind].lostThreads > 0) this.#resetWorld(kind); // a thread died after its run ended
+    if (this.#world(kind).lostThreads > 0) this.#resetWorld(kind); // a thread died after its run ended
     try {
-      await this.#worlds[kind].ready;
+      await this.#world(kind).ready;
     } catch {
-      this.#worlds[kind].terminate();
-      this.#worlds[kind] = this.#newWorld(kind, this.#worlds[kind].module);
-      await this.#worlds[kind].ready;
+      this.#world(kind).terminate();
+      this.#worlds[kind] = this.#newWorld(kind, this.#world(kind).module);
+      await this.#world(kind).ready;
     }
   }
 

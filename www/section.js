@@ -34,6 +34,7 @@ const loadShare = () => import('./share.js');
  * @typedef {{
  *   id: string, title: string, params: Record<string, ParamSpec>, actions: ScenarioAction[], views: string[],
  *   python: string, notice: string, needsSharedMemory: boolean, fromSeed: boolean, seedSection?: string,
+ *   module?: import('./playground.js').WorldKind,
  *   predict?: boolean, rustFile?: string, moreRustFiles?: string[], own?: boolean, origin?: string,
  *   pythonLabels?: PythonLabels,
  * }} SectionScenario what a section reads of its description (a PageScenario: a scenario's, or the

@@ -91,7 +91,10 @@ test("the lessons module: not in the first load, fetched once when a lesson's se
   assert.deepEqual(await wasmFetched(page), [main], 'a seed program runs in the main module');
   // Scrolled to (here as the navigation does it), a lesson's section starts the lessons world.
   await section(page, 'threading-interleave').scrollIntoViewIfNeeded();
-  await page.waitForFunction((path) => performance.getEntriesByName(new URL(path, location.href).href).length > 0, lessons);
+  await page.waitForFunction(
+    (path) => performance.getEntriesByName(new URL(path, location.href).href).length > 0,
+    lessons,
+  );
   // Its program, not the main module's stand-in: the watchdog names the cycle.
   assert.equal(await runInPage(page, 'threading-deadlock'), 'error');
   assert.match(await section(page, 'threading-deadlock').textContent(), /Thread-A .*lock2.*Thread-B .*lock1/s);
