@@ -118,9 +118,10 @@ export function linkField(id, label, role) {
 const stylesheets = new Map();
 
 /**
- * Adds the stylesheet at `url` to the page, once: a lesson's styles live in its folder and come
- * with its views. Resolves when it has loaded, or failed to (the view is then drawn unstyled
- * rather than not at all).
+ * Adds the stylesheet at `url` to the page, once: styles that only some parts need come with
+ * those parts, not in the first load (a lesson's with its views, the timeline's with its module).
+ * Resolves when it has loaded, or failed to (the part is then drawn unstyled rather than not at
+ * all).
  * @param {URL} url
  * @returns {Promise<void>}
  */

@@ -36,7 +36,8 @@ async function referenceFigures() {
 /**
  * The sections, made while the workers start (boot's `prepareView`); they join the page once
  * the workers are up, so the browser lays them out after that, not while the page waits. The
- * reference figures are shown only after a run: the sections do not wait for them.
+ * reference figures are shown only after a run: the sections do not wait for them, and they
+ * are fetched once the page is ready, not in its first load.
  * @param {PlaygroundApi} pg
  * @param {Promise<unknown>} reference
  */
@@ -52,7 +53,11 @@ async function makeSections(pg, reference) {
 }
 
 async function start() {
-  const reference = referenceFigures(); // fetched while the modules load
+  /** @type {() => void} */
+  let fetchReference = () => {};
+  const reference = new Promise((resolve) => {
+    fetchReference = () => referenceFigures().then(resolve);
+  });
   const { boot } = await import('./boot.js');
   /** @type {DocumentFragment | undefined} */
   let sections;
@@ -77,6 +82,7 @@ async function start() {
   document.body.dataset.readyMs = String(performance.now()); // page load to ready, for the bench
   document.body.dataset.ready = 'true';
   loadDrawing(); // the timeline's and replay's modules, before a first run needs them
+  fetchReference();
 }
 
 /**

@@ -3,10 +3,14 @@
 // question and the grade go. What happens once a learner is asked (the question form, the
 // grade) is predict-form.js, loaded then, not with the page. It knows nothing of particular
 // scenarios; a scenario's `predict` flag says it has questions, in its lesson's folder.
-import { el, whenFirstNeeded } from './dom.js';
+import { el, stylesheet, whenFirstNeeded } from './dom.js';
 
 // Failed loads are tried again at the next question.
-const loadForm = whenFirstNeeded(() => import('./predict-form.js'));
+const loadForm = whenFirstNeeded(() =>
+  Promise.all([import('./predict-form.js'), stylesheet(new URL('./predict-form.css', import.meta.url))]).then(
+    ([form]) => form,
+  ),
+);
 /** The questions of the lesson `id` (lessons/<id>/questions.js), loaded with the form. */
 const loadQuestions = (/** @type {string} */ id) =>
   import('./predictions.js').then(({ loadPrediction }) => loadPrediction(id));

@@ -2,7 +2,7 @@
 // One run as the page shows it: the status and elapsed time, the printed lines and the notes
 // as they arrive, the timeline redrawn at most once a frame, and the scenario's own views
 // once the run ends. It knows nothing of particular scenarios.
-import { el, formatMs, whenFirstNeeded } from './dom.js';
+import { el, formatMs, stylesheet, whenFirstNeeded } from './dom.js';
 import { clockOf, liveClock } from './learner-time.js';
 
 /**
@@ -48,10 +48,13 @@ const now = () => performance.timeOrigin + performance.now();
  * ready, so a first run rarely waits). A failed load is tried again at the next run.
  */
 export const loadDrawing = whenFirstNeeded(() =>
-  Promise.all([import('./timeline.js'), import('./replay.js')]).then(([timeline, replay]) => ({
-    ...timeline,
-    ...replay,
-  })),
+  Promise.all([
+    import('./timeline.js'),
+    import('./replay.js'),
+    // Their styles come with them, not in the first load (style.css): nothing is drawn before both.
+    stylesheet(new URL('./timeline.css', import.meta.url)),
+    stylesheet(new URL('./replay.css', import.meta.url)),
+  ]).then(([timeline, replay]) => ({ ...timeline, ...replay })),
 );
 
 const FIRST_HINT = 'Run the scenario to see what ran when. Hover or focus a bar or tick for details.';

@@ -6,7 +6,7 @@
 // depends on which scenario it is. The learner's own program (own-program.js) is described as a
 // scenario is, with no parameters and no Rust program: its section is built here too.
 import { ParamError } from './playground.js';
-import { el, formatMs, linkField } from './dom.js';
+import { el, formatMs, linkField, stylesheet } from './dom.js';
 import { paramFields } from './fields.js';
 import { predictionParts } from './predict.js';
 import { runParts, showRecorded, showRun } from './run-view.js';
@@ -101,7 +101,10 @@ function codeDetails(scenario) {
     pair.dataset.state = 'loading';
     try {
       const [rust, ...more] = await Promise.all([scenario.rustFile, ...(scenario.moreRustFiles ?? [])].map(sourceFile));
-      const { codePair } = await import('./code.js');
+      const [{ codePair }] = await Promise.all([
+        import('./code.js'),
+        stylesheet(new URL('./code.css', import.meta.url)),
+      ]);
       const code = codePair(pythonOf(rust), rust, more);
       pair.dataset.pairs = String(code.pairs);
       pair.append(

@@ -108,14 +108,14 @@ impl Ctx {
     pub fn sleep(&self, duration: Duration) {
         let start_ms = clock::now_ms();
         thread::sleep(duration);
-        self.span(SpanState::Sleep, start_ms, format!("sleep({:?})", duration));
+        self.span(SpanState::Sleep, start_ms, format!("time.sleep({})", python_seconds(duration)));
     }
 
     /// `await asyncio.sleep`: suspends this task on a timer, leaving the thread free.
     pub async fn sleep_async(&self, duration: Duration) {
         let start_ms = clock::now_ms();
         task::sleep(duration).await;
-        self.span(SpanState::Await, start_ms, format!("asyncio.sleep({:?})", duration));
+        self.span(SpanState::Await, start_ms, format!("asyncio.sleep({})", python_seconds(duration)));
     }
 
     /// `await task` or `await asyncio.gather(...)`: awaits `future`, and draws the time this
@@ -170,4 +170,30 @@ impl Ctx {
 /// Python's `os.cpu_count()`: the hardware threads the browser (or host) offers.
 pub fn cpu_count() -> usize {
     backend::cpu_count()
+}
+
+/// A duration in seconds as the Python it ports writes it (`0.1`, `1`, `0.0005`), for the
+/// timeline's labels. Integers only: formatting a float, or a `Duration` with `{:?}`, adds
+/// kilobytes to the module every page loads first.
+pub fn python_seconds(duration: Duration) -> String {
+    let micros = duration.as_micros();
+    let (whole, fraction) = (micros / 1_000_000, micros % 1_000_000);
+    if fraction == 0 {
+        return whole.to_string();
+    }
+    let digits = format!("{fraction:06}");
+    format!("{whole}.{}", digits.trim_end_matches('0'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_duration_reads_as_the_seconds_python_writes() {
+        let cases = [(100_000, "0.1"), (1_000_000, "1"), (2_500_000, "2.5"), (500, "0.0005"), (0, "0")];
+        for (micros, python) in cases {
+            assert_eq!(python_seconds(Duration::from_micros(micros)), python);
+        }
+    }
 }
