@@ -69,7 +69,7 @@ test('hovering a bar tells what it was', async () => {
   const bar = section(suite.page, 'threading-basic').locator('[data-state="sleep"]').first();
   await bar.hover();
   const detail = await section(suite.page, 'threading-basic').locator('.timeline-detail').textContent();
-  assert.match(detail, /Thread-1 \(print_numbers\): sleeping \(time\.sleep\), sleep\(100ms\), \d+\.\d+ ms/);
+  assert.match(detail, /Thread-1 \(print_numbers\): sleeping \(time\.sleep\), time\.sleep\(0\.1\), \d+\.\d+ ms/);
 });
 
 test('opposite lock order deadlocks; the watchdog names the cycle in time; ordered locks complete', async () => {
