@@ -12,6 +12,8 @@
 //                   // learner's steps (step modes), left out of elapsedMs and the timeline
 //   run.cancel();
 //   run.send('1');  // input for a running program (threading-interleave: grant Thread-1 a step)
+//   await pg.warmUp('threading-interleave');  // its workers started ahead of its first run (a
+//                   // lesson's are the lessons module's, which the first load leaves out)
 //
 // This module only starts workers and routes their messages (every message is defined in
 // protocol.js); the programs, the parameter rules and the shared state live in Rust
