@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ROOT, startServer } from './harness.mjs';
 import { BUSY, RACE } from './python-run.mjs';
+import { CANCEL_THEN_CLEAN, checkCancelThenClean } from './cancel-then-clean.mjs';
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -127,18 +128,7 @@ test('Firefox: processes, the pool and asyncio', async () => {
 });
 
 test('Firefox: a cancelled run, then a clean one; bad input refused', async () => {
-  const result = await inPage(`
-    const run = pg.run('threading-basic', { count: 20, delay_ms: 50 });
-    await new Promise((r) => setTimeout(r, 200));
-    run.cancel();
-    const cancelled = await run.done;
-    const next = await pg.run('threading-basic', { delay_ms: 10 }).done;
-    const bad = await pg.run('threading-lock', { threads: 0 }).done.then(() => 'ran', (e) => e.message);
-    return { cancelled: cancelled.status, kept: cancelled.lines.length, next: next.lines.length, bad };`);
-  assert.equal(result.cancelled, 'cancelled');
-  assert.ok(result.kept >= 1 && result.kept < 20);
-  assert.equal(result.next, 5);
-  assert.match(result.bad, /threads must be a whole number from 1 to 16; got "0"/);
+  checkCancelThenClean(await inPage(CANCEL_THEN_CLEAN));
 });
 
 // The Python mode in Firefox: the race on real parallel threads, the lock exact, a thread's

@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { By } from 'selenium-webdriver';
 import { join } from 'node:path';
 import { OUTPUT, startServer } from './harness.mjs';
+import { CANCEL_THEN_CLEAN, checkCancelThenClean } from './cancel-then-clean.mjs';
 import {
   inEmbedFrame,
   inPage,
@@ -139,23 +140,7 @@ test("WebKit: the seed's programs give their exact results (threads, processes, 
 });
 
 test('WebKit: a cancelled run, then a clean one; bad input refused', async () => {
-  const result = await inPage(
-    driver,
-    `
-    const run = pg.run('threading-basic', { count: 20, delay_ms: 50 });
-    await new Promise((r) => setTimeout(r, 200));
-    run.cancel();
-    const cancelled = await run.done;
-    const next = await pg.run('threading-basic', { delay_ms: 10 }).done;
-    const bad = await pg.run('threading-lock', { threads: 0 }).done.then(() => 'ran', (e) => e.message);
-    return { cancelled: cancelled.status, kept: cancelled.lines.length, next: next.status, nextLines: next.lines.length, bad };`,
-  );
-  assert.ok(!result.error, result.error);
-  assert.equal(result.cancelled, 'cancelled');
-  assert.ok(result.kept >= 1 && result.kept < 20, `kept ${result.kept} lines`);
-  assert.equal(result.next, 'done');
-  assert.equal(result.nextLines, 5);
-  assert.match(result.bad, /threads must be a whole number from 1 to 16; got "0"/);
+  checkCancelThenClean(await inPage(driver, CANCEL_THEN_CLEAN));
 });
 
 test("WebKit: the seed's race (threading-lock without a lock, 2 threads x 100000): how many of 20 runs lose updates", async () => {
