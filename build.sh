@@ -144,8 +144,11 @@ ensure_python_toolchain() {
 build_wasm() {
   local variant=${1:-production} drills=()
   [ "$variant" = drills ] && drills=(drills)
-  # Served from the site itself: it makes the page isolated on hosts that send no headers.
-  cp -p node_modules/coi-serviceworker/coi-serviceworker.js www/coi-serviceworker.js
+  # Served from the site itself: it makes the page isolated on hosts that send no headers. Our
+  # lines first (tools/coi-not-modified.js): its service worker passed a 304 on as the response.
+  cat tools/coi-not-modified.js node_modules/coi-serviceworker/coi-serviceworker.js > www/coi-serviceworker.js.tmp
+  cmp -s www/coi-serviceworker.js.tmp www/coi-serviceworker.js && rm www/coi-serviceworker.js.tmp \
+    || mv www/coi-serviceworker.js.tmp www/coi-serviceworker.js # unchanged: its entity tag stays
   build_module "$variant" "$PKG" page "${drills[@]}"
   build_module "$variant" "$PKG-lessons" page "${drills[@]}" lessons
   copy_sources

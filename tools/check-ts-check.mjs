@@ -1,8 +1,9 @@
 // Lists the page's scripts (www/**/*.js) whose first line is not `// @ts-check`: tsc
 // (tsconfig.json, checkJs off) checks only the files that ask for it, so a file without the
 // line is silently unchecked. Not checked: www/vendor/ (npm's code), www/pkg*/ (wasm-bindgen's
-// glue) and www/coi-serviceworker.js (a copy of an npm package's file). Every other script is
-// checked, so one without the line is a failure (./build.sh test runs this after tsc).
+// glue) and www/coi-serviceworker.js (an npm package's file, after tools/coi-not-modified.js).
+// Every other script is checked, so one without the line is a failure (./build.sh test runs
+// this after tsc).
 //
 // Usage: node tools/check-ts-check.mjs
 import { readFileSync, readdirSync } from 'node:fs';

@@ -151,3 +151,21 @@ async fn head_answers_the_files_real_length_without_a_body() {
     assert!(head.contains("content-type: application/wasm"), "{head}");
     assert_eq!(body, "", "a HEAD answer has no body");
 }
+
+#[tokio::test]
+async fn a_file_the_browser_has_is_not_sent_again() {
+    let (addr, _) = serve_fixture().await;
+    let (status, head, body) = get(addr, "/pkg/m_bg.wasm").await;
+    assert_eq!((status, body.len()), (200, 8));
+    let tag = head.lines().find_map(|l| l.strip_prefix("etag: ")).expect("an etag").to_string();
+    let ask = |tags: &str| {
+        format!("GET /pkg/m_bg.wasm HTTP/1.1\r\nHost: localhost\r\nIf-None-Match: {tags}\r\nConnection: close\r\n\r\n")
+    };
+    let (status, head, body) = request(addr, &ask(&format!("\"other\", {tag}"))).await;
+    assert_eq!((status, body.as_str()), (304, ""), "{head}");
+    assert!(head.contains(&format!("etag: {tag}")), "{head}");
+    assert!(head.contains("cross-origin-embedder-policy: require-corp"), "{head}");
+    // Another tag (the file changed since): the bytes again.
+    let (status, _, body) = request(addr, &ask("\"0-0\"")).await;
+    assert_eq!((status, body.len()), (200, 8));
+}
