@@ -18,11 +18,15 @@
 // what a reader of the hosted page's code finds beside the minified files (and their maps).
 // www/ is not touched; the dev server keeps serving the modules as written.
 import { RolldownMagicString, rolldown } from 'rolldown';
+import { minifySync } from 'rolldown/experimental';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const PAGES = ['index.html', 'embed.html'];
 const WORKER = 'worker.js';
+// A classic script each page loads before it is ready (a service worker's too): not a module,
+// so not bundled, only minified in place.
+const CLASSIC = 'coi-serviceworker.js';
 
 /** The entry module of a page (`<script type="module" src>`), as its HTML names it. */
 export function entryOf(html) {
@@ -96,6 +100,18 @@ async function bundle(site, entry, preloaded = new Set()) {
   }
 }
 
+/**
+ * `code`, a classic script, minified; its licence comments (`/*! … *\/`) are kept, first.
+ * @param {string} name
+ * @param {string} code
+ */
+export function minifiedClassic(name, code) {
+  const licences = code.match(/\/\*![\s\S]*?\*\//g) ?? [];
+  const { code: minified, errors } = minifySync(name, code, { compress: true, mangle: true, sourcemap: false });
+  if (errors?.length) throw new Error(`${name}: ${errors.map((e) => e.message).join('; ')}`);
+  return [...licences, minified].join('\n');
+}
+
 /** Bundles the site's pages and worker; returns a line per file written. */
 export async function bundleSite(site) {
   const root = resolve(site);
@@ -115,6 +131,12 @@ export async function bundleSite(site) {
     report.push(`${page}: ${describe(chunks)}`);
   }
   report.push(`${WORKER}: ${describe(await bundle(root, WORKER))}`);
+  const classic = join(root, CLASSIC);
+  if (existsSync(classic)) {
+    const code = minifiedClassic(CLASSIC, readFileSync(classic, 'utf8'));
+    writeFileSync(classic, code);
+    report.push(`${CLASSIC}: minified (${code.length} B)`);
+  }
   return report;
 }
 

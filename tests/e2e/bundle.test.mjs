@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { staticPreloads, withoutPreloads } from '../../tools/bundle.mjs';
+import { minifiedClassic, staticPreloads, withoutPreloads } from '../../tools/bundle.mjs';
 import { ROOT, openPage, printedLines, runInPage, section, useSuite } from './harness.mjs';
 
 const DIST = join(ROOT, 'dist');
@@ -30,6 +30,17 @@ test('only the preload tags of modules inside the entry are removed', () => {
     withoutPreloads(html, (href) => href === 'a.js'),
     '<head>\n  <link rel="preload" href="m.wasm" as="fetch">\n  <link rel="modulepreload" href="b.js">\n</head>\n',
   );
+});
+
+test('a classic script is minified with its licence comments kept, first (dist/coi-serviceworker.js)', () => {
+  const code =
+    '/*! a licence */\nlet kept = 1;\nfunction longName(argument) {\n  // a comment\n  return argument + 1;\n}\n';
+  const out = minifiedClassic('x.js', code);
+  assert.ok(out.startsWith('/*! a licence */\n'), out);
+  assert.ok(out.length < code.length && !out.includes('a comment'), out);
+  const served = readFileSync(join(DIST, 'coi-serviceworker.js'), 'utf8');
+  assert.match(served, /^\/\*! coi-serviceworker v[\d.]+ - Guido Zuidhof and contributors, licensed under MIT \*\/\n/);
+  assert.match(served, /status!==304/, "tools/coi-not-modified.js's lines are in it");
 });
 
 test('dist/ pages preload no module (their entry holds them) and not the wasm (WebKit fetched it twice)', () => {
