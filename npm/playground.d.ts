@@ -123,6 +123,8 @@ export interface RunOptions {
   action?: string;
   onLine?: (text: string, event: RunEvent) => void;
   onEvent?: (event: RunEvent) => void;
+  /** Its turn has come and its workers start (`loadingModule`: the lessons module still downloads). */
+  onStarting?: (starting: { loadingModule: boolean }) => void;
   onStart?: (start: { t0: number }) => void;
   timeoutMs?: number;
 }

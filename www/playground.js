@@ -87,7 +87,11 @@ const { T } = msg;
  * @typedef {(text: string, event: PlaygroundEvent) => void} OnLine
  * @typedef {(event: PlaygroundEvent) => void} OnEvent
  * @typedef {(start: { t0: number }) => void} OnStart
- * @typedef {{ action?: string, onLine?: OnLine, onEvent?: OnEvent, onStart?: OnStart, timeoutMs?: number }} RunOptions
+ * @typedef {(starting: { loadingModule: boolean }) => void} OnStarting the run's turn has come and its
+ *   workers start (`loadingModule`: the lessons module is still downloading); `onStart` follows
+ * @typedef {{
+ *   action?: string, onLine?: OnLine, onEvent?: OnEvent, onStarting?: OnStarting, onStart?: OnStart, timeoutMs?: number,
+ * }} RunOptions
  * @typedef {{ done: Promise<RunResult>, cancel: () => void, send: (value: unknown) => boolean, runId?: number }} Run
  * @typedef {{ done: Promise<RunResult>, cancel: () => void }} PythonRun
  */
@@ -96,7 +100,7 @@ const { T } = msg;
  * A run from its call to its end, queued or running.
  * @typedef {{
  *   runId: number, id: string, kind: WorldKind, action: string, checked: Checked, bench: string | undefined,
- *   onLine: OnLine, onEvent: OnEvent, onStart: OnStart, timeoutMs: number,
+ *   onLine: OnLine, onEvent: OnEvent, onStarting: OnStarting, onStart: OnStart, timeoutMs: number,
  *   watchdog: number | null, lines: string[], events: PlaygroundEvent[], t0: number | null,
  *   state: 'queued' | 'starting' | 'running' | 'settled', settle: (outcome: Outcome) => void, inputs: string[],
  * }} RunRecord
@@ -458,7 +462,14 @@ class Playground {
   run(
     id,
     params = {},
-    { action = '', onLine = () => {}, onEvent = () => {}, onStart = () => {}, timeoutMs = this.#runTimeoutMs } = {},
+    {
+      action = '',
+      onLine = () => {},
+      onEvent = () => {},
+      onStarting = () => {},
+      onStart = () => {},
+      timeoutMs = this.#runTimeoutMs,
+    } = {},
   ) {
     let checked;
     try {
@@ -478,7 +489,7 @@ class Playground {
       const error = new Error(`${id} is already running; wait for it to finish or cancel it first`);
       return { done: Promise.reject(error), cancel() {}, send: () => false };
     }
-    return this.#enqueue({ id, action: String(action), checked, onLine, onEvent, onStart, timeoutMs });
+    return this.#enqueue({ id, action: String(action), checked, onLine, onEvent, onStarting, onStart, timeoutMs });
   }
 
   /**
@@ -606,6 +617,7 @@ class Playground {
       checked: verdict,
       onLine: nothing,
       onEvent: nothing,
+      onStarting: nothing,
       onStart: nothing,
     });
     return done.then((r) => r.value);
@@ -613,12 +625,12 @@ class Playground {
 
   /**
    * @param {{
-   *   id: string, action?: string, checked: Checked, onLine: OnLine, onEvent: OnEvent, onStart: OnStart,
-   *   bench?: string, timeoutMs?: number,
+   *   id: string, action?: string, checked: Checked, onLine: OnLine, onEvent: OnEvent, onStarting: OnStarting,
+   *   onStart: OnStart, bench?: string, timeoutMs?: number,
    * }} run
    * @returns {Run}
    */
-  #enqueue({ id, action = '', checked, onLine, onEvent, onStart, bench, timeoutMs = this.#runTimeoutMs }) {
+  #enqueue({ id, action = '', checked, onLine, onEvent, onStarting, onStart, bench, timeoutMs = this.#runTimeoutMs }) {
     const kind = this.#kindOf(bench ? checked : this.scenarios.find((s) => s.id === id));
     /** @type {RunRecord} */
     const record = {
@@ -630,6 +642,7 @@ class Playground {
       bench,
       onLine,
       onEvent,
+      onStarting,
       onStart,
       timeoutMs,
       watchdog: null,
@@ -694,6 +707,7 @@ class Playground {
   async #start(record) {
     if (record.state !== 'queued') return; // cancelled while it waited its turn
     record.state = 'starting';
+    record.onStarting({ loadingModule: !this.#worlds[record.kind] });
     try {
       await this.#readyWorld(record.kind);
       await this.#world(record.kind).ensureThreads(record.checked.threadsNeeded);

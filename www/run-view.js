@@ -415,6 +415,9 @@ export function showRun(pg, scenario, params, parts, setState, actions = {}, act
   const send = (value) => (run && 'send' in run ? run.send(value) : false);
   const views = viewsOfRun(pg, { scenario, params, parts, actions, action, python, events, send });
   const callbacks = {
+    onStarting: (/** @type {{ loadingModule: boolean }} */ { loadingModule }) => {
+      setState('running', loadingModule ? 'Starting: downloading the lessons module…' : 'Starting…');
+    },
     onStart: (/** @type {{ t0: number }} */ start) => {
       shown.t0 = start.t0;
       setState('running', 'Running…');

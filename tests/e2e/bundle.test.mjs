@@ -114,6 +114,27 @@ test("the lessons module: not in the first load, fetched once when a lesson's se
   await context.close();
 });
 
+test("a lesson's Run while the lessons module downloads says so, then runs", async () => {
+  const { page, errors, context } = await openPage(suite.browser, suite.server.url);
+  // A slow network: the module arrives 1.5 s after it is asked for.
+  await page.route('**/pkg-lessons/concurrency_playground_bg.wasm', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  const deadlock = section(page, 'threading-deadlock');
+  await deadlock.scrollIntoViewIfNeeded();
+  await deadlock.locator('[data-action="run"]').click();
+  const status = deadlock.locator('[data-role="status"]');
+  assert.equal(await status.textContent(), 'Starting: downloading the lessons module…');
+  await page.waitForFunction((id) => {
+    const state = document.querySelector(`section[data-scenario="${id}"] [data-role="status"]`)?.dataset.state;
+    return state === 'done' || state === 'error';
+  }, 'threading-deadlock');
+  assert.match(await deadlock.textContent(), /Thread-A .*lock2.*Thread-B .*lock1/s, 'the lesson ran');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the bundled embed: one script before ready; Predict first loads its form', async () => {
   const { page, errors, context } = await openPage(
     suite.browser,
