@@ -64,6 +64,7 @@ async function start() {
   const pg = await boot(started, async (described) => {
     sections = await makeSections(described, reference);
   });
+  fetchReference(); // now that the page is ready: whatever follows cannot keep a run's figures waiting
   const [, { deepLinkTarget, scenarioNav }, { paramsFromUrl }, { loadDrawing }, { pageScenarios }] = await modules;
   const wanted = paramsFromUrl(pg.limits.maxParams);
   const listed = pageScenarios(pg.scenarios);
@@ -82,7 +83,6 @@ async function start() {
   document.body.dataset.readyMs = String(performance.now()); // page load to ready, for the bench
   document.body.dataset.ready = 'true';
   loadDrawing(); // the timeline's and replay's modules, before a first run needs them
-  fetchReference();
 }
 
 /**

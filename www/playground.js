@@ -202,6 +202,10 @@ export async function prepare({
   let world;
   /** @type {PlaygroundApi} */
   let playground;
+  // Another module's glue (the lessons module's, for an embed of a lesson) loads meanwhile.
+  /** @type {Promise<typeof glue>} */
+  const glueLoading = started.glue ? import(/* @vite-ignore */ started.glue) : Promise.resolve(glue);
+  glueLoading.catch(() => {}); // awaited below, unless the module failed first
   try {
     const module = await started.module;
     // The main worker instantiates its copy of the module while the page instantiates its own;
@@ -209,7 +213,7 @@ export async function prepare({
     world = new World(module, started.glue, pageCapabilities().sharedMemory, main, () => {});
     world.ready.catch(() => {}); // pg.ready reports it; until then it is not an unhandled rejection
     // The page's own instance: it validates and describes, and never shares its memory.
-    const pageGlue = started.glue ? /** @type {typeof glue} */ (await import(/* @vite-ignore */ started.glue)) : glue;
+    const pageGlue = await glueLoading;
     await pageGlue.default({ module_or_path: module });
     const options = { runTimeoutMs, lessonsUrl, glueUrl: started.glue };
     playground = /** @type {PlaygroundApi} */ (new Playground(pageGlue, module, world, options)); // ready: below

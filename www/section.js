@@ -939,9 +939,11 @@ function startRun(section, of, action = null, predicted = false, source = null) 
   section.shown = null;
   tools.offer(false);
   tools.say('');
-  // rerun: the program, with some parameters changed; restart: again what runs now.
+  // rerun: the program, with some parameters changed; restart: again what runs now. A view
+  // offers them as its run ends, before the section has finished with that run (its figures,
+  // its grade): a rerun waits for that, or the new run's start would be ignored.
   const viewActions = {
-    rerun: (/** @type {Record<string, string>} */ changed) => rerun(section, changed),
+    rerun: (/** @type {Record<string, string>} */ changed) => section.settled.then(() => rerun(section, changed)),
     restart: (/** @type {Record<string, string>} */ changed) => restart(section, changed, action),
   };
   // A Python run comes from the section's Python mode.
