@@ -140,9 +140,12 @@ function codeDetails(scenario) {
  */
 function comparison(pg, scenario, figures) {
   const node = el('p', { class: 'compare', 'data-role': 'compare' });
+  let latest = 0; // a show that a clear or a later show outlived (its figures came late) writes nothing
   /** @type {(ms: number, params: Record<string, string>) => Promise<void>} */
   const show = async (ms, params) => {
+    const mine = ++latest;
     const reference = /** @type {Reference | null} */ (await figures);
+    if (mine !== latest) return;
     const ref = reference?.scenarios?.[scenario.id];
     const normal = (/** @type {Record<string, string>} */ p) => JSON.stringify(pg.validate(scenario.id, p).params);
     if (!ref || normal(params) !== normal({})) return;
@@ -157,6 +160,7 @@ function comparison(pg, scenario, figures) {
     node,
     show,
     clear: () => {
+      latest += 1;
       node.textContent = '';
     },
   };
@@ -968,7 +972,8 @@ function startRun(section, of, action = null, predicted = false, source = null) 
  */
 async function runEnded(section, { params, action, source, predicted }, { result, error, events, t0, endT }) {
   const { id, scenario } = section;
-  if (result?.status === 'done' && !action && source === null) await section.compare.show(result.elapsedMs, params);
+  // Not awaited: the figures come after the page is ready, and a quick first run must not wait.
+  if (result?.status === 'done' && !action && source === null) section.compare.show(result.elapsedMs, params);
   const outcome = result ?? error;
   const { recordOf } = await loadShare();
   section.shown = {
