@@ -81,7 +81,7 @@ pub async fn gather_ms(ctx: &Ctx, tasks: usize) -> f64 {
 /// validator), and the thread workers it needs started first.
 pub struct Bench {
     pub name: &'static str,
-    /// The module it runs in (see `Scenario::module`): the rayon ones in the lessons module.
+    /// The module it runs in (see `Scenario::module()`): the rayon ones in the lessons module.
     pub module: Module,
     pub params: &'static [ParamSpec],
     pub threads_needed: fn(&Params) -> usize,

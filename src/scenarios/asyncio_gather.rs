@@ -32,7 +32,7 @@ use std::time::Duration;
 
 use futures::future::join_all;
 
-use super::{Module, Scenario, TestParams};
+use super::{Scenario, TestParams};
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError, clock};
 use crate::value::{Value, decimal};
@@ -50,7 +50,6 @@ pub static SCENARIO: Scenario = Scenario {
     }],
     check: None,
     needs_shared_memory: false,
-    module: Module::Main,
     threads_needed: |_| 0,
     run: |ctx, params| Box::pin(async move { main(ctx, &params).await }),
     source_file: "asyncio_gather.rs",

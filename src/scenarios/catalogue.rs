@@ -23,7 +23,7 @@ fn scenario(s: &Scenario) -> Json {
         ("views", Some(strings(s.views))),
         ("actions", Some(Json::Array(s.actions.iter().map(action).collect()))),
         ("needsSharedMemory", Some(s.needs_shared_memory.into())),
-        ("module", Some(s.module.name().into())),
+        ("module", Some(s.module().name().into())),
         ("predict", Some(s.predict.into())),
         ("rustFile", Some(s.source_file.into())),
         ("moreRustFiles", Some(strings(s.more_source_files))),

@@ -26,7 +26,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex};
 
 use super::tasks::Call;
-use super::{Module, Scenario, TestParams};
+use super::{Scenario, TestParams};
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::process::pool_map;
 use crate::rt::thread::JoinHandle;
@@ -60,7 +60,6 @@ pub static SCENARIO: Scenario = Scenario {
     ],
     check: None,
     needs_shared_memory: true,
-    module: Module::Main,
     threads_needed: |p| p.int("max_workers") as usize,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params).await }),
     source_file: "concurrent_futures.rs",

@@ -1,4 +1,4 @@
-//! The scenarios: one file per program of the seed (and three lessons beyond it), each
+//! The scenarios: one file per program of the seed and per lesson beyond it, each
 //! opening with the Python it ports; `tasks.rs` holds the functions sent to processes.
 //!
 //! `ALL` is the one list that the page, the JS API and the tests all walk.
@@ -58,9 +58,6 @@ pub struct Scenario {
     pub check: Option<CrossCheck>,
     /// Whether it needs threads on shared memory (so cross-origin isolation).
     pub needs_shared_memory: bool,
-    /// The wasm module whose program runs it: the seed's programs are in the one every page
-    /// loads first, the lessons beyond the seed in the lessons module.
-    pub module: Module,
     /// How many thread workers a run with these parameters starts at most; the page starts
     /// them before the run (a blocked main thread cannot start workers).
     pub threads_needed: fn(&Params) -> usize,
@@ -135,7 +132,7 @@ macro_rules! lesson_program {
 pub(crate) use lesson_program;
 
 /// The stand-in for a lesson's program in the main module: the page never calls it (it runs
-/// lessons in the lessons module); a caller that ignores `Scenario::module` learns why.
+/// lessons in the lessons module); a caller that ignores `Scenario::module()` learns why.
 #[cfg(not(feature = "lessons"))]
 pub fn in_the_lessons_module(_: Ctx, _: Params) -> RunFuture {
     Box::pin(async {
@@ -164,6 +161,12 @@ impl Scenario {
     /// Runs the main program as the lane "MainThread", from its start to its end.
     pub async fn start(&self, ctx: Ctx, params: Params) -> Result<Value, RtError> {
         run_as_main(self.run, ctx, params).await
+    }
+
+    /// The wasm module whose program runs it: the seed's programs are in the one every page
+    /// loads first, the lessons beyond the seed in the lessons module.
+    pub fn module(&self) -> Module {
+        if self.from_seed { Module::Main } else { Module::Lessons }
     }
 
     pub fn action(&self, name: &str) -> Option<&'static Action> {
@@ -267,10 +270,10 @@ mod tests {
         for s in ALL {
             let programs = std::iter::once(s.run).chain(s.actions.iter().map(|a| a.run));
             for program in programs {
-                assert_eq!(program as usize == stand_in, s.module == Module::Lessons, "{}", s.id);
+                assert_eq!(program as usize == stand_in, s.module() == Module::Lessons, "{}", s.id);
             }
         }
-        let lesson = ALL.iter().find(|s| s.module == Module::Lessons).unwrap();
+        let lesson = ALL.iter().find(|s| s.module() == Module::Lessons).unwrap();
         let params = crate::params::validate(lesson.params, &[]).unwrap();
         let ran = crate::rt::backend::block_on((lesson.run)(Ctx::collecting().0, params));
         assert!(matches!(&ran, Err(RtError::Unsupported(why)) if why.contains("lessons module")), "{ran:?}");
@@ -285,9 +288,9 @@ mod tests {
         let list = &embed[from..from + embed[from..].find("];").unwrap()];
         for s in ALL {
             let listed = list.contains(&format!("'{}'", s.id));
-            assert_eq!(listed, s.module == Module::Main, "{}: www/embed.js's SEED_PROGRAMS", s.id);
+            assert_eq!(listed, s.module() == Module::Main, "{}: www/embed.js's SEED_PROGRAMS", s.id);
         }
-        assert_eq!(list.matches('\'').count(), 2 * ALL.iter().filter(|s| s.module == Module::Main).count());
+        assert_eq!(list.matches('\'').count(), 2 * ALL.iter().filter(|s| s.module() == Module::Main).count());
     }
 
     #[test]

@@ -16,7 +16,7 @@
 //! exact (u128), as Python's ints are: 333333328333333350000000 does not fit in 64 bits.
 
 use super::tasks::Call;
-use super::{Module, Scenario, TestParams};
+use super::{Scenario, TestParams};
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::process::pool_map;
 use crate::rt::{Ctx, RtError};
@@ -46,7 +46,6 @@ pub static SCENARIO: Scenario = Scenario {
     params: POOL_PARAMS,
     check: None,
     needs_shared_memory: false,
-    module: Module::Main,
     threads_needed: |_| 0,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params).await }),
     source_file: "multiprocessing_pool.rs",

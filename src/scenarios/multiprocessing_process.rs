@@ -23,7 +23,7 @@
 use std::sync::atomic::Ordering;
 
 use super::tasks::{Call, GLOBAL_COUNTER};
-use super::{Module, Scenario, TestParams};
+use super::{Scenario, TestParams};
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError, SpanState, clock};
 use crate::value::Value;
@@ -41,7 +41,6 @@ pub static SCENARIO: Scenario = Scenario {
     }],
     check: None,
     needs_shared_memory: false,
-    module: Module::Main,
     threads_needed: |_| 0,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params).await }),
     source_file: "multiprocessing_process.rs",

@@ -31,7 +31,7 @@ use rayon::prelude::*;
 
 #[cfg(feature = "rayon")]
 use super::tasks::{Call, sum_of_squares_between, warm_up};
-use super::{Module, Scenario, TestParams, lesson_program};
+use super::{Scenario, TestParams, lesson_program};
 use crate::params::Params;
 #[cfg(feature = "rayon")]
 use crate::rt::process::pool_map;
@@ -50,7 +50,6 @@ pub static SCENARIO: Scenario = Scenario {
     params: super::multiprocessing_pool::POOL_PARAMS, // the seed pool's own
     check: None,
     needs_shared_memory: true,
-    module: Module::Lessons,
     // rayon's own pool threads: started by the pool itself, not from the world's thread workers.
     threads_needed: |_| 0,
     run: lesson_program!(|ctx, params| Box::pin(async move { run(&ctx, &params).await })),

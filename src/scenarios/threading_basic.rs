@@ -19,7 +19,7 @@
 
 use std::time::Duration;
 
-use super::{Module, Scenario, TestParams};
+use super::{Scenario, TestParams};
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError};
 use crate::value::{Value, decimal};
@@ -40,7 +40,6 @@ pub static SCENARIO: Scenario = Scenario {
     ],
     check: None,
     needs_shared_memory: true,
-    module: Module::Main,
     threads_needed: |_| 1,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
     source_file: "threading_basic.rs",

@@ -37,7 +37,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use super::{Action, Module, Scenario, TestParams, lesson_program};
+use super::{Action, Scenario, TestParams, lesson_program};
 use crate::json::Json;
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::input::{self, Inputs};
@@ -61,7 +61,6 @@ pub static SCENARIO: Scenario = Scenario {
     ],
     check: None,
     needs_shared_memory: true,
-    module: Module::Lessons,
     threads_needed: |_| 2,
     run: lesson_program!(|ctx, params| Box::pin(async move { run(&ctx, &params) })),
     source_file: "threading_deadlock.rs",

@@ -22,7 +22,7 @@
 use std::sync::{Arc, Condvar, Mutex};
 
 use super::tasks::{sum_of_squares_between, warm_up};
-use super::{Module, Scenario, TestParams, lesson_program};
+use super::{Scenario, TestParams, lesson_program};
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError, SpanState, clock};
 use crate::value::{Value, decimal};
@@ -48,7 +48,6 @@ pub static SCENARIO: Scenario = Scenario {
     ],
     check: None,
     needs_shared_memory: true,
-    module: Module::Lessons,
     threads_needed: |p| p.int("threads") as usize,
     run: lesson_program!(|ctx, params| Box::pin(async move { run(&ctx, &params) })),
     source_file: "threading_gil.rs",

@@ -31,7 +31,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
-use super::{Action, Module, Scenario, TestParams, lesson_program};
+use super::{Action, Scenario, TestParams, lesson_program};
 use crate::json::Json;
 use crate::params::{ParamError, ParamKind, ParamSpec, Params};
 use crate::rt::input::{self, Inputs};
@@ -72,7 +72,6 @@ pub static SCENARIO: Scenario = Scenario {
     ],
     check: Some(check_schedule),
     needs_shared_memory: true,
-    module: Module::Lessons,
     threads_needed: |p| p.int("threads") as usize,
     run: lesson_program!(|ctx, params| {
         Box::pin(async move {

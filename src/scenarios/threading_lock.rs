@@ -34,7 +34,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use crate::rt::EventKind;
 use std::sync::{Arc, Mutex};
 
-use super::{Action, Module, Scenario, TestParams};
+use super::{Action, Scenario, TestParams};
 use crate::params::group_prose as group; // notes are prose: 73,732
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError, SpanState, clock};
@@ -69,7 +69,6 @@ pub static SCENARIO: Scenario = Scenario {
     ],
     check: None,
     needs_shared_memory: true,
-    module: Module::Main,
     threads_needed: |p| p.int("threads") as usize,
     run: |ctx, params| Box::pin(async move { run(&ctx, &params) }),
     source_file: "threading_lock.rs",

@@ -23,7 +23,7 @@
 //! shares, on its pool of one thread per core): what a Rust programmer would write.
 
 use super::tasks::{sum_of_squares_between, warm_up};
-use super::{Module, Scenario, TestParams, lesson_program};
+use super::{Scenario, TestParams, lesson_program};
 use crate::params::{ParamKind, ParamSpec, Params};
 use crate::rt::{Ctx, RtError, SpanState, clock, cpu_count};
 use crate::value::{Value, decimal};
@@ -41,7 +41,6 @@ pub static SCENARIO: Scenario = Scenario {
     }],
     check: None,
     needs_shared_memory: true,
-    module: Module::Lessons,
     threads_needed: |_| max_workers(),
     run: lesson_program!(|ctx, params| Box::pin(async move { run(&ctx, &params).await })),
     source_file: "threading_speedup.rs",
