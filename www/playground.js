@@ -29,7 +29,7 @@
 import * as glue from './pkg/concurrency_playground.js';
 import { clockOf } from './learner-time.js';
 import * as msg from './protocol.js';
-import { compile, lessonsUrl as lessonsFolder, mainWasmUrl, startLoading, startWorker } from './start.js';
+import { compile, lessonsUrl as lessonsFolder, mainWasmUrl, moduleFiles, startLoading, startWorker } from './start.js';
 import { sourceTooLarge } from './python/limits.js';
 import { canPostSharedMemory } from './shared-memory.js';
 
@@ -369,7 +369,7 @@ class Playground {
 
   /** The lessons module, compiled once, the first time a lesson is warmed up or run. */
   #lessonsModule() {
-    this.#lessons.module ??= compile(new URL('concurrency_playground_bg.wasm', this.#lessons.url));
+    this.#lessons.module ??= compile(moduleFiles(this.#lessons.url).wasmUrl);
     this.#lessons.module.catch(() => {
       this.#lessons.module = null;
     }); // a later run tries again
@@ -802,7 +802,7 @@ class Playground {
    * @param {PlaygroundWorker} [main]
    */
   #newWorld(kind, module, main = startWorker(`main worker${kind === 'main' ? '' : ` (${kind})`}`)) {
-    const glue = kind === 'main' ? this.#mainGlueUrl : new URL('concurrency_playground.js', this.#lessons.url).href;
+    const glue = kind === 'main' ? this.#mainGlueUrl : moduleFiles(this.#lessons.url).glue;
     return new World(module, glue, this.capabilities.sharedMemory, main, (worker, data) =>
       this.#onMessage(worker, data),
     );

@@ -55,13 +55,19 @@ export const mainWasmUrl = () => new URL('./pkg/concurrency_playground_bg.wasm',
 export const lessonsUrl = () => new URL(/* @vite-ignore */ './pkg-lessons/', import.meta.url); // served beside
 
 /**
+ * The files of the module in `folder` (a wasm-bindgen package): the wasm and its JS glue.
+ * @param {URL | string} folder
+ */
+export const moduleFiles = (folder) => ({
+  wasmUrl: new URL('concurrency_playground_bg.wasm', folder),
+  glue: new URL('concurrency_playground.js', folder).href,
+});
+
+/**
  * `startLoading()`'s options for a page that shows one lesson only (an embed of it): the lessons
  * module, with its glue, instead of the main one, so the page downloads one module, not two.
  */
-export const lessonsFirst = () => ({
-  wasmUrl: new URL('concurrency_playground_bg.wasm', lessonsUrl()),
-  glue: new URL('concurrency_playground.js', lessonsUrl()).href,
-});
+export const lessonsFirst = () => moduleFiles(lessonsUrl());
 
 /**
  * Starts the main worker and the main module's compilation now (or those of the module
